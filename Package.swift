@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+import Foundation
+import PackageDescription
+
+// DuckDB comes from the `duckdb` PyPI wheel, unpacked by scripts/setup.sh into .duckdb/lib.
+let duckDBLibDir = Context.packageDirectory + "/.duckdb/lib"
+if !FileManager.default.fileExists(atPath: duckDBLibDir + "/libduckdb.so") {
+    print("warning: DuckDB is not installed at \(duckDBLibDir); run scripts/setup.sh first")
+}
+
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "agnes",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "agnes", targets: ["agnes"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB/include"),
+        .target(
+            name: "DuckDB",
+            dependencies: ["CDuckDB"],
+            swiftSettings: strictSettings,
+            linkerSettings: [
+                .unsafeFlags(["-L\(duckDBLibDir)", "-Xlinker", "-rpath", "-Xlinker", duckDBLibDir])
+            ]
+        ),
+        .target(
+            name: "AgnesCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AgnesStore",
+            dependencies: [
+                "AgnesCore", "DuckDB",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "agnes",
+            dependencies: [
+                "AgnesCore", "AgnesStore", "DuckDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "agnes-bench",
+            dependencies: ["DuckDB"],
+            path: "bench/Sources/agnes-bench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"], swiftSettings: strictSettings),
+        .testTarget(name: "AgnesCoreTests", dependencies: ["AgnesCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AgnesStoreTests",
+            dependencies: ["AgnesStore", "AgnesCore", "DuckDB"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+
+/// Everything Agnes reads from its environment and `instance.yaml`, decoded and validated once at start-up.
+///
+/// Load it with ``ConfigLoader/load(environment:logger:)``; construct it directly only in tests.
+///
+/// ```swift
+/// let settings = try ConfigLoader.load(environment: ProcessInfo.processInfo.environment, logger: logger)
+/// settings.scan.maxLimit       // 10_000 unless api.scan.max_limit says otherwise
+/// settings.instance["auth.allowed_domain"]?.stringValue
+/// ```
+public struct AgnesSettings: Sendable {
+    /// The CORS origins used when `CORS_ORIGINS` is not set.
+    public static let defaultCORSOrigins = ["http://localhost:3000", "http://localhost:8000"]
+    /// The DuckDB extensions remote attachments may load unless `AGNES_REMOTE_ATTACH_EXTENSIONS` replaces them.
+    public static let defaultRemoteAttachExtensions = ["keboola", "bigquery"]
+    /// The variables remote attachments may read tokens from unless `AGNES_REMOTE_ATTACH_TOKEN_ENVS` replaces them.
+    public static let defaultRemoteAttachTokenEnvs = [
+        "KBC_TOKEN", "KBC_STORAGE_TOKEN", "KEBOOLA_STORAGE_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS",
+    ]
+
+    /// Root of all state: databases, extracts, `state/` (`DATA_DIR`, default `./data`).
+    public var dataDir: String
+    /// Directory holding the static `instance.yaml` (`CONFIG_DIR`, default `./config`).
+    public var configDir: String
+    /// Secret for signing JWTs (`JWT_SECRET_KEY`); `nil` means generate and persist one. At least 32 bytes.
+    public var jwtSecretKey: String?
+    /// Secret for session cookies (`SESSION_SECRET`); `nil` means generate and persist one.
+    public var sessionSecret: String?
+    /// Origins allowed by CORS (`CORS_ORIGINS`, comma-separated).
+    public var corsOrigins: [String]
+    /// Minimum level logged (`LOG_LEVEL`, default `info`).
+    public var logLevel: Logger.Level
+    /// Whether debug surfaces such as detailed error pages are on (`DEBUG`).
+    public var isDebug: Bool
+    /// Whether the process runs under tests (`TESTING`).
+    public var isTesting: Bool
+    /// The public URL of this server (`SERVER_URL`), used in links sent to users.
+    public var serverURL: URL?
+    /// Email of the admin created at start-up (`SEED_ADMIN_EMAIL`).
+    public var seedAdminEmail: String?
+    /// Initial password of the seeded admin, set only if it has none (`SEED_ADMIN_PASSWORD`).
+    public var seedAdminPassword: String?
+    /// Whether authentication is bypassed for local development (`LOCAL_DEV_MODE`).
+    public var isLocalDevMode: Bool
+    /// The user everybody is in local development mode (`LOCAL_DEV_USER_EMAIL`, default `dev@localhost`).
+    public var localDevUserEmail: String
+    /// Bearer token the scheduler sidecar authenticates with (`SCHEDULER_API_TOKEN`).
+    public var schedulerAPIToken: String?
+    /// Whether login endpoints are rate limited (`AGNES_AUTH_RATELIMIT_ENABLED`, default on).
+    public var isAuthRateLimitEnabled: Bool
+    /// DuckDB extensions remote attachments may load (`AGNES_REMOTE_ATTACH_EXTENSIONS`).
+    public var remoteAttachExtensions: [String]
+    /// Environment variables remote attachments may read tokens from (`AGNES_REMOTE_ATTACH_TOKEN_ENVS`).
+    public var remoteAttachTokenEnvs: [String]
+    /// The data source (`DATA_SOURCE`, else `data_source.type`, default `local`).
+    public var dataSourceType: DataSourceType
+    /// Remote query limits (`remote_query`).
+    public var remoteQuery: RemoteQueryLimits
+    /// Scan endpoint limits (`api.scan`).
+    public var scan: ScanLimits
+    /// Profiler tuning (`profiler`).
+    public var profiler: ProfilerSettings
+    /// The instance's display name (`instance.name`, default `Agnes`).
+    public var instanceName: String
+    /// The effective `instance.yaml`: the static file, interpolated, deep-merged under the overlay.
+    public var instance: ConfigValue
+    /// The process environment with `DATA_DIR/state/.env_overlay` applied under it, for modules that read
+    /// further variables (OAuth clients, SMTP, connector tokens).
+    public var environment: [String: String]
+
+    /// Creates settings from values; every parameter defaults to what an empty environment gives.
+    public init(
+        dataDir: String = "./data",
+        configDir: String = "./config",
+        jwtSecretKey: String? = nil,
+        sessionSecret: String? = nil,
+        corsOrigins: [String] = AgnesSettings.defaultCORSOrigins,
+        logLevel: Logger.Level = .info,
+        isDebug: Bool = false,
+        isTesting: Bool = false,
+        serverURL: URL? = nil,
+        seedAdminEmail: String? = nil,
+        seedAdminPassword: String? = nil,
+        isLocalDevMode: Bool = false,
+        localDevUserEmail: String = "dev@localhost",
+        schedulerAPIToken: String? = nil,
+        isAuthRateLimitEnabled: Bool = true,
+        remoteAttachExtensions: [String] = AgnesSettings.defaultRemoteAttachExtensions,
+        remoteAttachTokenEnvs: [String] = AgnesSettings.defaultRemoteAttachTokenEnvs,
+        dataSourceType: DataSourceType = .local,
+        remoteQuery: RemoteQueryLimits = RemoteQueryLimits(),
+        scan: ScanLimits = ScanLimits(),
+        profiler: ProfilerSettings = ProfilerSettings(),
+        instanceName: String = "Agnes",
+        instance: ConfigValue = .object([:]),
+        environment: [String: String] = [:]
+    ) {
+        self.dataDir = dataDir
+        self.configDir = configDir
+        self.jwtSecretKey = jwtSecretKey
+        self.sessionSecret = sessionSecret
+        self.corsOrigins = corsOrigins
+        self.logLevel = logLevel
+        self.isDebug = isDebug
+        self.isTesting = isTesting
+        self.serverURL = serverURL
+        self.seedAdminEmail = seedAdminEmail
+        self.seedAdminPassword = seedAdminPassword
+        self.isLocalDevMode = isLocalDevMode
+        self.localDevUserEmail = localDevUserEmail
+        self.schedulerAPIToken = schedulerAPIToken
+        self.isAuthRateLimitEnabled = isAuthRateLimitEnabled
+        self.remoteAttachExtensions = remoteAttachExtensions
+        self.remoteAttachTokenEnvs = remoteAttachTokenEnvs
+        self.dataSourceType = dataSourceType
+        self.remoteQuery = remoteQuery
+        self.scan = scan
+        self.profiler = profiler
+        self.instanceName = instanceName
+        self.instance = instance
+        self.environment = environment
+    }
+}

@@ -1,0 +1,123 @@
+import DuckDB
+import Foundation
+import Logging
+
+/// The system store, `DATA_DIR/state/system.duckdb`: users, groups, grants, registry, sync state,
+/// memory, audit and the rest. One writer at a time (a serialised connection; every write runs in a
+/// transaction), concurrent readers from a small pool.
+///
+/// ```swift
+/// let store = try await SystemStore.open(dataDirectory: "/data", logger: logger)
+/// let users = DuckDBUserRepository(store: store)
+/// ```
+public final class SystemStore: Sendable {
+    /// The database file, or nil for an in-memory store.
+    public let path: String?
+    /// The schema version the file had when it was opened.
+    public let openedAtVersion: Int
+    let database: Database
+    let writer: SerializedConnection
+    let readers: ConnectionPool
+    let logger: Logger
+
+    /// The schema version this binary writes.
+    public static var schemaVersion: Int { Migrations.latest }
+
+    private init(path: String?, database: Database, readerCount: Int, logger: Logger) throws {
+        self.path = path
+        self.database = database
+        self.logger = logger
+        let setup: (Connection) throws -> Void = { try $0.execute("SET TimeZone = 'UTC'") }
+        self.writer = try SerializedConnection(database: database, label: "system.writer", setup: setup)
+        self.readers = try ConnectionPool(database: database, size: readerCount, label: "system.reader", setup: setup)
+        let migrator = Migrator(path: path, logger: logger)
+        let connection = try database.connect()
+        try setup(connection)
+        self.openedAtVersion = try migrator.migrate(connection).from
+        try GroupSeeder.seedSystemGroups(connection)
+    }
+
+    /// Opens (creating and migrating as needed) `<dataDirectory>/state/system.duckdb`.
+    public static func open(dataDirectory: String, readers: Int = 2, logger: Logger) async throws -> SystemStore {
+        let stateDirectory = URL(fileURLWithPath: dataDirectory).appendingPathComponent("state")
+        let path = stateDirectory.appendingPathComponent("system.duckdb").path
+        return try await offloaded("agnes.store.open") {
+            try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
+            let database = try openDatabase(path: path)
+            return try SystemStore(path: path, database: database, readerCount: readers, logger: logger)
+        }
+    }
+
+    /// An in-memory store (tests and tools).
+    public static func inMemory(logger: Logger = Logger(label: "agnes.store")) async throws -> SystemStore {
+        try await offloaded("agnes.store.open") {
+            try SystemStore(path: nil, database: Database(options: ["threads": "1"]), readerCount: 1, logger: logger)
+        }
+    }
+
+    private static func openDatabase(path: String) throws -> Database {
+        do {
+            return try Database(path: path, options: ["threads": "2"])
+        } catch let error as DuckDBError {
+            if error.message.contains("lock") {
+                throw StoreError(
+                    .locked, "\(path) is in use by another process (\(error.message)); stop the other agnes server first",
+                    cause: error)
+            }
+            let backups = (try? FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent))?
+                .filter { $0.hasPrefix("system.duckdb.pre-migrate") }.sorted() ?? []
+            let hint = backups.last.map { "restore the backup \($0) next to it, or move the file away to start empty" }
+                ?? "move the file away to start with an empty store, or restore it from a backup"
+            throw StoreError(.unreadable, "\(path) cannot be opened as a DuckDB database: \(error.message). Fix: \(hint)", cause: error)
+        }
+    }
+
+    /// Runs `body` on a reader connection.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await readers.withConnection(body)
+    }
+
+    /// Runs `body` on the single writer connection, inside a transaction.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await writer.run { connection in
+            try StoreError.mapping { try connection.transaction { try body(connection) } }
+        }
+    }
+
+    /// The current schema version and whether it is the one this binary expects.
+    public func health() async -> StoreHealth {
+        do {
+            let current = try await read { try Migrator.currentVersion($0) }
+            return StoreHealth(current: current, expected: Self.schemaVersion, error: nil)
+        } catch {
+            return StoreHealth(current: nil, expected: Self.schemaVersion, error: "\(error)")
+        }
+    }
+}
+
+/// The store's schema health, as `/api/health` reports it.
+public struct StoreHealth: Sendable, Hashable {
+    /// The recorded version, nil when unreachable.
+    public let current: Int?
+    /// The version this binary writes.
+    public let expected: Int
+    /// Why the store could not be read, if it could not.
+    public let error: String?
+
+    /// `ok`, `mismatch` or `unreachable`.
+    public var status: String {
+        guard let current else { return "unreachable" }
+        return current == expected ? "ok" : "mismatch"
+    }
+}
+
+extension StoreError {
+    /// Maps DuckDB constraint violations to `.conflict`, leaving other errors alone.
+    static func mapping<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DuckDBError where error.kind == .constraint {
+            throw StoreError(.conflict, error.message, cause: error)
+        }
+    }
+}

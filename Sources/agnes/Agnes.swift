@@ -1,0 +1,1 @@
+@main struct Agnes { static func main() {} }

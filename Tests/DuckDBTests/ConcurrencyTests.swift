@@ -1,0 +1,126 @@
+import DuckDB
+import Foundation
+import Testing
+
+@Suite struct ConcurrencyTests {
+    /// A query that runs for many seconds unless interrupted.
+    static let longQuery = "SELECT count(*) FROM range(100000000) a, range(100000000) b WHERE a.range + b.range = -1"
+
+    @Test func eightConcurrentTasksQueryOneDatabase() async throws {
+        let database = try Database(options: ["threads": "2"])
+        let setup = try database.connect()
+        try setup.execute("CREATE TABLE numbers AS SELECT range AS n FROM range(200000)")
+        let pool = try ConnectionPool(database: database, size: 4)
+        let sums = try await withThrowingTaskGroup(of: (Int, Int64).self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    let sum = try await pool.withConnection { connection in
+                        try connection.query("SELECT sum(n)::BIGINT FROM numbers WHERE n % 8 = ?", [.bigint(Int64(task))]).rows[0][0].int64 ?? -1
+                    }
+                    return (task, sum)
+                }
+            }
+            var sums: [Int: Int64] = [:]
+            for try await (task, sum) in group { sums[task] = sum }
+            return sums
+        }
+        for task in 0..<8 {
+            let expected = stride(from: Int64(task), to: 200_000, by: 8).reduce(0, +)
+            #expect(sums[task] == expected)
+        }
+    }
+
+    @Test func interruptStopsALongQueryWithin100Milliseconds() async throws {
+        let connection = try SerializedConnection(database: try Database(options: ["threads": "2"]))
+        let started = ContinuousClock.now
+        let task = Task { try await connection.run { try $0.query(Self.longQuery) } }
+        try await Task.sleep(for: .milliseconds(300))
+        let interruptedAt = ContinuousClock.now
+        task.cancel()
+        let outcome = await task.result
+        let stopLatency = ContinuousClock.now - interruptedAt
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        #expect(stopLatency < .milliseconds(100), "stopped \(stopLatency) after the interrupt")
+        #expect(interruptedAt - started >= .milliseconds(300))
+    }
+
+    @Test func timeoutInterruptsWithAClearError() async throws {
+        let connection = try SerializedConnection(database: try Database(options: ["threads": "2"]))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let error = await #expect(throws: DuckDBError.self) {
+            try await connection.run(timeout: .milliseconds(200)) { try $0.query(Self.longQuery) }
+        }
+        #expect(error?.code == .timeout)
+        #expect(error?.isInterrupt == true)
+        #expect(error?.message.contains("0.2 s") == true)
+        #expect(clock.now - started < .milliseconds(400))
+        // The connection is healthy afterwards.
+        let value = try await connection.run { try $0.query("SELECT 42").rows[0][0] }
+        #expect(value == .integer(42))
+    }
+
+    @Test func lateInterruptDoesNotHitTheNextQuery() async throws {
+        let connection = try SerializedConnection(database: try Database())
+        let handle = connection.interruptHandle
+        let firstScope = try await connection.run { _ in handle.beginScope() - 1 }
+        // The first call's scope is over: interrupting it must be a no-op.
+        #expect(handle.interrupt(scope: firstScope) == false)
+        let value = try await connection.run { try $0.query("SELECT count(*) FROM range(1000000)").rows[0][0] }
+        #expect(value == .bigint(1_000_000))
+    }
+
+    @Test func interruptLandingAfterTheLastStatementIsAbsorbed() async throws {
+        let connection = try SerializedConnection(database: try Database())
+        let handle = connection.interruptHandle
+        // Interrupt the scope after its statement finished but before the scope ended.
+        _ = try await connection.run { connection in
+            _ = try connection.query("SELECT 1")
+            let scope = handle.beginScope()
+            handle.interrupt(scope: scope)
+            handle.endScope(scope)
+            return 0
+        }
+        let value = try await connection.run { try $0.query("SELECT 7").rows[0][0] }
+        #expect(value == .integer(7))
+    }
+
+    @Test func cancelledWaiterNeverRuns() async throws {
+        let pool = try ConnectionPool(database: try Database(options: ["threads": "1"]), size: 1)
+        let ran = ManagedAtomicFlag()
+        let blocker = Task { try await pool.withConnection(timeout: .seconds(5)) { try $0.query(Self.longQuery) } }
+        try await Task.sleep(for: .milliseconds(100))
+        let waiter = Task {
+            try await pool.withConnection { _ in
+                ran.set()
+                return 1
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        let outcome = await waiter.result
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        blocker.cancel()
+        _ = await blocker.result
+        #expect(!ran.isSet)
+        // The pool still serves.
+        #expect(try await pool.withConnection { try $0.query("SELECT 1").rows.count } == 1)
+    }
+
+    @Test func progressIsObservableWhileRunning() async throws {
+        let connection = try SerializedConnection(database: try Database(options: ["threads": "1"]))
+        let task = Task { try await connection.run(timeout: .seconds(2)) { try $0.query(Self.longQuery) } }
+        try await Task.sleep(for: .milliseconds(700))
+        let progress = connection.interruptHandle.progress()
+        task.cancel()
+        _ = await task.result
+        if let progress { #expect(progress.percentage >= 0 && progress.percentage <= 100) }
+    }
+}
+
+private final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs what Agnes needs to build and run, idempotently:
+#   - Debian's libpython3.11 (the DuckDB wheel's extension module references Python C-API symbols;
+#     nothing we call enters Python, but the linker and loader must resolve them);
+#   - the `duckdb` wheel from PyPI (pinned), unpacked into .duckdb/ and exposed as .duckdb/lib/libduckdb.so.
+# A second run with everything in place touches no network.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DUCKDB_VERSION="2.0.1"
+DUCKDB_DIR="$ROOT/.duckdb"
+LIB_DIR="$DUCKDB_DIR/lib"
+WHEEL_DIR="$DUCKDB_DIR/wheel"
+PYLIB_SONAME="libpython3.11.so.1.0"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+find_libpython() {
+    local candidate
+    for candidate in /usr/lib/x86_64-linux-gnu/$PYLIB_SONAME /usr/lib/$PYLIB_SONAME /usr/local/lib/$PYLIB_SONAME; do
+        [ -f "$candidate" ] && { echo "$candidate"; return 0; }
+    done
+    ldconfig -p 2>/dev/null | awk -v so="$PYLIB_SONAME" '$1 == so { print $NF; exit }'
+}
+
+# 1. libpython3.11 (Debian package), only when missing.
+pylib="$(find_libpython || true)"
+if [ -z "$pylib" ]; then
+    say "installing libpython3.11 through apt"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libpython3.11 >/dev/null
+    pylib="$(find_libpython || true)"
+    [ -n "$pylib" ] || { say "libpython3.11 is still missing after apt-get install"; exit 1; }
+fi
+
+# 2. The DuckDB wheel, only when the pinned version is not already unpacked.
+if [ -f "$LIB_DIR/libduckdb.so" ] && [ "$(cat "$DUCKDB_DIR/VERSION" 2>/dev/null)" = "$DUCKDB_VERSION" ]; then
+    : # already installed
+else
+    say "fetching the duckdb $DUCKDB_VERSION wheel from PyPI"
+    PYTHON="$(command -v python3 || command -v python3.11 || true)"
+    [ -n "$PYTHON" ] || { say "python3 with pip is needed to fetch the DuckDB wheel"; exit 1; }
+    rm -rf "$WHEEL_DIR" "$LIB_DIR"
+    mkdir -p "$WHEEL_DIR" "$LIB_DIR"
+    "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: \
+        --python-version 3.11 --implementation cp --abi cp311 \
+        --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64 \
+        -d "$WHEEL_DIR" "duckdb==$DUCKDB_VERSION"
+    wheel="$(ls "$WHEEL_DIR"/duckdb-"$DUCKDB_VERSION"-*.whl | head -n 1)"
+    "$PYTHON" - "$wheel" "$LIB_DIR" <<'PY'
+import sys, zipfile, os, shutil
+wheel, lib_dir = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    names = [n for n in z.namelist() if os.path.basename(n).startswith("_duckdb") and n.endswith(".so")]
+    if not names:
+        sys.exit("setup: the wheel holds no _duckdb extension module")
+    with z.open(names[0]) as src, open(os.path.join(lib_dir, "libduckdb.so.tmp"), "wb") as dst:
+        shutil.copyfileobj(src, dst)
+os.chmod(os.path.join(lib_dir, "libduckdb.so.tmp"), 0o755)
+os.replace(os.path.join(lib_dir, "libduckdb.so.tmp"), os.path.join(lib_dir, "libduckdb.so"))
+PY
+    echo "$DUCKDB_VERSION" > "$DUCKDB_DIR/VERSION"
+    say "duckdb $DUCKDB_VERSION installed in $LIB_DIR"
+fi
+
+# 3. Link name for libpython next to libduckdb (the -dev package's symlink is not needed).
+ln -sfn "$pylib" "$LIB_DIR/libpython3.11.so"
