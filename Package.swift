@@ -67,10 +67,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"], swiftSettings: strictSettings),
-        .testTarget(name: "AgnesCoreTests", dependencies: ["AgnesCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AgnesCoreTests",
+            dependencies: ["AgnesCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "AgnesStoreTests",
-            dependencies: ["AgnesStore", "AgnesCore", "DuckDB"],
+            dependencies: ["AgnesStore", "AgnesCore", "DuckDB", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
     ]

@@ -34,7 +34,8 @@ import Testing
     @Test func readsEveryVariable() throws {
         let secret = String(repeating: "a", count: 64)
         let settings = try fixture.load([
-            "JWT_SECRET_KEY": secret, "SESSION_SECRET": secret, "CORS_ORIGINS": " https://a.example , ,https://b.example",
+            "JWT_SECRET_KEY": secret, "SESSION_SECRET": secret,
+            "CORS_ORIGINS": " https://a.example , ,https://b.example",
             "SERVER_URL": "https://agnes.example.com", "SEED_ADMIN_EMAIL": "admin@example.com",
             "SEED_ADMIN_PASSWORD": "pw", "LOCAL_DEV_USER_EMAIL": "me@example.com", "SCHEDULER_API_TOKEN": "tok",
             "AGNES_REMOTE_ATTACH_EXTENSIONS": "keboola", "AGNES_REMOTE_ATTACH_TOKEN_ENVS": "KBC_TOKEN,MY_TOKEN_2",
@@ -52,14 +53,19 @@ import Testing
     }
 
     @Test func blankValuesCountAsUnset() throws {
-        let settings = try fixture.load(["JWT_SECRET_KEY": "  ", "CORS_ORIGINS": ",", "LOG_LEVEL": "", "DATA_SOURCE": ""])
+        let settings = try fixture.load([
+            "JWT_SECRET_KEY": "  ", "CORS_ORIGINS": ",", "LOG_LEVEL": "", "DATA_SOURCE": "",
+        ])
         #expect(settings.jwtSecretKey == nil)
         #expect(settings.corsOrigins == AgnesSettings.defaultCORSOrigins)
         #expect(settings.logLevel == .info)
         #expect(settings.dataSourceType == .local)
     }
 
-    @Test(arguments: [("1", true), ("TRUE", true), ("yes", true), ("On", true), ("0", false), ("false", false), ("NO", false), ("off", false)])
+    @Test(arguments: [
+        ("1", true), ("TRUE", true), ("yes", true), ("On", true), ("0", false), ("false", false), ("NO", false),
+        ("off", false),
+    ])
     func flagsAcceptTheUsualSpellings(value: String, expected: Bool) throws {
         let settings = try fixture.load(["DEBUG": value, "TESTING": value, "LOCAL_DEV_MODE": value])
         #expect(settings.isDebug == expected)
@@ -72,7 +78,10 @@ import Testing
         #expect(try fixture.load(["AGNES_AUTH_RATELIMIT_ENABLED": value]).isAuthRateLimitEnabled == expected)
     }
 
-    @Test(arguments: [("trace", Logger.Level.trace), ("DEBUG", .debug), ("Notice", .notice), ("warning", .warning), ("CRITICAL", .critical)])
+    @Test(arguments: [
+        ("trace", Logger.Level.trace), ("DEBUG", .debug), ("Notice", .notice), ("warning", .warning),
+        ("CRITICAL", .critical),
+    ])
     func logLevelIsCaseInsensitive(value: String, expected: Logger.Level) throws {
         #expect(try fixture.load(["LOG_LEVEL": value]).logLevel == expected)
     }
@@ -82,7 +91,10 @@ import Testing
         ("DATA_SOURCE", "oracle", #"expected one of keboola, bigquery, local, got "oracle""#),
         ("DEBUG", "maybe", #"expected one of 1, true, yes, on, 0, false, no, off, got "maybe""#),
         ("AGNES_AUTH_RATELIMIT_ENABLED", "disabled", #"got "disabled""#),
-        ("SERVER_URL", "ftp://files.example.com", #"expected an http or https URL with a host, got "ftp://files.example.com""#),
+        (
+            "SERVER_URL", "ftp://files.example.com",
+            #"expected an http or https URL with a host, got "ftp://files.example.com""#
+        ),
         ("SERVER_URL", "agnes.example.com", #"got "agnes.example.com""#),
         ("AGNES_REMOTE_ATTACH_EXTENSIONS", "keboola,bad-ext", #"got "bad-ext""#),
         ("AGNES_REMOTE_ATTACH_TOKEN_ENVS", "KBC_TOKEN,lower_case", #"got "lower_case""#),
@@ -96,7 +108,10 @@ import Testing
 
     @Test func shortJWTSecretIsRefusedWithoutShowingIt() throws {
         let error = try #require(throws: ConfigError.self) { try fixture.load(["JWT_SECRET_KEY": "tooshort"]) }
-        #expect(error.message == "environment variable JWT_SECRET_KEY: expected at least 32 bytes (openssl rand -hex 32), got 8 bytes")
+        #expect(
+            error.message
+                == "environment variable JWT_SECRET_KEY: expected at least 32 bytes (openssl rand -hex 32), got 8 bytes"
+        )
         #expect(!error.message.contains("tooshort"))
     }
 

@@ -18,7 +18,8 @@ import Testing
         #expect(settings.instanceName == "Agnes")
         #expect(settings.instance == [:])
         #expect(settings.dataSourceType == .local)
-        #expect(settings.remoteQuery == RemoteQueryLimits(timeoutSeconds: 30, maxResultRows: 100_000, maxMemoryMB: 2048))
+        #expect(
+            settings.remoteQuery == RemoteQueryLimits(timeoutSeconds: 30, maxResultRows: 100_000, maxMemoryMB: 2048))
         #expect(settings.scan.maxLimit == 10_000)
         #expect(settings.scan.maxResultBytes == 104_857_600)
         #expect(settings.scan.maxConcurrentPerUser == 2)
@@ -73,7 +74,8 @@ import Testing
     }
 
     @Test func interpolatedNumbersAreAccepted() throws {
-        try fixture.writeStatic("remote_query:\n  timeout_seconds: \"${TIMEOUT}\"\napi:\n  scan: {max_limit: \"${LIMIT}\"}\n")
+        try fixture.writeStatic(
+            "remote_query:\n  timeout_seconds: \"${TIMEOUT}\"\napi:\n  scan: {max_limit: \"${LIMIT}\"}\n")
         let settings = try fixture.load(["TIMEOUT": "45", "LIMIT": "250"])
         #expect(settings.remoteQuery.timeoutSeconds == 45)
         #expect(settings.scan.maxLimit == 250)
@@ -144,11 +146,17 @@ import Testing
         ("api:\n  scan:\n    max_limit: [1]\n", "api.scan.max_limit: expected a positive integer, got [1]"),
         ("api:\n  scan: true\n", "api.scan: expected an object, got true"),
         ("remote_query:\n  timeout_seconds: -5\n", "remote_query.timeout_seconds: expected a positive integer, got -5"),
-        ("remote_query:\n  timeout_seconds: abc\n", #"remote_query.timeout_seconds: expected a positive integer, got "abc""#),
+        (
+            "remote_query:\n  timeout_seconds: abc\n",
+            #"remote_query.timeout_seconds: expected a positive integer, got "abc""#
+        ),
         ("profiler: {histogram_bins: 0}\n", "profiler.histogram_bins: expected a positive integer, got 0"),
         ("admins: {name: x}\n", #"admins: expected a list, got {name: "x"}"#),
         ("instance: {name: [A]}\n", #"instance.name: expected a string, got ["A"]"#),
-        ("data_source: {type: snowflake}\n", #"data_source.type: expected one of keboola, bigquery, local, got "snowflake""#),
+        (
+            "data_source: {type: snowflake}\n",
+            #"data_source.type: expected one of keboola, bigquery, local, got "snowflake""#
+        ),
     ])
     func staticFileErrorsNameFileKeyAndExpectation(yaml: String, expected: String) throws {
         try fixture.writeStatic(yaml)
@@ -160,7 +168,9 @@ import Testing
         try fixture.writeStatic("remote_query: {timeout_seconds: 10}\n")
         try fixture.writeOverlay("remote_query: {timeout_seconds: \"soon\"}\n")
         let error = try #require(throws: ConfigError.self) { try fixture.load() }
-        #expect(error.message == #"\#(fixture.overlayFile): remote_query.timeout_seconds: expected a positive integer, got "soon""#)
+        #expect(
+            error.message
+                == #"\#(fixture.overlayFile): remote_query.timeout_seconds: expected a positive integer, got "soon""#)
     }
 
     @Test func overlayVersionIsCheckedToo() throws {

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct ConfigReaderTests {
     let reader = ConfigReader(layers: [
-        .init(file: "static.yaml", tree: ["auth": ["allowed_domain": "a.com", "secret": "x"], "api": ["scan": ["max_limit": 5]]]),
+        .init(
+            file: "static.yaml",
+            tree: ["auth": ["allowed_domain": "a.com", "secret": "x"], "api": ["scan": ["max_limit": 5]]]),
         .init(file: "overlay.yaml", tree: ["auth": ["allowed_domain": "b.com"], "api": 7]),
     ])
 
@@ -28,7 +30,9 @@ import Testing
     }
 
     @Test func nullParentsAndValuesMeanMissing() throws {
-        let reader = ConfigReader(layers: [.init(file: "f.yaml", tree: ["remote_query": .null, "api": ["scan": ["max_limit": .null]]])])
+        let reader = ConfigReader(layers: [
+            .init(file: "f.yaml", tree: ["remote_query": .null, "api": ["scan": ["max_limit": .null]]])
+        ])
         #expect(try reader.positiveInt("remote_query.timeout_seconds", default: 30) == 30)
         #expect(try reader.positiveInt("api.scan.max_limit", default: 10) == 10)
     }
@@ -45,7 +49,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (ConfigValue.string("abc"), ConfigError.Code.typeMismatch, #"f.yaml: n: expected a positive integer, got "abc""#),
+        (
+            ConfigValue.string("abc"), ConfigError.Code.typeMismatch,
+            #"f.yaml: n: expected a positive integer, got "abc""#
+        ),
         (ConfigValue.double(4.5), .typeMismatch, "f.yaml: n: expected a positive integer, got 4.5"),
         (ConfigValue.bool(true), .typeMismatch, "f.yaml: n: expected a positive integer, got true"),
         (ConfigValue.array([1]), .typeMismatch, "f.yaml: n: expected a positive integer, got [1]"),

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct ConfigValueMergeTests {
     @Test func objectsMergeRecursively() {
-        let base: ConfigValue = ["auth": ["allowed_domain": "a.com", "google_client_id": "id"], "instance": ["name": "A"]]
+        let base: ConfigValue = [
+            "auth": ["allowed_domain": "a.com", "google_client_id": "id"], "instance": ["name": "A"],
+        ]
         let overlay: ConfigValue = ["auth": ["allowed_domain": "b.com"], "theme": ["accent": "#fff"]]
         #expect(
             base.merging(overlay) == [

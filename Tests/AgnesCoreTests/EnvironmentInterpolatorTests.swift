@@ -19,7 +19,10 @@ import Testing
         ("${HOST}${PORT}", "db.local5432"),
         ("no references", "no references"),
         ("$${SECRET}", "${SECRET}"),
-        ("cost: $5 and ${NOT A NAME} and ${1X} and $HOME and ${", "cost: $5 and ${NOT A NAME} and ${1X} and $HOME and ${"),
+        (
+            "cost: $5 and ${NOT A NAME} and ${1X} and $HOME and ${",
+            "cost: $5 and ${NOT A NAME} and ${1X} and $HOME and ${"
+        ),
     ])
     func replacesReferencesInsideStrings(input: String, expected: String) {
         #expect(interpolate(.string(input)) == .string(expected))

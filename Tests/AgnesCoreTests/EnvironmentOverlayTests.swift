@@ -48,7 +48,10 @@ import Testing
 
     @Test(arguments: [
         ("A=1\nthis line has no equals sign\n", "line 2", "expected KEY=VALUE"),
-        ("A=1\n\n# c\n1BAD=x\n", "line 4", #"expected a variable name of letters, digits and underscores before "=", got "1BAD""#),
+        (
+            "A=1\n\n# c\n1BAD=x\n", "line 4",
+            #"expected a variable name of letters, digits and underscores before "=", got "1BAD""#
+        ),
         ("MY-KEY=x\n", "line 1", #"got "MY-KEY""#),
         ("=value\n", "line 1", #"got """#),
         ("TOKEN=\"unterminated-secret\n", "line 1", #"TOKEN: expected a closing " at the end of the value"#),

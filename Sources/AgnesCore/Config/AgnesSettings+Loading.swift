@@ -23,8 +23,10 @@ extension AgnesSettings {
         }
         let sessionSecret = env.string("SESSION_SECRET")
         if let sessionSecret, sessionSecret.utf8.count < Self.minimumSecretBytes {
+            let minimum = Self.minimumSecretBytes
             logger.warning(
-                "environment variable SESSION_SECRET is shorter than \(Self.minimumSecretBytes) bytes; use openssl rand -hex 32"
+                "environment variable SESSION_SECRET is shorter than \(minimum) bytes; use openssl rand -hex 32",
+                metadata: ["variable": "SESSION_SECRET"]
             )
         }
         let levels = Logger.Level.allCases.map(\.rawValue)
@@ -73,7 +75,9 @@ extension AgnesSettings {
     }
 
     /// `DATA_SOURCE` wins over `data_source.type`; both accept any case.
-    private static func dataSourceType(env: EnvironmentReader, config: ConfigReader) throws(ConfigError) -> DataSourceType {
+    private static func dataSourceType(env: EnvironmentReader, config: ConfigReader) throws(ConfigError)
+        -> DataSourceType
+    {
         let names = DataSourceType.allCases.map(\.rawValue)
         let fromEnvironment = try env.value("DATA_SOURCE", expected: "one of " + names.joined(separator: ", ")) {
             DataSourceType(rawValue: $0.lowercased())

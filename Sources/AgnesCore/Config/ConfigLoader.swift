@@ -29,10 +29,12 @@ public enum ConfigLoader {
         let overlayFile = ConfigFile.path(dataDir, "state", "instance.yaml")
         var layers: [ConfigReader.Layer] = []
         if let tree = try loadYAML(at: staticFile) {
-            let interpolator = EnvironmentInterpolator(environment: env.environment)
-            layers.append(.init(file: staticFile, tree: interpolator.interpolate(tree, file: staticFile, logger: logger)))
+            let interpolated = EnvironmentInterpolator(environment: env.environment)
+                .interpolate(tree, file: staticFile, logger: logger)
+            layers.append(.init(file: staticFile, tree: interpolated))
         } else {
-            logger.warning("\(staticFile) not found; starting with defaults (demo mode)", metadata: ["file": "\(staticFile)"])
+            let message: Logger.Message = "\(staticFile) not found; starting with defaults (demo mode)"
+            logger.notice(message, metadata: ["file": "\(staticFile)"])
         }
         if let tree = try loadYAML(at: overlayFile) {
             layers.append(.init(file: overlayFile, tree: tree))

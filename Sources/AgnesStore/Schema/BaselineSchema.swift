@@ -1,6 +1,11 @@
 /// The system store's baseline: the original implementation's schema version 24, table for table,
-/// so a `system.duckdb` written by the original (v24) opens as current. Every statement is
+/// so a `system.duckdb` written by the original (v24) opens and migrates. Every statement is
 /// idempotent (`IF NOT EXISTS`), which also self-heals a file missing a table.
+///
+/// One deliberate difference: no foreign keys. DuckDB turns an update of a uniquely indexed column
+/// into delete + insert, so with `user_group_members.group_id REFERENCES user_groups(id)` a group with
+/// members could not be renamed, and children deleted in the same transaction as their parent still
+/// block it. Referential integrity is kept by the repositories (checked inserts, children deleted first).
 enum BaselineSchema {
     static let version = 24
 
@@ -316,7 +321,7 @@ enum BaselineSchema {
         """
         CREATE TABLE IF NOT EXISTS user_group_members (
             user_id VARCHAR NOT NULL,
-            group_id VARCHAR NOT NULL REFERENCES user_groups(id),
+            group_id VARCHAR NOT NULL,
             source VARCHAR NOT NULL,
             added_at TIMESTAMP DEFAULT current_timestamp,
             added_by VARCHAR,
@@ -326,7 +331,7 @@ enum BaselineSchema {
         """
         CREATE TABLE IF NOT EXISTS resource_grants (
             id VARCHAR PRIMARY KEY,
-            group_id VARCHAR NOT NULL REFERENCES user_groups(id),
+            group_id VARCHAR NOT NULL,
             resource_type VARCHAR NOT NULL,
             resource_id VARCHAR NOT NULL,
             assigned_at TIMESTAMP DEFAULT current_timestamp,

@@ -17,7 +17,7 @@ enum Migrations {
     static let all: [Migration] = [
         Migration(version: BaselineSchema.version, name: "baseline (original schema v24)", statements: BaselineSchema.statements),
         Migration(
-            version: 25, name: "scheduler job state",
+            version: 25, name: "scheduler job state; membership and grant tables without foreign keys",
             statements: [
                 """
                 CREATE TABLE IF NOT EXISTS scheduler_jobs (
@@ -29,7 +29,41 @@ enum Migrations {
                     lock_owner VARCHAR,
                     lock_expires_at TIMESTAMP
                 )
+                """,
+                // Files written by the original carry foreign keys on these two tables (see BaselineSchema):
+                // rebuild them without.
+                "CREATE TABLE user_group_members_rebuilt AS SELECT user_id, group_id, source, added_at, added_by FROM user_group_members",
+                "DROP TABLE user_group_members",
                 """
+                CREATE TABLE user_group_members (
+                    user_id VARCHAR NOT NULL,
+                    group_id VARCHAR NOT NULL,
+                    source VARCHAR NOT NULL,
+                    added_at TIMESTAMP DEFAULT current_timestamp,
+                    added_by VARCHAR,
+                    PRIMARY KEY (user_id, group_id)
+                )
+                """,
+                "INSERT INTO user_group_members SELECT * FROM user_group_members_rebuilt",
+                "DROP TABLE user_group_members_rebuilt",
+                """
+                CREATE TABLE resource_grants_rebuilt AS
+                SELECT id, group_id, resource_type, resource_id, assigned_at, assigned_by FROM resource_grants
+                """,
+                "DROP TABLE resource_grants",
+                """
+                CREATE TABLE resource_grants (
+                    id VARCHAR PRIMARY KEY,
+                    group_id VARCHAR NOT NULL,
+                    resource_type VARCHAR NOT NULL,
+                    resource_id VARCHAR NOT NULL,
+                    assigned_at TIMESTAMP DEFAULT current_timestamp,
+                    assigned_by VARCHAR,
+                    UNIQUE (group_id, resource_type, resource_id)
+                )
+                """,
+                "INSERT INTO resource_grants SELECT * FROM resource_grants_rebuilt",
+                "DROP TABLE resource_grants_rebuilt",
             ]),
     ]
 

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Documentation of one column of a registered table: its base type and description, and how sure we are.
+public struct ColumnMetadata: Sendable, Hashable, Codable {
+    /// The table's registry id.
+    public var tableID: String
+    /// The column.
+    public var columnName: String
+    /// Keboola base type (`STRING`, `INTEGER`, `NUMERIC`, `DATE`, …).
+    public var basetype: String?
+    /// Free text.
+    public var description: String?
+    /// `manual` by default, or a level an AI proposal assigned.
+    public var confidence: String
+    /// Where it came from (`manual` by default).
+    public var source: String
+    /// Last update time.
+    public var updatedAt: Date?
+
+    /// Creates a column-metadata value.
+    public init(
+        tableID: String, columnName: String, basetype: String? = nil, description: String? = nil,
+        confidence: String = "manual", source: String = "manual", updatedAt: Date? = nil
+    ) {
+        self.tableID = tableID
+        self.columnName = columnName
+        self.basetype = basetype
+        self.description = description
+        self.confidence = confidence
+        self.source = source
+        self.updatedAt = updatedAt
+    }
+}

@@ -1,0 +1,42 @@
+import AgnesCore
+
+/// Which knowledge items to list. Every condition set must hold; the default matches every
+/// non-personal item.
+public struct KnowledgeItemFilter: Sendable, Hashable {
+    /// Only items in one of these states; empty means any state.
+    public var statuses: [KnowledgeStatus]
+    /// Only items of this domain.
+    public var domain: String?
+    /// Only items of this category.
+    public var category: String?
+    /// Only items of this source type.
+    public var sourceType: String?
+    /// Only items contributed by this user (email).
+    public var sourceUser: String?
+    /// Leave out personal items.
+    public var excludesPersonal: Bool
+    /// Only items whose title or content contains this text, case-insensitively. `%` and `_` match
+    /// themselves.
+    public var search: String?
+    /// At most this many items (ignored by `count`).
+    public var limit: Int?
+    /// Skip this many items first (ignored by `count`).
+    public var offset: Int
+
+    /// Creates a filter.
+    public init(
+        statuses: [KnowledgeStatus] = [], domain: String? = nil, category: String? = nil, sourceType: String? = nil,
+        sourceUser: String? = nil, excludesPersonal: Bool = true, search: String? = nil, limit: Int? = nil,
+        offset: Int = 0
+    ) {
+        self.statuses = statuses
+        self.domain = domain
+        self.category = category
+        self.sourceType = sourceType
+        self.sourceUser = sourceUser
+        self.excludesPersonal = excludesPersonal
+        self.search = search
+        self.limit = limit
+        self.offset = offset
+    }
+}
