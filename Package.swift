@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB/include"),
@@ -51,10 +52,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "AgnesData",
+            dependencies: [
+                "AgnesCore", "AgnesStore", "DuckDB",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AgnesConnectors",
+            dependencies: ["AgnesCore", "AgnesData", "DuckDB", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "agnes",
             dependencies: [
-                "AgnesCore", "AgnesStore", "DuckDB",
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "DuckDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,6 +85,15 @@ let package = Package(
         .testTarget(
             name: "AgnesCoreTests",
             dependencies: ["AgnesCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AgnesDataTests",
+            dependencies: [
+                "AgnesData", "AgnesConnectors", "AgnesStore", "AgnesCore", "DuckDB",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

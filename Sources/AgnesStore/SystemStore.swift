@@ -78,6 +78,7 @@ public final class SystemStore: Sendable {
     }
 
     /// Runs `body` on the single writer connection, inside a transaction.
+    @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await writer.run { connection in
             try StoreError.mapping { try connection.transaction { try body(connection) } }

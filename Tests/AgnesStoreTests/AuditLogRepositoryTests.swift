@@ -37,7 +37,8 @@ import Testing
     @Test func entriesAreNewestFirstWithLimitAndOffset() async throws {
         let (_, audit) = try await seeded()
         let all = try await audit.entries(matching: AuditLogFilter())
-        #expect(all.map(\.action) == ["login", "km_approve", "corporate_memory.approve", "token.revoke", "token.create"])
+        #expect(
+            all.map(\.action) == ["login", "km_approve", "corporate_memory.approve", "token.revoke", "token.create"])
         let page = try await audit.entries(matching: AuditLogFilter(limit: 2, offset: 1))
         #expect(page.map(\.action) == ["km_approve", "corporate_memory.approve"])
         #expect(try await audit.count(matching: AuditLogFilter(limit: 1)) == 5)
@@ -45,9 +46,13 @@ import Testing
 
     @Test func filtersByUserPrefixesAndTime() async throws {
         let (_, audit) = try await seeded()
-        #expect(try await audit.entries(matching: AuditLogFilter(userID: "u1")).map(\.action) == ["token.revoke", "token.create"])
+        #expect(
+            try await audit.entries(matching: AuditLogFilter(userID: "u1")).map(\.action) == [
+                "token.revoke", "token.create",
+            ])
         let governance = AuditLogFilter(actionPrefixes: ["corporate_memory.", "km_"])
-        #expect(try await audit.entries(matching: governance).map(\.action) == ["km_approve", "corporate_memory.approve"])
+        #expect(
+            try await audit.entries(matching: governance).map(\.action) == ["km_approve", "corporate_memory.approve"])
         #expect(try await audit.count(matching: governance) == 2)
         #expect(try await audit.count(matching: AuditLogFilter(since: FixedInstant.plus(30))) == 2)
         #expect(try await audit.count(matching: AuditLogFilter(userID: "u1", actionPrefixes: ["token.r"])) == 1)
@@ -66,7 +71,8 @@ import Testing
                 "INSERT INTO audit_log (id, action, params) VALUES ('legacy', 'sync', ?)",
                 [.varchar(#"{"rows": 42, "ok": true, "tables": ["a"], "name": "x"}"#)])
         }
-        let entry = try #require(try await DuckDBAuditLogRepository(store: store).entries(matching: AuditLogFilter()).first)
+        let entry = try #require(
+            try await DuckDBAuditLogRepository(store: store).entries(matching: AuditLogFilter()).first)
         #expect(entry.params == ["rows": "42", "ok": "true", "tables": #"["a"]"#, "name": "x"])
     }
 }

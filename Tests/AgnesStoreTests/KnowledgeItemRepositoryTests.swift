@@ -11,7 +11,8 @@ import Testing
             status: .approved, contributors: ["ana@x.io", "bo@x.io"], sourceUser: "ana@x.io", audience: "group:Finance",
             confidence: 0.75, domain: "finance", entities: ["VAT"], sourceType: "manual", sourceRef: "chat:1",
             validFrom: FixedInstant.base, validUntil: FixedInstant.plus(3600), supersedes: "k0",
-            sensitivity: "confidential", isPersonal: true, createdAt: FixedInstant.base, updatedAt: FixedInstant.plus(5))
+            sensitivity: "confidential", isPersonal: true, createdAt: FixedInstant.base, updatedAt: FixedInstant.plus(5)
+        )
         #expect(try await items.create(item) == item)
         #expect(try await items.find(id: "k1") == item)
         #expect(try await items.find(id: "missing") == nil)
@@ -23,7 +24,9 @@ import Testing
         #expect(created.createdAt != nil && created.updatedAt == created.createdAt)
         #expect(created.tags.isEmpty && created.entities.isEmpty && created.contributors.isEmpty)
         #expect(created.status == .pending)
-        let duplicate = await #expect(throws: StoreError.self) { try await items.create(KnowledgeItem(id: "k1", title: "U")) }
+        let duplicate = await #expect(throws: StoreError.self) {
+            try await items.create(KnowledgeItem(id: "k1", title: "U"))
+        }
         #expect(duplicate?.code == .conflict)
     }
 
@@ -34,7 +37,10 @@ import Testing
         _ = try await items.create(.sample("c", status: .mandatory, domain: "data", category: "rules", offset: 20))
         _ = try await items.create(.sample("p", status: .approved, domain: "finance", isPersonal: true, offset: 30))
         #expect(try await items.list(matching: KnowledgeItemFilter()).map(\.id) == ["c", "b", "a"])
-        #expect(try await items.list(matching: KnowledgeItemFilter(excludesPersonal: false)).map(\.id) == ["p", "c", "b", "a"])
+        #expect(
+            try await items.list(matching: KnowledgeItemFilter(excludesPersonal: false)).map(\.id) == [
+                "p", "c", "b", "a",
+            ])
         let statuses = KnowledgeItemFilter(statuses: [.approved, .mandatory])
         #expect(try await items.list(matching: statuses).map(\.id) == ["c", "a"])
         #expect(try await items.list(matching: KnowledgeItemFilter(domain: "finance")).map(\.id) == ["b", "a"])
@@ -104,7 +110,8 @@ import Testing
         try await evidence.append(
             itemID: "a", sourceUser: nil, sourceRef: nil, detectionType: nil, userQuote: nil, at: FixedInstant.base)
         _ = try await contradictions.create(
-            itemAID: "b", itemBID: "a", explanation: nil, severity: nil, suggestedResolution: nil, at: FixedInstant.base)
+            itemAID: "b", itemBID: "a", explanation: nil, severity: nil, suggestedResolution: nil, at: FixedInstant.base
+        )
         try await relations.upsert(itemID: "a", otherItemID: "b", type: "duplicate", score: 0.9, at: FixedInstant.base)
 
         #expect(try await items.delete(id: "a"))

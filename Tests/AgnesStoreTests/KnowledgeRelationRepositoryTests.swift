@@ -46,8 +46,10 @@ import Testing
             at: FixedInstant.plus(5))
         #expect(resolved == 1)
         let done = try #require(try await relations.list(isResolved: true, limit: nil).first)
-        #expect(done.relationType == "duplicate" && done.resolvedBy == "admin" && done.resolvedAt == FixedInstant.plus(5))
-        #expect(try await relations.list(isResolved: false, limit: nil).map(\.relationType) == ["related", "duplicate"])
+        #expect(
+            done.relationType == "duplicate" && done.resolvedBy == "admin" && done.resolvedAt == FixedInstant.plus(5))
+        #expect(
+            try await relations.list(isResolved: false, limit: nil).map(\.relationType) == ["related", "duplicate"])
         #expect(try await relations.list(isResolved: false, limit: 1).count == 1)
         let all = try await relations.resolve(
             itemID: "a", otherItemID: "b", type: nil, resolution: "dismissed", by: nil, at: FixedInstant.plus(6))

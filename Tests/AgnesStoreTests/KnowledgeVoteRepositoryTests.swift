@@ -43,7 +43,9 @@ import Testing
         try await votes.setVote(.up, itemID: "a", userID: "u1", at: FixedInstant.base)
         try await votes.setVote(.down, itemID: "b", userID: "u1", at: FixedInstant.base)
         try await votes.setVote(.down, itemID: "a", userID: "u2", at: FixedInstant.base)
-        _ = try await store.write { try $0.run("INSERT INTO knowledge_votes (item_id, user_id, vote) VALUES ('z', 'u1', 0)") }
+        _ = try await store.write {
+            try $0.run("INSERT INTO knowledge_votes (item_id, user_id, vote) VALUES ('z', 'u1', 0)")
+        }
         #expect(try await votes.votes(userID: "u1") == ["a": .up, "b": .down])
     }
 }

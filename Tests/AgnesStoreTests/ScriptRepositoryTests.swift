@@ -23,7 +23,8 @@ import Testing
 
     @Test func deleteReportsWhetherItExisted() async throws {
         let scripts = DuckDBScriptRepository(store: try await SystemStore.inMemory())
-        let script = try await scripts.deploy(name: "x", source: "pass", schedule: nil, owner: nil, at: FixedInstant.base)
+        let script = try await scripts.deploy(
+            name: "x", source: "pass", schedule: nil, owner: nil, at: FixedInstant.base)
         #expect(try await scripts.delete(id: script.id))
         #expect(try await scripts.delete(id: script.id) == false)
         #expect(try await scripts.list().isEmpty)
@@ -31,7 +32,8 @@ import Testing
 
     @Test func recordRunStoresStatusAndStart() async throws {
         let scripts = DuckDBScriptRepository(store: try await SystemStore.inMemory())
-        let script = try await scripts.deploy(name: "x", source: "pass", schedule: nil, owner: nil, at: FixedInstant.base)
+        let script = try await scripts.deploy(
+            name: "x", source: "pass", schedule: nil, owner: nil, at: FixedInstant.base)
         try await scripts.recordRun(id: script.id, status: .running, startedAt: FixedInstant.plus(10))
         try await scripts.recordRun(id: script.id, status: .failure, startedAt: FixedInstant.plus(10))
         let ran = try #require(try await scripts.find(id: script.id))
@@ -44,7 +46,8 @@ import Testing
 
     @Test func onlyOneClaimWinsUntilTheRunEnds() async throws {
         let scripts = DuckDBScriptRepository(store: try await SystemStore.inMemory())
-        let script = try await scripts.deploy(name: "x", source: "pass", schedule: "hourly", owner: nil, at: FixedInstant.base)
+        let script = try await scripts.deploy(
+            name: "x", source: "pass", schedule: "hourly", owner: nil, at: FixedInstant.base)
         #expect(try await scripts.claimRun(id: script.id, at: FixedInstant.plus(1)))
         #expect(try await scripts.claimRun(id: script.id, at: FixedInstant.plus(2)) == false)
         #expect(try await scripts.find(id: script.id)?.lastRun == FixedInstant.plus(1))

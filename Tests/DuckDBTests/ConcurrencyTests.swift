@@ -36,13 +36,17 @@ import Testing
         // Measured where DuckDB returns (on the connection's queue), so that the time the awaiting task
         // takes to be scheduled on a busy machine does not count.
         let returnedAt = TimeBox()
-        let started = ContinuousClock.now
+        let startedAt = TimeBox()
         let task = Task {
             try await connection.run { connection in
+                startedAt.set(ContinuousClock.now)
                 defer { returnedAt.set(ContinuousClock.now) }
                 return try connection.query(Self.longQuery)
             }
         }
+        // Wait until the query really runs (a loaded machine may start it late), then let it run.
+        for _ in 0..<1000 where startedAt.value == nil { try await Task.sleep(for: .milliseconds(10)) }
+        let started = try #require(startedAt.value)
         try await Task.sleep(for: .milliseconds(300))
         let interruptedAt = ContinuousClock.now
         task.cancel()

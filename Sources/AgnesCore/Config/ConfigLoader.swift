@@ -34,7 +34,7 @@ public enum ConfigLoader {
             layers.append(.init(file: staticFile, tree: interpolated))
         } else {
             let message: Logger.Message = "\(staticFile) not found; starting with defaults (demo mode)"
-            logger.notice(message, metadata: ["file": "\(staticFile)"])
+            logger.warning(message, metadata: ["file": "\(staticFile)"])
         }
         if let tree = try loadYAML(at: overlayFile) {
             layers.append(.init(file: overlayFile, tree: tree))

@@ -68,7 +68,9 @@ public struct DuckDBAccessTokenRepository: AccessTokenRepository {
         try await store.write { try $0.run("DELETE FROM personal_access_tokens WHERE user_id = ?", [.varchar(userID)]) }
     }
 
-    static func fetch(_ connection: Connection, where predicate: String, _ parameters: [DuckDBValue]) throws -> [AccessToken] {
+    static func fetch(_ connection: Connection, where predicate: String, _ parameters: [DuckDBValue]) throws
+        -> [AccessToken]
+    {
         try connection.query(
             "SELECT \(columns) FROM personal_access_tokens WHERE \(predicate) ORDER BY created_at DESC, id", parameters
         ).records.map { record in

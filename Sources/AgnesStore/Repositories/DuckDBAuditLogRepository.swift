@@ -59,7 +59,8 @@ public struct DuckDBAuditLogRepository: AuditLogRepository {
             parameters.append(.varchar(userID))
         }
         if !filter.actionPrefixes.isEmpty {
-            clauses.append("(" + filter.actionPrefixes.map { _ in "starts_with(action, ?)" }.joined(separator: " OR ") + ")")
+            clauses.append(
+                "(" + filter.actionPrefixes.map { _ in "starts_with(action, ?)" }.joined(separator: " OR ") + ")")
             parameters += filter.actionPrefixes.map { .varchar($0) }
         }
         if let since = filter.since {
@@ -89,7 +90,8 @@ public struct DuckDBAuditLogRepository: AuditLogRepository {
         return dictionary.mapValues { value in
             if let string = value as? String { return string }
             guard
-                let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])
+                let data = try? JSONSerialization.data(
+                    withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])
             else { return "\(value)" }
             return String(decoding: data, as: UTF8.self)
         }

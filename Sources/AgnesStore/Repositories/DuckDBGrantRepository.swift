@@ -32,6 +32,7 @@ public struct DuckDBGrantRepository: GrantRepository {
         try await store.write { try $0.run("DELETE FROM resource_grants WHERE id = ?", [.varchar(id)]) > 0 }
     }
 
+    @discardableResult
     public func revokeAll(type: ResourceType, resourceID: String) async throws -> Int {
         try await store.write {
             try $0.run(

@@ -62,6 +62,7 @@ public struct DuckDBGroupRepository: GroupRepository {
         }
     }
 
+    @discardableResult
     public func addMember(userID: String, groupID: String, source: MembershipSource, addedBy: String?) async throws -> Bool {
         try await store.write { connection in
             try Self.requireGroup(connection, groupID)
@@ -73,6 +74,7 @@ public struct DuckDBGroupRepository: GroupRepository {
         }
     }
 
+    @discardableResult
     public func removeMember(userID: String, groupID: String) async throws -> Bool {
         try await store.write {
             try $0.run("DELETE FROM user_group_members WHERE user_id = ? AND group_id = ?", [.varchar(userID), .varchar(groupID)]) > 0

@@ -68,7 +68,8 @@ public struct DuckDBKnowledgeContradictionRepository: KnowledgeContradictionRepo
         -> [KnowledgeContradiction]
     {
         try connection.query(
-            "SELECT \(columns) FROM knowledge_contradictions WHERE \(predicate) ORDER BY detected_at DESC, id", parameters
+            "SELECT \(columns) FROM knowledge_contradictions WHERE \(predicate) ORDER BY detected_at DESC, id",
+            parameters
         ).records.map { record in
             KnowledgeContradiction(
                 id: try record.requiredString("id"), itemAID: try record.requiredString("item_a_id"),

@@ -51,7 +51,8 @@ public struct DuckDBKnowledgeItemRepository: KnowledgeItemRepository {
     public func count(matching filter: KnowledgeItemFilter) async throws -> Int {
         let (predicate, parameters) = Self.predicate(for: filter)
         return try await store.read { connection in
-            try connection.query("SELECT count(*) FROM knowledge_items WHERE \(predicate)", parameters).rows[0][0].int ?? 0
+            try connection.query("SELECT count(*) FROM knowledge_items WHERE \(predicate)", parameters).rows[0][0].int
+                ?? 0
         }
     }
 
@@ -159,8 +160,10 @@ public struct DuckDBKnowledgeItemRepository: KnowledgeItemRepository {
             id: try record.requiredString("id"), title: try record.requiredString("title"),
             content: record.string("content"), category: record.string("category"),
             tags: record.json("tags", as: [String].self) ?? [], status: parsed,
-            contributors: record.json("contributors", as: [String].self) ?? [], sourceUser: record.string("source_user"),
-            audience: record.string("audience"), confidence: record.double("confidence"), domain: record.string("domain"),
+            contributors: record.json("contributors", as: [String].self) ?? [],
+            sourceUser: record.string("source_user"),
+            audience: record.string("audience"), confidence: record.double("confidence"),
+            domain: record.string("domain"),
             entities: record.json("entities", as: [String].self) ?? [], sourceType: record.string("source_type"),
             sourceRef: record.string("source_ref"), validFrom: record.date("valid_from"),
             validUntil: record.date("valid_until"), supersedes: record.string("supersedes"),

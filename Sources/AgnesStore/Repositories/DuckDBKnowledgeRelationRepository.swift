@@ -32,7 +32,9 @@ public struct DuckDBKnowledgeRelationRepository: KnowledgeRelationRepository {
     }
 
     public func list(itemID: String) async throws -> [KnowledgeRelation] {
-        try await store.read { try Self.fetch($0, where: "item_a_id = ? OR item_b_id = ?", [.varchar(itemID), .varchar(itemID)]) }
+        try await store.read {
+            try Self.fetch($0, where: "item_a_id = ? OR item_b_id = ?", [.varchar(itemID), .varchar(itemID)])
+        }
     }
 
     public func list(isResolved: Bool?, limit: Int?) async throws -> [KnowledgeRelation] {

@@ -13,7 +13,8 @@ public struct DuckDBKnowledgeVoteRepository: KnowledgeVoteRepository {
         try await store.write { connection in
             guard let vote else {
                 try connection.run(
-                    "DELETE FROM knowledge_votes WHERE item_id = ? AND user_id = ?", [.varchar(itemID), .varchar(userID)])
+                    "DELETE FROM knowledge_votes WHERE item_id = ? AND user_id = ?",
+                    [.varchar(itemID), .varchar(userID)])
                 return
             }
             try connection.run(

@@ -18,7 +18,10 @@ public struct DuckDBScriptRepository: ScriptRepository {
         return try await store.write { connection in
             try connection.run(
                 "INSERT INTO script_registry (id, name, owner, schedule, source, deployed_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [.varchar(id), .varchar(name), .optional(owner), .optional(schedule), .varchar(source), .optional(time)])
+                [
+                    .varchar(id), .varchar(name), .optional(owner), .optional(schedule), .varchar(source),
+                    .optional(time),
+                ])
             return try Self.fetch(connection, where: "id = ?", [.varchar(id)])[0]
         }
     }
@@ -73,7 +76,8 @@ public struct DuckDBScriptRepository: ScriptRepository {
                 status = parsed
             }
             return DeployedScript(
-                id: try record.requiredString("id"), name: try record.requiredString("name"), owner: record.string("owner"),
+                id: try record.requiredString("id"), name: try record.requiredString("name"),
+                owner: record.string("owner"),
                 schedule: record.string("schedule"), source: try record.requiredString("source"),
                 deployedAt: record.date("deployed_at"), lastRun: record.date("last_run"), lastStatus: status)
         }

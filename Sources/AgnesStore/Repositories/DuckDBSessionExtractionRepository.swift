@@ -22,7 +22,8 @@ public struct DuckDBSessionExtractionRepository: SessionExtractionRepository {
                     file_hash = excluded.file_hash
                 """,
                 [
-                    .varchar(sessionFile), .varchar(username), .optional(time), .integer(Int32(clamping: itemsExtracted)),
+                    .varchar(sessionFile), .varchar(username), .optional(time),
+                    .integer(Int32(clamping: itemsExtracted)),
                     .optional(fileHash),
                 ])
         }
@@ -37,7 +38,8 @@ public struct DuckDBSessionExtractionRepository: SessionExtractionRepository {
                 """, [.varchar(sessionFile)]
             ).records.first.map { record in
                 SessionExtraction(
-                    sessionFile: try record.requiredString("session_file"), username: try record.requiredString("username"),
+                    sessionFile: try record.requiredString("session_file"),
+                    username: try record.requiredString("username"),
                     processedAt: record.date("processed_at"), itemsExtracted: record.int("items_extracted") ?? 0,
                     fileHash: record.string("file_hash"))
             }

@@ -70,7 +70,8 @@ public struct DuckDBTelegramRepository: TelegramRepository {
             guard let chatID = record["chat_id"].int64 else {
                 throw StoreError(.corruptRow, "telegram link of \(record.string("user_id") ?? "?") has no chat id")
             }
-            return TelegramLink(userID: try record.requiredString("user_id"), chatID: chatID, linkedAt: record.date("linked_at"))
+            return TelegramLink(
+                userID: try record.requiredString("user_id"), chatID: chatID, linkedAt: record.date("linked_at"))
         }
     }
 }

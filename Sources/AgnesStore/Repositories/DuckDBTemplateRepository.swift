@@ -13,7 +13,8 @@ public struct DuckDBTemplateRepository: TemplateRepository {
         let table = Self.table(kind)
         return try await store.read { connection in
             guard
-                let record = try connection.query("SELECT content, updated_at, updated_by FROM \(table) WHERE id = 1").first
+                let record = try connection.query("SELECT content, updated_at, updated_by FROM \(table) WHERE id = 1")
+                    .first
             else { return StoredTemplate() }
             return StoredTemplate(
                 content: record.string("content"), updatedAt: record.date("updated_at"),

@@ -15,7 +15,8 @@ public struct DuckDBVerificationEvidenceRepository: VerificationEvidenceReposito
         at time: Date
     ) async throws -> VerificationEvidence {
         let evidence = VerificationEvidence(
-            id: RowID.make(), itemID: itemID, sourceUser: sourceUser, sourceRef: sourceRef, detectionType: detectionType,
+            id: RowID.make(), itemID: itemID, sourceUser: sourceUser, sourceRef: sourceRef,
+            detectionType: detectionType,
             userQuote: userQuote, createdAt: time)
         _ = try await store.write { connection in
             try connection.run(

@@ -13,5 +13,6 @@ public protocol KnowledgeContradictionRepository: Sendable {
     /// Contradictions, newest first; `isResolved` nil lists both resolved and unresolved ones.
     func list(isResolved: Bool?) async throws -> [KnowledgeContradiction]
     /// Settles a contradiction and returns it. `.notFound` when absent, `.conflict` when already resolved.
-    func resolve(id: String, resolution: String, by actor: String?, at time: Date) async throws -> KnowledgeContradiction
+    func resolve(id: String, resolution: String, by actor: String?, at time: Date) async throws
+        -> KnowledgeContradiction
 }

@@ -1,0 +1,32 @@
+import AgnesCore
+import AgnesData
+import DuckDB
+import Foundation
+
+/// The tables a source's current extract lists, with their recorded files and input signatures,
+/// so that a connector can reuse what has not changed. An unreadable extract reads as empty.
+enum PreviousExtract {
+    static func read(_ file: URL) -> [String: ExtractTable] {
+        guard FileManager.default.fileExists(atPath: file.path),
+            let connection = try? Database(path: file.path, options: ["access_mode": "READ_ONLY", "threads": "1"]).connect(),
+            let rows = try? connection.query(
+                """
+                SELECT m.table_name, m.description, m.rows, m.size_bytes, m.extracted_at, m.query_mode,
+                       h.file, h.md5, h.size_bytes AS file_size, h.source_signature
+                FROM _meta m JOIN _content_hashes h USING (table_name)
+                """
+            ).records
+        else { return [:] }
+        var tables: [String: ExtractTable] = [:]
+        for row in rows {
+            guard let name = row["table_name"].string.flatMap(Identifier.init), let path = row["file"].string,
+                let md5 = row["md5"].string, let size = row["file_size"].int64
+            else { continue }
+            tables[name.rawValue] = ExtractTable(
+                name: name, description: row["description"].string, rows: row["rows"].int64, sizeBytes: row["size_bytes"].int64,
+                extractedAt: row["extracted_at"].date, queryMode: row["query_mode"].string ?? "local",
+                file: PublishedFile(path: path, md5: md5, sizeBytes: size), sourceSignature: row["source_signature"].string)
+        }
+        return tables
+    }
+}

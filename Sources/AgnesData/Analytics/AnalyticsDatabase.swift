@@ -1,0 +1,104 @@
+import AgnesCore
+import DuckDB
+import Foundation
+import Logging
+import Synchronization
+
+/// Read access to the current analytics generation: `server.duckdb` opened read-only with every
+/// source's extract attached read-only under its name, served by a small connection pool.
+///
+/// ``reload()`` opens the newest file as a new generation and makes it current; work that already
+/// holds the old generation finishes on it (the old file stays readable through its open handle
+/// after the rename), and the old generation closes when its last user is done.
+///
+/// ```swift
+/// let rows = try await analytics.withConnection { try $0.query("SELECT count(*) FROM orders").rows }
+/// ```
+public final class AnalyticsDatabase: Sendable {
+    /// One opened generation.
+    public final class Generation: Sendable {
+        /// Increases by one with every reload.
+        public let number: Int
+        /// The read pool.
+        public let pool: ConnectionPool
+        /// The sources attached.
+        public let sources: [String]
+
+        init(number: Int, pool: ConnectionPool, sources: [String]) {
+            self.number = number
+            self.pool = pool
+            self.sources = sources
+        }
+    }
+
+    let layout: DataLayout
+    let poolSize: Int
+    let logger: Logger
+    private let current: Mutex<Generation?> = Mutex(nil)
+    private let counter = Mutex(0)
+
+    /// Creates the reader for a data layout; call ``reload()`` to open the first generation.
+    public init(layout: DataLayout, poolSize: Int = 2, logger: Logger) {
+        self.layout = layout
+        self.poolSize = poolSize
+        self.logger = logger
+    }
+
+    /// The current generation, if one is open.
+    public var generation: Generation? { current.withLock { $0 } }
+
+    /// Opens the newest analytics file as the current generation and returns its number.
+    @discardableResult
+    public func reload() async throws -> Int {
+        let number = counter.withLock { value in
+            value += 1
+            return value
+        }
+        let layout = self.layout
+        let poolSize = self.poolSize
+        let generation = try await offloaded("agnes.analytics.open") {
+            try Self.open(layout: layout, number: number, poolSize: poolSize)
+        }
+        current.withLock { current in
+            // A slower, older reload never replaces a newer generation.
+            if (current?.number ?? 0) < number { current = generation }
+        }
+        return number
+    }
+
+    /// Runs `body` on a connection of the current generation (which stays alive until `body` ends).
+    public func withConnection<T: Sendable>(
+        timeout: Duration? = nil, _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        guard let generation = generation else {
+            throw DuckDBError(.closed, "the analytics database has not been built yet")
+        }
+        return try await generation.pool.withConnection(timeout: timeout, body)
+    }
+
+    static func open(layout: DataLayout, number: Int, poolSize: Int) throws -> Generation {
+        let options = ["threads": "2", "autoinstall_known_extensions": "false", "autoload_known_extensions": "false"]
+        let database: Database
+        if FileManager.default.fileExists(atPath: layout.analyticsFile.path) {
+            var readOnly = options
+            readOnly["access_mode"] = "READ_ONLY"
+            database = try Database(path: layout.analyticsFile.path, options: readOnly)
+        } else {
+            database = try Database(options: options)
+        }
+        // Attachments belong to the database instance: made once, seen by every pooled connection.
+        let setup = try database.connect()
+        var sources: [String] = []
+        for (name, file) in layout.extractFiles() {
+            guard let source = Identifier(name) else { continue }
+            do {
+                try setup.execute("ATTACH \(SQLText.literal(file.path)) AS \(source.quoted) (READ_ONLY)")
+                sources.append(name)
+            } catch {
+                continue  // reported by the rebuild; its views fail to bind and are absent
+            }
+        }
+        let pool = try ConnectionPool(database: database, size: poolSize, label: "analytics.\(number)")
+        return Generation(number: number, pool: pool, sources: sources)
+    }
+}

@@ -1,0 +1,42 @@
+import AgnesCore
+import Foundation
+
+/// Where things live under `DATA_DIR` (REFERENCE §11).
+public struct DataLayout: Sendable, Hashable {
+    /// `DATA_DIR`.
+    public let root: URL
+
+    /// Creates the layout for a data directory.
+    public init(root: URL) { self.root = root.standardizedFileURL }
+
+    /// `DATA_DIR/extracts`.
+    public var extractsDirectory: URL { root.appendingPathComponent("extracts") }
+    /// `DATA_DIR/analytics`.
+    public var analyticsDirectory: URL { root.appendingPathComponent("analytics") }
+    /// `DATA_DIR/analytics/server.duckdb`, the current generation.
+    public var analyticsFile: URL { analyticsDirectory.appendingPathComponent("server.duckdb") }
+    /// `DATA_DIR/sources/local`, files that become tables of the `local` source.
+    public var localSourceDirectory: URL { root.appendingPathComponent("sources/local") }
+
+    /// `DATA_DIR/extracts/<source>`.
+    public func sourceDirectory(_ source: Identifier) -> URL { extractsDirectory.appendingPathComponent(source.rawValue) }
+
+    /// `DATA_DIR/extracts/<source>/data/<table>.parquet`.
+    public func dataFile(source: Identifier, table: Identifier) -> URL {
+        sourceDirectory(source).appendingPathComponent("data/\(table.rawValue).parquet")
+    }
+
+    /// Every `extracts/<name>/extract.duckdb`, sorted by source name (directories only).
+    public func extractFiles() -> [(name: String, file: URL)] {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: extractsDirectory.path) else { return [] }
+        return names.sorted().compactMap { name in
+            guard !name.hasPrefix(".") else { return nil }
+            var isDirectory: ObjCBool = false
+            let directory = extractsDirectory.appendingPathComponent(name)
+            guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+            let file = directory.appendingPathComponent("extract.duckdb")
+            return manager.fileExists(atPath: file.path) ? (name, file) : nil
+        }
+    }
+}

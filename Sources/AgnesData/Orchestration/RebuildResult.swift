@@ -1,0 +1,43 @@
+/// The outcome of one rebuild: the views each source now publishes, and every problem found.
+public struct RebuildResult: Sendable, Codable, Hashable {
+    /// `{source: [view names]}` for every source that was read.
+    public var sources: [String: [String]]
+    /// Problems, each tied to a source (and table, where it concerns one).
+    public var issues: [RebuildIssue]
+    /// The analytics generation this rebuild produced.
+    public var generation: Int
+    /// Wall time of the rebuild.
+    public var durationMS: Int
+
+    /// Creates a result.
+    public init(sources: [String: [String]], issues: [RebuildIssue], generation: Int, durationMS: Int) {
+        self.sources = sources
+        self.issues = issues
+        self.generation = generation
+        self.durationMS = durationMS
+    }
+
+    /// Every published view.
+    public var views: [String] { sources.values.flatMap { $0 }.sorted() }
+}
+
+/// A problem found while rebuilding; it affects only what it names.
+public struct RebuildIssue: Sendable, Codable, Hashable, CustomStringConvertible {
+    /// The source directory name.
+    public var source: String
+    /// The table, when the problem concerns one.
+    public var table: String?
+    /// What is wrong.
+    public var message: String
+
+    /// Creates an issue.
+    public init(source: String, table: String? = nil, message: String) {
+        self.source = source
+        self.table = table
+        self.message = message
+    }
+
+    public var description: String {
+        table.map { "\(source).\($0): \(message)" } ?? "\(source): \(message)"
+    }
+}
