@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB/include"),
@@ -66,10 +68,20 @@ let package = Package(
             dependencies: ["AgnesCore", "AgnesData", "DuckDB", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "AgnesServer",
+            dependencies: [
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "DuckDB",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "agnes",
             dependencies: [
-                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "DuckDB",
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesServer", "DuckDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -77,7 +89,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "agnes-bench",
-            dependencies: ["DuckDB"],
+            dependencies: ["DuckDB", "AgnesCore", "AgnesData", "AgnesStore", .product(name: "Logging", package: "swift-log")],
             path: "bench/Sources/agnes-bench",
             swiftSettings: strictSettings
         ),
@@ -93,6 +105,16 @@ let package = Package(
                 "AgnesData", "AgnesConnectors", "AgnesStore", "AgnesCore", "DuckDB",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AgnesServerTests",
+            dependencies: [
+                "AgnesServer", "AgnesData", "AgnesStore", "AgnesCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

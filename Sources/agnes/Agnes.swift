@@ -8,7 +8,7 @@ struct Agnes: AsyncParsableCommand {
         commandName: "agnes",
         abstract: "Agnes, the AI data analyst platform: server and command-line client.",
         version: AgnesVersion.current,
-        subcommands: [DoctorCommand.self]
+        subcommands: [ServeCommand.self, RebuildCommand.self, DoctorCommand.self]
     )
 
     /// Runs the command, rendering library errors as a cause, a hint and an exit code.

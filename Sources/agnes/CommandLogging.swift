@@ -17,3 +17,10 @@ enum FileHandleOutput {
         FileHandle.standardError.write(Data(text.utf8))
     }
 }
+
+/// Unbuffered lines on standard output (so a supervising process sees them at once).
+enum StandardOutput {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}

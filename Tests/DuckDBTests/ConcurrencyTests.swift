@@ -67,7 +67,7 @@ import Testing
         #expect(error?.code == .timeout)
         #expect(error?.isInterrupt == true)
         #expect(error?.message.contains("0.2 s") == true)
-        #expect(clock.now - started < .milliseconds(400))
+        #expect(clock.now - started < .seconds(2), "the query never ends on its own: stopping at all is the point")
         // The connection is healthy afterwards.
         let value = try await connection.run { try $0.query("SELECT 42").rows[0][0] }
         #expect(value == .integer(42))

@@ -1,0 +1,32 @@
+import AgnesCore
+import Hummingbird
+import Logging
+
+/// Builds the HTTP application.
+///
+/// ```swift
+/// let services = try await AgnesServices.open(settings: settings, logger: logger)
+/// try await AgnesServer.application(services: services, host: "127.0.0.1", port: 8000).runService()
+/// ```
+public enum AgnesServer {
+    /// The router with every route and middleware.
+    public static func router(services: AgnesServices) -> Router<AgnesRequestContext> {
+        let router = Router(context: AgnesRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: ErrorMiddleware(exposesErrors: services.settings.isDebug))
+        HealthRoutes(services: services).register(on: router)
+        return router
+    }
+
+    /// The application, listening on `host:port`.
+    public static func application(
+        services: AgnesServices, host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(services: services),
+            configuration: .init(address: .hostname(host, port: port), serverName: "agnes"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: services.logger)
+    }
+}

@@ -1,0 +1,40 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Gives every request an id: the incoming `x-request-id` when it is 1–64 characters of
+/// `[A-Za-z0-9_-]`, else a new 12-hex id. The id is on every response and in every log line.
+public struct RequestIDMiddleware: RouterMiddleware {
+    public typealias Context = AgnesRequestContext
+
+    static let header = HTTPField.Name("x-request-id")!
+
+    public init() {}
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        if let incoming = request.headers[Self.header], Self.isValid(incoming) {
+            context.requestID = incoming
+        }
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        var response = try await next(request, context)
+        response.headers[Self.header] = context.requestID
+        return response
+    }
+
+    static func isValid(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 64
+            && id.utf8.allSatisfy { byte in
+                (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45 || byte == 95
+            }
+    }
+
+    static func newID() -> String {
+        (0..<6).map { _ in
+            let byte = UInt8.random(in: 0...255)
+            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }.joined()
+    }
+}

@@ -1,0 +1,64 @@
+import AgnesCore
+import AgnesStore
+import Foundation
+import Hummingbird
+
+/// `GET /api/health` and `GET /api/version` (REFERENCE §1.3), both anonymous.
+struct HealthRoutes {
+    let services: AgnesServices
+
+    struct Health: Encodable {
+        let status: String
+        let dbSchema: String
+        let current: Int?
+        let expected: Int
+        let detail: String?
+
+        enum CodingKeys: String, CodingKey {
+            case status, current, expected, detail
+            case dbSchema = "db_schema"
+        }
+    }
+
+    struct Version: Encodable {
+        let version: String
+        let channel: String?
+        let imageTag: String?
+        let commitSHA: String?
+        let schemaVersion: Int
+        let deployedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case version, channel
+            case imageTag = "image_tag"
+            case commitSHA = "commit_sha"
+            case schemaVersion = "schema_version"
+            case deployedAt = "deployed_at"
+        }
+    }
+
+    func register(on router: Router<AgnesRequestContext>) {
+        router.get("/api/health") { _, _ in
+            let health = await services.store.health()
+            // Always 200: the body says whether the install is healthy.
+            return JSONBody.response(
+                object: Health(
+                    status: health.status == "ok" ? "ok" : "unhealthy", dbSchema: health.status, current: health.current,
+                    expected: health.expected, detail: health.error))
+        }
+        router.get("/api/version") { _, _ in
+            let environment = services.settings.environment
+            return JSONBody.response(
+                object: Version(
+                    version: environment["AGNES_VERSION"] ?? AgnesBuild.version, channel: environment["RELEASE_CHANNEL"],
+                    imageTag: environment["AGNES_TAG"], commitSHA: environment["AGNES_COMMIT_SHA"],
+                    schemaVersion: SystemStore.schemaVersion, deployedAt: ISO8601DateFormatter().string(from: services.startedAt)))
+        }
+    }
+}
+
+/// This build's version.
+public enum AgnesBuild {
+    /// The version string.
+    public static let version = "0.1.0"
+}

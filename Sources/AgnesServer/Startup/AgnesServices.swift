@@ -1,0 +1,38 @@
+import AgnesConnectors
+import AgnesCore
+import AgnesData
+import AgnesStore
+import Foundation
+import Logging
+
+/// Everything the HTTP routes use, opened once at start-up.
+public struct AgnesServices: Sendable {
+    /// Validated settings.
+    public let settings: AgnesSettings
+    /// The system store.
+    public let store: SystemStore
+    /// Where the data lives.
+    public let layout: DataLayout
+    /// Read access to the current analytics generation.
+    public let analytics: AnalyticsDatabase
+    /// Rebuilds the analytics database.
+    public let orchestrator: Orchestrator
+    /// When this process started (`deployed_at`).
+    public let startedAt: Date
+    /// The server's logger.
+    public let logger: Logger
+
+    /// Opens the store (migrating it), the current analytics generation and the orchestrator.
+    public static func open(settings: AgnesSettings, logger: Logger) async throws -> AgnesServices {
+        let layout = DataLayout(root: URL(fileURLWithPath: settings.dataDir))
+        let store = try await SystemStore.open(dataDirectory: settings.dataDir, logger: logger)
+        let analytics = AnalyticsDatabase(layout: layout, poolSize: 2, logger: logger)
+        try await analytics.reload()
+        let policy = RemoteAttachPolicy(
+            extensions: Set(settings.remoteAttachExtensions), tokenEnvironmentVariables: Set(settings.remoteAttachTokenEnvs))
+        let orchestrator = Orchestrator(layout: layout, store: store, analytics: analytics, policy: policy, logger: logger)
+        return AgnesServices(
+            settings: settings, store: store, layout: layout, analytics: analytics, orchestrator: orchestrator, startedAt: Date(),
+            logger: logger)
+    }
+}

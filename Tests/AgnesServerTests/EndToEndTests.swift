@@ -1,0 +1,95 @@
+import AgnesCore
+import AgnesData
+import DuckDB
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+@Suite(.serialized) struct EndToEndTests {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("agnes-e2e-\(UUID().uuidString)")
+
+    @Test func serveAnswersOverARealSocketAndStopsGracefullyOnSIGTERM() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let local = root.appendingPathComponent("sources/local")
+        try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+        try Data("id,name\n1,a\n2,b\n".utf8).write(to: local.appendingPathComponent("things.csv"))
+        let server = try AgnesProcess(["serve", "--port", "0", "--data-dir", root.path])
+        let port = try #require(try await server.listeningPort(), "no listening line in: \(server.output)")
+        #expect(server.output.contains("1 tables"))
+        let health = try await HTTPGet.json("http://127.0.0.1:\(port)/api/health")
+        #expect(health.status == 200)
+        #expect(health.body["status"] as? String == "ok")
+        #expect(health.headers["x-request-id"]?.count == 12)
+        let missing = try await HTTPGet.json("http://127.0.0.1:\(port)/api/missing")
+        #expect(missing.status == 404)
+        #expect(missing.body["detail"] as? String == "Not Found")
+        server.signal(SIGTERM)
+        #expect(try await server.wait() == 0)
+    }
+
+    @Test func badConfigurationFailsWithTheFileAndKey() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let config = root.appendingPathComponent("config")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try Data("remote_query:\n  timeout_seconds: abc\n".utf8).write(to: config.appendingPathComponent("instance.yaml"))
+        let server = try AgnesProcess(["serve", "--port", "0", "--data-dir", root.path], environment: ["CONFIG_DIR": config.path])
+        #expect(try await server.wait() == 2)
+        #expect(server.output.contains("remote_query.timeout_seconds"))
+        #expect(server.output.contains("hint:"))
+    }
+
+    /// Kill -9 at random points of a rebuild: the next start always serves a complete generation,
+    /// the previous one or the new one, never a mix.
+    @Test func killDashNineDuringRebuildLeavesAServableGeneration() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let layout = DataLayout(root: root)
+        try Self.writeSources(layout: layout, sources: 30, tables: 20, variant: 0)
+        let first = try AgnesProcess(["rebuild", "--data-dir", root.path])
+        #expect(try await first.wait(timeout: .seconds(120)) == 0, "\(first.output)")
+        let before = try Self.views(layout)
+        #expect(before.count == 600)
+        try Self.writeSources(layout: layout, sources: 30, tables: 21, variant: 1)
+        var killedMidway = 0
+        for delay in [150, 300, 450, 600, 800, 1000] {
+            let rebuild = try AgnesProcess(["rebuild", "--data-dir", root.path])
+            try await Task.sleep(for: .milliseconds(delay))
+            if rebuild.process.isRunning { killedMidway += 1 }
+            rebuild.signal(SIGKILL)
+            _ = try await rebuild.wait()
+            let views = try Self.views(layout)
+            #expect(views == before || views.count == 630, "after kill at \(delay) ms: \(views.count) views")
+        }
+        #expect(killedMidway > 0)
+        let last = try AgnesProcess(["rebuild", "--data-dir", root.path])
+        #expect(try await last.wait(timeout: .seconds(120)) == 0, "\(last.output)")
+        #expect(try Self.views(layout).count == 630)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: layout.analyticsDirectory.path)
+        #expect(leftovers == ["server.duckdb"])
+    }
+
+    static func writeSources(layout: DataLayout, sources: Int, tables: Int, variant: Int) throws {
+        let connection = try Database().connect()
+        for source in 0..<sources {
+            let writer = ExtractWriter(sourceDirectory: layout.sourceDirectory(Identifier("s\(source)")!))
+            var entries: [ExtractTable] = []
+            for table in 0..<tables {
+                let name = Identifier("s\(source)_t\(table)")!
+                let published = try Publisher().publish(to: writer.dataFile(for: name)) { temporary in
+                    try connection.execute("COPY (SELECT range AS id, \(variant) AS v FROM range(10)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet)")
+                }
+                entries.append(ExtractTable(name: name, rows: 10, file: published))
+            }
+            try writer.write(tables: entries)
+        }
+    }
+
+    /// The views of the analytics file as a fresh process would see them.
+    static func views(_ layout: DataLayout) throws -> Set<String> {
+        let database = try Database(path: layout.analyticsFile.path, options: ["access_mode": "READ_ONLY"])
+        let connection = try database.connect()
+        return Set(try connection.query("SELECT view_name FROM duckdb_views() WHERE NOT internal").rows.compactMap { $0[0].string })
+    }
+}
