@@ -34,6 +34,7 @@ import Testing
                 #expect(body["channel"] as? String == "dev")
                 #expect(body["schema_version"] as? Int == SystemStore.schemaVersion)
                 #expect((body["deployed_at"] as? String)?.hasPrefix("20") == true)
+                #expect(body.keys.contains("image_tag") && body["image_tag"] is NSNull)
             }
         }
     }

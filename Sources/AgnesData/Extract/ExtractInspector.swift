@@ -3,7 +3,7 @@ import DuckDB
 import Foundation
 
 /// Reads and validates an extract attached under its source name.
-struct ExtractInspector {
+final class ExtractInspector {
     /// A `_meta` row that passed validation, with its content hash if the extract recorded one.
     struct Table: Sendable {
         let name: Identifier
@@ -20,32 +20,56 @@ struct ExtractInspector {
     let connection: Connection
     let source: Identifier
     let policy: RemoteAttachPolicy
+    /// Which of `_meta`, `_content_hashes`, `_remote_attach` exist (filled by ``tables(issues:)``).
+    private var internalTables: Set<String> = []
+
+    init(connection: Connection, source: Identifier, policy: RemoteAttachPolicy) {
+        self.connection = connection
+        self.source = source
+        self.policy = policy
+    }
 
     /// The valid tables; problems go to `issues`. Throws when the extract as a whole is unusable.
     func tables(issues: inout [RebuildIssue]) throws -> [Table] {
         let catalog = source.rawValue
-        let columns = Set(
-            try connection.query(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' AND table_name = '_meta'",
-                [.varchar(catalog)]
-            ).rows.compactMap { $0[0].string })
-        if columns.isEmpty { throw InspectionFailure("extract.duckdb has no _meta table") }
-        let missing = Self.metaColumns.subtracting(columns)
+        // One catalog query for everything: every catalog query costs a scan of the catalog.
+        var metaColumns: Set<String> = []
+        var objects: Set<String> = []
+        var internalTables: Set<String> = []
+        for row in try connection.query(
+            """
+            SELECT 'column' AS kind, table_name AS name, column_name FROM duckdb_columns()
+                WHERE database_name = ? AND schema_name = 'main' AND table_name = '_meta'
+            UNION ALL SELECT 'view', view_name, NULL FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main'
+            UNION ALL SELECT 'table', table_name, NULL FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'
+            """, [.varchar(catalog), .varchar(catalog), .varchar(catalog)]
+        ).records {
+            let name = row["name"].string ?? ""
+            switch row["kind"].string {
+            case "column": metaColumns.insert(row["column_name"].string ?? "")
+            case "table":
+                objects.insert(name)
+                if Self.reservedNames.contains(name) { internalTables.insert(name) }
+            default: objects.insert(name)
+            }
+        }
+        self.internalTables = internalTables
+        if metaColumns.isEmpty { throw InspectionFailure("extract.duckdb has no _meta table") }
+        let missing = Self.metaColumns.subtracting(metaColumns)
         if !missing.isEmpty {
             throw InspectionFailure("_meta lacks the columns \(missing.sorted().joined(separator: ", "))")
         }
-        let hashes = try recordedHashes()
-        let objects = Set(
-            try connection.query(
-                """
-                SELECT view_name FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main'
-                UNION ALL SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'
-                """, [.varchar(catalog), .varchar(catalog)]
-            ).rows.compactMap { $0[0].string })
         var tables: [Table] = []
         var seen: Set<String> = []
+        let hashColumns = internalTables.contains("_content_hashes") ? "h.md5, h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
+        let hashJoin =
+            internalTables.contains("_content_hashes")
+            ? "LEFT JOIN (SELECT DISTINCT ON (table_name) * FROM \(source.quoted)._content_hashes) h USING (table_name)" : ""
         let rows = try connection.query(
-            "SELECT table_name, rows, size_bytes, coalesce(query_mode, 'local') AS query_mode FROM \(source.quoted)._meta ORDER BY table_name"
+            """
+            SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns)
+            FROM \(source.quoted)._meta m \(hashJoin) ORDER BY m.table_name
+            """
         ).records
         for row in rows {
             let rawName = row["table_name"].string ?? ""
@@ -64,7 +88,8 @@ struct ExtractInspector {
             tables.append(
                 Table(
                     name: name, rows: row["rows"].int64, sizeBytes: row["size_bytes"].int64,
-                    queryMode: row["query_mode"].string ?? "local", recordedHash: hashes[name.rawValue]))
+                    queryMode: row["query_mode"].string ?? "local",
+                    recordedHash: row["md5"].string.flatMap { md5 in row["file_size"].int64.map { (md5, $0) } }))
         }
         return tables
     }
@@ -85,22 +110,8 @@ struct ExtractInspector {
         }
     }
 
-    private func recordedHashes() throws -> [String: (md5: String, sizeBytes: Int64)] {
-        guard try hasTable("_content_hashes") else { return [:] }
-        var hashes: [String: (md5: String, sizeBytes: Int64)] = [:]
-        for row in try connection.query("SELECT table_name, md5, size_bytes FROM \(source.quoted)._content_hashes").records {
-            if let name = row["table_name"].string, let md5 = row["md5"].string, let size = row["size_bytes"].int64 {
-                hashes[name] = (md5, size)
-            }
-        }
-        return hashes
-    }
-
     private func hasTable(_ name: String) throws -> Bool {
-        try connection.query(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' AND table_name = ?",
-            [.varchar(source.rawValue), .varchar(name)]
-        ).rows[0][0].int ?? 0 > 0
+        internalTables.contains(name)
     }
 }
 

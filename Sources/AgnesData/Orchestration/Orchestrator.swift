@@ -29,6 +29,7 @@ public final class Orchestrator: Sendable {
     let analytics: AnalyticsDatabase
     let logger: Logger
     private let state = Mutex(State())
+    private let inspectionCache = InspectionCache()
 
     /// Creates an orchestrator over `layout` that records to `store` and reloads `analytics`.
     public init(layout: DataLayout, store: SystemStore, analytics: AnalyticsDatabase, policy: RemoteAttachPolicy, logger: Logger) {
@@ -77,36 +78,46 @@ public final class Orchestrator: Sendable {
     }
 
     private func performRebuild() async throws -> RebuildResult {
-        let started = ContinuousClock.now
+        var clock = PhaseClock()
         let owners = Dictionary(try await ownership.owners().map { ($0.viewName, $0.sourceName) }, uniquingKeysWith: { a, _ in a })
         let previous = Dictionary(try await syncStates.list().map { ($0.tableID, $0) }, uniquingKeysWith: { a, _ in a })
-        let builder = AnalyticsBuilder(layout: layout, policy: policy, owners: owners)
+        clock.lap("read_state")
+        let builder = AnalyticsBuilder(layout: layout, policy: policy, owners: owners, cache: inspectionCache)
         let layout = self.layout
-        let (output, record) = try await offloaded("agnes.orchestrator") {
+        let (output, record, phases) = try await offloaded("agnes.orchestrator") {
+            var clock = PhaseClock()
             try FileManager.default.createDirectory(at: layout.analyticsDirectory, withIntermediateDirectories: true)
             Publisher.removeStaleTemporaries(in: layout.analyticsDirectory)
             let temporary = Publisher.temporaryURL(for: layout.analyticsFile)
             do {
-                let output = try builder.build(into: temporary)
+                let output = try builder.build(into: temporary, previous: layout.analyticsFile)
+                clock.lap("build")
+                clock.merge(output.phases)
                 let record = try SyncStateDiff.record(for: output, previous: previous, now: Date())
+                clock.lap("hash_and_diff")
                 try Self.swap(temporary, into: layout.analyticsFile)
-                return (output, record)
+                clock.lap("swap")
+                return (output, record, clock.phases)
             } catch {
                 try? FileManager.default.removeItem(at: temporary)
                 try? FileManager.default.removeItem(atPath: temporary.path + ".wal")
                 throw error
             }
         }
+        clock.merge(phases)
         try await recorder.record(record)
+        clock.lap("record")
         let generation = try await analytics.reload()
-        let duration = ContinuousClock.now - started
+        clock.lap("reload")
         let result = RebuildResult(
-            sources: output.sources, issues: output.issues, generation: generation,
-            durationMS: Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000))
+            sources: output.sources, issues: output.issues, generation: generation, durationMS: clock.totalMS, phasesMS: clock.phases)
         for issue in output.issues { logger.warning("rebuild: \(issue)") }
         logger.info(
             "analytics rebuilt",
-            metadata: ["generation": "\(generation)", "views": "\(result.views.count)", "issues": "\(output.issues.count)", "ms": "\(result.durationMS)"])
+            metadata: [
+                "generation": "\(generation)", "views": "\(result.views.count)", "issues": "\(output.issues.count)",
+                "ms": "\(result.durationMS)", "phases_ms": "\(clock.phases)",
+            ])
         return result
     }
 

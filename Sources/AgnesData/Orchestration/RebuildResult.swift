@@ -8,13 +8,16 @@ public struct RebuildResult: Sendable, Codable, Hashable {
     public var generation: Int
     /// Wall time of the rebuild.
     public var durationMS: Int
+    /// Wall time per phase (read_state, build, hash_and_diff, swap, record, reload).
+    public var phasesMS: [String: Int]
 
     /// Creates a result.
-    public init(sources: [String: [String]], issues: [RebuildIssue], generation: Int, durationMS: Int) {
+    public init(sources: [String: [String]], issues: [RebuildIssue], generation: Int, durationMS: Int, phasesMS: [String: Int] = [:]) {
         self.sources = sources
         self.issues = issues
         self.generation = generation
         self.durationMS = durationMS
+        self.phasesMS = phasesMS
     }
 
     /// Every published view.
@@ -39,5 +42,29 @@ public struct RebuildIssue: Sendable, Codable, Hashable, CustomStringConvertible
 
     public var description: String {
         table.map { "\(source).\($0): \(message)" } ?? "\(source): \(message)"
+    }
+}
+
+/// Measures consecutive phases of a piece of work.
+struct PhaseClock: Sendable {
+    private let start = ContinuousClock.now
+    private var last = ContinuousClock.now
+    private(set) var phases: [String: Int] = [:]
+
+    mutating func lap(_ name: String) {
+        let now = ContinuousClock.now
+        phases[name, default: 0] += Self.milliseconds(now - last)
+        last = now
+    }
+
+    mutating func merge(_ other: [String: Int]) {
+        phases.merge(other, uniquingKeysWith: +)
+        last = ContinuousClock.now
+    }
+
+    var totalMS: Int { Self.milliseconds(ContinuousClock.now - start) }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -35,6 +35,17 @@ struct HealthRoutes {
             case schemaVersion = "schema_version"
             case deployedAt = "deployed_at"
         }
+
+        /// Unset build metadata is `null`, not absent: clients read every key.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(version, forKey: .version)
+            try container.encode(channel, forKey: .channel)
+            try container.encode(imageTag, forKey: .imageTag)
+            try container.encode(commitSHA, forKey: .commitSHA)
+            try container.encode(schemaVersion, forKey: .schemaVersion)
+            try container.encode(deployedAt, forKey: .deployedAt)
+        }
     }
 
     func register(on router: Router<AgnesRequestContext>) {

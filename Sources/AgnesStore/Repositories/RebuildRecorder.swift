@@ -62,37 +62,58 @@ public struct DuckDBRebuildRecorder: RebuildRecorder {
     public func record(_ record: RebuildRecord) async throws {
         guard !record.isEmpty else { return }
         try await store.write { connection in
-            let upsert = try connection.prepare(
-                """
-                INSERT INTO sync_state (table_id, last_sync, rows, file_size_bytes, uncompressed_size_bytes, columns, hash, status, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (table_id) DO UPDATE SET last_sync = excluded.last_sync, rows = excluded.rows,
-                    file_size_bytes = excluded.file_size_bytes, uncompressed_size_bytes = excluded.uncompressed_size_bytes,
-                    columns = excluded.columns, hash = excluded.hash, status = excluded.status, error = excluded.error
-                """)
-            for state in record.states {
-                try upsert.run([
-                    .varchar(state.tableID), .optional(state.lastSync), .optional(state.rows), .optional(state.fileSizeBytes),
-                    .optional(state.uncompressedSizeBytes), .optional(state.columns), .optional(state.hash),
-                    .varchar(state.status), .optional(state.error),
-                ])
+            // Set-based: DuckDB takes milliseconds per single-row upsert, so rows are appended to a
+            // staging table and merged with one statement.
+            if !record.states.isEmpty {
+                try connection.execute(
+                    """
+                    CREATE OR REPLACE TEMP TABLE staged_sync_state (table_id VARCHAR, last_sync TIMESTAMP, rows BIGINT,
+                        file_size_bytes BIGINT, uncompressed_size_bytes BIGINT, columns INTEGER, hash VARCHAR, status VARCHAR, error TEXT)
+                    """)
+                let appender = try connection.appender(table: "staged_sync_state")
+                for state in record.states {
+                    try appender.append([
+                        .varchar(state.tableID), .optional(state.lastSync), .optional(state.rows), .optional(state.fileSizeBytes),
+                        .optional(state.uncompressedSizeBytes), state.columns.map { .integer(Int32($0)) } ?? .null, .optional(state.hash),
+                        .varchar(state.status), .optional(state.error),
+                    ])
+                }
+                try appender.close()
+                try connection.execute(
+                    """
+                    INSERT INTO sync_state SELECT * FROM staged_sync_state
+                    ON CONFLICT (table_id) DO UPDATE SET last_sync = excluded.last_sync, rows = excluded.rows,
+                        file_size_bytes = excluded.file_size_bytes, uncompressed_size_bytes = excluded.uncompressed_size_bytes,
+                        columns = excluded.columns, hash = excluded.hash, status = excluded.status, error = excluded.error;
+                    DROP TABLE staged_sync_state
+                    """)
             }
-            let history = try connection.prepare(
-                "INSERT INTO sync_history (id, table_id, synced_at, rows, duration_ms, status, error) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            for entry in record.history {
-                try history.run([
-                    .varchar(RowID.make()), .varchar(entry.tableID), .optional(entry.syncedAt), .optional(entry.rows),
-                    .optional(entry.durationMS), .varchar(entry.status), .optional(entry.error),
-                ])
+            if !record.history.isEmpty {
+                let appender = try connection.appender(table: "sync_history")
+                for entry in record.history {
+                    try appender.append([
+                        .varchar(RowID.make()), .varchar(entry.tableID), .optional(entry.syncedAt), .optional(entry.rows),
+                        entry.durationMS.map { .integer(Int32(clamping: $0)) } ?? .null, .varchar(entry.status), .optional(entry.error),
+                    ])
+                }
+                try appender.close()
             }
-            let release = try connection.prepare("DELETE FROM view_ownership WHERE view_name = ? AND source_name = ?")
             for ownership in record.releases {
-                try release.run([.varchar(ownership.viewName), .varchar(ownership.sourceName)])
+                try connection.run(
+                    "DELETE FROM view_ownership WHERE view_name = ? AND source_name = ?",
+                    [.varchar(ownership.viewName), .varchar(ownership.sourceName)])
             }
-            let claim = try connection.prepare(
-                "INSERT INTO view_ownership (view_name, source_name, registered_at) VALUES (?, ?, current_timestamp) ON CONFLICT DO NOTHING")
-            for ownership in record.claims {
-                try claim.run([.varchar(ownership.viewName), .varchar(ownership.sourceName)])
+            if !record.claims.isEmpty {
+                try connection.execute("CREATE OR REPLACE TEMP TABLE staged_claims (view_name VARCHAR, source_name VARCHAR)")
+                let appender = try connection.appender(table: "staged_claims")
+                for ownership in record.claims { try appender.append([.varchar(ownership.viewName), .varchar(ownership.sourceName)]) }
+                try appender.close()
+                try connection.execute(
+                    """
+                    INSERT INTO view_ownership (view_name, source_name, registered_at)
+                    SELECT view_name, source_name, current_timestamp FROM staged_claims ON CONFLICT DO NOTHING;
+                    DROP TABLE staged_claims
+                    """)
             }
         }
     }

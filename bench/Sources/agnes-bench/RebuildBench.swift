@@ -25,9 +25,10 @@ enum RebuildBench {
         let firstMS = milliseconds(since: start)
         guard first.issues.isEmpty, first.views.count == sources * tables else { throw BenchFailure("rebuild reported \(first.issues)") }
         var samples: [Double] = []
+        var phases: [String: Int] = [:]
         for _ in 0..<iterations {
             start = DispatchTime.now().uptimeNanoseconds
-            _ = try await orchestrator.rebuild()
+            phases = try await orchestrator.rebuild().phasesMS
             samples.append(milliseconds(since: start))
         }
         samples.sort()
@@ -36,6 +37,8 @@ enum RebuildBench {
         floors.sort()
         print(String(format: "%3d sources x %2d tables: first rebuild %7.1f ms | steady rebuild median %7.1f ms | floor (bare ATTACH + CREATE VIEW) median %7.1f ms",
                      sources, tables, firstMS, samples[samples.count / 2], floors[floors.count / 2]))
+        print("    first rebuild phases (ms): \(first.phasesMS.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        print("    steady rebuild phases (ms): \(phases.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
     }
 
     static func floor(layout: DataLayout) throws -> Double {
