@@ -89,7 +89,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "agnes-bench",
-            dependencies: ["DuckDB", "AgnesCore", "AgnesData", "AgnesStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "bench/Sources/agnes-bench",
             swiftSettings: strictSettings
         ),
@@ -111,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "AgnesServerTests",
             dependencies: [
-                "AgnesServer", "AgnesData", "AgnesStore", "AgnesCore",
+                "AgnesServer", "AgnesData", "AgnesStore", "AgnesCore", "DuckDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

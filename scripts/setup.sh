@@ -15,6 +15,18 @@ PYLIB_SONAME="libpython3.11.so.1.0"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
+# --check: only report whether the DuckDB library is in place (no installs, no network).
+if [ "${1:-}" = "--check" ]; then
+    CHECK_DIR="${AGNES_DUCKDB_LIB_DIR:-$LIB_DIR}"
+    if [ -f "$CHECK_DIR/libduckdb.so" ] && [ -e "$CHECK_DIR/libpython3.11.so" ]; then
+        say "DuckDB $(cat "$DUCKDB_DIR/VERSION" 2>/dev/null || echo '?') is installed in $CHECK_DIR"
+        exit 0
+    fi
+    say "DuckDB is not installed in $CHECK_DIR"
+    say "hint: run scripts/setup.sh (it fetches the duckdb $DUCKDB_VERSION wheel from PyPI and libpython3.11 through apt)"
+    exit 1
+fi
+
 find_libpython() {
     local candidate
     for candidate in /usr/lib/x86_64-linux-gnu/$PYLIB_SONAME /usr/lib/$PYLIB_SONAME /usr/local/lib/$PYLIB_SONAME; do

@@ -21,7 +21,8 @@ public enum AgnesServer {
 
     /// The application, listening on `host:port`.
     public static func application(
-        services: AgnesServices, host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        services: AgnesServices, host: String, port: Int,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: router(services: services),

@@ -61,14 +61,19 @@ public final class SystemStore: Sendable {
         } catch let error as DuckDBError {
             if error.message.contains("lock") {
                 throw StoreError(
-                    .locked, "\(path) is in use by another process (\(error.message)); stop the other agnes server first",
+                    .locked,
+                    "\(path) is in use by another process (\(error.message)); stop the other agnes server first",
                     cause: error)
             }
-            let backups = (try? FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent))?
+            let backups =
+                (try? FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent))?
                 .filter { $0.hasPrefix("system.duckdb.pre-migrate") }.sorted() ?? []
-            let hint = backups.last.map { "restore the backup \($0) next to it, or move the file away to start empty" }
+            let hint =
+                backups.last.map { "restore the backup \($0) next to it, or move the file away to start empty" }
                 ?? "move the file away to start with an empty store, or restore it from a backup"
-            throw StoreError(.unreadable, "\(path) cannot be opened as a DuckDB database: \(error.message). Fix: \(hint)", cause: error)
+            throw StoreError(
+                .unreadable, "\(path) cannot be opened as a DuckDB database: \(error.message). Fix: \(hint)",
+                cause: error)
         }
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 
 /// The `agnes` binary: the server (`agnes serve`) and the analyst's and admin's CLI.
 @main

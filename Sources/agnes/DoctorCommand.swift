@@ -47,7 +47,8 @@ struct DoctorCommand: AsyncParsableCommand {
             encoder.keyEncodingStrategy = .convertToSnakeCase
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print("""
+            print(
+                """
                 status:         \(report.status)
                 duckdb:         \(report.duckdbVersion)
                 data dir:       \(report.dataDirectory)

@@ -48,10 +48,13 @@ struct ServeCommand: AsyncParsableCommand {
             let services = try await AgnesServices.open(settings: settings, logger: logger)
             let report = try await ServerBootstrap.run(services: services, demo: demo)
             if let admin = report.generatedAdmin {
-                StandardOutput.line("agnes: created the first admin \(admin.email) with password \(admin.password) (shown once)")
+                StandardOutput.line(
+                    "agnes: created the first admin \(admin.email) with password \(admin.password) (shown once)")
             }
             if let rebuild = report.rebuild {
-                StandardOutput.line("agnes: analytics generation \(rebuild.generation): \(rebuild.views.count) tables, \(rebuild.issues.count) issues")
+                StandardOutput.line(
+                    "agnes: analytics generation \(rebuild.generation): \(rebuild.views.count) tables, \(rebuild.issues.count) issues"
+                )
             }
             let app = AgnesServer.application(services: services, host: host, port: port) { port in
                 StandardOutput.line("agnes: listening on http://\(host):\(port)")

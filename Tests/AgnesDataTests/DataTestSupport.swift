@@ -37,7 +37,9 @@ final class DataFixture: Sendable {
             let published = try Publisher().publish(to: writer.dataFile(for: identifier)) { temporary in
                 try connection.execute("COPY (\(sql)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet)")
             }
-            let rows = try connection.query("SELECT count(*) FROM read_parquet(?)", [.varchar(published.path)]).rows[0][0].int64
+            let rows = try connection.query("SELECT count(*) FROM read_parquet(?)", [.varchar(published.path)]).rows[0][
+                0
+            ].int64
             entries.append(ExtractTable(name: identifier, rows: rows, file: published))
         }
         try writer.write(tables: entries)

@@ -7,7 +7,9 @@ import Testing
 @Suite struct IncrementalRebuildTests {
     func columns(_ fixture: DataFixture, _ view: String) async throws -> [String] {
         try await fixture.analytics.withConnection { connection in
-            try connection.query("SELECT column_name FROM (DESCRIBE SELECT * FROM \"\(view)\")").rows.compactMap { $0[0].string }
+            try connection.query("SELECT column_name FROM (DESCRIBE SELECT * FROM \"\(view)\")").rows.compactMap {
+                $0[0].string
+            }
         }
     }
 
@@ -19,7 +21,8 @@ import Testing
         // A connector replaces only the parquet file (same extract.duckdb), with another schema.
         let file = fixture.layout.dataFile(source: Identifier("sales")!, table: Identifier("orders")!)
         _ = try Publisher().publish(to: file) { temporary in
-            try Database().connect().execute("COPY (SELECT 1 AS id, 'x' AS note) TO \(SQLText.literal(temporary.path)) (FORMAT parquet)")
+            try Database().connect().execute(
+                "COPY (SELECT 1 AS id, 'x' AS note) TO \(SQLText.literal(temporary.path)) (FORMAT parquet)")
         }
         _ = try await fixture.orchestrator.rebuild()
         #expect(try await columns(fixture, "orders") == ["id", "note"])
@@ -36,7 +39,9 @@ import Testing
         let result = try await fixture.orchestrator.rebuild()
         #expect(result.sources == ["a": ["one"]])
         let views = try await fixture.analytics.withConnection { connection in
-            try connection.query("SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database() ORDER BY 1").rows.compactMap { $0[0].string }
+            try connection.query(
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database() ORDER BY 1"
+            ).rows.compactMap { $0[0].string }
         }
         #expect(views == ["one"])
     }

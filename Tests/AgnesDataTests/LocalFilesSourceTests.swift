@@ -8,11 +8,14 @@ import Testing
 
 @Suite struct LocalFilesSourceTests {
     func write(_ text: String, _ name: String, in fixture: DataFixture) throws {
-        try FileManager.default.createDirectory(at: fixture.layout.localSourceDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: fixture.layout.localSourceDirectory, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: fixture.layout.localSourceDirectory.appendingPathComponent(name))
     }
 
-    func source(_ fixture: DataFixture) -> LocalFilesSource { LocalFilesSource(layout: fixture.layout, logger: Logger(label: "test")) }
+    func source(_ fixture: DataFixture) -> LocalFilesSource {
+        LocalFilesSource(layout: fixture.layout, logger: Logger(label: "test"))
+    }
 
     @Test func everySupportedFormatBecomesATable() async throws {
         let fixture = try await DataFixture()
@@ -21,7 +24,8 @@ import Testing
         try write(#"[{"id": 1, "tags": ["x"]}, {"id": 2, "tags": []}]"#, "items.json", in: fixture)
         try write("{\"id\": 1}\n{\"id\": 2}\n{\"id\": 3}\n", "events.ndjson", in: fixture)
         let parquet = fixture.layout.localSourceDirectory.appendingPathComponent("big.parquet")
-        try Database().connect().execute("COPY (SELECT range AS id FROM range(5000)) TO \(SQLText.literal(parquet.path)) (FORMAT parquet)")
+        try Database().connect().execute(
+            "COPY (SELECT range AS id FROM range(5000)) TO \(SQLText.literal(parquet.path)) (FORMAT parquet)")
         let report = try source(fixture).sync()
         #expect(report.tables == ["big", "cities", "events", "items", "sales_orders"])
         #expect(report.failures.isEmpty)
@@ -31,7 +35,8 @@ import Testing
         #expect(try await fixture.count("big") == 5000)
         #expect(try await fixture.count("events") == 3)
         let types = try await fixture.analytics.withConnection { connection in
-            try connection.query("SELECT typeof(amount), typeof(name) FROM sales_orders LIMIT 1").rows[0].map(\.description)
+            try connection.query("SELECT typeof(amount), typeof(name) FROM sales_orders LIMIT 1").rows[0].map(
+                \.description)
         }
         #expect(types == ["DOUBLE", "VARCHAR"])
         let published = fixture.layout.dataFile(source: LocalFilesSource.sourceName, table: Identifier("big")!)
@@ -89,7 +94,9 @@ import Testing
         try FileManager.default.removeItem(at: fixture.layout.localSourceDirectory.appendingPathComponent("b.csv"))
         let report = try source(fixture).sync()
         #expect(report.tables == ["a"] && report.removed == ["b"])
-        #expect(!FileManager.default.fileExists(atPath: fixture.layout.dataFile(source: LocalFilesSource.sourceName, table: Identifier("b")!).path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: fixture.layout.dataFile(source: LocalFilesSource.sourceName, table: Identifier("b")!).path))
     }
 
     @Test func twoFilesForOneTableNameAreReported() async throws {
@@ -102,7 +109,9 @@ import Testing
         #expect(report.failures.first?.message.contains("already comes from orders.csv") == true)
     }
 
-    @Test(arguments: [("Sales Orders", "sales_orders"), ("2024-report", "_2024_report"), ("ÜBER data!", "ber_data"), ("a__b", "a_b")])
+    @Test(arguments: [
+        ("Sales Orders", "sales_orders"), ("2024-report", "_2024_report"), ("ÜBER data!", "ber_data"), ("a__b", "a_b"),
+    ])
     func tableNamesAreDerivedFromFileNames(fileName: String, expected: String) {
         #expect(Identifier.derived(from: fileName)?.rawValue == expected)
     }

@@ -8,7 +8,8 @@ import Testing
 @Suite struct OrchestratorTests {
     @Test func rebuildPublishesEverySourcesViewsWithContentHashes() async throws {
         let fixture = try await DataFixture()
-        try fixture.writeSource("sales", tables: ["orders": "SELECT range AS id FROM range(1000)", "refunds": "SELECT 1 AS id"])
+        try fixture.writeSource(
+            "sales", tables: ["orders": "SELECT range AS id FROM range(1000)", "refunds": "SELECT 1 AS id"])
         try fixture.writeSource("crm", tables: ["customers": "SELECT range AS id, 'c' || range AS name FROM range(50)"])
         let result = try await fixture.orchestrator.rebuild()
         #expect(result.sources == ["crm": ["customers"], "sales": ["orders", "refunds"]])
@@ -22,7 +23,9 @@ import Testing
         #expect(state.columns == 1)
         #expect(state.status == "ok")
         #expect(state.lastSync != nil)
-        #expect(try await DuckDBSyncStateRepository(store: fixture.store).recentHistory(tableID: "orders", limit: 5).count == 1)
+        #expect(
+            try await DuckDBSyncStateRepository(store: fixture.store).recentHistory(tableID: "orders", limit: 5).count
+                == 1)
     }
 
     @Test func unchangedRebuildWritesNothingNewAndKeepsLastSync() async throws {
@@ -45,10 +48,12 @@ import Testing
         let fixture = try await DataFixture()
         try fixture.writeSource("good", tables: ["orders": "SELECT 1 AS id"])
         try fixture.writeSource("bad", tables: ["things": "SELECT 1 AS id"])
-        try Data(repeating: 0x17, count: 10_000).write(to: fixture.layout.sourceDirectory(Identifier("bad")!).appendingPathComponent("extract.duckdb"))
+        try Data(repeating: 0x17, count: 10_000).write(
+            to: fixture.layout.sourceDirectory(Identifier("bad")!).appendingPathComponent("extract.duckdb"))
         let result = try await fixture.orchestrator.rebuild()
         #expect(result.sources == ["good": ["orders"]])
-        #expect(result.issues.contains { $0.source == "bad" && $0.table == nil && $0.message.contains("cannot be read") })
+        #expect(
+            result.issues.contains { $0.source == "bad" && $0.table == nil && $0.message.contains("cannot be read") })
         #expect(try await fixture.count("orders") == 1)
     }
 
@@ -72,8 +77,12 @@ import Testing
             """)
         let result = try await fixture.orchestrator.rebuild()
         #expect(result.sources == ["sales": ["orders"]])
-        #expect(result.issues.contains(RebuildIssue(source: "sales", table: "ghost", message: "_meta names a view that does not exist; skipped")))
-        #expect(result.issues.contains { $0.table == "x; DROP TABLE users" && $0.message.contains("invalid table name") })
+        #expect(
+            result.issues.contains(
+                RebuildIssue(
+                    source: "sales", table: "ghost", message: "_meta names a view that does not exist; skipped")))
+        #expect(
+            result.issues.contains { $0.table == "x; DROP TABLE users" && $0.message.contains("invalid table name") })
         #expect(result.issues.contains { $0.table == "1abc" && $0.message.contains("invalid table name") })
         #expect(try await fixture.count("orders") == 1)
         #expect(try await DuckDBUserRepository(store: fixture.store).count() == 0)
@@ -98,13 +107,16 @@ import Testing
         ("keboola", "lower_case", "not a valid environment variable name"),
         ("bad ext", "KBC_TOKEN", "is not a valid identifier"),
     ])
-    func disallowedRemoteAttachRowsAreReportedAndChangeNothingElse(extensionName: String, tokenEnv: String, message: String) async throws {
+    func disallowedRemoteAttachRowsAreReportedAndChangeNothingElse(
+        extensionName: String, tokenEnv: String, message: String
+    ) async throws {
         let fixture = try await DataFixture()
         try fixture.writeSource("sales", tables: ["orders": "SELECT 1 AS id"])
         try fixture.alterExtract(
             "sales",
             "CREATE TABLE _remote_attach (alias VARCHAR, extension VARCHAR, url VARCHAR, token_env VARCHAR); "
-                + "INSERT INTO _remote_attach VALUES ('kbc', '\(extensionName)', 'https://example.invalid', '\(tokenEnv)')")
+                + "INSERT INTO _remote_attach VALUES ('kbc', '\(extensionName)', 'https://example.invalid', '\(tokenEnv)')"
+        )
         let result = try await fixture.orchestrator.rebuild()
         #expect(result.sources == ["sales": ["orders"]])
         #expect(result.issues.count == 1)
@@ -118,14 +130,19 @@ import Testing
         try fixture.writeSource("beta", tables: ["orders": "SELECT 2 AS id", "extra": "SELECT 3 AS id"])
         let result = try await fixture.orchestrator.rebuild()
         #expect(result.sources == ["alpha": ["orders"], "beta": ["extra"]])
-        #expect(result.issues == [RebuildIssue(source: "beta", table: "orders", message: "view name already published by source alpha; skipped")])
+        #expect(
+            result.issues == [
+                RebuildIssue(
+                    source: "beta", table: "orders", message: "view name already published by source alpha; skipped")
+            ])
         let owners = try await DuckDBViewOwnershipRepository(store: fixture.store).owners()
         #expect(owners.map { "\($0.viewName)=\($0.sourceName)" } == ["extra=beta", "orders=alpha"])
         // alpha stops publishing orders: beta gets it on the next rebuild.
         try fixture.writeSource("alpha", tables: ["other": "SELECT 4 AS id"])
         let second = try await fixture.orchestrator.rebuild()
         #expect(second.sources == ["alpha": ["other"], "beta": ["extra", "orders"]])
-        #expect(try await fixture.analytics.withConnection { try $0.query("SELECT id FROM orders").rows[0][0].int } == 2)
+        #expect(
+            try await fixture.analytics.withConnection { try $0.query("SELECT id FROM orders").rows[0][0].int } == 2)
     }
 
     @Test func readerRunningDuringASwapCompletesOnItsGeneration() async throws {
@@ -135,7 +152,9 @@ import Testing
         let slow = Task {
             try await fixture.analytics.withConnection { connection in
                 // A query long enough to be running while the swap happens.
-                try connection.query("SELECT count(*) FROM orders a, (SELECT * FROM orders LIMIT 300) b WHERE a.id + b.id = -1").rows[0][0].int
+                try connection.query(
+                    "SELECT count(*) FROM orders a, (SELECT * FROM orders LIMIT 300) b WHERE a.id + b.id = -1"
+                ).rows[0][0].int
             }
         }
         try await Task.sleep(for: .milliseconds(50))

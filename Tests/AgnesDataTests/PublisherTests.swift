@@ -42,7 +42,8 @@ import Testing
     @Test func missingSourceIsAClearError() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let error = #expect(throws: PublishError.self) {
-            try Publisher().publish(copying: directory.appendingPathComponent("nope"), to: directory.appendingPathComponent("t.parquet"))
+            try Publisher().publish(
+                copying: directory.appendingPathComponent("nope"), to: directory.appendingPathComponent("t.parquet"))
         }
         #expect(error?.message.contains("No such file") == true)
     }
@@ -63,7 +64,8 @@ import Testing
         let final = try Data(contentsOf: target)
         #expect(final.count == 2_000_000)
         #expect(Set(final).count == 1, "the published file is one writer's complete output")
-        #expect(results.contains { $0.md5 == Insecure.MD5.hash(data: final).map { String(format: "%02x", $0) }.joined() })
+        #expect(
+            results.contains { $0.md5 == Insecure.MD5.hash(data: final).map { String(format: "%02x", $0) }.joined() })
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["t.parquet"])
     }
 }

@@ -34,8 +34,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let config = root.appendingPathComponent("config")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
-        try Data("remote_query:\n  timeout_seconds: abc\n".utf8).write(to: config.appendingPathComponent("instance.yaml"))
-        let server = try AgnesProcess(["serve", "--port", "0", "--data-dir", root.path], environment: ["CONFIG_DIR": config.path])
+        try Data("remote_query:\n  timeout_seconds: abc\n".utf8).write(
+            to: config.appendingPathComponent("instance.yaml"))
+        let server = try AgnesProcess(
+            ["serve", "--port", "0", "--data-dir", root.path], environment: ["CONFIG_DIR": config.path])
         #expect(try await server.wait() == 2)
         #expect(server.output.contains("remote_query.timeout_seconds"))
         #expect(server.output.contains("hint:"))
@@ -78,7 +80,9 @@ import Testing
             for table in 0..<tables {
                 let name = Identifier("s\(source)_t\(table)")!
                 let published = try Publisher().publish(to: writer.dataFile(for: name)) { temporary in
-                    try connection.execute("COPY (SELECT range AS id, \(variant) AS v FROM range(10)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet)")
+                    try connection.execute(
+                        "COPY (SELECT range AS id, \(variant) AS v FROM range(10)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet)"
+                    )
                 }
                 entries.append(ExtractTable(name: name, rows: 10, file: published))
             }
@@ -90,6 +94,9 @@ import Testing
     static func views(_ layout: DataLayout) throws -> Set<String> {
         let database = try Database(path: layout.analyticsFile.path, options: ["access_mode": "READ_ONLY"])
         let connection = try database.connect()
-        return Set(try connection.query("SELECT view_name FROM duckdb_views() WHERE NOT internal").rows.compactMap { $0[0].string })
+        return Set(
+            try connection.query("SELECT view_name FROM duckdb_views() WHERE NOT internal").rows.compactMap {
+                $0[0].string
+            })
     }
 }

@@ -24,7 +24,10 @@ import Testing
     }
 
     @Test func versionReportsBuildMetadata() async throws {
-        let fixture = try await ServerFixture { AgnesSettingsFactory.with(dataDir: $0, environment: ["AGNES_COMMIT_SHA": "abc123", "RELEASE_CHANNEL": "dev"]) }
+        let fixture = try await ServerFixture {
+            AgnesSettingsFactory.with(
+                dataDir: $0, environment: ["AGNES_COMMIT_SHA": "abc123", "RELEASE_CHANNEL": "dev"])
+        }
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/api/version", method: .get) { response in
                 #expect(response.status == .ok)
@@ -58,7 +61,9 @@ import Testing
     func validIncomingRequestIDsAreEchoed(incoming: String, expected: String) async throws {
         let fixture = try await ServerFixture()
         try await fixture.application.test(.router) { client in
-            try await client.execute(uri: "/api/health", method: .get, headers: [HTTPField.Name("x-request-id")!: incoming]) { response in
+            try await client.execute(
+                uri: "/api/health", method: .get, headers: [HTTPField.Name("x-request-id")!: incoming]
+            ) { response in
                 #expect(response.headers[HTTPField.Name("x-request-id")!] == expected)
             }
         }
@@ -68,7 +73,9 @@ import Testing
     func invalidIncomingRequestIDsAreReplaced(incoming: String) async throws {
         let fixture = try await ServerFixture()
         try await fixture.application.test(.router) { client in
-            try await client.execute(uri: "/api/health", method: .get, headers: [HTTPField.Name("x-request-id")!: incoming]) { response in
+            try await client.execute(
+                uri: "/api/health", method: .get, headers: [HTTPField.Name("x-request-id")!: incoming]
+            ) { response in
                 let id = try #require(response.headers[HTTPField.Name("x-request-id")!])
                 #expect(id != incoming)
                 #expect(id.count == 12 && id.allSatisfy(\.isHexDigit))

@@ -8,7 +8,9 @@ import Testing
         let groups = DuckDBGroupRepository(store: try await SystemStore.inMemory())
         let admin = try #require(try await groups.find(name: "Admin"))
         #expect(admin.isSystem && admin.createdBy == "system:seed")
-        let rename = await #expect(throws: StoreError.self) { try await groups.update(id: admin.id, name: "Root", description: nil) }
+        let rename = await #expect(throws: StoreError.self) {
+            try await groups.update(id: admin.id, name: "Root", description: nil)
+        }
         #expect(rename?.code == .conflict)
         let delete = await #expect(throws: StoreError.self) { try await groups.delete(id: admin.id) }
         #expect(delete?.code == .conflict)
@@ -19,14 +21,17 @@ import Testing
         let groups = DuckDBGroupRepository(store: store)
         let grants = DuckDBGrantRepository(store: store)
         let analysts = try await groups.create(name: "Analysts", description: "data people", createdBy: "u0")
-        let duplicate = await #expect(throws: StoreError.self) { try await groups.create(name: "Analysts", description: nil, createdBy: nil) }
+        let duplicate = await #expect(throws: StoreError.self) {
+            try await groups.create(name: "Analysts", description: nil, createdBy: nil)
+        }
         #expect(duplicate?.code == .conflict)
         let renamed = try await groups.update(id: analysts.id, name: "Data", description: nil)
         #expect(renamed?.name == "Data" && renamed?.description == "data people")
         try await groups.addMember(userID: "u1", groupID: analysts.id, source: .admin, addedBy: "u0")
         _ = try await grants.grant(groupID: analysts.id, type: .table, resourceID: "orders", by: "u0")
         // Renaming a group that members and grants reference keeps them.
-        #expect(try await groups.update(id: analysts.id, name: "Data Team", description: "all of us")?.name == "Data Team")
+        #expect(
+            try await groups.update(id: analysts.id, name: "Data Team", description: "all of us")?.name == "Data Team")
         #expect(try await groups.groups(ofUser: "u1").map(\.name) == ["Data Team"])
         #expect(try await groups.delete(id: analysts.id))
         #expect(try await grants.list(groupID: nil, type: .table).isEmpty)
@@ -110,7 +115,9 @@ import Testing
 
     @Test func grantingToAMissingGroupFails() async throws {
         let grants = DuckDBGrantRepository(store: try await SystemStore.inMemory())
-        let error = await #expect(throws: StoreError.self) { try await grants.grant(groupID: "nope", type: .table, resourceID: "t", by: nil) }
+        let error = await #expect(throws: StoreError.self) {
+            try await grants.grant(groupID: "nope", type: .table, resourceID: "t", by: nil)
+        }
         #expect(error?.code == .notFound)
     }
 

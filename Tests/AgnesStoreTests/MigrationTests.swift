@@ -6,11 +6,13 @@ import Testing
 
 @Suite struct MigrationTests {
     static let tables = [
-        "schema_version", "users", "sync_state", "view_ownership", "sync_history", "user_sync_settings", "knowledge_items",
+        "schema_version", "users", "sync_state", "view_ownership", "sync_history", "user_sync_settings",
+        "knowledge_items",
         "knowledge_contradictions", "knowledge_item_relations", "session_extraction_state", "verification_evidence",
         "knowledge_votes", "audit_log", "telegram_links", "pending_codes", "script_registry", "table_registry",
         "table_profiles", "metric_definitions", "column_metadata", "personal_access_tokens", "marketplace_registry",
-        "marketplace_plugins", "user_groups", "user_group_members", "resource_grants", "welcome_template", "setup_banner",
+        "marketplace_plugins", "user_groups", "user_group_members", "resource_grants", "welcome_template",
+        "setup_banner",
         "claude_md_template", "scheduler_jobs",
     ]
 
@@ -19,13 +21,16 @@ import Testing
         let store = try await directory.open()
         #expect(store.openedAtVersion == 0)
         let tables = try await store.read { connection in
-            try connection.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").rows.compactMap { $0[0].string }
+            try connection.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").rows
+                .compactMap { $0[0].string }
         }
         #expect(Set(tables) == Set(Self.tables))
         let health = await store.health()
         #expect(health.status == "ok")
         #expect(health.current == SystemStore.schemaVersion)
-        let versions = try await store.read { try $0.query("SELECT version FROM schema_version ORDER BY version").rows.compactMap { $0[0].int } }
+        let versions = try await store.read {
+            try $0.query("SELECT version FROM schema_version ORDER BY version").rows.compactMap { $0[0].int }
+        }
         #expect(versions == [24, 25])
     }
 
@@ -112,7 +117,8 @@ import Testing
                         added_at TIMESTAMP DEFAULT current_timestamp, added_by VARCHAR, PRIMARY KEY (user_id, group_id))
                     """)
                 try connection.execute(
-                    "INSERT INTO user_group_members (user_id, group_id, source) SELECT 'u1', id, 'admin' FROM user_groups WHERE name = 'Admin'")
+                    "INSERT INTO user_group_members (user_id, group_id, source) SELECT 'u1', id, 'admin' FROM user_groups WHERE name = 'Admin'"
+                )
             }
         }
         let store = try await directory.open()

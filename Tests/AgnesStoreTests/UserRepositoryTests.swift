@@ -20,9 +20,13 @@ import Testing
     @Test func duplicateEmailOrIdIsAConflict() async throws {
         let users = DuckDBUserRepository(store: try await SystemStore.inMemory())
         _ = try await users.create(User(id: "u1", email: "ana@example.com"))
-        let byEmail = await #expect(throws: StoreError.self) { try await users.create(User(id: "u2", email: "ana@example.com")) }
+        let byEmail = await #expect(throws: StoreError.self) {
+            try await users.create(User(id: "u2", email: "ana@example.com"))
+        }
         #expect(byEmail?.code == .conflict)
-        let byID = await #expect(throws: StoreError.self) { try await users.create(User(id: "u1", email: "other@example.com")) }
+        let byID = await #expect(throws: StoreError.self) {
+            try await users.create(User(id: "u1", email: "other@example.com"))
+        }
         #expect(byID?.code == .conflict)
         #expect(try await users.count() == 1)
     }
@@ -38,7 +42,9 @@ import Testing
         #expect(updated?.email == "ana@example.com")
         #expect(updated?.updatedAt != nil)
         #expect(try await users.update(id: "missing", name: "x", email: nil) == nil)
-        let missing = await #expect(throws: StoreError.self) { try await users.setPasswordHash(id: "missing", hash: "x") }
+        let missing = await #expect(throws: StoreError.self) {
+            try await users.setPasswordHash(id: "missing", hash: "x")
+        }
         #expect(missing?.code == .notFound)
     }
 
@@ -61,7 +67,11 @@ import Testing
         let issued = Date()
         try await users.setResetToken(id: "u1", tokenHash: "hash-1", at: issued)
         let attempts = try await withThrowingTaskGroup(of: User?.self) { group in
-            for _ in 0..<8 { group.addTask { try await users.consumeResetToken(tokenHash: "hash-1", notBefore: issued.addingTimeInterval(-3600)) } }
+            for _ in 0..<8 {
+                group.addTask {
+                    try await users.consumeResetToken(tokenHash: "hash-1", notBefore: issued.addingTimeInterval(-3600))
+                }
+            }
             var winners: [User] = []
             for try await user in group { if let user { winners.append(user) } }
             return winners
@@ -77,9 +87,11 @@ import Testing
         let issued = Date().addingTimeInterval(-7200)
         try await users.setSetupToken(id: "u1", tokenHash: "setup", at: issued)
         #expect(try await users.consumeSetupToken(tokenHash: "wrong", notBefore: issued) == nil)
-        #expect(try await users.consumeSetupToken(tokenHash: "setup", notBefore: Date().addingTimeInterval(-3600)) == nil)
+        #expect(
+            try await users.consumeSetupToken(tokenHash: "setup", notBefore: Date().addingTimeInterval(-3600)) == nil)
         #expect(try await users.find(id: "u1")?.setupToken == "setup")
-        #expect(try await users.consumeSetupToken(tokenHash: "setup", notBefore: issued.addingTimeInterval(-1))?.id == "u1")
+        #expect(
+            try await users.consumeSetupToken(tokenHash: "setup", notBefore: issued.addingTimeInterval(-1))?.id == "u1")
     }
 
     @Test func deleteRemovesMembershipsToo() async throws {

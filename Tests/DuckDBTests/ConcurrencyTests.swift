@@ -16,7 +16,9 @@ import Testing
             for task in 0..<8 {
                 group.addTask {
                     let sum = try await pool.withConnection { connection in
-                        try connection.query("SELECT sum(n)::BIGINT FROM numbers WHERE n % 8 = ?", [.bigint(Int64(task))]).rows[0][0].int64 ?? -1
+                        try connection.query(
+                            "SELECT sum(n)::BIGINT FROM numbers WHERE n % 8 = ?", [.bigint(Int64(task))]
+                        ).rows[0][0].int64 ?? -1
                     }
                     return (task, sum)
                 }

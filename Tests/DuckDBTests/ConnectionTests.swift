@@ -19,11 +19,15 @@ import Testing
         let connection = try Database().connect()
         try connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
         try connection.run("INSERT INTO t VALUES (?)", [.integer(1)])
-        let duplicate = try #require(throws: DuckDBError.self) { try connection.run("INSERT INTO t VALUES (?)", [.integer(1)]) }
+        let duplicate = try #require(throws: DuckDBError.self) {
+            try connection.run("INSERT INTO t VALUES (?)", [.integer(1)])
+        }
         #expect(duplicate.kind == .constraint)
         #expect(duplicate.message.contains("Duplicate key"))
 
-        let conversion = try #require(throws: DuckDBError.self) { try connection.query("SELECT ?::INTEGER", [.varchar("abc")]) }
+        let conversion = try #require(throws: DuckDBError.self) {
+            try connection.query("SELECT ?::INTEGER", [.varchar("abc")])
+        }
         #expect(conversion.kind == .conversion)
         #expect(conversion.message.contains("abc"))
 
@@ -101,7 +105,8 @@ import Testing
 
     @Test func statementTypesComeFromTheParser() throws {
         let connection = try Database().connect()
-        #expect(try connection.statementTypes(of: "SELECT 1; WITH x AS (SELECT 1) SELECT * FROM x") == [.select, .select])
+        #expect(
+            try connection.statementTypes(of: "SELECT 1; WITH x AS (SELECT 1) SELECT * FROM x") == [.select, .select])
         #expect(try connection.statementTypes(of: "COPY (SELECT 1) TO 'x.csv'") == [.copy])
         #expect(try connection.statementTypes(of: "ATTACH 'x.db'; SET threads = 1") == [.attach, .set])
         let error = #expect(throws: DuckDBError.self) { try connection.statementTypes(of: "SELECT FROM WHERE (") }
@@ -125,7 +130,8 @@ import Testing
 
     @Test func appenderBulkInsertsEveryType() throws {
         let connection = try Database().connect()
-        try connection.execute("CREATE TABLE t (id BIGINT, name VARCHAR, ok BOOLEAN, score DOUBLE, day DATE, n INTEGER)")
+        try connection.execute(
+            "CREATE TABLE t (id BIGINT, name VARCHAR, ok BOOLEAN, score DOUBLE, day DATE, n INTEGER)")
         let appender = try connection.appender(table: "t")
         for index in 0..<10_000 {
             try appender.append([

@@ -52,11 +52,15 @@ public struct LocalFilesSource: Sendable {
         for file in try inputFiles() {
             let fileName = file.lastPathComponent
             guard let table = Identifier.derived(from: file.deletingPathExtension().lastPathComponent) else {
-                report.failures.append(.init(file: fileName, table: nil, message: "no table name can be derived from the file name"))
+                report.failures.append(
+                    .init(file: fileName, table: nil, message: "no table name can be derived from the file name"))
                 continue
             }
             if let other = claimed[table.rawValue] {
-                report.failures.append(.init(file: fileName, table: table.rawValue, message: "table \(table) already comes from \(other); skipped"))
+                report.failures.append(
+                    .init(
+                        file: fileName, table: table.rawValue,
+                        message: "table \(table) already comes from \(other); skipped"))
                 continue
             }
             claimed[table.rawValue] = fileName
@@ -69,14 +73,17 @@ public struct LocalFilesSource: Sendable {
                 continue
             }
             do {
-                let converted = try convert(file, into: writer.dataFile(for: table), table: table, signature: signature, connection: connection)
+                let converted = try convert(
+                    file, into: writer.dataFile(for: table), table: table, signature: signature, connection: connection)
                 tables.append(converted)
                 report.published.append(table.rawValue)
             } catch {
                 let message = (error as? DuckDBError)?.message ?? "\(error)"
                 report.failures.append(.init(file: fileName, table: table.rawValue, message: message))
                 logger.warning("local source: \(fileName) cannot be read", metadata: ["error": "\(message)"])
-                if let kept = previous[table.rawValue], FileManager.default.fileExists(atPath: writer.dataFile(for: table).path) {
+                if let kept = previous[table.rawValue],
+                    FileManager.default.fileExists(atPath: writer.dataFile(for: table).path)
+                {
                     tables.append(kept)  // keep serving the last good version
                 }
             }
@@ -99,7 +106,9 @@ public struct LocalFilesSource: Sendable {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
-    private func convert(_ file: URL, into target: URL, table: Identifier, signature: String, connection: Connection) throws -> ExtractTable {
+    private func convert(_ file: URL, into target: URL, table: Identifier, signature: String, connection: Connection)
+        throws -> ExtractTable
+    {
         let fileExtension = file.pathExtension.lowercased()
         let published: PublishedFile
         if fileExtension == "parquet" {
@@ -110,10 +119,12 @@ public struct LocalFilesSource: Sendable {
             let reader = Self.readers[fileExtension]!.replacingOccurrences(of: "%@", with: SQLText.literal(file.path))
             published = try publisher.publish(to: target) { temporary in
                 try connection.execute(
-                    "COPY (SELECT * FROM \(reader)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 245760)")
+                    "COPY (SELECT * FROM \(reader)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 245760)"
+                )
             }
         }
-        let rows = try connection.query("SELECT count(*) FROM read_parquet(?)", [.varchar(published.path)]).rows[0][0].int64
+        let rows = try connection.query("SELECT count(*) FROM read_parquet(?)", [.varchar(published.path)]).rows[0][0]
+            .int64
         return ExtractTable(
             name: table, description: "From \(file.lastPathComponent)", rows: rows, sizeBytes: published.sizeBytes,
             extractedAt: Date(), queryMode: "local", file: published, sourceSignature: signature)

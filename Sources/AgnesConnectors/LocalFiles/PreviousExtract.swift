@@ -8,7 +8,8 @@ import Foundation
 enum PreviousExtract {
     static func read(_ file: URL) -> [String: ExtractTable] {
         guard FileManager.default.fileExists(atPath: file.path),
-            let connection = try? Database(path: file.path, options: ["access_mode": "READ_ONLY", "threads": "1"]).connect(),
+            let connection = try? Database(path: file.path, options: ["access_mode": "READ_ONLY", "threads": "1"])
+                .connect(),
             let rows = try? connection.query(
                 """
                 SELECT m.table_name, m.description, m.rows, m.size_bytes, m.extracted_at, m.query_mode,
@@ -23,9 +24,11 @@ enum PreviousExtract {
                 let md5 = row["md5"].string, let size = row["file_size"].int64
             else { continue }
             tables[name.rawValue] = ExtractTable(
-                name: name, description: row["description"].string, rows: row["rows"].int64, sizeBytes: row["size_bytes"].int64,
+                name: name, description: row["description"].string, rows: row["rows"].int64,
+                sizeBytes: row["size_bytes"].int64,
                 extractedAt: row["extracted_at"].date, queryMode: row["query_mode"].string ?? "local",
-                file: PublishedFile(path: path, md5: md5, sizeBytes: size), sourceSignature: row["source_signature"].string)
+                file: PublishedFile(path: path, md5: md5, sizeBytes: size),
+                sourceSignature: row["source_signature"].string)
         }
         return tables
     }

@@ -30,7 +30,8 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let identifier = Identifier(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a valid identifier: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a valid identifier: \(text)"))
         }
         self = identifier
     }

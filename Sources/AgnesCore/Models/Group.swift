@@ -51,7 +51,8 @@ public struct Membership: Sendable, Hashable, Codable {
     public var addedBy: String?
 
     /// Creates a membership value.
-    public init(userID: String, groupID: String, source: MembershipSource, addedAt: Date? = nil, addedBy: String? = nil) {
+    public init(userID: String, groupID: String, source: MembershipSource, addedAt: Date? = nil, addedBy: String? = nil)
+    {
         self.userID = userID
         self.groupID = groupID
         self.source = source

@@ -32,7 +32,8 @@ public struct User: Sendable, Hashable, Codable {
     /// Creates a user value.
     public init(
         id: String, email: String, name: String? = nil, passwordHash: String? = nil, setupToken: String? = nil,
-        setupTokenCreated: Date? = nil, resetToken: String? = nil, resetTokenCreated: Date? = nil, isActive: Bool = true,
+        setupTokenCreated: Date? = nil, resetToken: String? = nil, resetTokenCreated: Date? = nil,
+        isActive: Bool = true,
         deactivatedAt: Date? = nil, deactivatedBy: String? = nil, createdAt: Date? = nil, updatedAt: Date? = nil
     ) {
         self.id = id

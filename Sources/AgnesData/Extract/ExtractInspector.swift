@@ -15,7 +15,9 @@ final class ExtractInspector {
 
     static let reservedNames: Set<String> = ["_meta", "_remote_attach", "_content_hashes"]
 
-    static let metaColumns: Set<String> = ["table_name", "description", "rows", "size_bytes", "extracted_at", "query_mode"]
+    static let metaColumns: Set<String> = [
+        "table_name", "description", "rows", "size_bytes", "extracted_at", "query_mode",
+    ]
 
     let connection: Connection
     let source: Identifier
@@ -61,10 +63,13 @@ final class ExtractInspector {
         }
         var tables: [Table] = []
         var seen: Set<String> = []
-        let hashColumns = internalTables.contains("_content_hashes") ? "h.md5, h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
+        let hashColumns =
+            internalTables.contains("_content_hashes")
+            ? "h.md5, h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
         let hashJoin =
             internalTables.contains("_content_hashes")
-            ? "LEFT JOIN (SELECT DISTINCT ON (table_name) * FROM \(source.quoted)._content_hashes) h USING (table_name)" : ""
+            ? "LEFT JOIN (SELECT DISTINCT ON (table_name) * FROM \(source.quoted)._content_hashes) h USING (table_name)"
+            : ""
         let rows = try connection.query(
             """
             SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns)
@@ -74,15 +79,20 @@ final class ExtractInspector {
         for row in rows {
             let rawName = row["table_name"].string ?? ""
             guard let name = Identifier(rawName), !Self.reservedNames.contains(rawName) else {
-                issues.append(RebuildIssue(source: catalog, table: rawName, message: "invalid table name in _meta; skipped"))
+                issues.append(
+                    RebuildIssue(source: catalog, table: rawName, message: "invalid table name in _meta; skipped"))
                 continue
             }
             guard seen.insert(name.rawValue).inserted else {
-                issues.append(RebuildIssue(source: catalog, table: rawName, message: "listed twice in _meta; the first row is used"))
+                issues.append(
+                    RebuildIssue(
+                        source: catalog, table: rawName, message: "listed twice in _meta; the first row is used"))
                 continue
             }
             guard objects.contains(name.rawValue) else {
-                issues.append(RebuildIssue(source: catalog, table: rawName, message: "_meta names a view that does not exist; skipped"))
+                issues.append(
+                    RebuildIssue(
+                        source: catalog, table: rawName, message: "_meta names a view that does not exist; skipped"))
                 continue
             }
             tables.append(
@@ -97,13 +107,16 @@ final class ExtractInspector {
     /// The allowed `_remote_attach` rows; disallowed ones are reported and ignored.
     func remoteAttachments(issues: inout [RebuildIssue]) throws -> [RemoteAttach] {
         guard try hasTable("_remote_attach") else { return [] }
-        let rows = try connection.query("SELECT alias, extension, url, token_env FROM \(source.quoted)._remote_attach").records
+        let rows = try connection.query("SELECT alias, extension, url, token_env FROM \(source.quoted)._remote_attach")
+            .records
         return rows.compactMap { row in
             let attach = RemoteAttach(
-                alias: row["alias"].string ?? "", extensionName: row["extension"].string ?? "", url: row["url"].string ?? "",
+                alias: row["alias"].string ?? "", extensionName: row["extension"].string ?? "",
+                url: row["url"].string ?? "",
                 tokenEnv: row["token_env"].string ?? "")
             if let violation = policy.violation(of: attach) {
-                issues.append(RebuildIssue(source: source.rawValue, message: "_remote_attach row ignored: \(violation)"))
+                issues.append(
+                    RebuildIssue(source: source.rawValue, message: "_remote_attach row ignored: \(violation)"))
                 return nil
             }
             return attach

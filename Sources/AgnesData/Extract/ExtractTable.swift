@@ -22,7 +22,8 @@ public struct ExtractTable: Sendable, Hashable {
 
     /// Creates a table entry.
     public init(
-        name: Identifier, description: String? = nil, rows: Int64? = nil, sizeBytes: Int64? = nil, extractedAt: Date? = nil,
+        name: Identifier, description: String? = nil, rows: Int64? = nil, sizeBytes: Int64? = nil,
+        extractedAt: Date? = nil,
         queryMode: String = "local", file: PublishedFile? = nil, sourceSignature: String? = nil
     ) {
         self.name = name

@@ -19,10 +19,14 @@ public struct ExtractWriter: Sendable {
     public var dataDirectory: URL { sourceDirectory.appendingPathComponent("data") }
 
     /// Where a local table's parquet file is published.
-    public func dataFile(for table: Identifier) -> URL { dataDirectory.appendingPathComponent("\(table.rawValue).parquet") }
+    public func dataFile(for table: Identifier) -> URL {
+        dataDirectory.appendingPathComponent("\(table.rawValue).parquet")
+    }
 
     /// Writes the extract atomically. Blocking.
-    public func write(tables: [ExtractTable], remoteAttach: [RemoteAttach] = [], extraViews: [Identifier: String] = [:]) throws {
+    public func write(tables: [ExtractTable], remoteAttach: [RemoteAttach] = [], extraViews: [Identifier: String] = [:])
+        throws
+    {
         try FileManager.default.createDirectory(at: sourceDirectory, withIntermediateDirectories: true)
         let temporary = Publisher.temporaryURL(for: extractFile)
         do {
@@ -63,8 +67,10 @@ public struct ExtractWriter: Sendable {
             try connection.run(
                 "INSERT INTO _meta VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    .varchar(table.name.rawValue), .optional(table.description), table.rows.map { .bigint($0) } ?? .null,
-                    (table.sizeBytes ?? table.file?.sizeBytes).map { .bigint($0) } ?? .null, .optional(table.extractedAt),
+                    .varchar(table.name.rawValue), .optional(table.description),
+                    table.rows.map { .bigint($0) } ?? .null,
+                    (table.sizeBytes ?? table.file?.sizeBytes).map { .bigint($0) } ?? .null,
+                    .optional(table.extractedAt),
                     .varchar(table.queryMode),
                 ])
             if let file = table.file {
@@ -82,7 +88,8 @@ public struct ExtractWriter: Sendable {
             try connection.execute("CREATE VIEW \(name.quoted) AS \(sql)")
         }
         if !remoteAttach.isEmpty {
-            try connection.execute("CREATE TABLE _remote_attach (alias VARCHAR, extension VARCHAR, url VARCHAR, token_env VARCHAR)")
+            try connection.execute(
+                "CREATE TABLE _remote_attach (alias VARCHAR, extension VARCHAR, url VARCHAR, token_env VARCHAR)")
             for row in remoteAttach {
                 try connection.run(
                     "INSERT INTO _remote_attach VALUES (?, ?, ?, ?)",

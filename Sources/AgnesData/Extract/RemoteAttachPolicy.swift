@@ -12,7 +12,9 @@ public struct RemoteAttachPolicy: Sendable, Hashable {
     /// `KBC_STORAGE_TOKEN`, `KEBOOLA_STORAGE_TOKEN`, `GOOGLE_APPLICATION_CREDENTIALS`.
     public static let defaults = RemoteAttachPolicy(
         extensions: ["keboola", "bigquery"],
-        tokenEnvironmentVariables: ["KBC_TOKEN", "KBC_STORAGE_TOKEN", "KEBOOLA_STORAGE_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS"])
+        tokenEnvironmentVariables: [
+            "KBC_TOKEN", "KBC_STORAGE_TOKEN", "KEBOOLA_STORAGE_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS",
+        ])
 
     /// Creates a policy.
     public init(extensions: Set<String>, tokenEnvironmentVariables: Set<String>) {
@@ -22,19 +24,23 @@ public struct RemoteAttachPolicy: Sendable, Hashable {
 
     /// Why `row` may not be used, or nil when it may.
     public func violation(of row: RemoteAttach) -> String? {
-        guard Identifier.isValid(row.alias) else { return "alias \(row.alias.debugDescription) is not a valid identifier" }
+        guard Identifier.isValid(row.alias) else {
+            return "alias \(row.alias.debugDescription) is not a valid identifier"
+        }
         guard Identifier.isValid(row.extensionName) else {
             return "extension \(row.extensionName.debugDescription) is not a valid identifier"
         }
         guard extensions.contains(row.extensionName) else {
-            return "extension \(row.extensionName) is not allowed (allowed: \(extensions.sorted().joined(separator: ", ")))"
+            return
+                "extension \(row.extensionName) is not allowed (allowed: \(extensions.sorted().joined(separator: ", ")))"
         }
         if !row.tokenEnv.isEmpty {
             guard Self.isEnvironmentName(row.tokenEnv) else {
                 return "token_env \(row.tokenEnv.debugDescription) is not a valid environment variable name"
             }
             guard tokenEnvironmentVariables.contains(row.tokenEnv) else {
-                return "token_env \(row.tokenEnv) is not allowed (allowed: \(tokenEnvironmentVariables.sorted().joined(separator: ", ")))"
+                return
+                    "token_env \(row.tokenEnv) is not allowed (allowed: \(tokenEnvironmentVariables.sorted().joined(separator: ", ")))"
             }
         }
         return nil

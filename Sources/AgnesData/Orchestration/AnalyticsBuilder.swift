@@ -43,7 +43,9 @@ struct AnalyticsBuilder {
     let owners: [String: String]
     let cache: InspectionCache
 
-    static let options = ["threads": "2", "autoinstall_known_extensions": "false", "autoload_known_extensions": "false"]
+    static let options = [
+        "threads": "2", "autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
+    ]
 
     /// Writes `target` (a temporary file), starting from `previous` when it exists, and returns what it holds.
     func build(into target: URL, previous: URL?) throws -> Output {
@@ -68,24 +70,33 @@ struct AnalyticsBuilder {
         let existing = isIncremental ? try ViewLedger.read(connection) : nil
         // Binding a view needs its source attached; nothing else does.
         var attached: [InspectedSource] = []
-        for source in inspected where ViewLedger.needsBinding(source: source.source, desired: desired, existing: existing) {
+        for source in inspected
+        where ViewLedger.needsBinding(source: source.source, desired: desired, existing: existing) {
             do {
-                try connection.execute("ATTACH \(SQLText.literal(source.file.path)) AS \(source.source.quoted) (READ_ONLY)")
+                try connection.execute(
+                    "ATTACH \(SQLText.literal(source.file.path)) AS \(source.source.quoted) (READ_ONLY)")
                 attached.append(source)
             } catch {
-                output.issues.append(RebuildIssue(source: source.source.rawValue, message: "extract.duckdb cannot be read: \(Self.describe(error))"))
+                output.issues.append(
+                    RebuildIssue(
+                        source: source.source.rawValue,
+                        message: "extract.duckdb cannot be read: \(Self.describe(error))"))
             }
         }
         let created = try ViewLedger.apply(desired: desired, existing: existing, on: connection, issues: &output.issues)
         clock.lap("build.views")
         for source in inspected {
-            output.sources[source.source.rawValue] = source.tables.map(\.name.rawValue).filter { created[$0] == source.source.rawValue }
+            output.sources[source.source.rawValue] = source.tables.map(\.name.rawValue).filter {
+                created[$0] == source.source.rawValue
+            }
         }
         let counts = try columnCounts(connection)
         for source in inspected {
             for table in source.tables where created[table.name.rawValue] == source.source.rawValue {
                 let file = table.queryMode == "local" ? layout.dataFile(source: source.source, table: table.name) : nil
-                output.views.append(PublishedView(source: source.source, table: table, columns: counts[table.name.rawValue] ?? 0, file: file))
+                output.views.append(
+                    PublishedView(
+                        source: source.source, table: table, columns: counts[table.name.rawValue] ?? 0, file: file))
             }
         }
         output.claims = output.claims.filter { created[$0.viewName] == $0.sourceName }
@@ -107,7 +118,8 @@ struct AnalyticsBuilder {
         var inspected: [InspectedSource] = []
         for (name, file) in layout.extractFiles() {
             guard let source = Identifier(name) else {
-                output.issues.append(RebuildIssue(source: name, message: "source directory name is not a valid identifier; skipped"))
+                output.issues.append(
+                    RebuildIssue(source: name, message: "source directory name is not a valid identifier; skipped"))
                 continue
             }
             let extractStamp = SourceSignature.stamp(file)
@@ -116,7 +128,10 @@ struct AnalyticsBuilder {
                 entry = cached
             } else {
                 if scratch == nil { scratch = try Database(options: ["threads": "1"]).connect() }
-                guard let fresh = inspect(source: source, file: file, extractStamp: extractStamp, on: scratch!, output: &output) else {
+                guard
+                    let fresh = inspect(
+                        source: source, file: file, extractStamp: extractStamp, on: scratch!, output: &output)
+                else {
                     cache.forget(source: name)
                     continue
                 }
@@ -124,7 +139,8 @@ struct AnalyticsBuilder {
                 entry = fresh
             }
             output.issues.append(contentsOf: entry.issues)
-            let signature = SourceSignature.of(extract: file, dataFiles: entry.tables.map { layout.dataFile(source: source, table: $0.name) })
+            let signature = SourceSignature.of(
+                extract: file, dataFiles: entry.tables.map { layout.dataFile(source: source, table: $0.name) })
             inspected.append(InspectedSource(source: source, tables: entry.tables, signature: signature, file: file))
             output.readSources[name] = Set(entry.tables.map(\.name.rawValue))
         }
@@ -139,7 +155,8 @@ struct AnalyticsBuilder {
         do {
             try connection.execute("ATTACH \(SQLText.literal(file.path)) AS \(source.quoted) (READ_ONLY)")
         } catch {
-            output.issues.append(RebuildIssue(source: name, message: "extract.duckdb cannot be read: \(Self.describe(error))"))
+            output.issues.append(
+                RebuildIssue(source: name, message: "extract.duckdb cannot be read: \(Self.describe(error))"))
             return nil
         }
         defer { try? connection.execute("DETACH \(source.quoted)") }
@@ -151,7 +168,9 @@ struct AnalyticsBuilder {
                 issues.append(
                     RebuildIssue(
                         source: name,
-                        message: "remote catalog \(attachment.alias) (\(attachment.extensionName)) cannot be attached in this build; its views are skipped"))
+                        message:
+                            "remote catalog \(attachment.alias) (\(attachment.extensionName)) cannot be attached in this build; its views are skipped"
+                    ))
             }
             return InspectionCache.Entry(extractStamp: extractStamp, tables: tables, issues: issues)
         } catch {
@@ -166,7 +185,8 @@ struct AnalyticsBuilder {
         var owners = self.owners
         let unreadable = output.issues.contains { $0.table == nil && output.readSources[$0.source] == nil }
         if !unreadable {
-            for (view, owner) in owners.sorted(by: { $0.key < $1.key }) where !(output.readSources[owner]?.contains(view) ?? false) {
+            for (view, owner) in owners.sorted(by: { $0.key < $1.key })
+            where !(output.readSources[owner]?.contains(view) ?? false) {
                 output.releases.append(ViewOwnership(viewName: view, sourceName: owner))
                 owners[view] = nil
             }
@@ -177,7 +197,9 @@ struct AnalyticsBuilder {
                 let view = table.name.rawValue
                 if let owner = owners[view], owner != source.source.rawValue {
                     output.issues.append(
-                        RebuildIssue(source: source.source.rawValue, table: view, message: "view name already published by source \(owner); skipped"))
+                        RebuildIssue(
+                            source: source.source.rawValue, table: view,
+                            message: "view name already published by source \(owner); skipped"))
                     continue
                 }
                 if owners[view] == nil {

@@ -19,7 +19,9 @@ public struct DataLayout: Sendable, Hashable {
     public var localSourceDirectory: URL { root.appendingPathComponent("sources/local") }
 
     /// `DATA_DIR/extracts/<source>`.
-    public func sourceDirectory(_ source: Identifier) -> URL { extractsDirectory.appendingPathComponent(source.rawValue) }
+    public func sourceDirectory(_ source: Identifier) -> URL {
+        extractsDirectory.appendingPathComponent(source.rawValue)
+    }
 
     /// `DATA_DIR/extracts/<source>/data/<table>.parquet`.
     public func dataFile(source: Identifier, table: Identifier) -> URL {
@@ -34,7 +36,9 @@ public struct DataLayout: Sendable, Hashable {
             guard !name.hasPrefix(".") else { return nil }
             var isDirectory: ObjCBool = false
             let directory = extractsDirectory.appendingPathComponent(name)
-            guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+            guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return nil
+            }
             let file = directory.appendingPathComponent("extract.duckdb")
             return manager.fileExists(atPath: file.path) ? (name, file) : nil
         }

@@ -32,7 +32,9 @@ public final class Orchestrator: Sendable {
     private let inspectionCache = InspectionCache()
 
     /// Creates an orchestrator over `layout` that records to `store` and reloads `analytics`.
-    public init(layout: DataLayout, store: SystemStore, analytics: AnalyticsDatabase, policy: RemoteAttachPolicy, logger: Logger) {
+    public init(
+        layout: DataLayout, store: SystemStore, analytics: AnalyticsDatabase, policy: RemoteAttachPolicy, logger: Logger
+    ) {
         self.layout = layout
         self.policy = policy
         self.syncStates = DuckDBSyncStateRepository(store: store)
@@ -79,7 +81,8 @@ public final class Orchestrator: Sendable {
 
     private func performRebuild() async throws -> RebuildResult {
         var clock = PhaseClock()
-        let owners = Dictionary(try await ownership.owners().map { ($0.viewName, $0.sourceName) }, uniquingKeysWith: { a, _ in a })
+        let owners = Dictionary(
+            try await ownership.owners().map { ($0.viewName, $0.sourceName) }, uniquingKeysWith: { a, _ in a })
         let previous = Dictionary(try await syncStates.list().map { ($0.tableID, $0) }, uniquingKeysWith: { a, _ in a })
         clock.lap("read_state")
         let builder = AnalyticsBuilder(layout: layout, policy: policy, owners: owners, cache: inspectionCache)
@@ -110,7 +113,8 @@ public final class Orchestrator: Sendable {
         let generation = try await analytics.reload()
         clock.lap("reload")
         let result = RebuildResult(
-            sources: output.sources, issues: output.issues, generation: generation, durationMS: clock.totalMS, phasesMS: clock.phases)
+            sources: output.sources, issues: output.issues, generation: generation, durationMS: clock.totalMS,
+            phasesMS: clock.phases)
         for issue in output.issues { logger.warning("rebuild: \(issue)") }
         logger.info(
             "analytics rebuilt",

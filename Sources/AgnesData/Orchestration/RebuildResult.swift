@@ -12,7 +12,10 @@ public struct RebuildResult: Sendable, Codable, Hashable {
     public var phasesMS: [String: Int]
 
     /// Creates a result.
-    public init(sources: [String: [String]], issues: [RebuildIssue], generation: Int, durationMS: Int, phasesMS: [String: Int] = [:]) {
+    public init(
+        sources: [String: [String]], issues: [RebuildIssue], generation: Int, durationMS: Int,
+        phasesMS: [String: Int] = [:]
+    ) {
         self.sources = sources
         self.issues = issues
         self.generation = generation

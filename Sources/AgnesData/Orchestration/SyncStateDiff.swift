@@ -5,7 +5,9 @@ import Foundation
 /// Turns a build's views into the sync-state rows that changed, with content hashes (from the
 /// extract's `_content_hashes`, else hashed from the file) and history entries for changes.
 enum SyncStateDiff {
-    static func record(for output: AnalyticsBuilder.Output, previous: [String: SyncState], now: Date) throws -> RebuildRecord {
+    static func record(for output: AnalyticsBuilder.Output, previous: [String: SyncState], now: Date) throws
+        -> RebuildRecord
+    {
         var record = RebuildRecord()
         record.claims = output.claims
         record.releases = output.releases
@@ -13,7 +15,8 @@ enum SyncStateDiff {
             let id = view.table.name.rawValue
             let old = previous[id]
             var state = SyncState(
-                tableID: id, lastSync: old?.lastSync, rows: view.table.rows.map(Int.init), fileSizeBytes: old?.fileSizeBytes,
+                tableID: id, lastSync: old?.lastSync, rows: view.table.rows.map(Int.init),
+                fileSizeBytes: old?.fileSizeBytes,
                 uncompressedSizeBytes: old?.uncompressedSizeBytes, columns: view.columns, hash: old?.hash)
             if let file = view.file {
                 guard let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
@@ -27,8 +30,10 @@ enum SyncStateDiff {
                 let hash: String
                 if let recorded = view.table.recordedHash, recorded.sizeBytes == size {
                     hash = recorded.md5
-                } else if let old, old.hash?.count == 32, old.fileSizeBytes == Int(size), old.status == SyncState.okStatus,
-                    let modified = attributes[.modificationDate] as? Date, let lastSync = old.lastSync, modified <= lastSync
+                } else if let old, old.hash?.count == 32, old.fileSizeBytes == Int(size),
+                    old.status == SyncState.okStatus,
+                    let modified = attributes[.modificationDate] as? Date, let lastSync = old.lastSync,
+                    modified <= lastSync
                 {
                     hash = old.hash!  // untouched since it was hashed
                 } else {
@@ -42,7 +47,9 @@ enum SyncStateDiff {
             if state.hash != old?.hash || old == nil || old?.status != SyncState.okStatus {
                 state.lastSync = now
                 record.history.append(
-                    SyncHistoryDraft(tableID: id, syncedAt: now, rows: state.rows, durationMS: nil, status: SyncState.okStatus, error: nil))
+                    SyncHistoryDraft(
+                        tableID: id, syncedAt: now, rows: state.rows, durationMS: nil, status: SyncState.okStatus,
+                        error: nil))
             }
             if state != old { record.states.append(state) }
         }

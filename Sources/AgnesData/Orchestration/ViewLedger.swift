@@ -15,9 +15,11 @@ enum ViewLedger {
 
     /// The recorded entries, keyed by view name; nil when the file has no ledger (a fresh file).
     static func read(_ connection: Connection) throws -> [String: (source: String, signature: String)]? {
-        let exists = try connection.query(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?", [.varchar(table)]
-        ).rows[0][0].int ?? 0
+        let exists =
+            try connection.query(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?",
+                [.varchar(table)]
+            ).rows[0][0].int ?? 0
         guard exists > 0 else { return nil }
         var entries: [String: (source: String, signature: String)] = [:]
         for row in try connection.query("SELECT view_name, source_name, source_signature FROM \(table)").records {
@@ -29,7 +31,9 @@ enum ViewLedger {
     }
 
     /// True when some view of `source` is new, moved or has a changed signature.
-    static func needsBinding(source: Identifier, desired: [Entry], existing: [String: (source: String, signature: String)]?) -> Bool {
+    static func needsBinding(
+        source: Identifier, desired: [Entry], existing: [String: (source: String, signature: String)]?
+    ) -> Bool {
         desired.contains { entry in
             guard entry.source == source else { return false }
             guard let old = existing?[entry.view.rawValue] else { return true }
@@ -40,7 +44,8 @@ enum ViewLedger {
     /// Creates, replaces and drops views so that the file holds exactly `desired` (minus views that
     /// cannot be created, which are reported). Returns view name → source of every view now present.
     static func apply(
-        desired: [Entry], existing: [String: (source: String, signature: String)]?, on connection: Connection, issues: inout [RebuildIssue]
+        desired: [Entry], existing: [String: (source: String, signature: String)]?, on connection: Connection,
+        issues: inout [RebuildIssue]
     ) throws -> [String: String] {
         let existing = existing ?? [:]
         let wanted = Set(desired.map(\.view.rawValue))
@@ -73,7 +78,9 @@ enum ViewLedger {
             try write(changed: changed, stale: stale, desired: desired, skipping: failed, on: connection)
         }
         var present: [String: String] = [:]
-        for entry in desired where !failed.contains(entry.view.rawValue) { present[entry.view.rawValue] = entry.source.rawValue }
+        for entry in desired where !failed.contains(entry.view.rawValue) {
+            present[entry.view.rawValue] = entry.source.rawValue
+        }
         return present
     }
 
@@ -82,7 +89,8 @@ enum ViewLedger {
     ) throws {
         try connection.execute("BEGIN TRANSACTION")
         try connection.execute(
-            "CREATE TABLE IF NOT EXISTS \(table) (view_name VARCHAR PRIMARY KEY, source_name VARCHAR NOT NULL, source_signature VARCHAR)")
+            "CREATE TABLE IF NOT EXISTS \(table) (view_name VARCHAR PRIMARY KEY, source_name VARCHAR NOT NULL, source_signature VARCHAR)"
+        )
         for view in stale where Identifier.isValid(view) {
             try connection.execute("DROP VIEW IF EXISTS main.\"\(view)\"")
         }
@@ -91,13 +99,16 @@ enum ViewLedger {
                 try connection.execute("DROP VIEW IF EXISTS main.\(entry.view.quoted)")
             } else {
                 try connection.execute(
-                    "CREATE OR REPLACE VIEW main.\(entry.view.quoted) AS SELECT * FROM \(entry.source.quoted).\(entry.view.quoted)")
+                    "CREATE OR REPLACE VIEW main.\(entry.view.quoted) AS SELECT * FROM \(entry.source.quoted).\(entry.view.quoted)"
+                )
             }
         }
         try connection.execute("DELETE FROM \(table)")
         let appender = try connection.appender(table: table)
         for entry in desired where !failed.contains(entry.view.rawValue) {
-            try appender.append([.varchar(entry.view.rawValue), .varchar(entry.source.rawValue), .varchar(entry.signature)])
+            try appender.append([
+                .varchar(entry.view.rawValue), .varchar(entry.source.rawValue), .varchar(entry.signature),
+            ])
         }
         try appender.close()
         try connection.execute("COMMIT")

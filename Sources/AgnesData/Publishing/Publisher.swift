@@ -29,7 +29,8 @@ public struct Publisher: Sendable {
     public func publish(to destination: URL, write: (URL) throws -> Void) throws -> PublishedFile {
         let temporary = Self.temporaryURL(for: destination)
         do {
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             try write(temporary)
             let descriptor = try Self.open(temporary.path, flags: O_RDWR)
             defer { close(descriptor) }
@@ -53,7 +54,8 @@ public struct Publisher: Sendable {
     public func publish(copying source: URL, to destination: URL) throws -> PublishedFile {
         let temporary = Self.temporaryURL(for: destination)
         do {
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             let input = try Self.open(source.path, flags: O_RDONLY)
             defer { close(input) }
             let output = try Self.open(temporary.path, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
@@ -68,7 +70,9 @@ public struct Publisher: Sendable {
                     if lane == 0 {
                         hasher.update(shared.bytes)
                     } else {
-                        do { try Self.writeAll(output, shared.bytes, path: temporary.path) } catch { failure.error = error }
+                        do { try Self.writeAll(output, shared.bytes, path: temporary.path) } catch {
+                            failure.error = error
+                        }
                     }
                 }
                 if let error = failure.error { throw error }
@@ -120,7 +124,9 @@ public struct Publisher: Sendable {
     private static func finish(_ descriptor: Int32, temporary: URL, destination: URL) throws {
         guard fchmod(descriptor, 0o644) == 0 else { throw PublishError.system("chmod", temporary.path) }
         guard fsync(descriptor) == 0 else { throw PublishError.system("fsync", temporary.path) }
-        guard rename(temporary.path, destination.path) == 0 else { throw PublishError.system("rename", destination.path) }
+        guard rename(temporary.path, destination.path) == 0 else {
+            throw PublishError.system("rename", destination.path)
+        }
         syncDirectory(destination.deletingLastPathComponent())
     }
 

@@ -39,7 +39,9 @@ enum JSONBody {
         return encoder
     }()
 
-    static func response(status: HTTPResponse.Status = .ok, object: some Encodable, headers: HTTPFields = [:]) -> Response {
+    static func response(status: HTTPResponse.Status = .ok, object: some Encodable, headers: HTTPFields = [:])
+        -> Response
+    {
         let data = (try? encoder.encode(object)) ?? Data(#"{"detail":"Internal server error"}"#.utf8)
         var fields = headers
         fields[.contentType] = "application/json"

@@ -26,7 +26,8 @@ public struct ErrorMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError where error.status.code < 500 {
             return JSONBody.response(status: error.status, object: ["detail": error.status.reasonPhrase])
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            context.logger.error(
+                "unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             var body = ["detail": "Internal server error", "request_id": context.requestID]
             if exposesErrors { body["error"] = "\(error)" }
             return JSONBody.response(status: .internalServerError, object: body)

@@ -54,16 +54,19 @@ struct HealthRoutes {
             // Always 200: the body says whether the install is healthy.
             return JSONBody.response(
                 object: Health(
-                    status: health.status == "ok" ? "ok" : "unhealthy", dbSchema: health.status, current: health.current,
+                    status: health.status == "ok" ? "ok" : "unhealthy", dbSchema: health.status,
+                    current: health.current,
                     expected: health.expected, detail: health.error))
         }
         router.get("/api/version") { _, _ in
             let environment = services.settings.environment
             return JSONBody.response(
                 object: Version(
-                    version: environment["AGNES_VERSION"] ?? AgnesBuild.version, channel: environment["RELEASE_CHANNEL"],
+                    version: environment["AGNES_VERSION"] ?? AgnesBuild.version,
+                    channel: environment["RELEASE_CHANNEL"],
                     imageTag: environment["AGNES_TAG"], commitSHA: environment["AGNES_COMMIT_SHA"],
-                    schemaVersion: SystemStore.schemaVersion, deployedAt: ISO8601DateFormatter().string(from: services.startedAt)))
+                    schemaVersion: SystemStore.schemaVersion,
+                    deployedAt: ISO8601DateFormatter().string(from: services.startedAt)))
         }
     }
 }

@@ -29,10 +29,13 @@ public struct AgnesServices: Sendable {
         let analytics = AnalyticsDatabase(layout: layout, poolSize: 2, logger: logger)
         try await analytics.reload()
         let policy = RemoteAttachPolicy(
-            extensions: Set(settings.remoteAttachExtensions), tokenEnvironmentVariables: Set(settings.remoteAttachTokenEnvs))
-        let orchestrator = Orchestrator(layout: layout, store: store, analytics: analytics, policy: policy, logger: logger)
+            extensions: Set(settings.remoteAttachExtensions),
+            tokenEnvironmentVariables: Set(settings.remoteAttachTokenEnvs))
+        let orchestrator = Orchestrator(
+            layout: layout, store: store, analytics: analytics, policy: policy, logger: logger)
         return AgnesServices(
-            settings: settings, store: store, layout: layout, analytics: analytics, orchestrator: orchestrator, startedAt: Date(),
+            settings: settings, store: store, layout: layout, analytics: analytics, orchestrator: orchestrator,
+            startedAt: Date(),
             logger: logger)
     }
 }

@@ -23,13 +23,16 @@ public enum ServerBootstrap {
     }
 
     /// Runs the start-up steps.
-    public static func run(services: AgnesServices, demo: Bool, demoSize: DemoData.Size = .full) async throws -> Report {
+    public static func run(services: AgnesServices, demo: Bool, demoSize: DemoData.Size = .full) async throws -> Report
+    {
         var report = Report()
         let layout = services.layout
         let logger = services.logger
         if demo, isEmptyForDemo(layout) {
             logger.notice("generating demo data", metadata: ["directory": "\(layout.localSourceDirectory.path)"])
-            try await offloaded("agnes.demo") { try DemoData.generate(into: layout.localSourceDirectory, size: demoSize) }
+            try await offloaded("agnes.demo") {
+                try DemoData.generate(into: layout.localSourceDirectory, size: demoSize)
+            }
             report.generatedDemo = true
         }
         if FileManager.default.fileExists(atPath: layout.localSourceDirectory.path) {

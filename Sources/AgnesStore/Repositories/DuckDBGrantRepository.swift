@@ -11,7 +11,9 @@ public struct DuckDBGrantRepository: GrantRepository {
 
     private static let columns = "id, group_id, resource_type, resource_id, assigned_at, assigned_by"
 
-    public func grant(groupID: String, type: ResourceType, resourceID: String, by actor: String?) async throws -> ResourceGrant {
+    public func grant(groupID: String, type: ResourceType, resourceID: String, by actor: String?) async throws
+        -> ResourceGrant
+    {
         let id = RowID.make()
         return try await store.write { connection in
             if try connection.query("SELECT 1 FROM user_groups WHERE id = ?", [.varchar(groupID)]).rows.isEmpty {
@@ -36,7 +38,8 @@ public struct DuckDBGrantRepository: GrantRepository {
     public func revokeAll(type: ResourceType, resourceID: String) async throws -> Int {
         try await store.write {
             try $0.run(
-                "DELETE FROM resource_grants WHERE resource_type = ? AND resource_id = ?", [.varchar(type.rawValue), .varchar(resourceID)])
+                "DELETE FROM resource_grants WHERE resource_type = ? AND resource_id = ?",
+                [.varchar(type.rawValue), .varchar(resourceID)])
         }
     }
 
@@ -60,7 +63,10 @@ public struct DuckDBGrantRepository: GrantRepository {
                     WHERE m.user_id = ? AND r.resource_type = ? AND r.resource_id = ?
                 )
                 """,
-                [.varchar(userID), .varchar(SystemGroup.admin), .varchar(userID), .varchar(type.rawValue), .varchar(resourceID)]
+                [
+                    .varchar(userID), .varchar(SystemGroup.admin), .varchar(userID), .varchar(type.rawValue),
+                    .varchar(resourceID),
+                ]
             ).rows[0][0].bool ?? false
         }
     }
@@ -85,16 +91,20 @@ public struct DuckDBGrantRepository: GrantRepository {
         }
     }
 
-    static func fetch(_ connection: Connection, where predicate: String, _ parameters: [DuckDBValue]) throws -> [ResourceGrant] {
+    static func fetch(_ connection: Connection, where predicate: String, _ parameters: [DuckDBValue]) throws
+        -> [ResourceGrant]
+    {
         try connection.query(
-            "SELECT \(columns) FROM resource_grants WHERE \(predicate) ORDER BY resource_type, resource_id, group_id", parameters
+            "SELECT \(columns) FROM resource_grants WHERE \(predicate) ORDER BY resource_type, resource_id, group_id",
+            parameters
         ).records.map { record in
             let type = try record.requiredString("resource_type")
             guard let parsed = ResourceType(rawValue: type) else {
                 throw StoreError(.corruptRow, "unknown resource type \(type)")
             }
             return ResourceGrant(
-                id: try record.requiredString("id"), groupID: try record.requiredString("group_id"), resourceType: parsed,
+                id: try record.requiredString("id"), groupID: try record.requiredString("group_id"),
+                resourceType: parsed,
                 resourceID: try record.requiredString("resource_id"), assignedAt: record.date("assigned_at"),
                 assignedBy: record.string("assigned_by"))
         }

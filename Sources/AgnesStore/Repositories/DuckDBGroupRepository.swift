@@ -42,7 +42,9 @@ public struct DuckDBGroupRepository: GroupRepository {
             if group.isSystem, let name, name != group.name {
                 throw StoreError(.conflict, "system group \(group.name) cannot be renamed")
             }
-            if let name, name != group.name, try Self.fetch(connection, where: "name = ?", [.varchar(name)]).first != nil {
+            if let name, name != group.name,
+                try Self.fetch(connection, where: "name = ?", [.varchar(name)]).first != nil
+            {
                 throw StoreError(.conflict, "a group named \(name) already exists")
             }
             try connection.run(
@@ -63,7 +65,9 @@ public struct DuckDBGroupRepository: GroupRepository {
     }
 
     @discardableResult
-    public func addMember(userID: String, groupID: String, source: MembershipSource, addedBy: String?) async throws -> Bool {
+    public func addMember(userID: String, groupID: String, source: MembershipSource, addedBy: String?) async throws
+        -> Bool
+    {
         try await store.write { connection in
             try Self.requireGroup(connection, groupID)
             return try connection.run(
@@ -77,7 +81,9 @@ public struct DuckDBGroupRepository: GroupRepository {
     @discardableResult
     public func removeMember(userID: String, groupID: String) async throws -> Bool {
         try await store.write {
-            try $0.run("DELETE FROM user_group_members WHERE user_id = ? AND group_id = ?", [.varchar(userID), .varchar(groupID)]) > 0
+            try $0.run(
+                "DELETE FROM user_group_members WHERE user_id = ? AND group_id = ?",
+                [.varchar(userID), .varchar(groupID)]) > 0
         }
     }
 
@@ -92,7 +98,9 @@ public struct DuckDBGroupRepository: GroupRepository {
 
     public func groups(ofUser userID: String) async throws -> [Group] {
         try await store.read { connection in
-            try Self.fetch(connection, where: "id IN (SELECT group_id FROM user_group_members WHERE user_id = ?)", [.varchar(userID)])
+            try Self.fetch(
+                connection, where: "id IN (SELECT group_id FROM user_group_members WHERE user_id = ?)",
+                [.varchar(userID)])
         }
     }
 
@@ -122,7 +130,8 @@ public struct DuckDBGroupRepository: GroupRepository {
     public func replaceMemberships(userID: String, source: MembershipSource, groupIDs: Set<String>) async throws {
         try await store.write { connection in
             try connection.run(
-                "DELETE FROM user_group_members WHERE user_id = ? AND source = ?", [.varchar(userID), .varchar(source.rawValue)])
+                "DELETE FROM user_group_members WHERE user_id = ? AND source = ?",
+                [.varchar(userID), .varchar(source.rawValue)])
             for groupID in groupIDs.sorted() {
                 try Self.requireGroup(connection, groupID)
                 // A membership from another source (e.g. admin) stays as it is.
@@ -130,7 +139,11 @@ public struct DuckDBGroupRepository: GroupRepository {
                     """
                     INSERT INTO user_group_members (user_id, group_id, source, added_at, added_by)
                     VALUES (?, ?, ?, current_timestamp, ?) ON CONFLICT DO NOTHING
-                    """, [.varchar(userID), .varchar(groupID), .varchar(source.rawValue), .varchar("system:\(source.rawValue)")])
+                    """,
+                    [
+                        .varchar(userID), .varchar(groupID), .varchar(source.rawValue),
+                        .varchar("system:\(source.rawValue)"),
+                    ])
             }
         }
     }
@@ -141,7 +154,8 @@ public struct DuckDBGroupRepository: GroupRepository {
         }
     }
 
-    static func fetch(_ connection: Connection, where predicate: String, _ parameters: [DuckDBValue]) throws -> [Group] {
+    static func fetch(_ connection: Connection, where predicate: String, _ parameters: [DuckDBValue]) throws -> [Group]
+    {
         try connection.query(
             "SELECT \(columns) FROM user_groups WHERE \(predicate) ORDER BY is_system DESC, name", parameters
         ).records.map { record in
@@ -158,7 +172,8 @@ public struct DuckDBGroupRepository: GroupRepository {
             throw StoreError(.corruptRow, "unknown membership source \(source)")
         }
         return Membership(
-            userID: try record.requiredString("user_id"), groupID: try record.requiredString("group_id"), source: parsed,
+            userID: try record.requiredString("user_id"), groupID: try record.requiredString("group_id"),
+            source: parsed,
             addedAt: record.date("added_at"), addedBy: record.string("added_by"))
     }
 }

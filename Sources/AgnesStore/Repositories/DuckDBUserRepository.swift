@@ -49,7 +49,9 @@ public struct DuckDBUserRepository: UserRepository {
 
     public func noneHasPassword() async throws -> Bool {
         try await store.read {
-            try $0.query("SELECT count(*) FROM users WHERE password_hash IS NOT NULL AND password_hash <> ''").rows[0][0].int == 0
+            try $0.query("SELECT count(*) FROM users WHERE password_hash IS NOT NULL AND password_hash <> ''").rows[0][
+                0
+            ].int == 0
         }
     }
 
@@ -133,10 +135,13 @@ public struct DuckDBUserRepository: UserRepository {
         }
     }
 
-    static func fetch(_ connection: Connection, where predicate: String, _ parameters: [DuckDBValue], order: String = "id")
+    static func fetch(
+        _ connection: Connection, where predicate: String, _ parameters: [DuckDBValue], order: String = "id"
+    )
         throws -> [User]
     {
-        try connection.query("SELECT \(columns) FROM users WHERE \(predicate) ORDER BY \(order)", parameters).records.map(user)
+        try connection.query("SELECT \(columns) FROM users WHERE \(predicate) ORDER BY \(order)", parameters).records
+            .map(user)
     }
 
     static func user(_ record: Record) throws -> User {

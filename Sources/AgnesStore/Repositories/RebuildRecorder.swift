@@ -73,8 +73,10 @@ public struct DuckDBRebuildRecorder: RebuildRecorder {
                 let appender = try connection.appender(table: "staged_sync_state")
                 for state in record.states {
                     try appender.append([
-                        .varchar(state.tableID), .optional(state.lastSync), .optional(state.rows), .optional(state.fileSizeBytes),
-                        .optional(state.uncompressedSizeBytes), state.columns.map { .integer(Int32($0)) } ?? .null, .optional(state.hash),
+                        .varchar(state.tableID), .optional(state.lastSync), .optional(state.rows),
+                        .optional(state.fileSizeBytes),
+                        .optional(state.uncompressedSizeBytes), state.columns.map { .integer(Int32($0)) } ?? .null,
+                        .optional(state.hash),
                         .varchar(state.status), .optional(state.error),
                     ])
                 }
@@ -92,8 +94,10 @@ public struct DuckDBRebuildRecorder: RebuildRecorder {
                 let appender = try connection.appender(table: "sync_history")
                 for entry in record.history {
                     try appender.append([
-                        .varchar(RowID.make()), .varchar(entry.tableID), .optional(entry.syncedAt), .optional(entry.rows),
-                        entry.durationMS.map { .integer(Int32(clamping: $0)) } ?? .null, .varchar(entry.status), .optional(entry.error),
+                        .varchar(RowID.make()), .varchar(entry.tableID), .optional(entry.syncedAt),
+                        .optional(entry.rows),
+                        entry.durationMS.map { .integer(Int32(clamping: $0)) } ?? .null, .varchar(entry.status),
+                        .optional(entry.error),
                     ])
                 }
                 try appender.close()
@@ -104,9 +108,12 @@ public struct DuckDBRebuildRecorder: RebuildRecorder {
                     [.varchar(ownership.viewName), .varchar(ownership.sourceName)])
             }
             if !record.claims.isEmpty {
-                try connection.execute("CREATE OR REPLACE TEMP TABLE staged_claims (view_name VARCHAR, source_name VARCHAR)")
+                try connection.execute(
+                    "CREATE OR REPLACE TEMP TABLE staged_claims (view_name VARCHAR, source_name VARCHAR)")
                 let appender = try connection.appender(table: "staged_claims")
-                for ownership in record.claims { try appender.append([.varchar(ownership.viewName), .varchar(ownership.sourceName)]) }
+                for ownership in record.claims {
+                    try appender.append([.varchar(ownership.viewName), .varchar(ownership.sourceName)])
+                }
                 try appender.close()
                 try connection.execute(
                     """

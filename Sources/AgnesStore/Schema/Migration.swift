@@ -15,7 +15,9 @@ struct Migration: Sendable {
 /// The ordered list of migrations; the last one's version is what this binary writes.
 enum Migrations {
     static let all: [Migration] = [
-        Migration(version: BaselineSchema.version, name: "baseline (original schema v24)", statements: BaselineSchema.statements),
+        Migration(
+            version: BaselineSchema.version, name: "baseline (original schema v24)",
+            statements: BaselineSchema.statements),
         Migration(
             version: 25, name: "scheduler job state; membership and grant tables without foreign keys",
             statements: [

@@ -13,9 +13,10 @@ struct Migrator {
 
     /// The recorded schema version: 0 for a new, empty database.
     static func currentVersion(_ connection: Connection) throws -> Int {
-        let hasTable = try connection.query(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'schema_version'"
-        ).rows[0][0].int ?? 0
+        let hasTable =
+            try connection.query(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'schema_version'"
+            ).rows[0][0].int ?? 0
         guard hasTable > 0 else { return 0 }
         return try connection.query("SELECT coalesce(max(version), 0) FROM schema_version").rows[0][0].int ?? 0
     }
@@ -33,11 +34,13 @@ struct Migrator {
         }
         let baseline = migrations.first!.version
         if current == 0 {
-            let tables = try connection.query(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
-            ).rows[0][0].int ?? 0
+            let tables =
+                try connection.query(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
+                ).rows[0][0].int ?? 0
             if tables > 0 {
-                throw StoreError(.notAStore, "\(file) is a DuckDB database but not an Agnes system store (no schema_version table)")
+                throw StoreError(
+                    .notAStore, "\(file) is a DuckDB database but not an Agnes system store (no schema_version table)")
             }
         } else if current < baseline {
             throw StoreError(
@@ -53,15 +56,19 @@ struct Migrator {
         guard !pending.isEmpty else { return (current, current) }
         if current > 0 { try backUp(connection, version: current) }
         for migration in pending {
-            logger.info("migrating system store", metadata: ["version": "\(migration.version)", "step": "\(migration.name)"])
+            logger.info(
+                "migrating system store", metadata: ["version": "\(migration.version)", "step": "\(migration.name)"])
             do {
                 try connection.transaction {
                     try migration.apply(on: connection)
-                    try connection.run("INSERT INTO schema_version (version, applied_at) VALUES (?, current_timestamp)", [.integer(Int32(migration.version))])
+                    try connection.run(
+                        "INSERT INTO schema_version (version, applied_at) VALUES (?, current_timestamp)",
+                        [.integer(Int32(migration.version))])
                 }
             } catch {
                 throw StoreError(
-                    .migrationFailed, "\(file): migration to version \(migration.version) (\(migration.name)) failed and was rolled back: \(error)",
+                    .migrationFailed,
+                    "\(file): migration to version \(migration.version) (\(migration.name)) failed and was rolled back: \(error)",
                     cause: error)
             }
         }

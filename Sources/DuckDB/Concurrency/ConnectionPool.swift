@@ -26,7 +26,9 @@ public final class ConnectionPool: Sendable {
     public let database: Database
 
     /// Opens `size` connections on `database`, running `setup` on each.
-    public init(database: Database, size: Int, label: String = "pool", setup: (Connection) throws -> Void = { _ in }) throws {
+    public init(database: Database, size: Int, label: String = "pool", setup: (Connection) throws -> Void = { _ in })
+        throws
+    {
         precondition(size > 0, "a pool needs at least one connection")
         self.database = database
         self.connections = try (0..<size).map { index in

@@ -110,7 +110,9 @@ private final class CallState: Sendable {
         else { return result }
         if isTimedOut, let timeout {
             return .failure(
-                DuckDBError(.timeout, "the statement ran longer than \(timeout.formattedSeconds) and was stopped", kind: .interrupt))
+                DuckDBError(
+                    .timeout, "the statement ran longer than \(timeout.formattedSeconds) and was stopped",
+                    kind: .interrupt))
         }
         if isCancelled { return .failure(CancellationError()) }
         return result

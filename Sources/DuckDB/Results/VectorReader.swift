@@ -40,7 +40,8 @@ public struct VectorReader {
         let base = data!.advanced(by: row * 16)
         let length = Int(base.load(as: UInt32.self))
         if length <= 12 {
-            return body(UnsafeBufferPointer(start: base.advanced(by: 4).assumingMemoryBound(to: UInt8.self), count: length))
+            return body(
+                UnsafeBufferPointer(start: base.advanced(by: 4).assumingMemoryBound(to: UInt8.self), count: length))
         }
         let pointer = base.load(fromByteOffset: 8, as: UnsafePointer<UInt8>.self)
         return body(UnsafeBufferPointer(start: pointer, count: length))
@@ -90,24 +91,31 @@ public struct VectorReader {
         case .enumeration(let dictionary): return .enumeration(enumLabel(at: row, dictionary: dictionary))
         case .list(let child): return .list(listElements(at: row, child: child))
         case .map(let key, let value):
-            let entries = listElements(at: row, child: .structure([.init(name: "key", type: key), .init(name: "value", type: value)]))
-            return .map(entries.map { entry in
-                guard case .structure(let fields) = entry, fields.count == 2 else { return .init(.null, .null) }
-                return .init(fields[0].value, fields[1].value)
-            })
+            let entries = listElements(
+                at: row, child: .structure([.init(name: "key", type: key), .init(name: "value", type: value)]))
+            return .map(
+                entries.map { entry in
+                    guard case .structure(let fields) = entry, fields.count == 2 else { return .init(.null, .null) }
+                    return .init(fields[0].value, fields[1].value)
+                })
         case .array(let child, let size):
             let reader = VectorReader(vector: duckdb_array_vector_get_child(vector), type: child)
             return .array((0..<size).map { reader.value(at: row * size + $0) })
         case .structure(let fields):
-            return .structure(fields.enumerated().map { index, field in
-                let reader = VectorReader(vector: duckdb_struct_vector_get_child(vector, idx_t(index)), type: field.type)
-                return .init(field.name, reader.value(at: row))
-            })
+            return .structure(
+                fields.enumerated().map { index, field in
+                    let reader = VectorReader(
+                        vector: duckdb_struct_vector_get_child(vector, idx_t(index)), type: field.type)
+                    return .init(field.name, reader.value(at: row))
+                })
         case .union(let members):
             // A union is stored as a struct whose first child is the tag.
-            let tag = Int(VectorReader(vector: duckdb_struct_vector_get_child(vector, 0), type: .utinyint).raw(UInt8.self, at: row))
+            let tag = Int(
+                VectorReader(vector: duckdb_struct_vector_get_child(vector, 0), type: .utinyint).raw(
+                    UInt8.self, at: row))
             guard tag < members.count else { return .null }
-            let reader = VectorReader(vector: duckdb_struct_vector_get_child(vector, idx_t(tag + 1)), type: members[tag].type)
+            let reader = VectorReader(
+                vector: duckdb_struct_vector_get_child(vector, idx_t(tag + 1)), type: members[tag].type)
             return .structure([.init(members[tag].name, reader.value(at: row))])
         case .null: return .null
         case .other: return .null
@@ -162,9 +170,11 @@ public struct VectorReader {
     static func uuid(from natural: UInt128) -> UUID {
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<16 { bytes[index] = UInt8(truncatingIfNeeded: natural >> UInt128(8 * (15 - index))) }
-        return UUID(uuid: (
-            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 
     static func natural(of uuid: UUID) -> UInt128 {

@@ -166,29 +166,35 @@ extension DuckDBType {
         case TypeID.null: self = .null
         case TypeID.enumeration:
             let size = duckdb_enum_dictionary_size(logical)
-            self = .enumeration((0..<size).map { index in
-                guard let raw = duckdb_enum_dictionary_value(logical, idx_t(index)) else { return "" }
-                defer { duckdb_free(raw) }
-                return String(cString: raw)
-            })
+            self = .enumeration(
+                (0..<size).map { index in
+                    guard let raw = duckdb_enum_dictionary_value(logical, idx_t(index)) else { return "" }
+                    defer { duckdb_free(raw) }
+                    return String(cString: raw)
+                })
         case TypeID.list:
             self = .list(Self.child(duckdb_list_type_child_type(logical)))
         case TypeID.array:
-            self = .array(Self.child(duckdb_array_type_child_type(logical)), size: Int(duckdb_array_type_array_size(logical)))
+            self = .array(
+                Self.child(duckdb_array_type_child_type(logical)), size: Int(duckdb_array_type_array_size(logical)))
         case TypeID.map:
-            self = .map(key: Self.child(duckdb_map_type_key_type(logical)), value: Self.child(duckdb_map_type_value_type(logical)))
+            self = .map(
+                key: Self.child(duckdb_map_type_key_type(logical)),
+                value: Self.child(duckdb_map_type_value_type(logical)))
         case TypeID.structure:
-            self = .structure((0..<duckdb_struct_type_child_count(logical)).map { index in
-                Field(
-                    name: Self.name(duckdb_struct_type_child_name(logical, index)),
-                    type: Self.child(duckdb_struct_type_child_type(logical, index)))
-            })
+            self = .structure(
+                (0..<duckdb_struct_type_child_count(logical)).map { index in
+                    Field(
+                        name: Self.name(duckdb_struct_type_child_name(logical, index)),
+                        type: Self.child(duckdb_struct_type_child_type(logical, index)))
+                })
         case TypeID.union:
-            self = .union((0..<duckdb_union_type_member_count(logical)).map { index in
-                Field(
-                    name: Self.name(duckdb_union_type_member_name(logical, index)),
-                    type: Self.child(duckdb_union_type_member_type(logical, index)))
-            })
+            self = .union(
+                (0..<duckdb_union_type_member_count(logical)).map { index in
+                    Field(
+                        name: Self.name(duckdb_union_type_member_name(logical, index)),
+                        type: Self.child(duckdb_union_type_member_type(logical, index)))
+                })
         default: self = .other(id: id)
         }
     }

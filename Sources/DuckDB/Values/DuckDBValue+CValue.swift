@@ -27,7 +27,9 @@ extension DuckDBValue {
                     duckdb_create_varchar_length(buffer.baseAddress, idx_t(buffer.count - 1))
                 }
             case .blob(let bytes):
-                bytes.withUnsafeBufferPointer { duckdb_create_blob($0.baseAddress ?? UnsafePointer(bitPattern: 1), idx_t($0.count)) }
+                bytes.withUnsafeBufferPointer {
+                    duckdb_create_blob($0.baseAddress ?? UnsafePointer(bitPattern: 1), idx_t($0.count))
+                }
             case .date(let d): duckdb_create_date(duckdb_date(days: d.days))
             case .time(let t): duckdb_create_time(duckdb_time(micros: t.micros))
             case .timeTZ(let t): duckdb_create_time_tz_value(duckdb_time_tz(bits: t.bits))
@@ -122,7 +124,8 @@ extension DuckDBValue {
                 var mutableValues = values
                 return mutableKeys.withUnsafeMutableBufferPointer { keyBuffer in
                     mutableValues.withUnsafeMutableBufferPointer { valueBuffer in
-                        duckdb_create_map_value(mapType, keyBuffer.baseAddress, valueBuffer.baseAddress, idx_t(entries.count))
+                        duckdb_create_map_value(
+                            mapType, keyBuffer.baseAddress, valueBuffer.baseAddress, idx_t(entries.count))
                     }
                 }
             }

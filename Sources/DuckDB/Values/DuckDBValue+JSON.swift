@@ -19,9 +19,17 @@ extension DuckDBValue: Encodable {
         case .uinteger(let v): try container.encode(v)
         case .ubigint(let v): try container.encode(v)
         case .hugeint(let v):
-            if let small = Int64(exactly: v.value) { try container.encode(small) } else { try container.encode(Decimal(string: v.description)) }
+            if let small = Int64(exactly: v.value) {
+                try container.encode(small)
+            } else {
+                try container.encode(Decimal(string: v.description))
+            }
         case .uhugeint(let v):
-            if let small = UInt64(exactly: v.value) { try container.encode(small) } else { try container.encode(Decimal(string: v.description)) }
+            if let small = UInt64(exactly: v.value) {
+                try container.encode(small)
+            } else {
+                try container.encode(Decimal(string: v.description))
+            }
         case .float(let v): try Self.encode(Double(v), into: &container)
         case .double(let v): try Self.encode(v, into: &container)
         case .decimal(let d): try container.encode(Decimal(string: d.description) ?? Decimal(d.doubleValue))

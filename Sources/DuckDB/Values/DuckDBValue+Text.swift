@@ -31,7 +31,8 @@ extension DuckDBValue: CustomStringConvertible {
         case .list(let values), .array(let values): "[" + values.map(\.nestedText).joined(separator: ", ") + "]"
         case .structure(let fields):
             "{" + fields.map { "'\($0.name)': \($0.value.nestedText)" }.joined(separator: ", ") + "}"
-        case .map(let entries): "{" + entries.map { "\($0.key.nestedText)=\($0.value.nestedText)" }.joined(separator: ", ") + "}"
+        case .map(let entries):
+            "{" + entries.map { "\($0.key.nestedText)=\($0.value.nestedText)" }.joined(separator: ", ") + "}"
         }
     }
 

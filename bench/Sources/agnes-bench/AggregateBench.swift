@@ -4,7 +4,9 @@ import Foundation
 /// `aggregate <file.parquet> <iterations>`: a 1M-row GROUP BY through the Swift binding.
 enum AggregateBench {
     static func run(_ arguments: [String]) throws {
-        guard arguments.count == 2, let iterations = Int(arguments[1]) else { throw BenchUsage("aggregate <file.parquet> <iterations>") }
+        guard arguments.count == 2, let iterations = Int(arguments[1]) else {
+            throw BenchUsage("aggregate <file.parquet> <iterations>")
+        }
         let sql = """
             SELECT category, count(*) AS n, sum(amount) AS total, avg(quantity) AS mean_quantity
             FROM read_parquet(?) GROUP BY category ORDER BY category
@@ -20,7 +22,10 @@ enum AggregateBench {
             groups = result.rows.count
         }
         samples = Array(samples.dropFirst(2)).sorted()
-        print(String(format: "swift-binding  median %.2f ms  min %.2f ms  (%d groups, %d runs)", samples[samples.count / 2], samples[0], groups, samples.count))
+        print(
+            String(
+                format: "swift-binding  median %.2f ms  min %.2f ms  (%d groups, %d runs)", samples[samples.count / 2],
+                samples[0], groups, samples.count))
     }
 }
 

@@ -10,7 +10,9 @@ enum PublishBench {
         let start = DispatchTime.now().uptimeNanoseconds
         let published = try Publisher().publish(copying: source, to: target)
         let seconds = milliseconds(since: start) / 1000
-        print(String(format: "publisher (copy + md5 + fsync + rename): %7.1f MB/s  (%.2f s, md5 %@)",
-                     Double(published.sizeBytes) / 1e6 / seconds, seconds, published.md5))
+        print(
+            String(
+                format: "publisher (copy + md5 + fsync + rename): %7.1f MB/s  (%.2f s, md5 %@)",
+                Double(published.sizeBytes) / 1e6 / seconds, seconds, published.md5))
     }
 }
