@@ -78,3 +78,14 @@ fi
 
 # 3. Link name for libpython next to libduckdb (the -dev package's symlink is not needed).
 ln -sfn "$pylib" "$LIB_DIR/libpython3.11.so"
+
+# 4. Test-only: a Python venv with aiosmtpd, the real SMTP server the AgnesMail tests talk to.
+#    Skipped when aiosmtpd is already importable there, so a re-run touches no network.
+TEST_VENV="$DUCKDB_DIR/test-venv"
+if ! "$TEST_VENV/bin/python" -c "import aiosmtpd" >/dev/null 2>&1; then
+    say "installing aiosmtpd into $TEST_VENV (test fixture)"
+    PYTHON="$(command -v python3 || command -v python3.11 || true)"
+    [ -n "$PYTHON" ] || { say "python3 is needed for the mail test fixture"; exit 1; }
+    [ -x "$TEST_VENV/bin/python" ] || "$PYTHON" -m venv "$TEST_VENV"
+    "$TEST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+fi

@@ -15,7 +15,10 @@ public enum AgnesServer {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorMiddleware(exposesErrors: services.settings.isDebug))
+        router.add(middleware: CSRFMiddleware(settings: services.settings))
         HealthRoutes(services: services).register(on: router)
+        AuthRoutes(services: services).register(on: router)
+        TokenRoutes(services: services).register(on: router)
         return router
     }
 

@@ -1,3 +1,4 @@
+import AgnesAuth
 import AgnesCore
 import AgnesData
 import AgnesServer
@@ -11,18 +12,26 @@ final class ServerFixture: Sendable {
     let root: URL
     let services: AgnesServices
 
-    init(settings: (String) -> AgnesSettings = { AgnesSettings(dataDir: $0) }) async throws {
+    init(
+        settings: (String) -> AgnesSettings = { AgnesSettings(dataDir: $0) },
+        hasher: PasswordHasher = PasswordHasher(cost: 4)
+    ) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("agnes-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        services = try await AgnesServices.open(settings: settings(root.path), logger: logger)
+        services = try await AgnesServices.open(settings: settings(root.path), logger: logger, passwordHasher: hasher)
     }
 
     deinit { try? FileManager.default.removeItem(at: root) }
 
     var application: some ApplicationProtocol {
         AgnesServer.application(services: services, host: "127.0.0.1", port: 0)
+    }
+
+    /// The `detail` of an error body, nil when there is none.
+    static func detail(_ buffer: ByteBuffer) -> String? {
+        (try? json(buffer))?["detail"] as? String
     }
 
     static func json(_ buffer: ByteBuffer) throws -> [String: Any] {

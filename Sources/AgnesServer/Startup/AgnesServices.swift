@@ -1,3 +1,4 @@
+import AgnesAuth
 import AgnesConnectors
 import AgnesCore
 import AgnesData
@@ -21,9 +22,15 @@ public struct AgnesServices: Sendable {
     public let startedAt: Date
     /// The server's logger.
     public let logger: Logger
+    /// Authentication: JWTs, PATs, passwords.
+    public let auth: AuthComponents
+    /// Per-client limits of the sign-in routes (and the client-address resolution they use).
+    public let rateLimiter: RateLimiter
 
     /// Opens the store (migrating it), the current analytics generation and the orchestrator.
-    public static func open(settings: AgnesSettings, logger: Logger) async throws -> AgnesServices {
+    public static func open(
+        settings: AgnesSettings, logger: Logger, passwordHasher: PasswordHasher = PasswordHasher()
+    ) async throws -> AgnesServices {
         let layout = DataLayout(root: URL(fileURLWithPath: settings.dataDir))
         let store = try await SystemStore.open(dataDirectory: settings.dataDir, logger: logger)
         let analytics = AnalyticsDatabase(layout: layout, poolSize: 2, logger: logger)
@@ -33,9 +40,15 @@ public struct AgnesServices: Sendable {
             tokenEnvironmentVariables: Set(settings.remoteAttachTokenEnvs))
         let orchestrator = Orchestrator(
             layout: layout, store: store, analytics: analytics, policy: policy, logger: logger)
+        let auditLogger = AuditLogger(repository: DuckDBAuditLogRepository(store: store), logger: logger)
+        let auth = try AuthComponents.make(
+            settings: settings, store: store, hasher: passwordHasher, logger: logger,
+            audit: { action, userID, resource, params in
+                await auditLogger.record(action, userID: userID, resource: resource, params: params)
+            })
+        let rateLimiter = try RateLimiter(settings: settings)
         return AgnesServices(
             settings: settings, store: store, layout: layout, analytics: analytics, orchestrator: orchestrator,
-            startedAt: Date(),
-            logger: logger)
+            startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter)
     }
 }

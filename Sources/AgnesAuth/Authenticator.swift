@@ -1,0 +1,124 @@
+import AgnesCore
+import AgnesStore
+import Crypto
+import Foundation
+import Logging
+
+/// Resolves the caller of a request, in the order of REFERENCE §1.0: local-dev bypass, then the token
+/// from `Authorization: Bearer` or the `access_token` cookie, checked as the scheduler's shared
+/// secret, then as a JWT (session or PAT; for a PAT the stored row must exist, be unrevoked and
+/// unexpired and hold the token's SHA-256). Deactivated users are refused.
+///
+/// ```swift
+/// let caller = try await authenticator.authenticate(bearer: header, cookie: cookie, clientIP: ip)
+/// ```
+public struct Authenticator: Sendable {
+    let signer: JWTSigner
+    let users: any UserRepository
+    let groups: any GroupRepository
+    let tokens: any AccessTokenRepository
+    let audit:
+        @Sendable (_ action: String, _ userID: String?, _ resource: String?, _ params: [String: String]) async -> Void
+    let schedulerSecret: String?
+    let localDevEmail: String?
+    let now: @Sendable () -> Date
+
+    /// The synthetic scheduler user's email.
+    public static let schedulerEmail = "scheduler@system.local"
+
+    /// Creates an authenticator. `schedulerSecret` is ignored unless ≥ 32 characters after trimming;
+    /// `localDevEmail` enables the local-dev bypass for that (seeded) user.
+    public init(
+        signer: JWTSigner, store: SystemStore, schedulerSecret: String?, localDevEmail: String?,
+        audit: @escaping @Sendable (String, String?, String?, [String: String]) async -> Void = { _, _, _, _ in },
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.signer = signer
+        self.users = DuckDBUserRepository(store: store)
+        self.groups = DuckDBGroupRepository(store: store)
+        self.tokens = DuckDBAccessTokenRepository(store: store)
+        self.audit = audit
+        let trimmed = schedulerSecret?.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.schedulerSecret = (trimmed?.count ?? 0) >= 32 ? trimmed : nil
+        self.localDevEmail = localDevEmail
+        self.now = now
+    }
+
+    /// The caller, or an ``AuthError`` with the wire detail.
+    public func authenticate(bearer: String?, cookie: String?, clientIP: String?) async throws -> AuthenticatedUser {
+        if let localDevEmail, let user = try await users.find(email: localDevEmail) {
+            return AuthenticatedUser(
+                user: user, isAdmin: try await groups.isAdmin(userID: user.id), credential: .localDevelopment)
+        }
+        guard let token = (bearer ?? cookie)?.trimmingCharacters(in: .whitespaces), !token.isEmpty else {
+            throw AuthError.missingCredentials
+        }
+        if let schedulerSecret, Self.constantTimeEquals(token, schedulerSecret) {
+            return try await schedulerUser()
+        }
+        let claims = try signer.verify(token, now: now())
+        guard let user = try await users.find(id: claims.sub) else { throw AuthError.userNotFound }
+        guard user.isActive else { throw AuthError.deactivated }
+        let credential: AuthenticatedUser.Credential
+        if claims.typ == "pat" {
+            try await checkPersonalAccessToken(claims: claims, raw: token, clientIP: clientIP)
+            credential = .personalAccessToken(tokenID: claims.jti, scope: claims.scope)
+        } else {
+            credential = .session(tokenID: claims.jti)
+        }
+        return AuthenticatedUser(user: user, isAdmin: try await groups.isAdmin(userID: user.id), credential: credential)
+    }
+
+    private func checkPersonalAccessToken(claims: TokenClaims, raw: String, clientIP: String?) async throws {
+        guard let row = try await tokens.find(id: claims.jti), row.userID == claims.sub else {
+            throw AuthError.tokenUnknown
+        }
+        if row.revokedAt != nil { throw AuthError.tokenRevoked }
+        if let expires = row.expiresAt, expires <= now() { throw AuthError.tokenExpired }
+        guard Self.constantTimeEquals(Self.sha256Hex(raw), row.tokenHash) else { throw AuthError.tokenMismatch }
+        // Best effort: usage bookkeeping never fails the request.
+        if let previous = try? await tokens.recordUse(id: row.id, ip: clientIP, at: now()), let clientIP,
+            previous != clientIP
+        {
+            await audit(
+                "token.first_use_new_ip", claims.sub, "token:\(row.id)", ["ip": clientIP, "previous_ip": previous])
+        }
+    }
+
+    private func schedulerUser() async throws -> AuthenticatedUser {
+        var user = try await users.find(email: Self.schedulerEmail)
+        if user == nil {
+            user = try? await users.create(
+                User(id: UUID().uuidString.lowercased(), email: Self.schedulerEmail, name: "Scheduler"))
+            user = try await users.find(email: Self.schedulerEmail)
+        }
+        guard let user, let admin = try await groups.find(name: SystemGroup.admin) else {
+            throw AuthError.schedulerNotProvisioned
+        }
+        try await groups.addMember(userID: user.id, groupID: admin.id, source: .systemSeed, addedBy: "system:scheduler")
+        return AuthenticatedUser(user: user, isAdmin: true, credential: .scheduler)
+    }
+
+    /// Lowercase hex SHA-256 of a token (what is stored for PATs).
+    public static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares without an early exit, so timing does not reveal a matching prefix.
+    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+}
+
+extension Authenticator {
+    /// Writes an audit row through the authenticator's audit sink (best effort; never throws).
+    public func record(_ action: String, userID: String?, resource: String?, params: [String: String]) async {
+        await audit(action, userID, resource, params)
+    }
+}

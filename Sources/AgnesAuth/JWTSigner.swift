@@ -1,0 +1,117 @@
+import Crypto
+import Foundation
+
+/// The claims Agnes puts in its tokens (REFERENCE §7): no role claim; admin is looked up per request.
+public struct TokenClaims: Codable, Sendable, Hashable {
+    /// The user id.
+    public var sub: String
+    /// The user's email at issue time.
+    public var email: String
+    /// `session` or `pat`.
+    public var typ: String
+    /// Issued at (seconds since the epoch).
+    public var iat: Int
+    /// Token id: a random id for sessions, the row id for PATs.
+    public var jti: String
+    /// Expiry (seconds since the epoch); absent for PATs that never expire.
+    public var exp: Int?
+    /// A PAT's scope (`general`, `bootstrap-analyst`).
+    public var scope: String?
+
+    /// Creates claims.
+    public init(sub: String, email: String, typ: String, iat: Int, jti: String, exp: Int?, scope: String? = nil) {
+        self.sub = sub
+        self.email = email
+        self.typ = typ
+        self.iat = iat
+        self.jti = jti
+        self.exp = exp
+        self.scope = scope
+    }
+}
+
+/// Signs and verifies HS256 JSON Web Tokens. Verification accepts exactly `alg: HS256` (never
+/// `none` or anything else), compares signatures in constant time and enforces `exp`.
+///
+/// ```swift
+/// let signer = try JWTSigner(secret: Array(secretText.utf8))
+/// let token = signer.sign(claims)
+/// let verified = try signer.verify(token, now: Date())
+/// ```
+public struct JWTSigner: Sendable {
+    private let key: SymmetricKey
+
+    /// The shortest secret accepted, in bytes.
+    public static let minimumSecretLength = 32
+
+    /// Creates a signer; a secret under 32 bytes is refused.
+    public init(secret: [UInt8]) throws {
+        guard secret.count >= Self.minimumSecretLength else {
+            throw AuthConfigurationError(
+                "the JWT secret must be at least \(Self.minimumSecretLength) bytes, got \(secret.count)")
+        }
+        key = SymmetricKey(data: secret)
+    }
+
+    private static let header = Base64URL.encode(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+
+    /// A signed token for `claims`.
+    public func sign(_ claims: TokenClaims) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let payload = Base64URL.encode((try? encoder.encode(claims)) ?? Data())
+        let input = "\(Self.header).\(payload)"
+        let signature = HMAC<SHA256>.authenticationCode(for: Data(input.utf8), using: key)
+        return "\(input).\(Base64URL.encode(Data(signature)))"
+    }
+
+    /// The verified claims of `token`; throws ``AuthError/invalidToken`` for anything else.
+    public func verify(_ token: String, now: Date) throws -> TokenClaims {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerData = Base64URL.decode(parts[0]),
+            let payloadData = Base64URL.decode(parts[1]),
+            let signature = Base64URL.decode(parts[2])
+        else { throw AuthError.invalidToken }
+        guard let header = try? JSONDecoder().decode(Header.self, from: headerData), header.alg == "HS256",
+            header.typ == nil || header.typ == "JWT"
+        else { throw AuthError.invalidToken }
+        let input = Data(parts[0].utf8) + Data(".".utf8) + Data(parts[1].utf8)
+        guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: input, using: key) else {
+            throw AuthError.invalidToken
+        }
+        guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: payloadData) else {
+            throw AuthError.invalidToken
+        }
+        if let exp = claims.exp, Double(exp) <= now.timeIntervalSince1970 { throw AuthError.invalidToken }
+        guard claims.typ == "session" || claims.typ == "pat" else { throw AuthError.invalidToken }
+        return claims
+    }
+
+    private struct Header: Decodable {
+        let alg: String
+        let typ: String?
+    }
+}
+
+/// Base64url without padding (RFC 7515).
+enum Base64URL {
+    static func encode(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: Substring) -> Data? {
+        guard text.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" })
+        else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
+    }
+}
+
+/// A configuration problem that must stop start-up (e.g. a short JWT secret).
+public struct AuthConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

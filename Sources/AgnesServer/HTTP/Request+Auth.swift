@@ -1,0 +1,53 @@
+import AgnesAuth
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension AgnesServices {
+    /// The authenticated caller, or an `APIError` with the wire detail (401/403).
+    func caller(_ request: Request, _ context: AgnesRequestContext) async throws -> AuthenticatedUser {
+        var bearer: String?
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { bearer = String(parts[1]) }
+        }
+        let cookie = request.cookies["access_token"]?.value
+        do {
+            let clientIP = rateLimiter.resolver.address(of: request, context: context)
+            // A bearer header always wins over the cookie (the CSRF check relies on it).
+            return try await auth.authenticator.authenticate(
+                bearer: bearer, cookie: bearer == nil ? cookie : nil, clientIP: clientIP)
+        } catch let error as AuthError {
+            throw APIError(HTTPResponse.Status(code: error.status), error.detail)
+        }
+    }
+
+    /// The caller, who must be an admin (403 `Admin access required` otherwise).
+    func admin(_ request: Request, _ context: AgnesRequestContext) async throws -> AuthenticatedUser {
+        let user = try await caller(request, context)
+        guard user.isAdmin else { throw APIError(.forbidden, AuthError.adminRequired.detail) }
+        return user
+    }
+}
+
+extension Request {
+    /// Decodes a JSON body, answering 422 with a clear detail when it is not the expected shape.
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: AgnesRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw APIError(.unprocessableContent, "field required: \(key.stringValue)")
+        } catch let DecodingError.typeMismatch(_, detail) {
+            throw APIError(
+                .unprocessableContent,
+                "invalid type for \(detail.codingPath.map(\.stringValue).joined(separator: ".")): \(detail.debugDescription)"
+            )
+        } catch let DecodingError.valueNotFound(_, detail) {
+            throw APIError(
+                .unprocessableContent, "field required: \(detail.codingPath.map(\.stringValue).joined(separator: "."))")
+        } catch {
+            throw APIError(.unprocessableContent, "the body is not valid JSON")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import AgnesAuth
+import AgnesCore
+import AgnesStore
+import Foundation
+import Hummingbird
+
+/// Password sign-in and bootstrap (REFERENCE §1.1): `POST /auth/token`, `POST /auth/password/login`,
+/// `POST /auth/bootstrap`.
+///
+/// Decided where the original leaks: an unknown email, a wrong password and an account without a
+/// password all answer 401 `Invalid email or password` after the same bcrypt work, so neither the
+/// text nor the timing tells whether an account exists; `Account deactivated` only follows a
+/// correct password.
+struct AuthRoutes {
+    let services: AgnesServices
+
+    struct Credentials: Decodable {
+        let email: String
+        let password: String?
+    }
+
+    struct BootstrapRequest: Decodable {
+        let email: String
+        let name: String?
+        let password: String?
+    }
+
+    struct TokenResponse: Encodable {
+        let accessToken: String
+        let tokenType = "bearer"
+        let userID: String
+        let email: String
+        let role: String
+
+        enum CodingKeys: String, CodingKey {
+            case email, role
+            case accessToken = "access_token"
+            case tokenType = "token_type"
+            case userID = "user_id"
+        }
+    }
+
+    func register(on router: Router<AgnesRequestContext>) {
+        let limiter = services.rateLimiter
+        router.post("/auth/token") { request, context in
+            try limiter.check(route: "auth.token", limit: .perMinute(10), request: request, context: context)
+            let credentials = try await request.decodeJSON(Credentials.self, context: context)
+            return try await signIn(credentials, context: context)
+        }
+        router.post("/auth/password/login") { request, context in
+            try limiter.check(route: "auth.password.login", limit: .perMinute(10), request: request, context: context)
+            let credentials = try await request.decodeJSON(Credentials.self, context: context)
+            return try await signIn(credentials, context: context)
+        }
+        router.post("/auth/bootstrap") { request, context in
+            try limiter.check(route: "auth.bootstrap", limit: .perMinute(3), request: request, context: context)
+            let body = try await request.decodeJSON(BootstrapRequest.self, context: context)
+            return try await bootstrap(body)
+        }
+    }
+
+    private func signIn(_ credentials: Credentials, context: AgnesRequestContext) async throws -> Response {
+        let users = DuckDBUserRepository(store: services.store)
+        let password = credentials.password ?? ""
+        guard !password.isEmpty else { throw APIError(.unauthorized, "Password required") }
+        let user = try await users.find(email: credentials.email)
+        let isValid = try await services.auth.hasher.verify(password, hash: user?.passwordHash)
+        guard let user, isValid else {
+            await audit("login_failed", user?.id, ["email": credentials.email], result: "invalid_password")
+            throw APIError(.unauthorized, AuthError.invalidCredentials.detail)
+        }
+        guard user.isActive else {
+            await audit("login_failed", user.id, ["email": user.email], result: "deactivated")
+            throw APIError(.unauthorized, AuthError.deactivated.detail)
+        }
+        let isAdmin = try await DuckDBGroupRepository(store: services.store).isAdmin(userID: user.id)
+        await audit("token_created", user.id, ["email": user.email], result: "success")
+        return JSONBody.response(
+            object: TokenResponse(
+                accessToken: services.auth.issuer.session(for: user), userID: user.id, email: user.email,
+                role: isAdmin ? "admin" : "user"))
+    }
+
+    private func bootstrap(_ body: BootstrapRequest) async throws -> Response {
+        let email = body.email.trimmingCharacters(in: .whitespaces)
+        guard email.contains("@"), email.count <= 320 else {
+            throw APIError(.unprocessableContent, "a valid email is required")
+        }
+        let password = body.password ?? ""
+        guard password.count >= PasswordHasher.minimumLength else {
+            throw APIError(.badRequest, "Password must be at least \(PasswordHasher.minimumLength) characters")
+        }
+        let store = services.store
+        let hasher = services.auth.hasher
+        let user = try await services.auth.bootstrapGate.run { () async throws -> User in
+            let users = DuckDBUserRepository(store: store)
+            guard try await users.noneHasPassword() else {
+                throw APIError(
+                    .forbidden, "Bootstrap disabled — a user with a password already exists. Use /auth/password/login.")
+            }
+            let hash = try await hasher.hash(password)
+            let user: User
+            if let existing = try await users.find(email: email) {
+                try await users.setPasswordHash(id: existing.id, hash: hash)
+                user = existing
+                await audit("bootstrap_activated_seed", user.id, ["email": email], result: "success")
+            } else {
+                let name = body.name.flatMap { $0.isEmpty ? nil : $0 } ?? String(email.prefix { $0 != "@" })
+                user = try await users.create(
+                    User(id: UUID().uuidString.lowercased(), email: email, name: name, passwordHash: hash))
+                await audit("bootstrap_completed", user.id, ["email": email], result: "success")
+            }
+            let groups = DuckDBGroupRepository(store: store)
+            if let admin = try await groups.find(name: SystemGroup.admin) {
+                try await groups.addMember(
+                    userID: user.id, groupID: admin.id, source: .systemSeed, addedBy: "auth.bootstrap")
+            }
+            return user
+        }
+        return JSONBody.response(
+            object: TokenResponse(
+                accessToken: services.auth.issuer.session(for: user), userID: user.id, email: user.email, role: "admin")
+        )
+    }
+
+    private func audit(_ action: String, _ userID: String?, _ params: [String: String], result: String) async {
+        var params = params
+        params["result"] = result
+        await services.auth.authenticator.record(action, userID: userID, resource: nil, params: params)
+    }
+}

@@ -1,0 +1,87 @@
+import AgnesCore
+import AgnesServer
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct CSRFMiddlewareTests {
+    /// The router test framework sends `Host: localhost` (as the `:authority`).
+    static func application(allowedOrigins: [String] = []) -> some ApplicationProtocol {
+        let router = Router(context: AgnesRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: CSRFMiddleware(allowedOrigins: allowedOrigins))
+        router.get("/form") { _, _ in "ok" }
+        router.post("/form") { _, _ in "ok" }
+        router.delete("/form") { _, _ in "ok" }
+        return Application(router: router)
+    }
+
+    static let cookie: HTTPFields = [.cookie: "theme=dark; access_token=eyJ.session.jwt"]
+
+    func status(
+        _ method: HTTPRequest.Method = .post, headers: HTTPFields, allowedOrigins: [String] = []
+    ) async throws -> (HTTPResponse.Status, String?) {
+        try await Self.application(allowedOrigins: allowedOrigins).test(.router) { client in
+            try await client.execute(uri: "/form", method: method, headers: headers) { response in
+                let detail = response.status == .ok ? nil : try ServerFixture.json(response.body)["detail"] as? String
+                return (response.status, detail)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        [HTTPField(name: .origin, value: "https://evil.example")],
+        [HTTPField(name: .origin, value: "null")],
+        [HTTPField(name: .origin, value: "http://localhost:8000")],
+        [HTTPField(name: .origin, value: "http://localhost.evil.example")],
+        [HTTPField(name: .referer, value: "https://evil.example/page?next=http://localhost/")],
+        [],
+    ])
+    func crossSiteCookiePostsAreBlocked(extra: [HTTPField]) async throws {
+        let (status, detail) = try await status(headers: Self.cookie + HTTPFields(extra))
+        #expect(status == .forbidden)
+        #expect(detail == "Cross-site request blocked")
+    }
+
+    @Test(arguments: [
+        [HTTPField(name: .origin, value: "http://localhost")],
+        [HTTPField(name: .origin, value: "HTTP://LOCALHOST:80")],
+        [HTTPField(name: .referer, value: "http://localhost/login/password?error=invalid")],
+    ])
+    func sameOriginCookiePostsPass(extra: [HTTPField]) async throws {
+        #expect(try await status(headers: Self.cookie + HTTPFields(extra)).0 == .ok)
+    }
+
+    @Test func allowlistedOriginsPass() async throws {
+        let headers = Self.cookie + [.origin: "http://localhost:3000"]
+        #expect(try await status(headers: headers, allowedOrigins: ["http://localhost:3000/"]).0 == .ok)
+        #expect(try await status(headers: headers, allowedOrigins: ["https://localhost:3000"]).0 == .forbidden)
+    }
+
+    @Test func bearerCallsAreNotChecked() async throws {
+        let headers = Self.cookie + [.authorization: "Bearer eyJ.pat.jwt", .origin: "https://evil.example"]
+        #expect(try await status(headers: headers).0 == .ok)
+    }
+
+    @Test func requestsWithoutTheSessionCookieAreNotChecked() async throws {
+        let headers: HTTPFields = [.cookie: "theme=dark", .origin: "https://evil.example"]
+        #expect(try await status(headers: headers).0 == .ok)
+    }
+
+    @Test func safeMethodsAreNotChecked() async throws {
+        #expect(try await status(.get, headers: Self.cookie + [.origin: "https://evil.example"]).0 == .ok)
+    }
+
+    @Test func deleteIsChecked() async throws {
+        #expect(try await status(.delete, headers: Self.cookie + [.origin: "https://evil.example"]).0 == .forbidden)
+    }
+}
+
+extension HTTPFields {
+    fileprivate static func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
+        var fields = lhs
+        fields.append(contentsOf: rhs)
+        return fields
+    }
+}
