@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "AgnesServer",
             dependencies: [
-                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesAuth", "DuckDB",
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesAuth", "AgnesMail", "DuckDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),

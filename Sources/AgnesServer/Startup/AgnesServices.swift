@@ -2,6 +2,7 @@ import AgnesAuth
 import AgnesConnectors
 import AgnesCore
 import AgnesData
+import AgnesMail
 import AgnesStore
 import Foundation
 import Logging
@@ -26,10 +27,13 @@ public struct AgnesServices: Sendable {
     public let auth: AuthComponents
     /// Per-client limits of the sign-in routes (and the client-address resolution they use).
     public let rateLimiter: RateLimiter
+    /// Outgoing mail (invites, password links, magic links); nil when no transport is configured.
+    public let mailer: Mailer?
 
     /// Opens the store (migrating it), the current analytics generation and the orchestrator.
     public static func open(
-        settings: AgnesSettings, logger: Logger, passwordHasher: PasswordHasher = PasswordHasher()
+        settings: AgnesSettings, logger: Logger, passwordHasher: PasswordHasher = PasswordHasher(),
+        mailer: Mailer? = nil
     ) async throws -> AgnesServices {
         let layout = DataLayout(root: URL(fileURLWithPath: settings.dataDir))
         let store = try await SystemStore.open(dataDirectory: settings.dataDir, logger: logger)
@@ -47,8 +51,11 @@ public struct AgnesServices: Sendable {
                 await auditLogger.record(action, userID: userID, resource: resource, params: params)
             })
         let rateLimiter = try RateLimiter(settings: settings)
+        let mail = MailConfiguration.from(environment: settings.environment)
+        if let mail { logger.info("mail delivery: \(mail)") } else { logger.info("mail delivery: not configured") }
         return AgnesServices(
             settings: settings, store: store, layout: layout, analytics: analytics, orchestrator: orchestrator,
-            startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter)
+            startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter,
+            mailer: mailer ?? mail.map { Mailer(sender: $0.makeSender(), from: $0.from) })
     }
 }
