@@ -146,23 +146,28 @@ let package = Package(
         .testTarget(
             name: "AgnesServerTests",
             dependencies: [
-                "AgnesServer", "AgnesData", "AgnesStore", "AgnesCore", "DuckDB",
+                "AgnesServer", "AgnesData", "AgnesStore", "AgnesCore", "AgnesMail", "AgnesTestSupport", "DuckDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "AgnesTestSupport",
+            path: "Tests/AgnesTestSupport",
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "AgnesMailTests",
             dependencies: [
-                "AgnesMail",
+                "AgnesMail", "AgnesTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -19,6 +19,9 @@ public enum AgnesServer {
         HealthRoutes(services: services).register(on: router)
         AuthRoutes(services: services).register(on: router)
         TokenRoutes(services: services).register(on: router)
+        PasswordRoutes(services: services).register(on: router)
+        MagicLinkRoutes(services: services).register(on: router)
+        LoginPages(services: services).register(on: router)
         return router
     }
 

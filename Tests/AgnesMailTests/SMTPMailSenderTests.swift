@@ -1,4 +1,5 @@
 import AgnesMail
+import AgnesTestSupport
 import Foundation
 import Testing
 

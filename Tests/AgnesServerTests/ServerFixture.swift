@@ -14,13 +14,15 @@ final class ServerFixture: Sendable {
 
     init(
         settings: (String) -> AgnesSettings = { AgnesSettings(dataDir: $0) },
-        hasher: PasswordHasher = PasswordHasher(cost: 4)
+        hasher: PasswordHasher = PasswordHasher(cost: 4),
+        mailer: Mailer? = nil
     ) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("agnes-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        services = try await AgnesServices.open(settings: settings(root.path), logger: logger, passwordHasher: hasher)
+        services = try await AgnesServices.open(
+            settings: settings(root.path), logger: logger, passwordHasher: hasher, mailer: mailer)
     }
 
     deinit { try? FileManager.default.removeItem(at: root) }

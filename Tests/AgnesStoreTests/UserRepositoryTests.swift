@@ -12,7 +12,8 @@ import Testing
         _ = try await users.create(User(id: "u2", email: "bo@example.com"))
         #expect(try await users.find(id: "u1")?.name == "Ana")
         #expect(try await users.find(email: "bo@example.com")?.id == "u2")
-        #expect(try await users.find(email: "ANA@example.com") == nil)
+        #expect(try await users.find(email: "ANA@example.com")?.id == "u1")
+        #expect(try await users.find(email: "ana@example.co") == nil)
         #expect(try await users.list().map(\.id) == ["u1", "u2"])
         #expect(try await users.count() == 2)
     }
@@ -69,7 +70,8 @@ import Testing
         let attempts = try await withThrowingTaskGroup(of: User?.self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    try await users.consumeResetToken(tokenHash: "hash-1", notBefore: issued.addingTimeInterval(-3600))
+                    try await users.consumeResetToken(
+                        tokenHash: "hash-1", email: "Ana@Example.com", notBefore: issued.addingTimeInterval(-3600))
                 }
             }
             var winners: [User] = []
@@ -86,12 +88,17 @@ import Testing
         _ = try await users.create(User(id: "u1", email: "ana@example.com"))
         let issued = Date().addingTimeInterval(-7200)
         try await users.setSetupToken(id: "u1", tokenHash: "setup", at: issued)
-        #expect(try await users.consumeSetupToken(tokenHash: "wrong", notBefore: issued) == nil)
         #expect(
-            try await users.consumeSetupToken(tokenHash: "setup", notBefore: Date().addingTimeInterval(-3600)) == nil)
+            try await users.consumeSetupToken(tokenHash: "wrong", email: "ana@example.com", notBefore: issued) == nil)
+        #expect(
+            try await users.consumeSetupToken(tokenHash: "setup", email: "bob@example.com", notBefore: issued) == nil)
+        #expect(
+            try await users.consumeSetupToken(
+                tokenHash: "setup", email: "ana@example.com", notBefore: Date().addingTimeInterval(-3600)) == nil)
         #expect(try await users.find(id: "u1")?.setupToken == "setup")
         #expect(
-            try await users.consumeSetupToken(tokenHash: "setup", notBefore: issued.addingTimeInterval(-1))?.id == "u1")
+            try await users.consumeSetupToken(
+                tokenHash: "setup", email: "ana@example.com", notBefore: issued.addingTimeInterval(-1))?.id == "u1")
     }
 
     @Test func deleteRemovesMembershipsToo() async throws {

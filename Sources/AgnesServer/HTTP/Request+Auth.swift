@@ -51,3 +51,28 @@ extension Request {
         }
     }
 }
+
+extension Request {
+    /// The fields of an `application/x-www-form-urlencoded` body (also accepting a JSON object of
+    /// strings, which scripts send); missing fields are simply absent.
+    func formFields(context: AgnesRequestContext) async throws -> [String: String] {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let text = String(buffer: buffer)
+        if headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw APIError(.unprocessableContent, "the body is not valid JSON")
+            }
+            return object.compactMapValues { $0 as? String }
+        }
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            let name = decode(parts[0])
+            if fields[name] == nil { fields[name] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return fields
+    }
+}

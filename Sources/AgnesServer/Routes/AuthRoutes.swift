@@ -60,19 +60,7 @@ struct AuthRoutes {
     }
 
     private func signIn(_ credentials: Credentials, context: AgnesRequestContext) async throws -> Response {
-        let users = DuckDBUserRepository(store: services.store)
-        let password = credentials.password ?? ""
-        guard !password.isEmpty else { throw APIError(.unauthorized, "Password required") }
-        let user = try await users.find(email: credentials.email)
-        let isValid = try await services.auth.hasher.verify(password, hash: user?.passwordHash)
-        guard let user, isValid else {
-            await audit("login_failed", user?.id, ["email": credentials.email], result: "invalid_password")
-            throw APIError(.unauthorized, AuthError.invalidCredentials.detail)
-        }
-        guard user.isActive else {
-            await audit("login_failed", user.id, ["email": user.email], result: "deactivated")
-            throw APIError(.unauthorized, AuthError.deactivated.detail)
-        }
+        let user = try await services.checkPassword(email: credentials.email, password: credentials.password ?? "")
         let isAdmin = try await DuckDBGroupRepository(store: services.store).isAdmin(userID: user.id)
         await audit("token_created", user.id, ["email": user.email], result: "success")
         return JSONBody.response(
@@ -124,8 +112,36 @@ struct AuthRoutes {
     }
 
     private func audit(_ action: String, _ userID: String?, _ params: [String: String], result: String) async {
+        await services.audit(action, userID: userID, params: params, result: result)
+    }
+}
+
+extension AgnesServices {
+    /// Checks an email and password: the user, or 401 `Password required` / `Invalid email or
+    /// password` (unknown email, wrong password and password-less accounts alike, after the same
+    /// bcrypt work) / `Account deactivated` (only after a correct password). Failures are audited.
+    func checkPassword(email: String, password: String) async throws -> User {
+        guard !password.isEmpty else { throw APIError(.unauthorized, "Password required") }
+        let user = try await DuckDBUserRepository(store: store).find(email: email)
+        let isValid = try await auth.hasher.verify(password, hash: user?.passwordHash)
+        guard let user, isValid else {
+            await audit("login_failed", userID: user?.id, params: ["email": email], result: "invalid_password")
+            throw APIError(.unauthorized, AuthError.invalidCredentials.detail)
+        }
+        guard user.isActive else {
+            await audit("login_failed", userID: user.id, params: ["email": user.email], result: "deactivated")
+            throw APIError(.unauthorized, AuthError.deactivated.detail)
+        }
+        return user
+    }
+
+    /// Writes an audit row (failures are logged, never thrown).
+    func audit(
+        _ action: String, userID: String?, resource: String? = nil, params: [String: String] = [:],
+        result: String? = nil
+    ) async {
         var params = params
-        params["result"] = result
-        await services.auth.authenticator.record(action, userID: userID, resource: nil, params: params)
+        if let result { params["result"] = result }
+        await auth.authenticator.record(action, userID: userID, resource: resource, params: params)
     }
 }

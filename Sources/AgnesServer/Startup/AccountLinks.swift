@@ -49,24 +49,58 @@ struct AccountLinks {
     /// An issued link.
     struct Link {
         let url: String
+        /// True when the transport accepted the message (false when not configured, failed, or sent
+        /// in the background).
         let emailSent: Bool
+    }
+
+    /// The stored hash of a presented token. Magic links share the reset columns with password
+    /// resets (as in the original), so their hashes carry a prefix: a reset token can never sign in
+    /// as a magic link, nor a magic link reset a password.
+    static func storedHash(_ kind: Kind, token: String) -> String {
+        kind == .magic ? "magic:" + OneTimeToken.hash(token) : OneTimeToken.hash(token)
     }
 
     let services: AgnesServices
 
     /// Makes a token for `user`, stores its hash, and mails the link (if a mailer is configured).
-    func issue(_ kind: Kind, for user: User, request: Request) async throws -> Link {
+    /// With `inBackground` the answer does not wait for the mail server, so the response time of an
+    /// anonymous request does not tell whether the address belongs to an account.
+    func issue(_ kind: Kind, for user: User, request: Request, inBackground: Bool = false) async throws -> Link {
         let token = OneTimeToken()
+        let hash = Self.storedHash(kind, token: token.value)
         let users = DuckDBUserRepository(store: services.store)
         switch kind {
-        case .setup: try await users.setSetupToken(id: user.id, tokenHash: token.hash, at: Date())
-        case .reset, .magic: try await users.setResetToken(id: user.id, tokenHash: token.hash, at: Date())
+        case .setup: try await users.setSetupToken(id: user.id, tokenHash: hash, at: Date())
+        case .reset, .magic: try await users.setResetToken(id: user.id, tokenHash: hash, at: Date())
         }
         let url = link(kind, email: user.email, token: token.value, request: request)
-        let sent =
-            await services.mailer?.send(
-                to: user.email, subject: kind.subject, text: kind.body(url), logger: services.logger) ?? false
+        guard let mailer = services.mailer else { return Link(url: url, emailSent: false) }
+        let logger = services.logger
+        if inBackground {
+            Task { await mailer.send(to: user.email, subject: kind.subject, text: kind.body(url), logger: logger) }
+            return Link(url: url, emailSent: false)
+        }
+        let sent = await mailer.send(to: user.email, subject: kind.subject, text: kind.body(url), logger: logger)
         return Link(url: url, emailSent: sent)
+    }
+
+    /// Consumes a presented token by compare-and-swap; nil when it is wrong, used or older than the
+    /// kind's lifetime.
+    func consume(_ kind: Kind, email: String, token: String) async throws -> User? {
+        let users = DuckDBUserRepository(store: services.store)
+        let hash = Self.storedHash(kind, token: token)
+        switch kind {
+        case .setup:
+            let notBefore = Date().addingTimeInterval(-OneTimeToken.Lifetime.setup)
+            return try await users.consumeSetupToken(tokenHash: hash, email: email, notBefore: notBefore)
+        case .reset:
+            let notBefore = Date().addingTimeInterval(-OneTimeToken.Lifetime.reset)
+            return try await users.consumeResetToken(tokenHash: hash, email: email, notBefore: notBefore)
+        case .magic:
+            let notBefore = Date().addingTimeInterval(-OneTimeToken.Lifetime.magicLink)
+            return try await users.consumeResetToken(tokenHash: hash, email: email, notBefore: notBefore)
+        }
     }
 
     /// `<base><path>?email=…&token=…`; the base is `SERVER_URL` when set, else the request's own

@@ -35,8 +35,9 @@ public struct DuckDBUserRepository: UserRepository {
         try await store.read { try Self.fetch($0, where: "id = ?", [.varchar(id)]).first }
     }
 
+    /// Case-insensitive: `Ana@Example.com` finds `ana@example.com`.
     public func find(email: String) async throws -> User? {
-        try await store.read { try Self.fetch($0, where: "email = ?", [.varchar(email)]).first }
+        try await store.read { try Self.fetch($0, where: "lower(email) = lower(?)", [.varchar(email)]).first }
     }
 
     public func list() async throws -> [User] {
@@ -105,12 +106,12 @@ public struct DuckDBUserRepository: UserRepository {
         try await setToken(column: "reset_token", id: id, tokenHash: tokenHash, at: time)
     }
 
-    public func consumeSetupToken(tokenHash: String, notBefore: Date) async throws -> User? {
-        try await consume(column: "setup_token", tokenHash: tokenHash, notBefore: notBefore)
+    public func consumeSetupToken(tokenHash: String, email: String, notBefore: Date) async throws -> User? {
+        try await consume(column: "setup_token", tokenHash: tokenHash, email: email, notBefore: notBefore)
     }
 
-    public func consumeResetToken(tokenHash: String, notBefore: Date) async throws -> User? {
-        try await consume(column: "reset_token", tokenHash: tokenHash, notBefore: notBefore)
+    public func consumeResetToken(tokenHash: String, email: String, notBefore: Date) async throws -> User? {
+        try await consume(column: "reset_token", tokenHash: tokenHash, email: email, notBefore: notBefore)
     }
 
     private func setToken(column: String, id: String, tokenHash: String?, at time: Date) async throws {
@@ -122,14 +123,14 @@ public struct DuckDBUserRepository: UserRepository {
         }
     }
 
-    private func consume(column: String, tokenHash: String, notBefore: Date) async throws -> User? {
+    private func consume(column: String, tokenHash: String, email: String, notBefore: Date) async throws -> User? {
         try await store.write { connection in
             // One statement decides: only the caller whose UPDATE matched gets the row back.
             let matched = try connection.query(
                 """
                 UPDATE users SET \(column) = NULL, \(column)_created = NULL, updated_at = current_timestamp
-                WHERE \(column) = ? AND \(column)_created >= ? RETURNING id
-                """, [.varchar(tokenHash), .optional(notBefore)])
+                WHERE \(column) = ? AND \(column)_created >= ? AND lower(email) = lower(?) RETURNING id
+                """, [.varchar(tokenHash), .optional(notBefore), .varchar(email)])
             guard let id = matched.first?.string("id") else { return nil }
             return try Self.fetch(connection, where: "id = ?", [.varchar(id)]).first
         }

@@ -28,9 +28,11 @@ public protocol UserRepository: Sendable {
     func setSetupToken(id: String, tokenHash: String?, at time: Date) async throws
     /// Stores the hash of a new reset / magic-link token (replacing any previous one).
     func setResetToken(id: String, tokenHash: String?, at time: Date) async throws
-    /// Consumes a setup token by compare-and-swap: returns the user when `tokenHash` matched a token
-    /// issued after `notBefore`, and clears it in the same statement, so it can be used only once.
-    func consumeSetupToken(tokenHash: String, notBefore: Date) async throws -> User?
-    /// Consumes a reset / magic-link token by compare-and-swap (see ``consumeSetupToken(tokenHash:notBefore:)``).
-    func consumeResetToken(tokenHash: String, notBefore: Date) async throws -> User?
+    /// Consumes a setup token by compare-and-swap: returns the user when `tokenHash` matched the token
+    /// of the user with `email` (case-insensitive) issued after `notBefore`, and clears it in the same
+    /// statement, so it can be used only once.
+    func consumeSetupToken(tokenHash: String, email: String, notBefore: Date) async throws -> User?
+    /// Consumes a reset / magic-link token by compare-and-swap (see
+    /// ``consumeSetupToken(tokenHash:email:notBefore:)``).
+    func consumeResetToken(tokenHash: String, email: String, notBefore: Date) async throws -> User?
 }

@@ -1,37 +1,38 @@
 import Foundation
 
-/// The aiosmtpd fixture (Fixtures/smtp_server.py) running as a subprocess on 127.0.0.1.
+/// The aiosmtpd fixture (`Tests/AgnesTestSupport/Fixtures/smtp_server.py`) running as a subprocess on 127.0.0.1.
 ///
 /// Python comes from the test venv that scripts/setup.sh creates in `.duckdb/test-venv`.
-final class SMTPTestServer {
-    enum Mode: String {
+/// `@unchecked Sendable`: every stored property is a `let`, and `Process`/`Pipe` are used only to
+/// terminate and to close stdin, which are safe from any thread.
+public final class SMTPTestServer: @unchecked Sendable {
+    public enum Mode: String, Sendable {
         case plain, starttls, implicit
     }
 
     /// What the fixture wrote for one received message.
-    struct Received: Decodable {
-        var mailFrom: String
-        var rcptTos: [String]
-        var usedTLS: Bool
-        var authenticated: Bool
-        var raw: String
-        var headers: [String: String]
-        var contentType: String
-        var text: String?
-        var html: String?
+    public struct Received: Decodable, Sendable {
+        public var mailFrom: String
+        public var rcptTos: [String]
+        public var usedTLS: Bool
+        public var authenticated: Bool
+        public var raw: String
+        public var headers: [String: String]
+        public var contentType: String
+        public var text: String?
+        public var html: String?
     }
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private let process: Process
     private let stdin: Pipe
 
     /// Starts the server and waits until it listens.
-    init(
+    public init(
         mode: Mode = .plain,
         certificate: TestCertificate? = nil,
         auth: (user: String, password: String)? = nil,
@@ -45,7 +46,7 @@ final class SMTPTestServer {
         directory = FileManager.default.temporaryDirectory.appending(path: "agnes-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var arguments = [
-            Self.repositoryRoot.appending(path: "Tests/AgnesMailTests/Fixtures/smtp_server.py").path,
+            Self.repositoryRoot.appending(path: "Tests/AgnesTestSupport/Fixtures/smtp_server.py").path,
             "--dir", directory.path, "--mode", mode.rawValue,
         ]
         if let certificate {
@@ -74,7 +75,7 @@ final class SMTPTestServer {
     }
 
     /// The messages received so far, in order.
-    func received() throws -> [Received] {
+    public func received() throws -> [Received] {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix(".json") }
             .sorted { Int($0.dropLast(5)) ?? 0 < Int($1.dropLast(5)) ?? 0 }
@@ -84,7 +85,7 @@ final class SMTPTestServer {
     }
 
     /// Stops the server (closing its stdin ends it) and removes its directory.
-    func stop() async {
+    public func stop() async {
         try? stdin.fileHandleForWriting.close()
         process.terminate()
         let process = self.process
@@ -113,14 +114,14 @@ final class SMTPTestServer {
     }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct FixtureError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension SMTPTestServer {
     /// Runs `body` with a server (and its certificate when TLS is on), stopping it whatever happens.
-    static func withServer(
+    public static func withServer(
         mode: Mode = .plain,
         auth: (user: String, password: String)? = nil,
         loginOnly: Bool = false,

@@ -1,13 +1,13 @@
 import Foundation
 
 /// A fresh self-signed certificate for 127.0.0.1 and localhost, made with `openssl req -x509`.
-struct TestCertificate {
-    let directory: URL
-    var certificate: URL { directory.appending(path: "cert.pem") }
-    var key: URL { directory.appending(path: "key.pem") }
+public struct TestCertificate: Sendable {
+    public let directory: URL
+    public var certificate: URL { directory.appending(path: "cert.pem") }
+    public var key: URL { directory.appending(path: "key.pem") }
 
     /// Generates the key and certificate into a new temporary directory.
-    static func make() async throws -> TestCertificate {
+    public static func make() async throws -> TestCertificate {
         let directory = FileManager.default.temporaryDirectory.appending(path: "agnes-cert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let result = TestCertificate(directory: directory)
@@ -22,7 +22,7 @@ struct TestCertificate {
         return result
     }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(at: directory)
     }
 

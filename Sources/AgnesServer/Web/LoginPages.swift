@@ -1,0 +1,131 @@
+import AgnesAuth
+import AgnesCore
+import Foundation
+import Hummingbird
+
+/// The sign-in pages the auth flows redirect to (REFERENCE §9): `/login`, `/login/password`,
+/// `/login/email`, plus `/`, a minimal `/dashboard` and `POST /auth/logout`.
+struct LoginPages {
+    let services: AgnesServices
+
+    /// Messages for the `error=` / `msg=` codes the flows redirect with.
+    static let messages: [String: String] = [
+        "invalid": "Invalid email or password.",
+        "deactivated": "This account is deactivated. Ask an administrator.",
+        "invalid_link": "This sign-in link is invalid or has expired. Ask for a new one.",
+        "google_not_configured": "Google sign-in is not configured on this server.",
+        "no_email": "Google did not share an email address.",
+        "domain_not_allowed": "Accounts of this domain may not sign in here.",
+        "not_in_allowed_group": "Your account is not in a group allowed to sign in.",
+        "oauth_failed": "Google sign-in failed. Try again.",
+        "auth_internal": "Sign-in failed because of a server error. Try again.",
+        "password_reset": "Your password has been changed.",
+    ]
+
+    func register(on router: Router<AgnesRequestContext>) {
+        router.get("/") { request, context in
+            let signedIn = (try? await services.caller(request, context)) != nil
+            return LoginSession.redirect(
+                to: signedIn ? LoginSession.defaultLanding : "/login", settings: services.settings)
+        }
+        router.get("/login") { request, _ in
+            if services.settings.isLocalDevMode {
+                return LoginSession.redirect(to: LoginSession.defaultLanding, settings: services.settings)
+            }
+            return loginChoice(next: request.uri.queryParameters["next"].map(String.init), request: request).response()
+        }
+        router.get("/login/password") { request, _ in
+            passwordPage(request).response()
+        }
+        router.get("/login/email") { request, _ in
+            emailPage(request).response()
+        }
+        router.get("/dashboard") { request, context in
+            guard let caller = try? await services.caller(request, context) else {
+                let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                return LoginSession.redirect(to: "/login?next=\(next)", settings: services.settings)
+            }
+            return dashboard(caller).response()
+        }
+        router.post("/auth/logout") { _, _ in
+            Response(status: .found, headers: [.location: "/login", .setCookie: LoginSession.clearingCookie])
+        }
+    }
+
+    private func notice(_ request: Request) -> String {
+        let error = request.uri.queryParameters["error"] ?? request.uri.queryParameters["err"]
+        if let error, let text = Self.messages[String(error)] { return HTMLPage.error(text) }
+        if let message = request.uri.queryParameters["msg"], let text = Self.messages[String(message)] {
+            return "<p class=\"note\" role=\"status\">\(HTMLPage.escape(text))</p>"
+        }
+        return ""
+    }
+
+    private func loginChoice(next: String?, request: Request) -> HTMLPage {
+        let next = LoginSession.safeNext(next)
+        let query = "next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        var options = ""
+        let environment = services.settings.environment
+        if environment["GOOGLE_CLIENT_ID"]?.isEmpty == false, environment["GOOGLE_CLIENT_SECRET"]?.isEmpty == false {
+            options += "<p><a class=\"button\" href=\"/auth/google/login?\(query)\">Sign in with Google</a></p>"
+        }
+        options += "<p><a class=\"button\" href=\"/login/password?\(query)\">Email and password</a></p>"
+        if services.mailer != nil || services.settings.isLocalDevMode {
+            options += "<p><a class=\"button\" href=\"/login/email\">Email me a sign-in link</a></p>"
+        }
+        return HTMLPage(title: "Sign in to \(services.settings.instanceName)", body: notice(request) + options)
+    }
+
+    private func passwordPage(_ request: Request) -> HTMLPage {
+        let next = LoginSession.safeNext(request.uri.queryParameters["next"].map(String.init))
+        return HTMLPage(
+            title: "Sign in",
+            body: """
+                \(notice(request))
+                <form method="post" action="/auth/password/login/web">
+                \(HTMLPage.hidden("next", next))
+                <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
+                <label for="password">Password</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required>
+                <button type="submit">Sign in</button>
+                </form>
+                <form method="post" action="/auth/password/reset">
+                <p class="note">Forgot it? Enter your email above and
+                <button type="submit" onclick="this.form.email.value=document.getElementById('email').value">send a reset link</button></p>
+                <input type="hidden" name="email">
+                </form>
+                """)
+    }
+
+    private func emailPage(_ request: Request) -> HTMLPage {
+        HTMLPage(
+            title: "Email me a sign-in link",
+            body: """
+                \(notice(request))
+                <form id="magic">
+                <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
+                <button type="submit">Send link</button>
+                </form>
+                <p id="result" class="note" role="status"></p>
+                <script>
+                document.getElementById('magic').addEventListener('submit', async (event) => {
+                  event.preventDefault();
+                  const response = await fetch('/auth/email/send-link', {method: 'POST',
+                    headers: {'Content-Type': 'application/json'},
+                    body: JSON.stringify({email: document.getElementById('email').value})});
+                  const body = await response.json();
+                  document.getElementById('result').textContent = body.message || body.detail;
+                });
+                </script>
+                """)
+    }
+
+    private func dashboard(_ caller: AuthenticatedUser) -> HTMLPage {
+        HTMLPage(
+            title: services.settings.instanceName,
+            body: """
+                <p>Signed in as <strong>\(HTMLPage.escape(caller.user.email))</strong>\(caller.isAdmin ? " (admin)" : "").</p>
+                <form method="post" action="/auth/logout"><button type="submit">Sign out</button></form>
+                """)
+    }
+}
