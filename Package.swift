@@ -116,7 +116,12 @@ let package = Package(
         .executableTarget(
             name: "agnes-bench",
             dependencies: [
-                "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", .product(name: "Logging", package: "swift-log"),
+                "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", "AgnesAuth", "AgnesServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "bench/Sources/agnes-bench",
             swiftSettings: strictSettings

@@ -57,6 +57,53 @@ extension Optional {
 }
 
 @Suite struct AuthRoutesTests {
+    @Test func meNamesTheCallerAndTheCredential() async throws {
+        let fixture = try await ServerFixture.fast()
+        let session = try await fixture.session(try await fixture.user("ana@example.com", admin: true))
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/auth/me", method: .get, headers: JSONRequest.bearer(session)) { response in
+                #expect(response.status == .ok)
+                let body = try ServerFixture.json(response.body)
+                #expect(body["email"] as? String == "ana@example.com")
+                #expect(body["is_admin"] as? Bool == true)
+                #expect(body["credential"] as? String == "session")
+            }
+            try await client.execute(uri: "/auth/me", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(ServerFixture.detail(response.body) == "Missing or invalid Authorization header")
+            }
+        }
+    }
+
+    @Test func anUnknownEmailCostsTheSameBcryptWorkAsAWrongPassword() async throws {
+        // One-sided timing check (load only makes requests slower): with bcrypt cost 10, a request for
+        // an unknown email must take at least half of one real verification, i.e. it ran bcrypt too.
+        let hasher = PasswordHasher(cost: 10)
+        let fixture = try await ServerFixture(hasher: hasher)
+        _ = try await fixture.user("ana@example.com")
+        let hash = try await hasher.hash("password123")
+        var fastest = Duration.seconds(60)
+        for _ in 0..<3 {
+            let start = ContinuousClock.now
+            _ = try await hasher.verify("wrong-password", hash: hash)
+            fastest = min(fastest, ContinuousClock.now - start)
+        }
+        let verify = fastest
+        try await fixture.application.test(.router) { client in
+            for email in ["nobody@example.com", "ana@example.com"] {
+                let start = ContinuousClock.now
+                try await client.execute(
+                    uri: "/auth/token", method: .post, headers: JSONRequest.json,
+                    body: JSONRequest.body(["email": email, "password": "wrong-password"])
+                ) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(ServerFixture.detail(response.body) == "Invalid email or password")
+                }
+                let elapsed = ContinuousClock.now - start
+                #expect(elapsed >= verify / 2, "\(email): \(elapsed) vs one bcrypt verification \(verify)")
+            }
+        }
+    }
     @Test func tokenSignInReturnsASessionForTheRightPassword() async throws {
         let fixture = try await ServerFixture.fast()
         let id = try await fixture.user("ana@example.com", admin: true)

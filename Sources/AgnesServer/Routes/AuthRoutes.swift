@@ -40,6 +40,35 @@ struct AuthRoutes {
         }
     }
 
+    /// `GET /auth/me` (new; the original had none and the CLI probed `/api/catalog/tables`): who the
+    /// credential belongs to and what kind of credential it is.
+    struct Me: Encodable {
+        let id: String
+        let email: String
+        let name: String?
+        let isAdmin: Bool
+        let credential: String
+
+        init(_ caller: AuthenticatedUser) {
+            id = caller.user.id
+            email = caller.user.email
+            name = caller.user.name
+            isAdmin = caller.isAdmin
+            credential =
+                switch caller.credential {
+                case .session: "session"
+                case .personalAccessToken: "pat"
+                case .scheduler: "scheduler"
+                case .localDevelopment: "local_dev"
+                }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, email, name, credential
+            case isAdmin = "is_admin"
+        }
+    }
+
     func register(on router: Router<AgnesRequestContext>) {
         let limiter = services.rateLimiter
         router.post("/auth/token") { request, context in
@@ -51,6 +80,10 @@ struct AuthRoutes {
             try limiter.check(route: "auth.password.login", limit: .perMinute(10), request: request, context: context)
             let credentials = try await request.decodeJSON(Credentials.self, context: context)
             return try await signIn(credentials, context: context)
+        }
+        router.get("/auth/me") { request, context in
+            let caller = try await services.caller(request, context)
+            return JSONBody.response(object: Me(caller))
         }
         router.post("/auth/bootstrap") { request, context in
             try limiter.check(route: "auth.bootstrap", limit: .perMinute(3), request: request, context: context)

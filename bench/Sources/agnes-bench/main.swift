@@ -7,8 +7,9 @@ do {
     case "aggregate": try AggregateBench.run(Array(arguments.dropFirst()))
     case "rebuild": try await RebuildBench.run(Array(arguments.dropFirst()))
     case "publish": try PublishBench.run(Array(arguments.dropFirst()))
+    case "auth": try await AuthBench.run(Array(arguments.dropFirst()))
     default:
-        FileHandle.standardError.write(Data("usage: agnes-bench aggregate|rebuild|publish …\n".utf8))
+        FileHandle.standardError.write(Data("usage: agnes-bench aggregate|rebuild|publish|auth …\n".utf8))
         exit(2)
     }
 } catch {
