@@ -78,3 +78,24 @@ enum HTTPGet {
         return (http.statusCode, body, headers)
     }
 }
+
+/// Any HTTP request with a JSON body over a real socket (URLSession).
+enum HTTPCall {
+    static func json(
+        _ method: String, _ url: String, headers: [String: String] = [:], body: [String: Any]? = nil
+    ) async throws -> (status: Int, body: [String: Any], headers: [String: String]) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        var fields: [String: String] = [:]
+        for (key, value) in http.allHeaderFields { fields["\(key)".lowercased()] = "\(value)" }
+        return (http.statusCode, object, fields)
+    }
+}

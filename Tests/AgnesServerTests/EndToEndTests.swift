@@ -30,6 +30,45 @@ import Testing
         #expect(try await server.wait() == 0)
     }
 
+    /// Sign-in over a real socket: bootstrap the first admin, mint a PAT, use it, hit the sign-in rate
+    /// limit, and restart: the generated JWT secret persists, so the PAT still works.
+    @Test func bootstrapPATAndRateLimitOverARealSocketSurviveARestart() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let first = try AgnesProcess(["serve", "--port", "0", "--data-dir", root.path])
+        let port = try #require(try await first.listeningPort(), "no listening line in: \(first.output)")
+        let base = "http://127.0.0.1:\(port)"
+        let boot = try await HTTPCall.json(
+            "POST", "\(base)/auth/bootstrap", body: ["email": "root@example.com", "password": "password123"])
+        #expect(boot.status == 200)
+        let session = try #require(boot.body["access_token"] as? String)
+        let created = try await HTTPCall.json(
+            "POST", "\(base)/auth/tokens", headers: ["Authorization": "Bearer \(session)"], body: ["name": "laptop"])
+        #expect(created.status == 201)
+        let pat = try #require(created.body["token"] as? String)
+        let me = try await HTTPCall.json("GET", "\(base)/auth/me", headers: ["Authorization": "Bearer \(pat)"])
+        #expect(me.body["credential"] as? String == "pat" && me.body["is_admin"] as? Bool == true)
+        var statuses: [Int] = []
+        for _ in 0..<11 {
+            let attempt = try await HTTPCall.json(
+                "POST", "\(base)/auth/token", body: ["email": "root@example.com", "password": "wrong-password"])
+            statuses.append(attempt.status)
+            if attempt.status == 429 { #expect(attempt.headers["retry-after"] != nil) }
+        }
+        #expect(statuses == Array(repeating: 401, count: 10) + [429])
+        first.signal(SIGTERM)
+        #expect(try await first.wait() == 0)
+
+        let second = try AgnesProcess(["serve", "--port", "0", "--data-dir", root.path])
+        let secondPort = try #require(try await second.listeningPort(), "no listening line in: \(second.output)")
+        let again = try await HTTPCall.json(
+            "GET", "http://127.0.0.1:\(secondPort)/auth/me", headers: ["Authorization": "Bearer \(pat)"])
+        #expect(again.status == 200)
+        #expect(again.body["email"] as? String == "root@example.com")
+        second.signal(SIGTERM)
+        #expect(try await second.wait() == 0)
+    }
+
     @Test func badConfigurationFailsWithTheFileAndKey() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let config = root.appendingPathComponent("config")
