@@ -19,6 +19,7 @@ public enum AgnesServer {
         HealthRoutes(services: services).register(on: router)
         AuthRoutes(services: services).register(on: router)
         TokenRoutes(services: services).register(on: router)
+        GoogleAuthRoutes(services: services).register(on: router)
         return router
     }
 
