@@ -75,9 +75,14 @@ let package = Package(
             name: "AgnesAuth",
             dependencies: [
                 "AgnesCore", "AgnesStore", "DuckDB",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -145,13 +150,18 @@ let package = Package(
             name: "AgnesAuthTests",
             dependencies: [
                 "AgnesAuth", "AgnesStore", "AgnesCore", "DuckDB", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "AgnesServerTests",
             dependencies: [
-                "AgnesServer", "AgnesData", "AgnesStore", "AgnesCore", "AgnesMail", "AgnesTestSupport", "DuckDB",
+                "AgnesServer", "AgnesAuth", "AgnesData", "AgnesStore", "AgnesCore", "AgnesMail", "AgnesTestSupport",
+                "DuckDB",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

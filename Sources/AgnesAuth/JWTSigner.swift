@@ -57,6 +57,12 @@ public struct JWTSigner: Sendable {
 
     /// A signed token for `claims`.
     public func sign(_ claims: TokenClaims) -> String {
+        signPayload(claims)
+    }
+
+    /// A signed token carrying any claims (e.g. the OAuth state stash). Callers that verify such a
+    /// token must check its own `typ`, so it can never pass for a session.
+    func signPayload(_ claims: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let payload = Base64URL.encode((try? encoder.encode(claims)) ?? Data())
@@ -67,6 +73,15 @@ public struct JWTSigner: Sendable {
 
     /// The verified claims of `token`; throws ``AuthError/invalidToken`` for anything else.
     public func verify(_ token: String, now: Date) throws -> TokenClaims {
+        let claims = try verifiedPayload(token, as: TokenClaims.self)
+        if let exp = claims.exp, Double(exp) <= now.timeIntervalSince1970 { throw AuthError.invalidToken }
+        guard claims.typ == "session" || claims.typ == "pat" else { throw AuthError.invalidToken }
+        return claims
+    }
+
+    /// The payload of an HS256 token whose signature checks out, decoded as `type`; throws
+    /// ``AuthError/invalidToken`` otherwise. Expiry and `typ` are the caller's to check.
+    func verifiedPayload<Claims: Decodable>(_ token: String, as type: Claims.Type) throws -> Claims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Base64URL.decode(parts[0]),
             let payloadData = Base64URL.decode(parts[1]),
@@ -79,11 +94,9 @@ public struct JWTSigner: Sendable {
         guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: input, using: key) else {
             throw AuthError.invalidToken
         }
-        guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: payloadData) else {
+        guard let claims = try? JSONDecoder().decode(Claims.self, from: payloadData) else {
             throw AuthError.invalidToken
         }
-        if let exp = claims.exp, Double(exp) <= now.timeIntervalSince1970 { throw AuthError.invalidToken }
-        guard claims.typ == "session" || claims.typ == "pat" else { throw AuthError.invalidToken }
         return claims
     }
 

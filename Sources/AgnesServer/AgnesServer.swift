@@ -22,6 +22,7 @@ public enum AgnesServer {
         PasswordRoutes(services: services).register(on: router)
         MagicLinkRoutes(services: services).register(on: router)
         LoginPages(services: services).register(on: router)
+        GoogleAuthRoutes(services: services).register(on: router)
         return router
     }
 
