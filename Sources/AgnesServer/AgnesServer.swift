@@ -19,6 +19,8 @@ public enum AgnesServer {
         HealthRoutes(services: services).register(on: router)
         AuthRoutes(services: services).register(on: router)
         TokenRoutes(services: services).register(on: router)
+        UserRoutes(services: services).register(on: router)
+        AccessRoutes(services: services).register(on: router)
         return router
     }
 
