@@ -23,6 +23,8 @@ public enum AgnesServer {
         MagicLinkRoutes(services: services).register(on: router)
         LoginPages(services: services).register(on: router)
         GoogleAuthRoutes(services: services).register(on: router)
+        UserRoutes(services: services).register(on: router)
+        AccessRoutes(services: services).register(on: router)
         return router
     }
 

@@ -10,6 +10,9 @@ public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     /// The `detail` value: a string in most cases.
     public let detail: String
+    /// The machine-readable code of a structured detail, sent as `{"detail": {code, message}}` with
+    /// ``detail`` as the message; nil for a plain string detail.
+    public let code: String?
     /// Extra headers (e.g. `Retry-After`).
     public let headers: HTTPFields
 
@@ -17,11 +20,24 @@ public struct APIError: HTTPResponseError, Sendable {
     public init(_ status: HTTPResponse.Status, _ detail: String, headers: HTTPFields = [:]) {
         self.status = status
         self.detail = detail
+        self.code = nil
         self.headers = headers
     }
 
+    /// Creates an error whose `detail` is the object `{code, message}`.
+    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.detail = message
+        self.code = code
+        self.headers = [:]
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONBody.response(status: status, object: ["detail": detail], headers: headers)
+        if let code {
+            return JSONBody.response(
+                status: status, object: ["detail": ["code": code, "message": detail]], headers: headers)
+        }
+        return JSONBody.response(status: status, object: ["detail": detail], headers: headers)
     }
 
     /// 404 with the given detail.

@@ -88,14 +88,17 @@ public struct DuckDBUserRepository: UserRepository {
     }
 
     public func delete(id: String) async throws -> Bool {
-        try await store.write { connection in
-            // No ON DELETE CASCADE in the schema: children first.
-            try connection.run("DELETE FROM user_group_members WHERE user_id = ?", [.varchar(id)])
-            try connection.run("DELETE FROM personal_access_tokens WHERE user_id = ?", [.varchar(id)])
-            try connection.run("DELETE FROM user_sync_settings WHERE user_id = ?", [.varchar(id)])
-            try connection.run("DELETE FROM telegram_links WHERE user_id = ?", [.varchar(id)])
-            return try connection.run("DELETE FROM users WHERE id = ?", [.varchar(id)]) > 0
-        }
+        try await store.write { try Self.delete($0, id: id) }
+    }
+
+    /// Deletes the user row and everything keyed by it, on a connection already in a transaction.
+    static func delete(_ connection: Connection, id: String) throws -> Bool {
+        // No ON DELETE CASCADE in the schema: children first.
+        try connection.run("DELETE FROM user_group_members WHERE user_id = ?", [.varchar(id)])
+        try connection.run("DELETE FROM personal_access_tokens WHERE user_id = ?", [.varchar(id)])
+        try connection.run("DELETE FROM user_sync_settings WHERE user_id = ?", [.varchar(id)])
+        try connection.run("DELETE FROM telegram_links WHERE user_id = ?", [.varchar(id)])
+        return try connection.run("DELETE FROM users WHERE id = ?", [.varchar(id)]) > 0
     }
 
     public func setSetupToken(id: String, tokenHash: String?, at time: Date) async throws {

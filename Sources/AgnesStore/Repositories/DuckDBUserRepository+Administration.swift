@@ -1,0 +1,38 @@
+import AgnesCore
+import DuckDB
+import Foundation
+
+extension DuckDBUserRepository {
+    /// The user whose email equals `email` ignoring case; an exact match wins when several differ
+    /// only in case (rows written before emails were normalised).
+    public func find(emailIgnoringCase email: String) async throws -> User? {
+        try await store.read { connection in
+            let users = try Self.fetch(connection, where: "lower(email) = lower(?)", [.varchar(email)], order: "email")
+            return users.first { $0.email == email } ?? users.first
+        }
+    }
+
+    /// Deactivates the user, recording who and when, unless they are the last active admin
+    /// (`.lastActiveAdmin`); `.notFound` when there is no such user.
+    public func deactivate(id: String, by actor: String?) async throws {
+        try await store.write { connection in
+            try LastAdminGuard.check(connection, removing: id)
+            let changed = try connection.run(
+                """
+                UPDATE users SET active = FALSE, deactivated_at = current_timestamp, deactivated_by = ?,
+                    updated_at = current_timestamp
+                WHERE id = ?
+                """, [.optional(actor), .varchar(id)])
+            if changed == 0 { throw StoreError(.notFound, "no user with id \(id)") }
+        }
+    }
+
+    /// Deletes the user with their memberships and tokens (see ``delete(id:)``) unless they are the
+    /// last active admin (`.lastActiveAdmin`). Returns false when there was no such user.
+    public func deleteKeepingAnActiveAdmin(id: String) async throws -> Bool {
+        try await store.write { connection in
+            try LastAdminGuard.check(connection, removing: id)
+            return try Self.delete(connection, id: id)
+        }
+    }
+}
