@@ -23,7 +23,7 @@ extension AccessRoutes {
             let group = try await self.group(context)
             try refuseIfGoogleManaged(group)
             let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let user = try await users.find(emailIgnoringCase: email) else {
+            guard let user = try await users.find(email: email) else {
                 throw APIError(.notFound, "User '\(email)' not found")
             }
             let membership = try await add(user, to: group, actor: actor, alreadyMember: "User already a member")

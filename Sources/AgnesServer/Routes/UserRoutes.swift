@@ -112,7 +112,7 @@ struct UserRoutes {
         }
         let users = DuckDBUserRepository(store: services.store)
         let duplicate = APIError(.conflict, "User with this email already exists")
-        if try await users.find(emailIgnoringCase: email.rawValue) != nil { throw duplicate }
+        if try await users.find(email: email.rawValue) != nil { throw duplicate }
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         let user: User
         do {

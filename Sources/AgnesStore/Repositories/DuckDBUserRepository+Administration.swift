@@ -3,15 +3,6 @@ import DuckDB
 import Foundation
 
 extension DuckDBUserRepository {
-    /// The user whose email equals `email` ignoring case; an exact match wins when several differ
-    /// only in case (rows written before emails were normalised).
-    public func find(emailIgnoringCase email: String) async throws -> User? {
-        try await store.read { connection in
-            let users = try Self.fetch(connection, where: "lower(email) = lower(?)", [.varchar(email)], order: "email")
-            return users.first { $0.email == email } ?? users.first
-        }
-    }
-
     /// Deactivates the user, recording who and when, unless they are the last active admin
     /// (`.lastActiveAdmin`); `.notFound` when there is no such user.
     public func deactivate(id: String, by actor: String?) async throws {

@@ -35,9 +35,13 @@ public struct DuckDBUserRepository: UserRepository {
         try await store.read { try Self.fetch($0, where: "id = ?", [.varchar(id)]).first }
     }
 
-    /// Case-insensitive: `Ana@Example.com` finds `ana@example.com`.
+    /// Case-insensitive: `Ana@Example.com` finds `ana@example.com`; an exact match wins when several
+    /// rows differ only in case (rows written before emails were normalised).
     public func find(email: String) async throws -> User? {
-        try await store.read { try Self.fetch($0, where: "lower(email) = lower(?)", [.varchar(email)]).first }
+        try await store.read { connection in
+            let users = try Self.fetch(connection, where: "lower(email) = lower(?)", [.varchar(email)], order: "email")
+            return users.first { $0.email == email } ?? users.first
+        }
     }
 
     public func list() async throws -> [User] {

@@ -29,7 +29,8 @@ enum AuthBench {
         let users = DuckDBUserRepository(store: services.store)
         let user = try await users.create(User(id: UUID().uuidString.lowercased(), email: "bench@example.com"))
         let session = services.auth.issuer.session(for: user)
-        let pat = try await services.auth.issuer.personalAccessToken(for: user, name: "bench", lifetime: 3600, scope: "general")
+        let pat = try await services.auth.issuer.personalAccessToken(
+            for: user, name: "bench", lifetime: 3600, scope: "general")
 
         let port = PortBox()
         let application = AgnesServer.application(services: services, host: "127.0.0.1", port: 0) { port.set($0) }
