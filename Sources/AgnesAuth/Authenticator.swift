@@ -57,7 +57,7 @@ public struct Authenticator: Sendable {
             return try await schedulerUser()
         }
         let claims = try signer.verify(token, now: now())
-        guard let user = try await users.find(id: claims.sub) else { throw AuthError.userNotFound }
+        guard let (user, isAdmin) = try await users.findPrincipal(id: claims.sub) else { throw AuthError.userNotFound }
         guard user.isActive else { throw AuthError.deactivated }
         let credential: AuthenticatedUser.Credential
         if claims.typ == "pat" {
@@ -66,8 +66,12 @@ public struct Authenticator: Sendable {
         } else {
             credential = .session(tokenID: claims.jti)
         }
-        return AuthenticatedUser(user: user, isAdmin: try await groups.isAdmin(userID: user.id), credential: credential)
+        return AuthenticatedUser(user: user, isAdmin: isAdmin, credential: credential)
     }
+
+    /// How stale `last_used_at` may get before a use from the same address rewrites it: usage
+    /// bookkeeping is one write per token per minute, not one per request.
+    static let useRecordingInterval: TimeInterval = 60
 
     private func checkPersonalAccessToken(claims: TokenClaims, raw: String, clientIP: String?) async throws {
         guard let row = try await tokens.find(id: claims.jti), row.userID == claims.sub else {
@@ -76,8 +80,15 @@ public struct Authenticator: Sendable {
         if row.revokedAt != nil { throw AuthError.tokenRevoked }
         if let expires = row.expiresAt, expires <= now() { throw AuthError.tokenExpired }
         guard Self.constantTimeEquals(Self.sha256Hex(raw), row.tokenHash) else { throw AuthError.tokenMismatch }
-        // Best effort: usage bookkeeping never fails the request.
-        if let previous = try? await tokens.recordUse(id: row.id, ip: clientIP, at: now()), let clientIP,
+        // Best effort: usage bookkeeping never fails the request. A use from the same address within
+        // a minute of the last recorded one writes nothing.
+        let time = now()
+        if row.lastUsedIP == clientIP || clientIP == nil, let last = row.lastUsedAt,
+            time.timeIntervalSince(last) < Self.useRecordingInterval
+        {
+            return
+        }
+        if let previous = try? await tokens.recordUse(id: row.id, ip: clientIP, at: time), let clientIP,
             previous != clientIP
         {
             await audit(

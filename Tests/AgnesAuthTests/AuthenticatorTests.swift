@@ -86,6 +86,25 @@ final class AuditSink: @unchecked Sendable {
         }
     }
 
+    @Test func patUsageIsWrittenOncePerMinuteFromTheSameAddress() async throws {
+        let (store, authenticator, issuer, user) = try await fixture()
+        let (token, row) = try await issuer.personalAccessToken(for: user, name: "cli", lifetime: nil, scope: "general")
+        let tokens = DuckDBAccessTokenRepository(store: store)
+        _ = try await authenticator.authenticate(bearer: token, cookie: nil, clientIP: "10.0.0.1")
+        let first = try #require(try await tokens.find(id: row.id)?.lastUsedAt)
+        clock.advance(30)
+        _ = try await authenticator.authenticate(bearer: token, cookie: nil, clientIP: "10.0.0.1")
+        #expect(try await tokens.find(id: row.id)?.lastUsedAt == first)
+        clock.advance(31)
+        _ = try await authenticator.authenticate(bearer: token, cookie: nil, clientIP: "10.0.0.1")
+        #expect(try await tokens.find(id: row.id)?.lastUsedAt == first.addingTimeInterval(61))
+        // Another address is recorded (and audited) at once.
+        clock.advance(1)
+        _ = try await authenticator.authenticate(bearer: token, cookie: nil, clientIP: "10.0.0.9")
+        #expect(try await tokens.find(id: row.id)?.lastUsedIP == "10.0.0.9")
+        #expect(audit.actions == ["token.first_use_new_ip"])
+    }
+
     @Test func patRowProblemsAreReported() async throws {
         let (store, authenticator, issuer, user) = try await fixture()
         let (token, row) = try await issuer.personalAccessToken(for: user, name: "cli", lifetime: nil, scope: "general")

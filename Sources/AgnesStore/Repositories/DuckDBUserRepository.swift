@@ -44,6 +44,17 @@ public struct DuckDBUserRepository: UserRepository {
         }
     }
 
+    public func findPrincipal(id: String) async throws -> (user: User, isAdmin: Bool)? {
+        try await store.read { connection in
+            guard let user = try Self.fetch(connection, where: "id = ?", [.varchar(id)]).first else { return nil }
+            let admins = try connection.query(
+                "SELECT count(*) FROM user_group_members m JOIN user_groups g ON g.id = m.group_id "
+                    + "WHERE m.user_id = ? AND g.name = ?",
+                [.varchar(id), .varchar(SystemGroup.admin)])
+            return (user, (admins.rows[0][0].int ?? 0) > 0)
+        }
+    }
+
     public func list() async throws -> [User] {
         try await store.read { try Self.fetch($0, where: "TRUE", [], order: "email") }
     }

@@ -10,6 +10,9 @@ public protocol UserRepository: Sendable {
     func find(id: String) async throws -> User?
     /// The user with exactly this email (case-sensitive).
     func find(email: String) async throws -> User?
+    /// The user with `id` and whether they are in the `Admin` group, read together (the per-request
+    /// authentication path).
+    func findPrincipal(id: String) async throws -> (user: User, isAdmin: Bool)?
     /// Every user, ordered by email.
     func list() async throws -> [User]
     /// The number of users.
