@@ -22,6 +22,8 @@ public struct Authenticator: Sendable {
     let schedulerSecret: String?
     let localDevEmail: String?
     let now: @Sendable () -> Date
+    let store: SystemStore
+    let principals = PrincipalCache()
 
     /// The synthetic scheduler user's email.
     public static let schedulerEmail = "scheduler@system.local"
@@ -34,6 +36,7 @@ public struct Authenticator: Sendable {
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.signer = signer
+        self.store = store
         self.users = DuckDBUserRepository(store: store)
         self.groups = DuckDBGroupRepository(store: store)
         self.tokens = DuckDBAccessTokenRepository(store: store)
@@ -57,7 +60,7 @@ public struct Authenticator: Sendable {
             return try await schedulerUser()
         }
         let claims = try signer.verify(token, now: now())
-        guard let (user, isAdmin) = try await users.findPrincipal(id: claims.sub) else { throw AuthError.userNotFound }
+        guard let (user, isAdmin) = try await principal(id: claims.sub) else { throw AuthError.userNotFound }
         guard user.isActive else { throw AuthError.deactivated }
         let credential: AuthenticatedUser.Credential
         if claims.typ == "pat" {
@@ -67,6 +70,18 @@ public struct Authenticator: Sendable {
             credential = .session(tokenID: claims.jti)
         }
         return AuthenticatedUser(user: user, isAdmin: isAdmin, credential: credential)
+    }
+
+    /// The user and Admin flag, from the cache when the store has not been written since they were read.
+    private func principal(id: String) async throws -> (user: User, isAdmin: Bool)? {
+        let before = store.writeCount
+        let time = now()
+        if let cached = principals.lookup(id: id, writeCount: before, now: time) { return cached }
+        guard let found = try await users.findPrincipal(id: id) else { return nil }
+        if before % 2 == 0, store.writeCount == before {
+            principals.store(id: id, user: found.user, isAdmin: found.isAdmin, writeCount: before, now: time)
+        }
+        return found
     }
 
     /// How stale `last_used_at` may get before a use from the same address rewrites it: usage

@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import Logging
+import Synchronization
 
 /// The system store, `DATA_DIR/state/system.duckdb`: users, groups, grants, registry, sync state,
 /// memory, audit and the rest. One writer at a time (a serialised connection; every write runs in a
@@ -19,6 +20,7 @@ public final class SystemStore: Sendable {
     let writer: SerializedConnection
     let readers: ConnectionPool
     let logger: Logger
+    private let writes = Atomic<Int>(0)
 
     /// The schema version this binary writes.
     public static var schemaVersion: Int { Migrations.latest }
@@ -85,10 +87,18 @@ public final class SystemStore: Sendable {
     /// Runs `body` on the single writer connection, inside a transaction.
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await writer.run { connection in
-            try StoreError.mapping { try connection.transaction { try body(connection) } }
+        try await writer.run { [self] connection in
+            // Counted before and after (odd while a write runs): a read that saw the same even
+            // count on both sides of itself overlapped no write.
+            writes.add(1, ordering: .sequentiallyConsistent)
+            defer { writes.add(1, ordering: .sequentiallyConsistent) }
+            return try StoreError.mapping { try connection.transaction { try body(connection) } }
         }
     }
+
+    /// A number that changes whenever a write starts or ends: caches of store rows compare it to
+    /// know whether anything may have changed since they read.
+    public var writeCount: Int { writes.load(ordering: .sequentiallyConsistent) }
 
     /// The current schema version and whether it is the one this binary expects.
     public func health() async -> StoreHealth {

@@ -86,6 +86,22 @@ final class AuditSink: @unchecked Sendable {
         }
     }
 
+    @Test func aCachedCallerSeesTheNextDeactivationAndGroupChangeAtOnce() async throws {
+        let (store, authenticator, issuer, user) = try await fixture()
+        let token = issuer.session(for: user)
+        let first = try await authenticator.authenticate(bearer: token, cookie: nil, clientIP: nil)
+        let second = try await authenticator.authenticate(bearer: token, cookie: nil, clientIP: nil)
+        #expect(!first.isAdmin && !second.isAdmin)
+        let groups = DuckDBGroupRepository(store: store)
+        let admin = try #require(try await groups.find(name: "Admin"))
+        try await groups.addMember(userID: user.id, groupID: admin.id, source: .admin, addedBy: nil)
+        #expect(try await authenticator.authenticate(bearer: token, cookie: nil, clientIP: nil).isAdmin)
+        try await DuckDBUserRepository(store: store).setActive(id: user.id, isActive: false, by: "admin")
+        await #expect(throws: AuthError.deactivated) {
+            try await authenticator.authenticate(bearer: token, cookie: nil, clientIP: nil)
+        }
+    }
+
     @Test func patUsageIsWrittenOncePerMinuteFromTheSameAddress() async throws {
         let (store, authenticator, issuer, user) = try await fixture()
         let (token, row) = try await issuer.personalAccessToken(for: user, name: "cli", lifetime: nil, scope: "general")
