@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Authenticated-request overhead: /auth/me with a session JWT and with a PAT (JWT verify + user lookup
-# + Admin check [+ PAT row]) next to /api/health without auth (the floor), on one listening server in
+# + Admin check [+ PAT row]) next to /api/version without auth (the floor), on one listening server in
 # one run; plus Authenticator.authenticate and bare HS256 verification in-process.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -22,8 +22,13 @@ public struct Authenticator: Sendable {
     let schedulerSecret: String?
     let localDevEmail: String?
     let now: @Sendable () -> Date
-    let store: SystemStore
-    let principals = PrincipalCache()
+    let principals: StoreRowCache<Principal>
+    let tokenRows: StoreRowCache<AccessToken>
+
+    struct Principal: Sendable {
+        let user: User
+        let isAdmin: Bool
+    }
 
     /// The synthetic scheduler user's email.
     public static let schedulerEmail = "scheduler@system.local"
@@ -36,7 +41,8 @@ public struct Authenticator: Sendable {
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.signer = signer
-        self.store = store
+        self.principals = StoreRowCache(store: store)
+        self.tokenRows = StoreRowCache(store: store)
         self.users = DuckDBUserRepository(store: store)
         self.groups = DuckDBGroupRepository(store: store)
         self.tokens = DuckDBAccessTokenRepository(store: store)
@@ -74,14 +80,11 @@ public struct Authenticator: Sendable {
 
     /// The user and Admin flag, from the cache when the store has not been written since they were read.
     private func principal(id: String) async throws -> (user: User, isAdmin: Bool)? {
-        let before = store.writeCount
-        let time = now()
-        if let cached = principals.lookup(id: id, writeCount: before, now: time) { return cached }
-        guard let found = try await users.findPrincipal(id: id) else { return nil }
-        if before % 2 == 0, store.writeCount == before {
-            principals.store(id: id, user: found.user, isAdmin: found.isAdmin, writeCount: before, now: time)
+        let users = self.users
+        let found = try await principals.value(for: id, now: now()) {
+            try await users.findPrincipal(id: id).map { Principal(user: $0.user, isAdmin: $0.isAdmin) }
         }
-        return found
+        return found.map { ($0.user, $0.isAdmin) }
     }
 
     /// How stale `last_used_at` may get before a use from the same address rewrites it: usage
@@ -89,7 +92,12 @@ public struct Authenticator: Sendable {
     static let useRecordingInterval: TimeInterval = 60
 
     private func checkPersonalAccessToken(claims: TokenClaims, raw: String, clientIP: String?) async throws {
-        guard let row = try await tokens.find(id: claims.jti), row.userID == claims.sub else {
+        let tokens = self.tokens
+        guard
+            let row = try await tokenRows.value(
+                for: claims.jti, now: now(), read: { try await tokens.find(id: claims.jti) }),
+            row.userID == claims.sub
+        else {
             throw AuthError.tokenUnknown
         }
         if row.revokedAt != nil { throw AuthError.tokenRevoked }

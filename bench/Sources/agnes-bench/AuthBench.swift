@@ -11,7 +11,7 @@ import NIOHTTP1
 
 /// `agnes-bench auth DIR [REQUESTS]`: the cost of authentication on a real listening server.
 ///
-/// Sends REQUESTS keep-alive GETs per round (rounds interleaved) to `/api/health` (no auth: the
+/// Sends REQUESTS keep-alive GETs per round (rounds interleaved) to `/api/version` (no auth: the
 /// floor) and to `/auth/me` with a session JWT and with a PAT (JWT verify + user lookup + Admin check,
 /// plus the PAT row check), and prints the median µs per request of each and the difference. Also
 /// times `Authenticator.authenticate` and `JWTSigner.verify` in-process.
@@ -48,7 +48,7 @@ enum AuthBench {
             _ = try await response.body.collect(upTo: 1 << 20)
         }
         let cases: [(String, String, String?)] = [
-            ("GET /api/health (no auth, floor)", "/api/health", nil),
+            ("GET /api/version (no auth, floor)", "/api/version", nil),
             ("GET /auth/me with a session JWT", "/auth/me", session),
             ("GET /auth/me with a PAT", "/auth/me", pat.token),
         ]
@@ -66,7 +66,9 @@ enum AuthBench {
         print("HTTP, \(requests) sequential keep-alive requests x \(rounds) rounds, median µs per request:")
         for (index, (label, _, _)) in cases.enumerated() {
             let extra = index == 0 ? "" : String(format: "   (+%.0f µs over the floor)", medians[index] - medians[0])
-            print(String(format: "  %-36@ %8.0f µs%@", label as NSString, medians[index], extra as NSString))
+            print(
+                "  " + label.padding(toLength: 36, withPad: " ", startingAt: 0)
+                    + String(format: " %8.0f µs", medians[index]) + extra)
         }
 
         let inProcess = 5000
