@@ -44,19 +44,6 @@ struct MagicLinkRoutes {
         let token: String
     }
 
-    struct VerifyResponse: Encodable {
-        let accessToken: String
-        let tokenType = "bearer"
-        let email: String
-        let role: String
-
-        enum CodingKeys: String, CodingKey {
-            case email, role
-            case accessToken = "access_token"
-            case tokenType = "token_type"
-        }
-    }
-
     func register(on router: Router<AgnesRequestContext>) {
         let limiter = services.rateLimiter
         router.post("/auth/email/send-link") { request, context in
@@ -70,8 +57,8 @@ struct MagicLinkRoutes {
             let user = try await verify(email: body.email, token: body.token)
             let isAdmin = try await DuckDBGroupRepository(store: services.store).isAdmin(userID: user.id)
             return JSONBody.response(
-                object: VerifyResponse(
-                    accessToken: services.auth.issuer.session(for: user), email: user.email,
+                object: AuthRoutes.TokenResponse(
+                    accessToken: services.auth.issuer.session(for: user), userID: user.id, email: user.email,
                     role: isAdmin ? "admin" : "user"))
         }
         router.get("/auth/email/verify") { request, context in
