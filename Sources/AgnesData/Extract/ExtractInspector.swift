@@ -11,6 +11,8 @@ final class ExtractInspector {
         let sizeBytes: Int64?
         let queryMode: String
         let recordedHash: (md5: String, sizeBytes: Int64)?
+        /// The immutable version file the extract's view reads (`_content_hashes.version_file`), if any.
+        let versionFile: String?
     }
 
     static let reservedNames: Set<String> = ["_meta", "_remote_attach", "_content_hashes"]
@@ -24,6 +26,10 @@ final class ExtractInspector {
     let policy: RemoteAttachPolicy
     /// Which of `_meta`, `_content_hashes`, `_remote_attach` exist (filled by ``tables(issues:)``).
     private var internalTables: Set<String> = []
+    /// Whether `_content_hashes` has the `version_file` column (filled by ``tables(issues:)``).
+    private var hasVersionFiles = false
+    /// Every version file `_content_hashes` lists, also of rows ``tables(issues:)`` skipped (filled by it).
+    private(set) var versionFiles: Set<String> = []
 
     init(connection: Connection, source: Identifier, policy: RemoteAttachPolicy) {
         self.connection = connection
@@ -41,14 +47,15 @@ final class ExtractInspector {
         for row in try connection.query(
             """
             SELECT 'column' AS kind, table_name AS name, column_name FROM duckdb_columns()
-                WHERE database_name = ? AND schema_name = 'main' AND table_name = '_meta'
+                WHERE database_name = ? AND schema_name = 'main' AND table_name IN ('_meta', '_content_hashes')
             UNION ALL SELECT 'view', view_name, NULL FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main'
             UNION ALL SELECT 'table', table_name, NULL FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'
             """, [.varchar(catalog), .varchar(catalog), .varchar(catalog)]
         ).records {
             let name = row["name"].string ?? ""
             switch row["kind"].string {
-            case "column": metaColumns.insert(row["column_name"].string ?? "")
+            case "column" where name == "_meta": metaColumns.insert(row["column_name"].string ?? "")
+            case "column": hasVersionFiles = hasVersionFiles || row["column_name"].string == "version_file"
             case "table":
                 objects.insert(name)
                 if Self.reservedNames.contains(name) { internalTables.insert(name) }
@@ -66,16 +73,27 @@ final class ExtractInspector {
         let hashColumns =
             internalTables.contains("_content_hashes")
             ? "h.md5, h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
+        // Every version `_content_hashes` lists, also of rows skipped below (their views exist all the
+        // same): an uncorrelated subquery, evaluated once, in the same round trip.
+        let versionColumns =
+            internalTables.contains("_content_hashes") && hasVersionFiles
+            ? """
+            h.version_file, (SELECT list(DISTINCT version_file) FROM \(source.quoted)._content_hashes
+                WHERE version_file IS NOT NULL) AS version_files
+            """
+            : "NULL AS version_file, NULL AS version_files"
         let hashJoin =
             internalTables.contains("_content_hashes")
             ? "LEFT JOIN (SELECT DISTINCT ON (table_name) * FROM \(source.quoted)._content_hashes) h USING (table_name)"
             : ""
         let rows = try connection.query(
             """
-            SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns)
+            SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns),
+                \(versionColumns)
             FROM \(source.quoted)._meta m \(hashJoin) ORDER BY m.table_name
             """
         ).records
+        if case .list(let files) = rows.first?["version_files"] { versionFiles = Set(files.compactMap(\.string)) }
         for row in rows {
             let rawName = row["table_name"].string ?? ""
             guard let name = Identifier(rawName), !Self.reservedNames.contains(rawName) else {
@@ -99,9 +117,28 @@ final class ExtractInspector {
                 Table(
                     name: name, rows: row["rows"].int64, sizeBytes: row["size_bytes"].int64,
                     queryMode: row["query_mode"].string ?? "local",
-                    recordedHash: row["md5"].string.flatMap { md5 in row["file_size"].int64.map { (md5, $0) } }))
+                    recordedHash: row["md5"].string.flatMap { md5 in row["file_size"].int64.map { (md5, $0) } },
+                    versionFile: row["version_file"].string))
         }
         return tables
+    }
+
+    /// Every version file the `_content_hashes` tables of the extracts attached as `sources` list (none
+    /// for an extract without that table or column). One catalog query, one query over the tables.
+    static func versionFiles(of sources: [Identifier], on connection: Connection) throws -> Set<String> {
+        guard !sources.isEmpty else { return [] }
+        let listing = Set(
+            try connection.query(
+                """
+                SELECT database_name FROM duckdb_columns()
+                WHERE schema_name = 'main' AND table_name = '_content_hashes' AND column_name = 'version_file'
+                """
+            ).rows.compactMap { $0[0].string })
+        let selects = sources.filter { listing.contains($0.rawValue) }.map {
+            "SELECT version_file FROM \($0.quoted)._content_hashes WHERE version_file IS NOT NULL"
+        }
+        guard !selects.isEmpty else { return [] }
+        return Set(try connection.query(selects.joined(separator: " UNION ALL ")).rows.compactMap { $0[0].string })
     }
 
     /// The allowed `_remote_attach` rows; disallowed ones are reported and ignored.

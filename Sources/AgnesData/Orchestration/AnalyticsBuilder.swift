@@ -93,7 +93,7 @@ struct AnalyticsBuilder {
         let counts = try columnCounts(connection)
         for source in inspected {
             for table in source.tables where created[table.name.rawValue] == source.source.rawValue {
-                let file = table.queryMode == "local" ? layout.dataFile(source: source.source, table: table.name) : nil
+                let file = table.queryMode == "local" ? readFile(source: source.source, table: table) : nil
                 output.views.append(
                     PublishedView(
                         source: source.source, table: table, columns: counts[table.name.rawValue] ?? 0, file: file))
@@ -140,7 +140,7 @@ struct AnalyticsBuilder {
             }
             output.issues.append(contentsOf: entry.issues)
             let signature = SourceSignature.of(
-                extract: file, dataFiles: entry.tables.map { layout.dataFile(source: source, table: $0.name) })
+                extract: file, dataFiles: entry.tables.map { readFile(source: source, table: $0) })
             inspected.append(InspectedSource(source: source, tables: entry.tables, signature: signature, file: file))
             output.readSources[name] = Set(entry.tables.map(\.name.rawValue))
         }
@@ -172,11 +172,22 @@ struct AnalyticsBuilder {
                             "remote catalog \(attachment.alias) (\(attachment.extensionName)) cannot be attached in this build; its views are skipped"
                     ))
             }
-            return InspectionCache.Entry(extractStamp: extractStamp, tables: tables, issues: issues)
+            return InspectionCache.Entry(
+                extractStamp: extractStamp, tables: tables, issues: issues, versionFiles: inspector.versionFiles)
         } catch {
             output.issues.append(RebuildIssue(source: name, message: Self.describe(error)))
             return nil
         }
+    }
+
+    /// The file a local table's view reads: the version its extract records when that lies in the
+    /// source's `data/.versions` (a path elsewhere is not ours to stat or hash), else the canonical file.
+    func readFile(source: Identifier, table: ExtractInspector.Table) -> URL {
+        if let recorded = table.versionFile {
+            let file = URL(fileURLWithPath: recorded).standardizedFileURL
+            if file.deletingLastPathComponent().path == layout.versionsDirectory(source).path { return file }
+        }
+        return layout.dataFile(source: source, table: table.name)
     }
 
     /// First-come ownership: a name stays with the source that claimed it; it is released only when

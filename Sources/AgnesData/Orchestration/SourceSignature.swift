@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// A cheap fingerprint of everything a source's views depend on: its extract file and its data
-/// files (size, modification time, inode). When it is unchanged, the source's views need no re-binding.
+/// A cheap fingerprint of everything a source's views depend on: its extract file and the data files
+/// its views read (size, modification time, inode). When it is unchanged, the source's views need no
+/// re-binding.
 enum SourceSignature {
     static func of(extract: URL, dataFiles: [URL]) -> String {
         ([extract] + dataFiles).map(stamp).joined(separator: "|")
@@ -22,6 +23,8 @@ final class InspectionCache: Sendable {
         let extractStamp: String
         let tables: [ExtractInspector.Table]
         let issues: [RebuildIssue]
+        /// Every version file the extract lists (kept from collection while it is current).
+        let versionFiles: Set<String>
     }
 
     private let entries = Mutex<[String: Entry]>([:])
