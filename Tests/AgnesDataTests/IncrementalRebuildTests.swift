@@ -54,6 +54,22 @@ import Testing
         #expect(state?.hash == files["orders"]?.md5)
     }
 
+    @Test(arguments: ["/etc/hostname", "../../other/data/.versions/x.parquet", ".versions/../one.parquet"])
+    func aRecordedVersionOutsideTheSourcesVersionsIsNeitherStattedNorHashed(path: String) async throws {
+        let fixture = try await DataFixture()
+        let files = try fixture.writeSource(
+            "a", tables: ["one": "SELECT 1 AS id", "two": "SELECT range AS id FROM range(9)"])
+        let data = fixture.layout.dataDirectory(Identifier("a")!).path
+        let recorded = path.hasPrefix("/") ? path : "\(data)/\(path)"
+        try fixture.alterExtract(
+            "a", "UPDATE _content_hashes SET version_file = \(SQLText.literal(recorded)) WHERE table_name = 'one'")
+        let result = try await fixture.orchestrator.rebuild()
+        #expect(result.issues.isEmpty)
+        // The hash is the recorded one of the canonical file, not one of the named file.
+        let state = try await DuckDBSyncStateRepository(store: fixture.store).find(tableID: "one")
+        #expect(state?.hash == files["one"]?.md5 && state?.status == "ok")
+    }
+
     @Test func republishingIdenticalContentKeepsTheVersionAndTheSyncState() async throws {
         let fixture = try await DataFixture()
         let tables = ["orders": "SELECT range AS id FROM range(10)"]

@@ -26,10 +26,6 @@ final class ExtractInspector {
     let policy: RemoteAttachPolicy
     /// Which of `_meta`, `_content_hashes`, `_remote_attach` exist (filled by ``tables(issues:)``).
     private var internalTables: Set<String> = []
-    /// Whether `_content_hashes` has the `version_file` column (filled by ``tables(issues:)``).
-    private var hasVersionFiles = false
-    /// Every version file `_content_hashes` lists, also of rows ``tables(issues:)`` skipped (filled by it).
-    private(set) var versionFiles: Set<String> = []
 
     init(connection: Connection, source: Identifier, policy: RemoteAttachPolicy) {
         self.connection = connection
@@ -47,15 +43,14 @@ final class ExtractInspector {
         for row in try connection.query(
             """
             SELECT 'column' AS kind, table_name AS name, column_name FROM duckdb_columns()
-                WHERE database_name = ? AND schema_name = 'main' AND table_name IN ('_meta', '_content_hashes')
+                WHERE database_name = ? AND schema_name = 'main' AND table_name = '_meta'
             UNION ALL SELECT 'view', view_name, NULL FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main'
             UNION ALL SELECT 'table', table_name, NULL FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'
             """, [.varchar(catalog), .varchar(catalog), .varchar(catalog)]
         ).records {
             let name = row["name"].string ?? ""
             switch row["kind"].string {
-            case "column" where name == "_meta": metaColumns.insert(row["column_name"].string ?? "")
-            case "column": hasVersionFiles = hasVersionFiles || row["column_name"].string == "version_file"
+            case "column": metaColumns.insert(row["column_name"].string ?? "")
             case "table":
                 objects.insert(name)
                 if Self.reservedNames.contains(name) { internalTables.insert(name) }
@@ -70,30 +65,29 @@ final class ExtractInspector {
         }
         var tables: [Table] = []
         var seen: Set<String> = []
-        let hashColumns =
-            internalTables.contains("_content_hashes")
-            ? "h.md5, h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
-        // Every version `_content_hashes` lists, also of rows skipped below (their views exist all the
-        // same): an uncorrelated subquery, evaluated once, in the same round trip.
-        let versionColumns =
-            internalTables.contains("_content_hashes") && hasVersionFiles
-            ? """
-            h.version_file, (SELECT list(DISTINCT version_file) FROM \(source.quoted)._content_hashes
-                WHERE version_file IS NOT NULL) AS version_files
-            """
-            : "NULL AS version_file, NULL AS version_files"
+        let hasHashes = internalTables.contains("_content_hashes")
+        let hashColumns = hasHashes ? "h.md5, h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
         let hashJoin =
-            internalTables.contains("_content_hashes")
+            hasHashes
             ? "LEFT JOIN (SELECT DISTINCT ON (table_name) * FROM \(source.quoted)._content_hashes) h USING (table_name)"
             : ""
-        let rows = try connection.query(
-            """
-            SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns),
-                \(versionColumns)
-            FROM \(source.quoted)._meta m \(hashJoin) ORDER BY m.table_name
-            """
-        ).records
-        if case .list(let files) = rows.first?["version_files"] { versionFiles = Set(files.compactMap(\.string)) }
+        let query = { (versionColumn: String) in
+            try self.connection.query(
+                """
+                SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns),
+                    \(versionColumn) FROM \(self.source.quoted)._meta m \(hashJoin) ORDER BY m.table_name
+                """
+            ).records
+        }
+        let rows: [Record]
+        do {
+            rows = try query(hasHashes ? "h.version_file" : "NULL AS version_file")
+        } catch {
+            // `_content_hashes` written before versions existed, or by a third party, has no such column.
+            // (Listing its columns in the catalog query above costs every extract more than this retry.)
+            guard hasHashes else { throw error }
+            rows = try query("NULL AS version_file")
+        }
         for row in rows {
             let rawName = row["table_name"].string ?? ""
             guard let name = Identifier(rawName), !Self.reservedNames.contains(rawName) else {

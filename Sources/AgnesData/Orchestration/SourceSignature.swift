@@ -23,7 +23,10 @@ final class InspectionCache: Sendable {
         let extractStamp: String
         let tables: [ExtractInspector.Table]
         let issues: [RebuildIssue]
-        /// Every version file the extract lists (kept from collection while it is current).
+        /// The file each table's view reads, by table name.
+        let dataFiles: [String: URL]
+        /// The version files of the listed tables, the only ones views built from this extract read
+        /// (kept from collection while the extract is current).
         let versionFiles: Set<String>
     }
 

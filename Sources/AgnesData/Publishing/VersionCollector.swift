@@ -10,10 +10,11 @@ import Foundation
 ///
 /// A version stays while any of these holds: the source's current extract names it; the canonical file
 /// of its table is a link to it (the latest content: a connector may be about to name it in its next
-/// extract); it was written or unlinked less than the grace period ago; it was first seen unused less than the
-/// grace period ago; an open analytics generation of this process can read it. When a version was first
-/// seen unused is kept in `.versions/.unused`, so the grace period survives restarts and one-shot
-/// processes. The collector also deletes temporaries (of crashed writers) older than the grace period.
+/// extract); it was written, or its links changed, less than the grace period ago; it was first seen
+/// unused less than the grace period ago; an open analytics generation of this process can read it.
+/// When a version was first seen unused is kept in `.versions/.unused`, so the grace period survives
+/// restarts and one-shot processes. The collector also deletes temporaries (of crashed writers) older
+/// than the grace period.
 ///
 /// All of it happens under the exclusive lock of the `.versions` directory, which publishers take shared
 /// while they reuse a version or point the canonical name at one; when a publisher holds it, the
