@@ -33,7 +33,7 @@ echo "Publish of $(awk -v s="$SIZE" 'BEGIN { printf "%.2f GB", s / 1e9 }') (page
 cat "$BIG" > /dev/null
 OUT="$WORK/publish-out"; rm -rf "$OUT"; mkdir -p "$OUT"
 "$BIN" publish "$BIG" "$OUT"
-rm -f "$OUT/published.parquet"
+rm -rf "$OUT/published.parquet" "$OUT/.versions"
 start=$(date +%s.%N); cp "$BIG" "$OUT/cp.parquet"; end=$(date +%s.%N)
 awk -v s="$SIZE" -v a="$start" -v b="$end" 'BEGIN { printf "cp (floor):                               %7.1f MB/s  (%.2f s)\n", s / 1e6 / (b - a), b - a }'
 rm -f "$OUT/cp.parquet"

@@ -99,6 +99,28 @@ import Testing
                 atPath: fixture.layout.dataFile(source: LocalFilesSource.sourceName, table: Identifier("b")!).path))
     }
 
+    @Test func anExtractWrittenBeforeVersionsKeepsServingAndItsTablesGetVersions() async throws {
+        let fixture = try await DataFixture()
+        try write("id\n1\n2\n", "a.csv", in: fixture)
+        _ = try source(fixture).sync()
+        // The extract as it was written before versions: views over the canonical file, no version column.
+        let canonical = fixture.layout.dataFile(source: LocalFilesSource.sourceName, table: Identifier("a")!)
+        try fixture.alterExtract(
+            "local",
+            "CREATE OR REPLACE VIEW a AS SELECT * FROM read_parquet(\(SQLText.literal(canonical.path))); "
+                + "ALTER TABLE _content_hashes DROP COLUMN version_file")
+        let old = try await fixture.orchestrator.rebuild()
+        #expect(old.sources["local"] == ["a"] && old.issues.isEmpty)
+        #expect(try await fixture.count("a") == 2)
+        // Unchanged input all the same: the table is published again, now with a version.
+        let report = try source(fixture).sync()
+        #expect(report.published == ["a"] && report.unchanged.isEmpty)
+        #expect(try fixture.versionFiles("local").count == 1)
+        _ = try await fixture.orchestrator.rebuild()
+        #expect(try await fixture.count("a") == 2)
+        #expect(try source(fixture).sync().unchanged == ["a"])
+    }
+
     @Test func twoFilesForOneTableNameAreReported() async throws {
         let fixture = try await DataFixture()
         try write("id\n1\n", "orders.csv", in: fixture)

@@ -65,8 +65,8 @@ public struct LocalFilesSource: Sendable {
             }
             claimed[table.rawValue] = fileName
             let signature = Self.signature(of: file)
-            if let kept = previous[table.rawValue], kept.sourceSignature == signature,
-                FileManager.default.fileExists(atPath: writer.dataFile(for: table).path)
+            if let kept = previous[table.rawValue], kept.sourceSignature == signature, kept.file?.versionPath != nil,
+                Self.isReadable(kept)
             {
                 tables.append(kept)
                 report.unchanged.append(table.rawValue)
@@ -81,13 +81,12 @@ public struct LocalFilesSource: Sendable {
                 let message = (error as? DuckDBError)?.message ?? "\(error)"
                 report.failures.append(.init(file: fileName, table: table.rawValue, message: message))
                 logger.warning("local source: \(fileName) cannot be read", metadata: ["error": "\(message)"])
-                if let kept = previous[table.rawValue],
-                    FileManager.default.fileExists(atPath: writer.dataFile(for: table).path)
-                {
+                if let kept = previous[table.rawValue], Self.isReadable(kept) {
                     tables.append(kept)  // keep serving the last good version
                 }
             }
         }
+        // The canonical files of dropped tables go now; their versions once nothing uses them.
         let keptNames = Set(tables.map(\.name.rawValue))
         for (name, _) in previous where !keptNames.contains(name) {
             try? FileManager.default.removeItem(at: writer.dataDirectory.appendingPathComponent("\(name).parquet"))
@@ -123,11 +122,21 @@ public struct LocalFilesSource: Sendable {
                 )
             }
         }
-        let rows = try connection.query("SELECT count(*) FROM read_parquet(?)", [.varchar(published.path)]).rows[0][0]
-            .int64
+        let rows = try connection.query("SELECT count(*) FROM read_parquet(?)", [.varchar(published.readPath)]).rows[0][
+            0
+        ]
+        .int64
         return ExtractTable(
             name: table, description: "From \(file.lastPathComponent)", rows: rows, sizeBytes: published.sizeBytes,
             extractedAt: Date(), queryMode: "local", file: published, sourceSignature: signature)
+    }
+
+    /// Whether a table of the previous extract can be listed again as it is: the file its view reads
+    /// (a version, or the canonical file in extracts written before versions) still exists. Unchanged
+    /// input of a table without a version is published again, which gives it one.
+    static func isReadable(_ table: ExtractTable) -> Bool {
+        guard let file = table.file else { return false }
+        return FileManager.default.fileExists(atPath: file.readPath)
     }
 
     /// Size and modification time (ns) of an input file: changes when the file does.

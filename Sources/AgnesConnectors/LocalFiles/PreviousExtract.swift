@@ -3,8 +3,9 @@ import AgnesData
 import DuckDB
 import Foundation
 
-/// The tables a source's current extract lists, with their recorded files and input signatures,
-/// so that a connector can reuse what has not changed. An unreadable extract reads as empty.
+/// The tables a source's current extract lists, with their recorded files (and versions, when the
+/// extract was written with them) and input signatures, so that a connector can reuse what has not
+/// changed. An unreadable extract reads as empty.
 enum PreviousExtract {
     static func read(_ file: URL) -> [String: ExtractTable] {
         guard FileManager.default.fileExists(atPath: file.path),
@@ -13,7 +14,7 @@ enum PreviousExtract {
             let rows = try? connection.query(
                 """
                 SELECT m.table_name, m.description, m.rows, m.size_bytes, m.extracted_at, m.query_mode,
-                       h.file, h.md5, h.size_bytes AS file_size, h.source_signature
+                       h.size_bytes AS file_size, h.* EXCLUDE (table_name, size_bytes)
                 FROM _meta m JOIN _content_hashes h USING (table_name)
                 """
             ).records
@@ -27,7 +28,7 @@ enum PreviousExtract {
                 name: name, description: row["description"].string, rows: row["rows"].int64,
                 sizeBytes: row["size_bytes"].int64,
                 extractedAt: row["extracted_at"].date, queryMode: row["query_mode"].string ?? "local",
-                file: PublishedFile(path: path, md5: md5, sizeBytes: size),
+                file: PublishedFile(path: path, md5: md5, sizeBytes: size, versionPath: row["version_file"].string),
                 sourceSignature: row["source_signature"].string)
         }
         return tables

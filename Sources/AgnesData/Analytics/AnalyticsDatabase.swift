@@ -36,6 +36,9 @@ public final class AnalyticsDatabase: Sendable {
     let logger: Logger
     private let current: Mutex<Generation?> = Mutex(nil)
     private let counter = Mutex(0)
+    /// Every generation opened, weakly: the ones still alive are the current one and those that running
+    /// work holds.
+    private let opened = Mutex<[WeakGeneration]>([])
 
     /// Creates the reader for a data layout; call ``reload()`` to open the first generation.
     public init(layout: DataLayout, poolSize: Int = 2, logger: Logger) {
@@ -59,11 +62,20 @@ public final class AnalyticsDatabase: Sendable {
         let generation = try await offloaded("agnes.analytics.open") {
             try Self.open(layout: layout, number: number, poolSize: poolSize)
         }
+        opened.withLock { opened in
+            opened.removeAll { $0.generation == nil }
+            opened.append(WeakGeneration(generation: generation))
+        }
         current.withLock { current in
             // A slower, older reload never replaces a newer generation.
             if (current?.number ?? 0) < number { current = generation }
         }
         return number
+    }
+
+    /// The generations still open: the current one and older ones that running work still holds.
+    public var openGenerations: [Generation] {
+        opened.withLock { opened in opened.compactMap(\.generation) }
     }
 
     /// Runs `body` on a connection of the current generation (which stays alive until `body` ends).
@@ -101,4 +113,20 @@ public final class AnalyticsDatabase: Sendable {
         let pool = try ConnectionPool(database: database, size: poolSize, label: "analytics.\(number)")
         return Generation(number: number, pool: pool, sources: sources)
     }
+}
+
+extension AnalyticsDatabase.Generation {
+    /// The names of the version files the extracts attached by this generation list (the files its
+    /// views can read); nil when that cannot be told. Blocking.
+    func versionFileNames() -> Set<String>? {
+        guard let connection = try? pool.database.connect(),
+            let files = try? ExtractInspector.versionFiles(of: sources.compactMap { Identifier($0) }, on: connection)
+        else { return nil }
+        return Set(files.map { URL(fileURLWithPath: $0).lastPathComponent })
+    }
+}
+
+/// A generation that is not kept alive by being listed.
+private struct WeakGeneration {
+    weak var generation: AnalyticsDatabase.Generation?
 }

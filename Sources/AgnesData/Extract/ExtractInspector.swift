@@ -11,6 +11,8 @@ final class ExtractInspector {
         let sizeBytes: Int64?
         let queryMode: String
         let recordedHash: (md5: String, sizeBytes: Int64)?
+        /// The immutable version file the extract's view reads (`_content_hashes.version_file`), if any.
+        let versionFile: String?
     }
 
     static let reservedNames: Set<String> = ["_meta", "_remote_attach", "_content_hashes"]
@@ -63,19 +65,29 @@ final class ExtractInspector {
         }
         var tables: [Table] = []
         var seen: Set<String> = []
-        let hashColumns =
-            internalTables.contains("_content_hashes")
-            ? "h.md5, h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
+        let hasHashes = internalTables.contains("_content_hashes")
+        let hashColumns = hasHashes ? "h.md5, h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
         let hashJoin =
-            internalTables.contains("_content_hashes")
+            hasHashes
             ? "LEFT JOIN (SELECT DISTINCT ON (table_name) * FROM \(source.quoted)._content_hashes) h USING (table_name)"
             : ""
-        let rows = try connection.query(
-            """
-            SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns)
-            FROM \(source.quoted)._meta m \(hashJoin) ORDER BY m.table_name
-            """
-        ).records
+        let query = { (versionColumn: String) in
+            try self.connection.query(
+                """
+                SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns),
+                    \(versionColumn) FROM \(self.source.quoted)._meta m \(hashJoin) ORDER BY m.table_name
+                """
+            ).records
+        }
+        let rows: [Record]
+        do {
+            rows = try query(hasHashes ? "h.version_file" : "NULL AS version_file")
+        } catch {
+            // `_content_hashes` written before versions existed, or by a third party, has no such column.
+            // (Listing its columns in the catalog query above costs every extract more than this retry.)
+            guard hasHashes else { throw error }
+            rows = try query("NULL AS version_file")
+        }
         for row in rows {
             let rawName = row["table_name"].string ?? ""
             guard let name = Identifier(rawName), !Self.reservedNames.contains(rawName) else {
@@ -99,9 +111,28 @@ final class ExtractInspector {
                 Table(
                     name: name, rows: row["rows"].int64, sizeBytes: row["size_bytes"].int64,
                     queryMode: row["query_mode"].string ?? "local",
-                    recordedHash: row["md5"].string.flatMap { md5 in row["file_size"].int64.map { (md5, $0) } }))
+                    recordedHash: row["md5"].string.flatMap { md5 in row["file_size"].int64.map { (md5, $0) } },
+                    versionFile: row["version_file"].string))
         }
         return tables
+    }
+
+    /// Every version file the `_content_hashes` tables of the extracts attached as `sources` list (none
+    /// for an extract without that table or column). One catalog query, one query over the tables.
+    static func versionFiles(of sources: [Identifier], on connection: Connection) throws -> Set<String> {
+        guard !sources.isEmpty else { return [] }
+        let listing = Set(
+            try connection.query(
+                """
+                SELECT database_name FROM duckdb_columns()
+                WHERE schema_name = 'main' AND table_name = '_content_hashes' AND column_name = 'version_file'
+                """
+            ).rows.compactMap { $0[0].string })
+        let selects = sources.filter { listing.contains($0.rawValue) }.map {
+            "SELECT version_file FROM \($0.quoted)._content_hashes WHERE version_file IS NOT NULL"
+        }
+        guard !selects.isEmpty else { return [] }
+        return Set(try connection.query(selects.joined(separator: " UNION ALL ")).rows.compactMap { $0[0].string })
     }
 
     /// The allowed `_remote_attach` rows; disallowed ones are reported and ignored.

@@ -15,7 +15,7 @@ public struct ExtractTable: Sendable, Hashable {
     public var extractedAt: Date?
     /// `local` (a parquet file under `data/`) or `remote` (a view over an attached source).
     public var queryMode: String
-    /// For local tables: the published file with its content hash.
+    /// For local tables: the published file with its content hash (and the version the view reads).
     public var file: PublishedFile?
     /// For local tables: a signature of what the file was made from (lets a connector skip unchanged input).
     public var sourceSignature: String?

@@ -5,6 +5,11 @@ import Foundation
 /// Writes a source's `extract.duckdb`: `_meta`, one view per table, `_content_hashes` for published
 /// files and optionally `_remote_attach`. The file is built as a unique temporary next to the target
 /// and renamed over it, so readers see the old extract or the new one.
+///
+/// A published table's view reads its immutable version file (``PublishedFile/versionPath``), not the
+/// canonical `data/<table>.parquet`: a generation that attached this extract keeps reading exactly these
+/// bytes, whatever is published later. `_content_hashes.version_file` lists those files, which keeps
+/// them from being collected while this extract is current.
 public struct ExtractWriter: Sendable {
     /// `DATA_DIR/extracts/<source>`.
     public let sourceDirectory: URL
@@ -61,7 +66,7 @@ public struct ExtractWriter: Sendable {
             CREATE TABLE _meta (table_name VARCHAR NOT NULL, description VARCHAR, rows BIGINT, size_bytes BIGINT,
                 extracted_at TIMESTAMP, query_mode VARCHAR DEFAULT 'local');
             CREATE TABLE _content_hashes (table_name VARCHAR NOT NULL, file VARCHAR NOT NULL, md5 VARCHAR NOT NULL,
-                size_bytes BIGINT NOT NULL, source_signature VARCHAR)
+                size_bytes BIGINT NOT NULL, source_signature VARCHAR, version_file VARCHAR)
             """)
         for table in tables {
             try connection.run(
@@ -75,13 +80,13 @@ public struct ExtractWriter: Sendable {
                 ])
             if let file = table.file {
                 try connection.run(
-                    "INSERT INTO _content_hashes VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO _content_hashes VALUES (?, ?, ?, ?, ?, ?)",
                     [
                         .varchar(table.name.rawValue), .varchar(file.path), .varchar(file.md5), .bigint(file.sizeBytes),
-                        .optional(table.sourceSignature),
+                        .optional(table.sourceSignature), .optional(file.versionPath),
                     ])
                 try connection.execute(
-                    "CREATE VIEW \(table.name.quoted) AS SELECT * FROM read_parquet(\(SQLText.literal(file.path)))")
+                    "CREATE VIEW \(table.name.quoted) AS SELECT * FROM read_parquet(\(SQLText.literal(file.readPath)))")
             }
         }
         for (name, sql) in extraViews.sorted(by: { $0.key < $1.key }) {

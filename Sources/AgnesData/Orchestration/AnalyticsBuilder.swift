@@ -34,6 +34,8 @@ struct AnalyticsBuilder {
     struct InspectedSource {
         let source: Identifier
         let tables: [ExtractInspector.Table]
+        /// The file each table's view reads, by table name.
+        let dataFiles: [String: URL]
         let signature: String
         let file: URL
     }
@@ -93,7 +95,7 @@ struct AnalyticsBuilder {
         let counts = try columnCounts(connection)
         for source in inspected {
             for table in source.tables where created[table.name.rawValue] == source.source.rawValue {
-                let file = table.queryMode == "local" ? layout.dataFile(source: source.source, table: table.name) : nil
+                let file = table.queryMode == "local" ? source.dataFiles[table.name.rawValue] : nil
                 output.views.append(
                     PublishedView(
                         source: source.source, table: table, columns: counts[table.name.rawValue] ?? 0, file: file))
@@ -140,8 +142,10 @@ struct AnalyticsBuilder {
             }
             output.issues.append(contentsOf: entry.issues)
             let signature = SourceSignature.of(
-                extract: file, dataFiles: entry.tables.map { layout.dataFile(source: source, table: $0.name) })
-            inspected.append(InspectedSource(source: source, tables: entry.tables, signature: signature, file: file))
+                extract: file, dataFiles: entry.tables.compactMap { entry.dataFiles[$0.name.rawValue] })
+            inspected.append(
+                InspectedSource(
+                    source: source, tables: entry.tables, dataFiles: entry.dataFiles, signature: signature, file: file))
             output.readSources[name] = Set(entry.tables.map(\.name.rawValue))
         }
         return inspected
@@ -172,11 +176,29 @@ struct AnalyticsBuilder {
                             "remote catalog \(attachment.alias) (\(attachment.extensionName)) cannot be attached in this build; its views are skipped"
                     ))
             }
-            return InspectionCache.Entry(extractStamp: extractStamp, tables: tables, issues: issues)
+            let versions = layout.versionsDirectory(source).path + "/"
+            var dataFiles: [String: URL] = [:]
+            for table in tables {
+                dataFiles[table.name.rawValue] = readFile(source: source, table: table, versions: versions)
+            }
+            return InspectionCache.Entry(
+                extractStamp: extractStamp, tables: tables, issues: issues, dataFiles: dataFiles,
+                versionFiles: Set(tables.compactMap(\.versionFile)))
         } catch {
             output.issues.append(RebuildIssue(source: name, message: Self.describe(error)))
             return nil
         }
+    }
+
+    /// The file a local table's view reads: the version its extract records when that is a file right
+    /// in the source's `data/.versions` (`versions`, with a trailing slash; a path elsewhere is not ours
+    /// to stat or hash), else the canonical file.
+    func readFile(source: Identifier, table: ExtractInspector.Table, versions: String) -> URL {
+        if let recorded = table.versionFile, recorded.hasPrefix(versions) {
+            let name = recorded.dropFirst(versions.count)
+            if !name.isEmpty, !name.hasPrefix("."), !name.contains("/") { return URL(fileURLWithPath: recorded) }
+        }
+        return layout.dataFile(source: source, table: table.name)
     }
 
     /// First-come ownership: a name stays with the source that claimed it; it is released only when

@@ -23,9 +23,19 @@ public struct DataLayout: Sendable, Hashable {
         extractsDirectory.appendingPathComponent(source.rawValue)
     }
 
-    /// `DATA_DIR/extracts/<source>/data/<table>.parquet`.
+    /// `DATA_DIR/extracts/<source>/data`.
+    public func dataDirectory(_ source: Identifier) -> URL {
+        sourceDirectory(source).appendingPathComponent("data")
+    }
+
+    /// `DATA_DIR/extracts/<source>/data/<table>.parquet`, the canonical name of a table's latest file.
     public func dataFile(source: Identifier, table: Identifier) -> URL {
-        sourceDirectory(source).appendingPathComponent("data/\(table.rawValue).parquet")
+        dataDirectory(source).appendingPathComponent("\(table.rawValue).parquet")
+    }
+
+    /// `DATA_DIR/extracts/<source>/data/.versions`, the immutable versions of the source's files.
+    public func versionsDirectory(_ source: Identifier) -> URL {
+        Publisher.versionsDirectory(in: dataDirectory(source))
     }
 
     /// Every `extracts/<name>/extract.duckdb`, sorted by source name (directories only).

@@ -28,12 +28,18 @@ public final class Orchestrator: Sendable {
     let recorder: any RebuildRecorder
     let analytics: AnalyticsDatabase
     let logger: Logger
+    /// How long unused versions of published files are kept.
+    let retention: VersionRetention
     private let state = Mutex(State())
-    private let inspectionCache = InspectionCache()
+    let inspectionCache = InspectionCache()
+    /// Per source, the fingerprint of a data directory the last collection left with nothing to wait for.
+    let collectionMemos = Mutex<[String: CollectionMemo]>([:])
 
-    /// Creates an orchestrator over `layout` that records to `store` and reloads `analytics`.
+    /// Creates an orchestrator over `layout` that records to `store` and reloads `analytics`. After each
+    /// rebuild it deletes versions of published files that nothing has used for `retention`'s grace period.
     public init(
-        layout: DataLayout, store: SystemStore, analytics: AnalyticsDatabase, policy: RemoteAttachPolicy, logger: Logger
+        layout: DataLayout, store: SystemStore, analytics: AnalyticsDatabase, policy: RemoteAttachPolicy,
+        retention: VersionRetention = .standard, logger: Logger
     ) {
         self.layout = layout
         self.policy = policy
@@ -41,6 +47,7 @@ public final class Orchestrator: Sendable {
         self.ownership = DuckDBViewOwnershipRepository(store: store)
         self.recorder = DuckDBRebuildRecorder(store: store)
         self.analytics = analytics
+        self.retention = retention
         self.logger = logger
     }
 
@@ -112,6 +119,9 @@ public final class Orchestrator: Sendable {
         clock.lap("record")
         let generation = try await analytics.reload()
         clock.lap("reload")
+        // After the reload, so that the generation just retired counts as open while work still holds it.
+        _ = try? await offloaded("agnes.orchestrator.collect") { [self] in collectUnusedVersions() }
+        clock.lap("collect")
         let result = RebuildResult(
             sources: output.sources, issues: output.issues, generation: generation, durationMS: clock.totalMS,
             phasesMS: clock.phases)

@@ -8,7 +8,7 @@ public struct RebuildResult: Sendable, Codable, Hashable {
     public var generation: Int
     /// Wall time of the rebuild.
     public var durationMS: Int
-    /// Wall time per phase (read_state, build, hash_and_diff, swap, record, reload).
+    /// Wall time per phase (read_state, build, hash_and_diff, swap, record, reload, collect).
     public var phasesMS: [String: Int]
 
     /// Creates a result.

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// A cheap fingerprint of everything a source's views depend on: its extract file and its data
-/// files (size, modification time, inode). When it is unchanged, the source's views need no re-binding.
+/// A cheap fingerprint of everything a source's views depend on: its extract file and the data files
+/// its views read (size, modification time, inode). When it is unchanged, the source's views need no
+/// re-binding.
 enum SourceSignature {
     static func of(extract: URL, dataFiles: [URL]) -> String {
         ([extract] + dataFiles).map(stamp).joined(separator: "|")
@@ -22,6 +23,11 @@ final class InspectionCache: Sendable {
         let extractStamp: String
         let tables: [ExtractInspector.Table]
         let issues: [RebuildIssue]
+        /// The file each table's view reads, by table name.
+        let dataFiles: [String: URL]
+        /// The version files of the listed tables, the only ones views built from this extract read
+        /// (kept from collection while the extract is current).
+        let versionFiles: Set<String>
     }
 
     private let entries = Mutex<[String: Entry]>([:])

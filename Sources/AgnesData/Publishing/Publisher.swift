@@ -7,30 +7,51 @@ import Foundation
     import Darwin
 #endif
 
-/// The one way anything writes a data file that readers may see: the bytes go to a unique temporary
-/// file in the target directory, which is fsynced, made 0644 and renamed over the target (then the
-/// directory is fsynced). Readers see the old file or the new one, never a partial one; two writers
-/// of the same target never share a temporary file, so the last rename wins with a complete file.
+/// The one way anything writes a data file that readers may see. The bytes go to a unique temporary
+/// file, are hashed as they are written (one pass), fsynced and made 0644; then
+///
+/// - with versions (the default, for table data) the file takes an immutable, content-derived name,
+///   `.versions/<name>.<md5>.<extension>` next to the destination, and the destination itself (the
+///   canonical "latest" name, `data/<table>.parquet`) is atomically replaced by a hard link to it.
+///   Views bind to the version path, so a query that opens the file again later (DuckDB reads the
+///   footer when binding and opens the file again when executing) reads the very bytes it bound to,
+///   however often the table is republished meanwhile. Content that already has a version keeps it:
+///   same path, same inode, nothing rewritten. ``VersionCollector`` deletes versions nothing uses;
+/// - without versions the file is renamed over the destination.
+///
+/// Readers see the old file or the new one, never a partial one; two writers of the same target never
+/// share a temporary file, so the last rename wins with a complete file. A crash (kill -9) at any step
+/// leaves the destination and every version complete; what it can leave behind are temporaries, which
+/// ``removeStaleTemporaries(in:)`` and the collector delete.
 ///
 /// ```swift
 /// let published = try Publisher().publish(to: target) { temporary in
 ///     try connection.execute("COPY (SELECT …) TO '\(temporary.path)' (FORMAT parquet)")
 /// }
+/// // published.path: …/data/orders.parquet; published.versionPath: …/data/.versions/orders.<md5>.parquet
 /// ```
 public struct Publisher: Sendable {
     /// Bytes read or copied per system call.
     static let chunkSize = 1 << 20
+    /// Chunk size of copies (hashing and writing overlap per chunk).
+    static let copyChunkSize = 4 << 20
+    /// Bytes written between two write-back kicks.
+    static let writeBackStep: Int64 = 32 << 20
 
-    /// Creates a publisher.
-    public init() {}
+    /// Whether each content gets an immutable version file that the destination links to.
+    public let keepsVersions: Bool
 
-    /// Lets `write` produce the file at a temporary path next to `destination`, then hashes it and
-    /// publishes it. Blocking: call it off the cooperative pool.
+    /// Creates a publisher. Without versions (`keepsVersions: false`) it only replaces the destination
+    /// atomically: for files no view reads, such as generated inputs.
+    public init(keepsVersions: Bool = true) { self.keepsVersions = keepsVersions }
+
+    /// Lets `write` produce the file at a temporary path, then hashes it and publishes it.
+    /// Blocking: call it off the cooperative pool.
     public func publish(to destination: URL, write: (URL) throws -> Void) throws -> PublishedFile {
-        let temporary = Self.temporaryURL(for: destination)
+        let temporary = temporaryURL(for: destination)
         do {
             try FileManager.default.createDirectory(
-                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                at: temporary.deletingLastPathComponent(), withIntermediateDirectories: true)
             try write(temporary)
             let descriptor = try Self.open(temporary.path, flags: O_RDWR)
             defer { close(descriptor) }
@@ -40,8 +61,9 @@ public struct Publisher: Sendable {
                 hasher.update(bufferPointer: chunk)
                 size += Int64(chunk.count)
             }
-            try Self.finish(descriptor, temporary: temporary, destination: destination)
-            return PublishedFile(path: destination.path, md5: Self.hex(hasher.finalize()), sizeBytes: size)
+            return try finish(
+                descriptor, temporary: temporary, destination: destination, md5: Self.hex(hasher.finalize()),
+                size: size)
         } catch {
             unlink(temporary.path)
             throw error
@@ -50,12 +72,12 @@ public struct Publisher: Sendable {
 
     /// Publishes a copy of `source`, hashing the bytes as they are written (one pass). Hashing and
     /// writing of each chunk run in parallel, and write-back to disk starts while copying goes on, so
-    /// the final fsync finds little left to do.
+    /// the final fsync finds little left to do. Blocking.
     public func publish(copying source: URL, to destination: URL) throws -> PublishedFile {
-        let temporary = Self.temporaryURL(for: destination)
+        let temporary = temporaryURL(for: destination)
         do {
             try FileManager.default.createDirectory(
-                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                at: temporary.deletingLastPathComponent(), withIntermediateDirectories: true)
             let input = try Self.open(source.path, flags: O_RDONLY)
             defer { close(input) }
             let output = try Self.open(temporary.path, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
@@ -82,18 +104,13 @@ public struct Publisher: Sendable {
                     flushed = size
                 }
             }
-            try Self.finish(output, temporary: temporary, destination: destination)
-            return PublishedFile(path: destination.path, md5: Self.hex(hasher.finalize()), sizeBytes: size)
+            return try finish(
+                output, temporary: temporary, destination: destination, md5: Self.hex(hasher.finalize()), size: size)
         } catch {
             unlink(temporary.path)
             throw error
         }
     }
-
-    /// Chunk size of copies (hashing and writing overlap per chunk).
-    static let copyChunkSize = 4 << 20
-    /// Bytes written between two write-back kicks.
-    static let writeBackStep: Int64 = 32 << 20
 
     /// Hashes an existing file (for files a third-party connector wrote without the publisher).
     public static func md5(of file: URL) throws -> (md5: String, sizeBytes: Int64) {
@@ -108,26 +125,55 @@ public struct Publisher: Sendable {
         return (hex(hasher.finalize()), size)
     }
 
-    /// Removes temporary files a crashed writer left in `directory`.
+    /// Removes temporary files a crashed writer left in `directory` and in its `.versions`.
     public static func removeStaleTemporaries(in directory: URL) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
-        for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
-            unlink(directory.appendingPathComponent(name).path)
+        for folder in [directory, versionsDirectory(in: directory)] {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
+            for name in names where isTemporary(name) {
+                unlink(folder.appendingPathComponent(name).path)
+            }
         }
     }
 
+    /// A unique temporary path next to `destination`.
     static func temporaryURL(for destination: URL) -> URL {
         destination.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).tmp-\(UUID().uuidString.lowercased())")
     }
 
-    private static func finish(_ descriptor: Int32, temporary: URL, destination: URL) throws {
+    /// Whether a file name is one of ``temporaryURL(for:)``'s.
+    static func isTemporary(_ name: String) -> Bool { name.hasPrefix(".") && name.contains(".tmp-") }
+
+    /// Where the content is written before it is published: in `.versions` when it will become a version
+    /// (a link within one directory is all it then takes), else next to the destination.
+    private func temporaryURL(for destination: URL) -> URL {
+        guard keepsVersions else { return Self.temporaryURL(for: destination) }
+        return Self.temporaryURL(
+            for: Self.versionsDirectory(for: destination).appendingPathComponent(destination.lastPathComponent))
+    }
+
+    private func finish(_ descriptor: Int32, temporary: URL, destination: URL, md5: String, size: Int64) throws
+        -> PublishedFile
+    {
         guard fchmod(descriptor, 0o644) == 0 else { throw PublishError.system("chmod", temporary.path) }
         guard fsync(descriptor) == 0 else { throw PublishError.system("fsync", temporary.path) }
-        guard rename(temporary.path, destination.path) == 0 else {
-            throw PublishError.system("rename", destination.path)
+        guard keepsVersions else {
+            guard rename(temporary.path, destination.path) == 0 else {
+                throw PublishError.system("rename", destination.path)
+            }
+            Self.syncDirectory(destination.deletingLastPathComponent())
+            return PublishedFile(path: destination.path, md5: md5, sizeBytes: size)
         }
-        syncDirectory(destination.deletingLastPathComponent())
+        let version = Self.versionURL(for: destination, md5: md5)
+        let directory = version.deletingLastPathComponent()
+        // Shared with other publishers, exclusive with the collector: a version that is being reused
+        // or linked to cannot be deleted between the two steps.
+        _ = try Self.withVersionsLock(on: directory, exclusive: false) {
+            try Self.settle(temporary, as: version, sizeBytes: size)
+            Self.syncDirectory(directory)
+            try Self.point(destination, at: version)
+        }
+        return PublishedFile(path: destination.path, md5: md5, sizeBytes: size, versionPath: version.path)
     }
 
     /// Makes a rename durable.
@@ -138,7 +184,7 @@ public struct Publisher: Sendable {
         close(descriptor)
     }
 
-    private static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws -> Int32 {
+    static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws -> Int32 {
         let descriptor = Glibc.open(path, flags | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw PublishError.system("open", path) }
         return descriptor

@@ -82,7 +82,8 @@ public enum DemoData {
         ]
         for (name, sql) in statements {
             let target = directory.appendingPathComponent("\(name).parquet")
-            _ = try Publisher().publish(to: target) { temporary in
+            // Inputs of the local source, not table data: replaced in place, without versions.
+            _ = try Publisher(keepsVersions: false).publish(to: target) { temporary in
                 try connection.execute(
                     "COPY (\(sql)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 245760)"
                 )

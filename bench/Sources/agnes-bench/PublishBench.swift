@@ -1,7 +1,8 @@
 import AgnesData
 import Foundation
 
-/// `publish <file> <target-dir>`: the Publisher copying a file (temp + MD5 + fsync + rename).
+/// `publish <file> <target-dir>`: the Publisher copying a file (temp + MD5 + fsync, then the version and
+/// canonical links).
 enum PublishBench {
     static func run(_ arguments: [String]) throws {
         guard arguments.count == 2 else { throw BenchUsage("publish <file> <target-dir>") }
@@ -12,7 +13,7 @@ enum PublishBench {
         let seconds = milliseconds(since: start) / 1000
         print(
             String(
-                format: "publisher (copy + md5 + fsync + rename): %7.1f MB/s  (%.2f s, md5 %@)",
+                format: "publisher (copy + md5 + fsync + links):  %7.1f MB/s  (%.2f s, md5 %@)",
                 Double(published.sizeBytes) / 1e6 / seconds, seconds, published.md5))
     }
 }
