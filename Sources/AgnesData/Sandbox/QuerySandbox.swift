@@ -55,6 +55,14 @@ public final class QuerySandbox: Sendable {
         self.owner = owner
     }
 
+    /// Whether DuckDB's parser reads `sql` as SELECT statements (`json_serialize_sql` serializes
+    /// nothing else). Parsing only: nothing is bound or run.
+    static func isSelect(_ sql: String, on connection: Connection) -> Bool {
+        guard let json = try? connection.query("SELECT json_serialize_sql(?)", [.varchar(sql)]).rows.first?[0].string
+        else { return false }
+        return !json.hasPrefix(#"{"error":true"#)
+    }
+
     deinit {
         try? FileManager.default.removeItem(at: temporaryDirectory)
     }
@@ -67,9 +75,13 @@ public final class QuerySandbox: Sendable {
                 let statement: PreparedStatement
                 do {
                     statement = try connection.prepareSingle(sql)
-                } catch let error as DuckDBError where error.code == .parse && error.kind == .parser {
-                    if error.message.hasPrefix("expected one statement") {
+                } catch let error as DuckDBError {
+                    if error.code == .parse, error.message.hasPrefix("expected one statement") {
                         throw SandboxError.notSingleSelect(error.message)
+                    }
+                    // Binding failed; say "not a SELECT" rather than a binder detail when it is not one.
+                    if error.kind != .parser, !Self.isSelect(sql, on: connection) {
+                        throw SandboxError.notSingleSelect("not a SELECT statement")
                     }
                     throw SandboxError.query(error.message)
                 }
