@@ -25,7 +25,7 @@ import Testing
                 try await withThrowingTaskGroup(of: Int.self) { group in
                     for _ in 0..<12 {
                         group.addTask {
-                            try await Self.download(http, port: port, token: token, stall: .milliseconds(1500))
+                            try await Self.download(http, port: port, token: token, stall: .seconds(8))
                         }
                     }
                     var sizes: [Int] = []
@@ -41,7 +41,7 @@ import Testing
                 #expect(response.status == .ok)
                 slowest = max(slowest, ContinuousClock.now - start)
             }
-            #expect(slowest < .milliseconds(500), "an API request waited \(slowest) behind downloads")
+            #expect(slowest < .seconds(4), "an API request waited \(slowest) behind downloads")
             let sizes = try await downloads.value
             #expect(sizes == Array(repeating: expected, count: 12))
             try await http.shutdown()

@@ -117,7 +117,7 @@ import Testing
                 .post, "/api/query", as: ana, body: ["sql": "SELECT count(*) FROM range(1000000000000)"])
             #expect(reply.status == .requestTimeout)
             #expect(reply.detail?.hasPrefix("Query timed out after 1 s") == true)
-            #expect(ContinuousClock.now - start < .seconds(8))
+            #expect(ContinuousClock.now - start < .seconds(30))
             let next = try await client.call(.post, "/api/query", as: ana, body: ["sql": "SELECT count(*) FROM orders"])
             #expect(next.status == .ok)
         }
