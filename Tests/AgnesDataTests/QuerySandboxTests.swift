@@ -147,16 +147,6 @@ import Testing
 extension DataFixture {
     /// Republishes `sales` with a 5-row `orders` (the other tables as before).
     func writeSourceLater() {
-        _ = try? writeSource(
-            "sales",
-            tables: [
-                "orders": """
-                SELECT range AS order_id, range % 10 AS customer_id, (range * 1.5)::DECIMAL(10, 2) AS amount,
-                    DATE '2024-01-01' + (range % 30)::INTEGER AS ordered_on, ['a', 'b'] AS tags
-                FROM range(5)
-                """,
-                "customers": "SELECT range AS customer_id, 'Customer ' || range AS name FROM range(10)",
-                "payroll": "SELECT '\(SandboxFixture.secretRow)' AS secret, 42 AS answer",
-            ])
+        _ = try? writeSource("sales", tables: SandboxFixture.tables(orders: 5))
     }
 }

@@ -17,21 +17,24 @@ final class SandboxFixture: Sendable {
 
     init(limits: SandboxLimits = SandboxLimits(memoryLimit: "512MB", timeout: .seconds(3))) async throws {
         data = try await DataFixture()
-        files = try data.writeSource(
-            "sales",
-            tables: [
-                "orders": """
-                SELECT range AS order_id, range % 10 AS customer_id, (range * 1.5)::DECIMAL(10, 2) AS amount,
-                    DATE '2024-01-01' + (range % 30)::INTEGER AS ordered_on, ['a', 'b'] AS tags
-                FROM range(100)
-                """,
-                "customers": "SELECT range AS customer_id, 'Customer ' || range AS name FROM range(10)",
-                "payroll": "SELECT '\(Self.secretRow)' AS secret, 42 AS answer",
-            ])
+        files = try data.writeSource("sales", tables: Self.tables(orders: 100))
         outside = data.root.appendingPathComponent("outside.csv")
         try "secret\n\(Self.secretFile)\n".write(to: outside, atomically: true, encoding: .utf8)
         _ = try await data.orchestrator.rebuild()
         engine = QueryEngine(analytics: data.analytics, layout: data.layout, limits: limits)
+    }
+
+    /// The `sales` source's tables, with `orders` rows in `orders`.
+    static func tables(orders: Int) -> [String: String] {
+        [
+            "orders": """
+            SELECT range AS order_id, range % 10 AS customer_id, (range * 1.5)::DECIMAL(10, 2) AS amount,
+                DATE '2024-01-01' + (range % 30)::INTEGER AS ordered_on, ['a', 'b'] AS tags
+            FROM range(\(orders))
+            """,
+            "customers": "SELECT range AS customer_id, 'Customer ' || range AS name FROM range(10)",
+            "payroll": "SELECT '\(secretRow)' AS secret, 42 AS answer",
+        ]
     }
 
     /// Runs `sql` as a caller who may read `orders` and `customers`.

@@ -57,6 +57,28 @@ import Testing
         }
     }
 
+    @Test func theManifestNamesDocsAndProfilesAssetsWhenTheyExist() async throws {
+        let fixture = try await ServerFixture.fast()
+        try await fixture.publishLocal(Self.files)
+        let root = try await fixture.admin()
+        let docs = fixture.root.appendingPathComponent("docs/metrics")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        try "# Revenue\n".write(to: docs.appendingPathComponent("revenue.md"), atomically: true, encoding: .utf8)
+        let modified = try #require(
+            try docs.appendingPathComponent("revenue.md").resourceValues(forKeys: [.contentModificationDateKey])
+                .contentModificationDate)
+        let metadata = fixture.root.appendingPathComponent("src_data/metadata")
+        try FileManager.default.createDirectory(at: metadata, withIntermediateDirectories: true)
+        let profiles = Array(#"{"tables":{}}"#.utf8)
+        try Data(profiles).write(to: metadata.appendingPathComponent("profiles.json"))
+        try await fixture.application.test(.router) { client in
+            let reply = try await client.call(.get, "/api/sync/manifest", as: root.token)
+            let assets = try #require(reply.object["assets"] as? [String: [String: String]])
+            #expect(assets["docs"]?["hash"] == String(Int(modified.timeIntervalSince1970)))
+            #expect(assets["profiles"]?["hash"] == Self.md5(profiles))
+        }
+    }
+
     @Test func downloadsHonourETagsAndRanges() async throws {
         let fixture = try await ServerFixture.fast()
         try await fixture.publishLocal(Self.files)

@@ -94,22 +94,24 @@ struct QueryCell: Encodable {
     init(_ value: DuckDBValue) { self.value = value }
 
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
+        if isJSONPrimitive {
+            try value.encode(to: encoder)  // DuckDBValue's own JSON form
+        } else {
+            var container = encoder.singleValueContainer()
+            try container.encode(value.description)
+        }
+    }
+
+    /// Null, booleans, integers up to 64 bits, finite floats and text go out as JSON values; the rest as
+    /// DuckDB prints them.
+    var isJSONPrimitive: Bool {
         switch value {
-        case .null: try container.encodeNil()
-        case .boolean(let v): try container.encode(v)
-        case .tinyint(let v): try container.encode(v)
-        case .smallint(let v): try container.encode(v)
-        case .integer(let v): try container.encode(v)
-        case .bigint(let v): try container.encode(v)
-        case .utinyint(let v): try container.encode(v)
-        case .usmallint(let v): try container.encode(v)
-        case .uinteger(let v): try container.encode(v)
-        case .ubigint(let v): try container.encode(v)
-        case .float(let v) where v.isFinite: try container.encode(Double(v))
-        case .double(let v) where v.isFinite: try container.encode(v)
-        case .varchar(let text), .enumeration(let text): try container.encode(text)
-        default: try container.encode(value.description)
+        case .null, .boolean, .tinyint, .smallint, .integer, .bigint, .utinyint, .usmallint, .uinteger, .ubigint,
+            .varchar, .enumeration:
+            true
+        case .float(let v): v.isFinite
+        case .double(let v): v.isFinite
+        default: false
         }
     }
 }
