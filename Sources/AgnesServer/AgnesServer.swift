@@ -25,6 +25,7 @@ public enum AgnesServer {
         GoogleAuthRoutes(services: services).register(on: router)
         UserRoutes(services: services).register(on: router)
         AccessRoutes(services: services).register(on: router)
+        MetricRoutes(services: services).register(on: router)
         return router
     }
 
