@@ -26,6 +26,7 @@ public enum AgnesServer {
         UserRoutes(services: services).register(on: router)
         AccessRoutes(services: services).register(on: router)
         MetricRoutes(services: services).register(on: router)
+        ColumnMetadataRoutes(services: services).register(on: router)
         return router
     }
 
