@@ -27,6 +27,7 @@ public enum AgnesServer {
         AccessRoutes(services: services).register(on: router)
         MetricRoutes(services: services).register(on: router)
         ColumnMetadataRoutes(services: services).register(on: router)
+        UploadRoutes(services: services).register(on: router)
         return router
     }
 
