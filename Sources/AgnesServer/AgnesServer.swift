@@ -28,6 +28,8 @@ public enum AgnesServer {
         MetricRoutes(services: services).register(on: router)
         ColumnMetadataRoutes(services: services).register(on: router)
         UploadRoutes(services: services).register(on: router)
+        SettingsRoutes(services: services).register(on: router)
+        SyncSettingsRoutes(services: services).register(on: router)
         return router
     }
 
