@@ -118,6 +118,26 @@ import Testing
         #expect(Self.files(under: fixture.root.appendingPathComponent("user_sessions")) == ["\(ana.id)/exact.jsonl"])
     }
 
+    @Test func uploadsStreamOverARealSocket() async throws {
+        let fixture = try await ServerFixture.fast()
+        let ana = try await fixture.analyst()
+        let content = (0..<(5 * 1024 * 1024 + 3)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        try await fixture.application.test(.live) { client in
+            let reply = try await client.upload(
+                "/api/upload/sessions", as: ana.token, .file(filename: "live.jsonl", content: content))
+            #expect(reply.status == .ok)
+            #expect(reply.object["size"] as? Int == content.count)
+        }
+        try await Self.application(fixture, limit: 1024 * 1024).test(.live) { client in
+            let over = try await client.upload(
+                "/api/upload/sessions", as: ana.token, .file(filename: "over.jsonl", content: content))
+            #expect(over.status == .contentTooLarge)
+        }
+        let directory = fixture.root.appendingPathComponent("user_sessions")
+        #expect(Self.files(under: directory) == ["\(ana.id)/live.jsonl"])
+        #expect(try Array(Data(contentsOf: directory.appendingPathComponent("\(ana.id)/live.jsonl"))) == content)
+    }
+
     @Test func theDefaultLimitIs50MB() async throws {
         let fixture = try await ServerFixture.fast()
         let ana = try await fixture.analyst()
