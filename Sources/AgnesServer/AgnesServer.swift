@@ -27,6 +27,11 @@ public enum AgnesServer {
         AccessRoutes(services: services).register(on: router)
         DataRoutes(services: services).register(on: router)
         QueryRoutes(services: services).register(on: router)
+        MetricRoutes(services: services).register(on: router)
+        ColumnMetadataRoutes(services: services).register(on: router)
+        UploadRoutes(services: services).register(on: router)
+        SettingsRoutes(services: services).register(on: router)
+        SyncSettingsRoutes(services: services).register(on: router)
         return router
     }
 

@@ -70,4 +70,15 @@ import Testing
         }
         #expect(error.message == #"config/instance.yaml: groups: expected string keys, got ["a", "b"]"#)
     }
+
+    @Test func documentsMayBeListsOrScalars() throws {
+        #expect(try ConfigValue.parseYAMLDocument("- name: mrr\n- 2\n", file: "upload") == [["name": "mrr"], 2])
+        #expect(try ConfigValue.parseYAMLDocument("just text\n", file: "upload") == "just text")
+        #expect(try ConfigValue.parseYAMLDocument("# nothing\n", file: "upload") == .null)
+        let error = try #require(throws: ConfigError.self) {
+            try ConfigValue.parseYAMLDocument("a: [1, 2\n", file: "upload")
+        }
+        #expect(error.code == .invalidYAML)
+        #expect(error.message.hasPrefix("upload: line"))
+    }
 }

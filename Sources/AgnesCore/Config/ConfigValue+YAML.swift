@@ -5,6 +5,26 @@ extension ConfigValue {
     ///
     /// `file` is only used to name the source in errors.
     static func parseYAML(_ text: String, file: String) throws(ConfigError) -> ConfigValue {
+        let value = try parseYAMLDocument(text, file: file)
+        switch value {
+        case .object: return value
+        case .null: return .object([:])
+        default:
+            throw .typeMismatch(file: file, key: dottedPath([]), expected: "a mapping of keys to values", got: value)
+        }
+    }
+
+    /// Parses one YAML document whatever its top level (a mapping, a list or a scalar); an empty document
+    /// is ``null``. Scalars resolve with YAML's core schema and `<<` merge keys are honoured, as in
+    /// configuration files.
+    ///
+    /// `file` only names the source in errors, whose ``ConfigError/message`` gives the line and column.
+    ///
+    /// ```swift
+    /// let metrics = try ConfigValue.parseYAMLDocument("- name: mrr\n  category: revenue\n", file: "upload")
+    /// metrics.arrayValue?.first?["name"]?.stringValue  // "mrr"
+    /// ```
+    public static func parseYAMLDocument(_ text: String, file: String) throws(ConfigError) -> ConfigValue {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -13,14 +33,8 @@ extension ConfigValue {
         } catch {
             throw ConfigError(code: .invalidYAML, message: "\(file): invalid YAML: \(error)", cause: error)
         }
-        guard let root else { return .object([:]) }
-        let value = try ConfigValue(yaml: root, path: [], file: file)
-        switch value {
-        case .object: return value
-        case .null: return .object([:])
-        default:
-            throw .typeMismatch(file: file, key: dottedPath([]), expected: "a mapping of keys to values", got: value)
-        }
+        guard let root else { return .null }
+        return try ConfigValue(yaml: root, path: [], file: file)
     }
 
     /// Converts a composed YAML node, resolving scalars with YAML's core schema; `<<` merge keys are honoured.
