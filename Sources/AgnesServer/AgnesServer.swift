@@ -27,6 +27,8 @@ public enum AgnesServer {
         AccessRoutes(services: services).register(on: router)
         DataRoutes(services: services).register(on: router)
         QueryRoutes(services: services).register(on: router)
+        CatalogRoutes(services: services).register(on: router)
+        CatalogV2Routes(services: services).register(on: router)
         return router
     }
 
