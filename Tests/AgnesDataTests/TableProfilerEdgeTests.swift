@@ -95,6 +95,22 @@ import Testing
         #expect(f.min == .decimal(0) && f.max == .decimal(4) && f.histogram.counts.reduce(0, +) == 4)
     }
 
+    @Test func oddColumnNamesAndZonedTimestampsAreProfiled() throws {
+        let document = try ProfilerFiles().profile(
+            """
+            SELECT range AS "my col", 'v' || range AS "a""b", range AS "select",
+                TIMESTAMPTZ '2024-03-31 23:30:00+00' + INTERVAL (range) HOUR AS tz
+            FROM range(3)
+            """, primaryKey: ["my col", "a\"b"])
+        #expect(document.columns.map(\.name) == ["my col", "a\"b", "select", "tz"])
+        #expect(document.column("a\"b")?.sampleValues == ["v0", "v1", "v2"])
+        #expect(document.duplicateRows == 0 && document.column("my col")?.isPrimaryKey == true)
+        let tz = try #require(document.column("tz"))
+        #expect(tz.category == .timestamp && tz.date?.earliest == "2024-03-31" && tz.date?.latest == "2024-04-01")
+        #expect(tz.date?.histogram == Histogram(bins: ["2024-Q1", "2024-Q2"], counts: [1, 2]))
+        #expect(document.sampleRows.first?.values.first { $0.name == "tz" }?.text == "2024-03-31 23:30:00+00")
+    }
+
     @Test func theJSONHasTheOriginalsFieldsWithNullsWhereItHadThem() throws {
         let document = try ProfilerFiles().profile("SELECT range AS n, 'x' AS s FROM range(3)")
         let json = try document.json()

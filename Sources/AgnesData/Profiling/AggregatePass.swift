@@ -68,7 +68,9 @@ struct AggregatePass {
         }
         let names = Set(columns.map(\.name))
         var keySlot: Int?
-        if !primaryKey.isEmpty, primaryKey.allSatisfy(names.contains) {
+        if primaryKey.count == 1, let index = columns.firstIndex(where: { $0.name == primaryKey[0] }) {
+            keySlot = slots[index][1]  // the column's own distinct count
+        } else if !primaryKey.isEmpty, primaryKey.allSatisfy(names.contains) {
             keySlot = list.add("count(DISTINCT (\(primaryKey.map(ProfileSQL.quoted).joined(separator: ", "))))")
         }
         let row = try workspace.aggregate(list.expressions)

@@ -76,10 +76,15 @@ public struct ColumnProfile: Sendable, Hashable, Encodable {
 
 /// The type categories of §4.4.
 public enum TypeCategory: String, Sendable, Hashable, Encodable, CaseIterable {
+    /// Integers, floating point and decimals: `numeric_stats`.
     case numeric = "NUMERIC"
+    /// Text and everything without a category of its own: `string_stats`.
     case string = "STRING"
+    /// Dates: `date_stats`.
     case date = "DATE"
+    /// Timestamps of any precision or time zone: `date_stats` of their dates.
     case timestamp = "TIMESTAMP"
+    /// Booleans: `boolean_stats`.
     case boolean = "BOOLEAN"
 
     /// The category of a DuckDB type name, as the original classified it: `BOOLEAN`, `DATE`, anything
@@ -119,12 +124,19 @@ public enum TypeCategory: String, Sendable, Hashable, Encodable, CaseIterable {
 
 /// A column alert (§4.4).
 public enum ColumnAlert: String, Sendable, Hashable, Encodable, CaseIterable {
+    /// One value and no NULLs.
     case constant
+    /// Every value distinct and no NULLs.
     case unique
+    /// More NULLs than `alert_high_missing_pct`.
     case highMissing = "high_missing"
+    /// More NULLs than `alert_missing_pct` (and not `high_missing`).
     case missing
+    /// A categorical column whose top value is more than `alert_imbalance_pct` of the values.
     case imbalance
+    /// More than half of a numeric column's values are zero.
     case zeros
+    /// A non-categorical column with more than `alert_high_cardinality` distinct values.
     case highCardinality = "high_cardinality"
 }
 
