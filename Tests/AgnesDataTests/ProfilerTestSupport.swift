@@ -15,21 +15,19 @@ final class ProfilerFiles: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    /// A parquet file holding what `sql` returns.
-    func parquet(_ sql: String, name: String = "table") throws -> URL {
-        let file = directory.appendingPathComponent("\(name).parquet")
-        try Database().connect().execute("COPY (\(sql)) TO \(SQLText.literal(file.path)) (FORMAT parquet)")
-        return file
-    }
-
-    /// The profile of what `sql` returns.
+    /// The profile of what `sql` returns, made off the cooperative pool (DuckDB work blocks).
     func profile(
         _ sql: String, primaryKey: [String] = [], settings: ProfilerSettings = ProfilerSettings()
-    ) throws -> ProfileDocument {
-        let file = try parquet(sql)
-        let profiler = TableProfiler(
-            settings: settings, limits: ProfilerLimits(threads: 2, memoryLimit: "512MB", temporaryDirectory: directory))
-        return try profiler.profile(ProfileSubject(tableID: "t", file: file, primaryKey: primaryKey))
+    ) async throws -> ProfileDocument {
+        let directory = self.directory
+        return try await offloaded {
+            let file = directory.appendingPathComponent("\(UUID().uuidString).parquet")
+            try Database().connect().execute("COPY (\(sql)) TO \(SQLText.literal(file.path)) (FORMAT parquet)")
+            let profiler = TableProfiler(
+                settings: settings,
+                limits: ProfilerLimits(threads: 2, memoryLimit: "512MB", temporaryDirectory: directory))
+            return try profiler.profile(ProfileSubject(tableID: "t", file: file, primaryKey: primaryKey))
+        }
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 @testable import AgnesData
 
 @Suite struct TableProfilerEdgeTests {
-    @Test func aTableAboveTheSampleSizeIsProfiledFromASampleSpanningTheFile() throws {
+    @Test func aTableAboveTheSampleSizeIsProfiledFromASampleSpanningTheFile() async throws {
         var settings = ProfilerSettings()
         settings.sampleSize = 1000
         let sql = """
@@ -14,7 +14,7 @@ import Testing
                 CASE WHEN range % 2 = 0 THEN NULL ELSE range END AS half
             FROM range(10000)
             """
-        let document = try ProfilerFiles().profile(sql, settings: settings)
+        let document = try await ProfilerFiles().profile(sql, settings: settings)
         #expect(document.isSampled && document.rowCount == 10000)
         let id = try #require(document.column("id"))
         #expect(id.nullCount == 0 && id.uniqueCount == 1000)
@@ -22,7 +22,7 @@ import Testing
         #expect(document.column("half")?.completenessPercent == 50.0)
         #expect(document.dateRange == DateRange(earliest: "2024-01-01", latest: "2024-01-07", spanDays: 6))
         settings.sampleSize = 10000
-        #expect(try ProfilerFiles().profile(sql, settings: settings).isSampled == false)
+        #expect(try await ProfilerFiles().profile(sql, settings: settings).isSampled == false)
     }
 
     @Test(arguments: [(10000, 1000), (21, 20), (22, 21), (1_000_003, 500_000), (5, 1), (100, 99)])
@@ -35,8 +35,8 @@ import Testing
         #expect(ranges.count == min(20, sampleSize))
     }
 
-    @Test func anEmptyTableHasColumnsButNoValuesAndNoAlerts() throws {
-        let document = try ProfilerFiles().profile(
+    @Test func anEmptyTableHasColumnsButNoValuesAndNoAlerts() async throws {
+        let document = try await ProfilerFiles().profile(
             "SELECT 1::BIGINT AS n, 'a' AS s, DATE '2024-01-01' AS d, true AS b FROM range(0)")
         #expect(document.rowCount == 0 && document.columnCount == 4 && !document.isSampled)
         #expect(document.alerts.isEmpty && document.sampleRows.isEmpty && document.dateRange == nil)
@@ -56,8 +56,8 @@ import Testing
         #expect(document.column("b")?.boolean == BooleanStatistics(trueCount: 0, falseCount: 0, truePercent: 0))
     }
 
-    @Test func anAllNullColumnIsHighMissingWithEmptyStatistics() throws {
-        let document = try ProfilerFiles().profile(
+    @Test func anAllNullColumnIsHighMissingWithEmptyStatistics() async throws {
+        let document = try await ProfilerFiles().profile(
             """
             SELECT range AS id, NULL::DOUBLE AS n, NULL::VARCHAR AS s, NULL::DATE AS d, NULL::BOOLEAN AS b
             FROM range(10)
@@ -79,8 +79,8 @@ import Testing
         #expect(document.sampleRows.first?.values.map(\.text) == ["0", nil, nil, nil, nil])
     }
 
-    @Test func nestedDecimalAndOddTypesAreProfiledWithoutFailing() throws {
-        let document = try ProfilerFiles().profile(
+    @Test func nestedDecimalAndOddTypesAreProfiledWithoutFailing() async throws {
+        let document = try await ProfilerFiles().profile(
             """
             SELECT [range, range + 1] AS l, {'a': range} AS s, TIME '12:00:00' AS t,
                 (range / 10)::DECIMAL(10, 2) AS price, CASE WHEN range = 1 THEN 'nan'::DOUBLE ELSE range END AS f
@@ -95,8 +95,8 @@ import Testing
         #expect(f.min == .decimal(0) && f.max == .decimal(4) && f.histogram.counts.reduce(0, +) == 4)
     }
 
-    @Test func oddColumnNamesAndZonedTimestampsAreProfiled() throws {
-        let document = try ProfilerFiles().profile(
+    @Test func oddColumnNamesAndZonedTimestampsAreProfiled() async throws {
+        let document = try await ProfilerFiles().profile(
             """
             SELECT range AS "my col", 'v' || range AS "a""b", range AS "select",
                 TIMESTAMPTZ '2024-03-31 23:30:00+00' + INTERVAL (range) HOUR AS tz
@@ -111,8 +111,8 @@ import Testing
         #expect(document.sampleRows.first?.values.first { $0.name == "tz" }?.text == "2024-03-31 23:30:00+00")
     }
 
-    @Test func theJSONHasTheOriginalsFieldsWithNullsWhereItHadThem() throws {
-        let document = try ProfilerFiles().profile("SELECT range AS n, 'x' AS s FROM range(3)")
+    @Test func theJSONHasTheOriginalsFieldsWithNullsWhereItHadThem() async throws {
+        let document = try await ProfilerFiles().profile("SELECT range AS n, 'x' AS s FROM range(3)")
         let json = try document.json()
         #expect(
             Set(json.keys) == [

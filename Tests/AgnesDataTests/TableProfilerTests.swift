@@ -14,8 +14,8 @@ import Testing
         FROM range(20)
         """
 
-    @Test func numericColumnsGetMomentsPercentilesZerosAndAHistogram() throws {
-        let document = try ProfilerFiles().profile(Self.typedTable, primaryKey: ["id"])
+    @Test func numericColumnsGetMomentsPercentilesZerosAndAHistogram() async throws {
+        let document = try await ProfilerFiles().profile(Self.typedTable, primaryKey: ["id"])
         let id = try #require(document.column("id"))
         #expect(id.type == "BIGINT" && id.category == .numeric && id.isPrimaryKey)
         let stats = try #require(id.numeric)
@@ -33,8 +33,8 @@ import Testing
         #expect(document.column("amount")?.isPrimaryKey == false)
     }
 
-    @Test func stringDateTimestampAndBooleanColumnsGetTheirStatistics() throws {
-        let document = try ProfilerFiles().profile(Self.typedTable)
+    @Test func stringDateTimestampAndBooleanColumnsGetTheirStatistics() async throws {
+        let document = try await ProfilerFiles().profile(Self.typedTable)
         let status = try #require(document.column("status"))
         #expect(status.category == .string && status.uniqueCount == 2 && status.uniquePercent == 10.0)
         let text = try #require(status.string)
@@ -63,8 +63,8 @@ import Testing
         #expect(document.sampleRows.count == 5)
     }
 
-    @Test func eachAlertIsRaisedByTheColumnMadeForIt() throws {
-        let document = try ProfilerFiles().profile(
+    @Test func eachAlertIsRaisedByTheColumnMadeForIt() async throws {
+        let document = try await ProfilerFiles().profile(
             """
             SELECT 'x' AS c_constant, range AS c_unique, CASE WHEN range < 40 THEN NULL ELSE 1 END AS c_high_missing,
                 CASE WHEN range < 10 THEN NULL ELSE range END AS c_missing,
@@ -91,12 +91,12 @@ import Testing
         #expect(document.missingCells == 50 && document.missingCellsPercent == 7.14)
     }
 
-    @Test func thresholdsComeFromTheSettings() throws {
+    @Test func thresholdsComeFromTheSettings() async throws {
         var settings = ProfilerSettings()
         settings.alertMissingPercent = 20
         settings.maxCategoricalDistinct = 100
         settings.topValuesLimit = 3
-        let document = try ProfilerFiles().profile(
+        let document = try await ProfilerFiles().profile(
             """
             SELECT CASE WHEN range < 10 THEN NULL ELSE range END AS c_missing, 'v' || (range % 60) AS c_cardinality
             FROM range(100)
@@ -108,15 +108,15 @@ import Testing
         #expect(cardinality.string?.topValues.first?.count == 2)
     }
 
-    @Test func duplicateRowsAreCountedByThePrimaryKey() throws {
+    @Test func duplicateRowsAreCountedByThePrimaryKey() async throws {
         let files = try ProfilerFiles()
         let sql = "SELECT range % 7 AS k, range AS v FROM range(10)"
-        #expect(try files.profile(sql, primaryKey: ["k"]).duplicateRows == 3)
-        #expect(try files.profile(sql, primaryKey: ["k", "v"]).duplicateRows == 0)
-        #expect(try files.profile(sql, primaryKey: ["missing"]).duplicateRows == 0)
-        let document = try files.profile(sql, primaryKey: ["k", "v"])
+        #expect(try await files.profile(sql, primaryKey: ["k"]).duplicateRows == 3)
+        #expect(try await files.profile(sql, primaryKey: ["k", "v"]).duplicateRows == 0)
+        #expect(try await files.profile(sql, primaryKey: ["missing"]).duplicateRows == 0)
+        let document = try await files.profile(sql, primaryKey: ["k", "v"])
         #expect(document.primaryKey == "k, v")
         #expect(document.columns.map(\.isPrimaryKey) == [true, true])
-        #expect(try files.profile(sql).primaryKey == nil)
+        #expect(try await files.profile(sql).primaryKey == nil)
     }
 }
