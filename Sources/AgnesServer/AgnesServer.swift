@@ -32,6 +32,8 @@ public enum AgnesServer {
         UploadRoutes(services: services).register(on: router)
         SettingsRoutes(services: services).register(on: router)
         SyncSettingsRoutes(services: services).register(on: router)
+        CatalogRoutes(services: services).register(on: router)
+        CatalogV2Routes(services: services).register(on: router)
         return router
     }
 

@@ -34,6 +34,8 @@ public final class Orchestrator: Sendable {
     let inspectionCache = InspectionCache()
     /// Per source, the fingerprint of a data directory the last collection left with nothing to wait for.
     let collectionMemos = Mutex<[String: CollectionMemo]>([:])
+    /// Called after every successful rebuild (see ``onRebuild(_:)``).
+    let observers = Mutex<[@Sendable (RebuildResult) -> Void]>([])
 
     /// Creates an orchestrator over `layout` that records to `store` and reloads `analytics`. After each
     /// rebuild it deletes versions of published files that nothing has used for `retention`'s grace period.
@@ -79,6 +81,12 @@ public final class Orchestrator: Sendable {
             if current.running == task, current.next == nil { current.running = nil }
         }
         return try result.get()
+    }
+
+    /// Registers `observer` to be told of every successful rebuild, right before its caller is. It runs
+    /// on the rebuild's task and must return at once (start background work, never wait for it).
+    public func onRebuild(_ observer: @escaping @Sendable (RebuildResult) -> Void) {
+        observers.withLock { $0.append(observer) }
     }
 
     /// Rebuilds after one source changed (the analytics database is always rebuilt whole).
@@ -132,6 +140,7 @@ public final class Orchestrator: Sendable {
                 "generation": "\(generation)", "views": "\(result.views.count)", "issues": "\(output.issues.count)",
                 "ms": "\(result.durationMS)", "phases_ms": "\(clock.phases)",
             ])
+        for observer in observers.withLock({ $0 }) { observer(result) }
         return result
     }
 

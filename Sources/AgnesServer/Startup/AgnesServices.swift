@@ -35,6 +35,8 @@ public struct AgnesServices: Sendable {
     public let queryEngine: QueryEngine
     /// The manifest entries of the current generation, rebuilt when it or the store changes.
     let manifest: ManifestIndex
+    /// Table profiles: on request, and in the background after each rebuild for changed tables.
+    public let profiling: ProfilingService
 
     /// Opens the store (migrating it), the current analytics generation and the orchestrator.
     public static func open(
@@ -66,11 +68,16 @@ public struct AgnesServices: Sendable {
                 threads: limits.threads, memoryLimit: limits.memoryLimit,
                 maxTempDirectorySize: limits.maxTempDirectorySize, connections: limits.concurrency,
                 timeout: .seconds(limits.timeoutSeconds)))
+        let profiling = ProfilingService(
+            store: store, analytics: analytics, settings: settings.profiler,
+            limits: ProfilerLimits(temporaryDirectory: layout.root.appendingPathComponent("tmp/profiler")),
+            logger: logger)
+        orchestrator.onRebuild { _ in profiling.scheduleAfterRebuild() }
         return AgnesServices(
             settings: settings, store: store, layout: layout, analytics: analytics, orchestrator: orchestrator,
             startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter,
             mailer: mailer ?? mail.map { Mailer(sender: $0.makeSender(), from: $0.from) },
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
-            queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics))
+            queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics), profiling: profiling)
     }
 }
