@@ -27,6 +27,8 @@ public enum AgnesServer {
         AccessRoutes(services: services).register(on: router)
         DataRoutes(services: services).register(on: router)
         QueryRoutes(services: services).register(on: router)
+        ScanRoutes(services: services).register(on: router)
+        UploadRoutes(services: services).register(on: router)
         return router
     }
 

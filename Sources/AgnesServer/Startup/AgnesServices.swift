@@ -35,6 +35,12 @@ public struct AgnesServices: Sendable {
     public let queryEngine: QueryEngine
     /// The manifest entries of the current generation, rebuilt when it or the store changes.
     let manifest: ManifestIndex
+    /// Checks and runs `/api/v2/scan` requests.
+    public let scans: ScanService
+    /// Per-user scan quotas, shared by `/api/v2/scan` and `/api/query`.
+    public let scanQuota: ScanQuota
+    /// Runs local-source syncs one at a time (uploads, start-up).
+    let localSync: LocalSyncQueue
 
     /// Opens the store (migrating it), the current analytics generation and the orchestrator.
     public static func open(
@@ -71,6 +77,8 @@ public struct AgnesServices: Sendable {
             startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter,
             mailer: mailer ?? mail.map { Mailer(sender: $0.makeSender(), from: $0.from) },
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
-            queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics))
+            queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics),
+            scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
+            localSync: LocalSyncQueue(layout: layout, logger: logger))
     }
 }
