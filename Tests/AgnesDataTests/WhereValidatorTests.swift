@@ -1,8 +1,9 @@
 import AgnesCore
-@testable import AgnesData
 import DuckDB
 import Foundation
 import Testing
+
+@testable import AgnesData
 
 /// The scan WHERE validator: a corpus of attacks and mistakes it must refuse (with the right kind),
 /// and predicates it must accept and answer correctly once re-rendered.
@@ -83,7 +84,7 @@ import Testing
         ("note IS NULL", [1, 4]),
         ("note IS NOT NULL AND NOT (status = 'open')", [3, 5]),
         ("status ILIKE 'PA%'", [1, 3, 5]),
-        ("status LIKE 'pa%' OR status NOT LIKE '%a%'", [1, 2, 3]),
+        ("status LIKE 'pa%' OR status NOT LIKE '%a%'", [1, 2, 3, 5]),
         ("created_at >= DATE '2024-03-01'", [3, 5]),
         ("year(created_at) = 2023", [4]),
         ("date_trunc('month', created_at) = DATE '2024-03-01'", [3, 5]),
@@ -91,7 +92,7 @@ import Testing
         ("note = 'it''s'", [3]),
         ("regexp_matches(region, '^(EU|US)$') AND id > 2", [3, 5]),
         ("orders.id = 2", [2]),
-        ("REGION = 'apac' OR upper(\"region\") = 'US'", [2, 4, 5]),
+        ("lower(REGION) = 'apac' OR upper(\"region\") = 'US'", [2, 4, 5]),
         ("CAST(amount AS INTEGER) = 42", [5]),
         ("starts_with(note, '50') OR contains(note, 'ush')", [2, 5]),
         ("abs(amount - 100) < 2", [2]),
@@ -146,7 +147,8 @@ import Testing
             try await validator.validate("NOT id BETWEEN -1 AND 2.5e1", table: "orders", columns: columns)
                 == "(NOT (\"id\" BETWEEN (-1) AND 2.5e1))")
         #expect(
-            try await validator.validate("id::VARCHAR(3) = '1' AND TRY_CAST(id AS DECIMAL(10, 2)) > 0", table: "orders",
+            try await validator.validate(
+                "id::VARCHAR(3) = '1' AND TRY_CAST(id AS DECIMAL(10, 2)) > 0", table: "orders",
                 columns: columns)
                 == "((CAST(\"id\" AS VARCHAR) = '1') AND (TRY_CAST(\"id\" AS DECIMAL(10, 2)) > 0))")
     }

@@ -45,7 +45,9 @@ public struct ArrowStreamReader {
             let metadata = Array(bytes[position..<(position + length)])
             position += length
             let message = Self.root(metadata)
-            guard Self.scalar(metadata, message, 0, as: Int16.self) == 4 else { throw Malformed(description: "version") }
+            guard Self.scalar(metadata, message, 0, as: Int16.self) == 4 else {
+                throw Malformed(description: "version")
+            }
             let kind = Self.scalar(metadata, message, 1, as: UInt8.self) ?? 0
             let bodyLength = Int(Self.scalar(metadata, message, 3, as: Int64.self) ?? 0)
             guard let header = Self.object(metadata, message, 2), position + bodyLength <= bytes.count else {
@@ -110,7 +112,8 @@ public struct ArrowStreamReader {
                 }
                 switch field.typeID {
                 case 2, 8, 10:
-                    let width = field.typeID == 2 ? field.parameter / 8 : (field.typeID == 8 && field.parameter == 0 ? 4 : 8)
+                    let width =
+                        field.typeID == 2 ? field.parameter / 8 : (field.typeID == 8 && field.parameter == 0 ? 4 : 8)
                     result.append(Self.integer(batch.body, data.offset + row * width, width: width))
                 case 3:
                     let bits = Self.integer(batch.body, data.offset + row * 8, width: 8)

@@ -216,9 +216,11 @@ struct PredicateRenderer {
                 "\(names.joined(separator: ".")) does not name a column of \(table); qualify columns with \(table) or not at all"
             )
         }
-        if let exact = columns.first(where: { $0 == name }) ?? columns.first(where: {
-            $0.lowercased() == name.lowercased()
-        }) {
+        if let exact = columns.first(where: { $0 == name })
+            ?? columns.first(where: {
+                $0.lowercased() == name.lowercased()
+            })
+        {
             return SQLText.identifier(exact)
         }
         if names.count == 1, let keyword = Self.dateKeywords.first(where: { $0.lowercased() == name.lowercased() }) {
@@ -227,7 +229,7 @@ struct PredicateRenderer {
         throw ScanRejection(.unknownColumn, "\(table) has no column \(name)")
     }
 
-    private mutating func child(_ node: Node, _ key: String) throws(ScanRejection) -> Node {
+    private func child(_ node: Node, _ key: String) throws(ScanRejection) -> Node {
         guard let value = node[key] as? Node else { throw Self.disallowed("an expression missing its \(key)") }
         return value
     }

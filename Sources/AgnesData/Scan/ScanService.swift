@@ -39,7 +39,8 @@ public final class ScanService: Sendable {
         var orders: [(column: String, descending: Bool)] = []
         for term in request.orderBy ?? [] {
             guard let order = ScanRequest.orderTerm(term) else {
-                throw .invalid("Invalid order_by term: '\(term)' (expected \"column\", \"column ASC\" or \"column DESC\")")
+                throw .invalid(
+                    "Invalid order_by term: '\(term)' (expected \"column\", \"column ASC\" or \"column DESC\")")
             }
             orders.append(order)
         }
@@ -78,7 +79,9 @@ public final class ScanService: Sendable {
         if selected.isEmpty { selected = columns }
         var orderSQL: [String] = []
         for order in orders {
-            guard let column = resolve(order.column) else { throw .invalid("Unknown column in order_by: '\(order.column)'") }
+            guard let column = resolve(order.column) else {
+                throw .invalid("Unknown column in order_by: '\(order.column)'")
+            }
             orderSQL.append(SQLText.identifier(column.name) + (order.descending ? " DESC" : " ASC"))
         }
         var predicate: String?
@@ -89,7 +92,8 @@ public final class ScanService: Sendable {
                 throw .rejected(error)
             }
         }
-        var sql = "SELECT " + selected.map(Self.selectItem).joined(separator: ", ") + " FROM " + SQLText.identifier(tableID)
+        var sql =
+            "SELECT " + selected.map(Self.selectItem).joined(separator: ", ") + " FROM " + SQLText.identifier(tableID)
         if let predicate { sql += " WHERE " + predicate }
         if !orderSQL.isEmpty { sql += " ORDER BY " + orderSQL.joined(separator: ", ") }
         if let limit = request.limit { sql += " LIMIT \(limit)" }

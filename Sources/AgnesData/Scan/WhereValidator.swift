@@ -37,7 +37,9 @@ public final class WhereValidator: Sendable {
         guard predicate.utf8.count <= Self.maxLength else {
             throw ScanRejection(.tooComplex, "the predicate is longer than \(Self.maxLength) bytes")
         }
-        guard !predicate.contains("\0") else { throw ScanRejection(.parseError, "the predicate contains a NUL character") }
+        guard !predicate.contains("\0") else {
+            throw ScanRejection(.parseError, "the predicate contains a NUL character")
+        }
         let serialized: String
         do {
             serialized = try await connection.run { connection in
@@ -88,7 +90,8 @@ public final class WhereValidator: Sendable {
             isEmpty("qualify"), isEmpty("sample"), cteCount == 0,
             (node["aggregate_handling"] as? String ?? "STANDARD_HANDLING") == "STANDARD_HANDLING"
         else {
-            throw PredicateRenderer.disallowed("ORDER BY, LIMIT, GROUP BY, HAVING, QUALIFY or other clauses after the predicate")
+            throw PredicateRenderer.disallowed(
+                "ORDER BY, LIMIT, GROUP BY, HAVING, QUALIFY or other clauses after the predicate")
         }
         guard let clause = node["where_clause"] as? PredicateRenderer.Node else {
             throw ScanRejection(.parseError, "the predicate is empty")

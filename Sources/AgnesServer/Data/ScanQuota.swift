@@ -25,6 +25,14 @@ public final class ScanQuota: Sendable {
         /// When to try again.
         public let retryAfterSeconds: Int
 
+        /// Creates a value.
+        public init(kind: String, current: Int, limit: Int, retryAfterSeconds: Int) {
+            self.kind = kind
+            self.current = current
+            self.limit = limit
+            self.retryAfterSeconds = retryAfterSeconds
+        }
+
         enum CodingKeys: String, CodingKey {
             case error, kind, current, limit
             case retryAfterSeconds = "retry_after_seconds"

@@ -68,7 +68,8 @@ struct UploadRoutes {
         let existing = try await registry.find(id: table)
         if let existing, existing.sourceType != "local" {
             throw APIError(
-                .conflict, "Table '\(table)' already exists (source \(existing.sourceType ?? "unknown")); choose another name")
+                .conflict,
+                "Table '\(table)' already exists (source \(existing.sourceType ?? "unknown")); choose another name")
         }
         try await Self.check(part.file, kind: kind)
         let target = directory.appendingPathComponent("\(table).\(fileExtension)")

@@ -1,4 +1,3 @@
-import DuckDB
 import Foundation
 import Hummingbird
 import NIOCore
@@ -110,7 +109,7 @@ struct MultipartReader {
 
         mutating func discard() async {
             await output?.close()
-            output.map { try? FileManager.default.removeItem(at: $0.file) }
+            if let output { try? FileManager.default.removeItem(at: output.file) }
             form.removeFiles()
         }
 
@@ -180,7 +179,8 @@ struct MultipartReader {
                             $0.trimmingCharacters(in: .whitespaces)
                         }
                         guard item.count == 2 else { continue }
-                        let value = item[1].count >= 2 && item[1].hasPrefix("\"") && item[1].hasSuffix("\"")
+                        let value =
+                            item[1].count >= 2 && item[1].hasPrefix("\"") && item[1].hasSuffix("\"")
                             ? String(item[1].dropFirst().dropLast()) : item[1]
                         switch item[0].lowercased() {
                         case "name": name = value

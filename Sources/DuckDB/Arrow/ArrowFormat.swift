@@ -70,9 +70,8 @@ struct ArrowFormat {
         default:
             if format.hasPrefix("ts"), characters.count >= 4, characters[3] == ":" {
                 let zone = String(format.dropFirst(4))
-                self.init(
-                    10, [.int16(try unit(characters[2])), zone.isEmpty ? nil : .object(.string(zone))],
-                    .fixed(width: 8))
+                let timezone: FlatBuffer.Field? = zone.isEmpty ? nil : .object(.string(zone))
+                self.init(10, [.int16(try unit(characters[2])), timezone], .fixed(width: 8))
             } else if format.hasPrefix("d:") {
                 let numbers = format.dropFirst(2).split(separator: ",").compactMap { Int32($0) }
                 guard (2...3).contains(numbers.count) else { throw Self.unsupported(format) }

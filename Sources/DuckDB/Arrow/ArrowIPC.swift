@@ -128,7 +128,9 @@ enum ArrowIPC {
                 throw DuckDBError(.execute, "an Arrow array does not match its schema")
             }
             for (index, child) in children.enumerated() {
-                guard let value = array.children?[index] else { throw DuckDBError(.execute, "an Arrow child is missing") }
+                guard let value = array.children?[index] else {
+                    throw DuckDBError(.execute, "an Arrow child is missing")
+                }
                 try append(schema: child, array: value.pointee)
             }
         }

@@ -114,7 +114,9 @@ enum FlatBuffer {
             let table = bytes.count
             var inline = [UInt8](repeating: 0, count: size)
             inline.replaceSubrange(0..<4, with: FlatBuffer.littleEndian(Int32(table - vtable)))
-            for slot in slots { inline.replaceSubrange(slot.offset..<(slot.offset + slot.bytes.count), with: slot.bytes) }
+            for slot in slots {
+                inline.replaceSubrange(slot.offset..<(slot.offset + slot.bytes.count), with: slot.bytes)
+            }
             bytes += inline
             for slot in slots {
                 guard let object = slot.object else { continue }

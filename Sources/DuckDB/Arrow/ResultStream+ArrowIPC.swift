@@ -23,7 +23,7 @@ extension ResultStream {
         try withArrowSchemaInputs { types, names in
             try Self.check(duckdb_to_arrow_schema(options, types, names, idx_t(columns.count), &schema))
         }
-        defer { schema.release?(&schema) }
+        defer { if let release = schema.release { release(&schema) } }
         let header = try ArrowIPC.schemaMessage(schema)
         try write(header)
         var bytes = header.count + ArrowIPC.endOfStream.count
@@ -42,7 +42,7 @@ extension ResultStream {
             defer { duckdb_destroy_data_chunk(&chunk) }
             var array = ArrowArray()
             try Self.check(duckdb_data_chunk_to_arrow(options, raw, &array))
-            defer { array.release?(&array) }
+            defer { if let release = array.release { release(&array) } }
             let message = try ArrowIPC.recordBatchMessage(schema: schema, array: array)
             guard bytes + message.count <= maxBytes else {
                 isTruncated = true
