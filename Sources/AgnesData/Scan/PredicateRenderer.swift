@@ -84,6 +84,7 @@ struct PredicateRenderer {
         case ("OPERATOR_IS_NULL", 1): return "(\(parts[0]) IS NULL)"
         case ("OPERATOR_IS_NOT_NULL", 1): return "(\(parts[0]) IS NOT NULL)"
         case ("COMPARE_IN", 2...): return "(\(parts[0]) IN (\(parts.dropFirst().joined(separator: ", "))))"
+        case ("OPERATOR_COALESCE", 1...): return "COALESCE(\(parts.joined(separator: ", ")))"
         case ("COMPARE_NOT_IN", 2...): return "(\(parts[0]) NOT IN (\(parts.dropFirst().joined(separator: ", "))))"
         default: throw Self.disallowed("operator \(type)")
         }

@@ -4,6 +4,7 @@ import AgnesData
 import DuckDB
 import Foundation
 import HTTPTypes
+import Logging
 import Hummingbird
 import NIOCore
 
