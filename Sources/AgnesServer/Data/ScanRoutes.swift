@@ -4,8 +4,8 @@ import AgnesData
 import DuckDB
 import Foundation
 import HTTPTypes
-import Logging
 import Hummingbird
+import Logging
 import NIOCore
 
 /// `POST /api/v2/scan/estimate` and `POST /api/v2/scan` (REFERENCE §1.8) for local tables.

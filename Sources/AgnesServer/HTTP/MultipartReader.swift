@@ -120,11 +120,12 @@ struct MultipartReader {
                 pending.removeAll()
                 return false
             case .preamble:
-                guard let index = find(delimiter, in: pending) else {
-                    pending.removeFirst(max(0, pending.count - delimiter.count))
+                let (found, keep) = boundary()
+                guard let found else {
+                    pending.removeFirst(keep)
                     return false
                 }
-                pending.removeFirst(index + delimiter.count)
+                pending.removeFirst(found + delimiter.count)
                 stage = .afterDelimiter
                 return true
             case .afterDelimiter:
@@ -148,21 +149,33 @@ struct MultipartReader {
                 stage = .content
                 return true
             case .content:
-                if let index = find(delimiter, in: pending) {
-                    try await consume(Array(pending[..<index]))
-                    pending.removeFirst(index + delimiter.count)
-                    try await endPart()
-                    stage = .afterDelimiter
-                    return true
+                let (found, keep) = boundary()
+                guard let found else {
+                    try await consume(Array(pending[..<keep]))
+                    pending.removeFirst(keep)
+                    return false
                 }
-                // Keep what could be the start of a delimiter split across buffers.
-                let safe = pending.count - (delimiter.count - 1)
-                if safe > 0 {
-                    try await consume(Array(pending[..<safe]))
-                    pending.removeFirst(safe)
-                }
-                return false
+                try await consume(Array(pending[..<found]))
+                pending.removeFirst(found + delimiter.count)
+                try await endPart()
+                stage = .afterDelimiter
+                return true
             }
+        }
+
+        /// The index of the next delimiter that really is one (followed by `--` or CRLF: the boundary
+        /// text inside content, as in `--b-not-a-boundary`, is not), and how many bytes before it can
+        /// safely be consumed when none is found yet.
+        private func boundary() -> (found: Int?, keep: Int) {
+            var from = 0
+            while let index = find(delimiter, in: pending, from: from) {
+                let after = index + delimiter.count
+                guard pending.count >= after + 2 else { return (nil, index) }
+                let (first, second) = (pending[after], pending[after + 1])
+                if (first == 0x2D && second == 0x2D) || (first == 0x0D && second == 0x0A) { return (index, index) }
+                from = index + 1
+            }
+            return (nil, max(0, pending.count - (delimiter.count - 1)))
         }
 
         private mutating func startPart(headers: String) throws {
@@ -225,11 +238,11 @@ struct MultipartReader {
             current = nil
         }
 
-        private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-            guard haystack.count >= needle.count, let first = needle.first else { return nil }
+        private func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
+            guard haystack.count - start >= needle.count, let first = needle.first else { return nil }
             return haystack.withUnsafeBufferPointer { hay in
                 needle.withUnsafeBufferPointer { pattern in
-                    var index = 0
+                    var index = start
                     let last = hay.count - pattern.count
                     while index <= last {
                         guard let raw = memchr(hay.baseAddress! + index, Int32(first), last - index + 1) else {
