@@ -134,6 +134,18 @@ import Testing
         }
     }
 
+    /// Defence in depth: even a predicate the validator wrongly let through could only read `orders`.
+    @Test func aScanRunsInASandboxHoldingOnlyItsTable() async throws {
+        let fixture = try await ScanFixture()
+        let scan = try await fixture.scans.prepare(ScanRequest(tableID: "orders", predicate: "id = 1"), maxLimit: 10)
+        #expect(scan.sandbox.tables == ["orders"])
+        #expect(
+            scan.sql
+                == "SELECT \"id\", \"status\", \"amount\", \"created_at\", \"note\", \"Region\" FROM \"orders\" WHERE (\"id\" = 1)"
+        )
+        await #expect(throws: SandboxError.self) { try await scan.sandbox.run("SELECT * FROM secrets", limit: 1) }
+    }
+
     @Test func rendersFromTheTreeNotTheText() async throws {
         let validator = try WhereValidator()
         let columns = ["id", "status", "Region"]

@@ -152,6 +152,20 @@ import Testing
     }
 }
 
+extension ScanRoutesTests {
+    @Test func onAServerWithoutDataScansAnswer404() async throws {
+        let fixture = try await ServerFixture.fast()
+        let root = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            for path in ["/api/v2/scan", "/api/v2/scan/estimate"] {
+                let response = try await client.post(path, as: root.token, body: ["table_id": "orders"])
+                #expect(response.status == .notFound)
+                #expect(response.object["detail"] as? String == "table 'orders' not found")
+            }
+        }
+    }
+}
+
 extension ServerFixture {
     func userID(_ email: String) async throws -> String {
         try #require(try await DuckDBUserRepository(store: services.store).find(email: email)).id
