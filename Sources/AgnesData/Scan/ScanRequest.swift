@@ -1,5 +1,5 @@
 /// What a caller asks `/api/v2/scan` for (REFERENCE §1.8): columns, a WHERE predicate, an order and a
-/// row limit over one table. Every part is checked by ``ScanService/prepare(_:readable:)``.
+/// row limit over one table. Every part is checked by ``ScanService/prepare(_:maxLimit:)``.
 public struct ScanRequest: Sendable, Hashable {
     /// The table id.
     public var tableID: String

@@ -11,7 +11,8 @@ import Foundation
 ///
 /// ```swift
 /// let scans = try ScanService(engine: engine, layout: layout)
-/// let scan = try await scans.prepare(ScanRequest(tableID: "orders", predicate: "amount > 10", limit: 100))
+/// let request = ScanRequest(tableID: "orders", predicate: "amount > 10", limit: 100)
+/// let scan = try await scans.prepare(request, maxLimit: settings.scan.maxLimit)
 /// let output = try await scans.run(scan, maxBytes: 1 << 31, timeout: .seconds(60))
 /// ```
 public final class ScanService: Sendable {
