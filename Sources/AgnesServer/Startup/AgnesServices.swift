@@ -39,7 +39,7 @@ public struct AgnesServices: Sendable {
     public let scans: ScanService
     /// Per-user scan quotas, shared by `/api/v2/scan` and `/api/query`.
     public let scanQuota: ScanQuota
-    /// Runs local-source syncs one at a time (uploads, start-up).
+    /// Runs local-source syncs for uploads one at a time.
     let localSync: LocalSyncQueue
 
     /// Opens the store (migrating it), the current analytics generation and the orchestrator.
