@@ -131,7 +131,7 @@ let package = Package(
             path: "bench/Sources/agnes-bench",
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"], swiftSettings: strictSettings),
+        .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "AgnesTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "AgnesCoreTests",
             dependencies: ["AgnesCore", .product(name: "Logging", package: "swift-log")],

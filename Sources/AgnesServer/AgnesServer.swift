@@ -34,6 +34,8 @@ public enum AgnesServer {
         SyncSettingsRoutes(services: services).register(on: router)
         CatalogRoutes(services: services).register(on: router)
         CatalogV2Routes(services: services).register(on: router)
+        ScanRoutes(services: services).register(on: router)
+        TableUploadRoutes(services: services).register(on: router)
         return router
     }
 

@@ -20,10 +20,11 @@ import Testing
         #expect(settings.dataSourceType == .local)
         #expect(
             settings.remoteQuery == RemoteQueryLimits(timeoutSeconds: 30, maxResultRows: 100_000, maxMemoryMB: 2048))
-        #expect(settings.scan.maxLimit == 10_000)
-        #expect(settings.scan.maxResultBytes == 104_857_600)
-        #expect(settings.scan.maxConcurrentPerUser == 2)
-        #expect(settings.scan.maxDailyBytesPerUser == 10_737_418_240)
+        #expect(settings.scan.maxLimit == 10_000_000)
+        #expect(settings.scan.maxResultBytes == 2_147_483_648)
+        #expect(settings.scan.maxConcurrentPerUser == 5)
+        #expect(settings.scan.maxDailyBytesPerUser == 53_687_091_200)
+        #expect(settings.scan.bqCostPerTBUSD == 5.0)
         #expect(settings.scan.requestTimeoutSeconds == 60)
         #expect(settings.profiler == ProfilerSettings())
         #expect(fixture.recorder.warnings.contains { $0.contains(fixture.staticFile) && $0.contains("demo mode") })
@@ -134,7 +135,8 @@ import Testing
 
     @Test func queryLimitsComeFromTheAPISection() throws {
         #expect(try fixture.load().query == QueryLimits())
-        try fixture.writeStatic("api: {query: {timeout_seconds: 5, memory_limit: 512MB, max_limit: 10, concurrency: 2}}\n")
+        try fixture.writeStatic(
+            "api: {query: {timeout_seconds: 5, memory_limit: 512MB, max_limit: 10, concurrency: 2}}\n")
         let limits = try fixture.load().query
         #expect(limits.timeoutSeconds == 5)
         #expect(limits.memoryLimit == "512MB")
@@ -156,7 +158,10 @@ import Testing
         ("auth: [a]\n", #"auth: expected an object, got ["a"]"#),
         ("api:\n  scan:\n    max_limit: [1]\n", "api.scan.max_limit: expected a positive integer, got [1]"),
         ("api:\n  scan: true\n", "api.scan: expected an object, got true"),
-        ("api: {query: {memory_limit: lots}}\n", #"api.query.memory_limit: expected a size such as 512MB or 2GB, got "lots""#),
+        (
+            "api: {query: {memory_limit: lots}}\n",
+            #"api.query.memory_limit: expected a size such as 512MB or 2GB, got "lots""#
+        ),
         ("api: {query: {timeout_seconds: 0}}\n", "api.query.timeout_seconds: expected a positive integer, got 0"),
         ("remote_query:\n  timeout_seconds: -5\n", "remote_query.timeout_seconds: expected a positive integer, got -5"),
         (

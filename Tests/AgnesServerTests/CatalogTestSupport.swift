@@ -27,12 +27,7 @@ extension ServerFixture {
     /// background), a registered remote BigQuery table `bq_events` without local data, an admin and an
     /// analyst who may read only `orders`.
     func catalogData() async throws -> CatalogCallers {
-        let directory = services.layout.localSourceDirectory
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Self.ordersCSV.write(to: directory.appendingPathComponent("orders.csv"), atomically: true, encoding: .utf8)
-        try "id,code\n1,x\n2,y\n".write(
-            to: directory.appendingPathComponent("secret.csv"), atomically: true, encoding: .utf8)
-        _ = try await ServerBootstrap.run(services: services, demo: false)
+        try await publishLocal(["orders.csv": Self.ordersCSV, "secret.csv": "id,code\n1,x\n2,y\n"])
         _ = try await DuckDBTableRegistryRepository(store: services.store).register(
             TableRegistration(
                 id: "bq_events", name: "bq_events", sourceType: "bigquery", bucket: "analytics", sourceTable: "events",
@@ -52,9 +47,7 @@ extension ServerFixture {
     /// Replaces a local source file and runs the start-up sync and rebuild again, then waits for the
     /// background profiling.
     func resync(_ file: String, _ contents: String) async throws {
-        let url = services.layout.localSourceDirectory.appendingPathComponent(file)
-        try contents.write(to: url, atomically: true, encoding: .utf8)
-        _ = try await ServerBootstrap.run(services: services, demo: false)
+        try await publishLocal([file: contents])
         await services.profiling.waitUntilIdle()
     }
 }

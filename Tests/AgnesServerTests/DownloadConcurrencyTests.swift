@@ -19,33 +19,44 @@ import Testing
         try await fixture.application.test(.live) { client in
             let port = try #require(client.port)
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            let expected = try await Self.download(http, port: port, token: token, stall: .zero)
-            #expect(expected > 500_000)
-            let downloads = Task {
-                try await withThrowingTaskGroup(of: Int.self) { group in
-                    for _ in 0..<12 {
-                        group.addTask {
-                            try await Self.download(http, port: port, token: token, stall: .seconds(8))
-                        }
-                    }
-                    var sizes: [Int] = []
-                    for try await size in group { sizes.append(size) }
-                    return sizes
-                }
+            do {
+                try await Self.measure(http, client: client, port: port, token: token)
+            } catch {
+                // A client must be shut down on every path, or its deinit traps.
+                try? await http.shutdown()
+                throw error
             }
-            try await Task.sleep(for: .milliseconds(300))
-            var slowest = Duration.zero
-            for _ in 0..<20 {
-                let start = ContinuousClock.now
-                let response = try await client.execute(uri: "/api/version", method: .get)
-                #expect(response.status == .ok)
-                slowest = max(slowest, ContinuousClock.now - start)
-            }
-            #expect(slowest < .seconds(4), "an API request waited \(slowest) behind downloads")
-            let sizes = try await downloads.value
-            #expect(sizes == Array(repeating: expected, count: 12))
             try await http.shutdown()
         }
+    }
+
+    /// Twelve stalled downloads in flight; then API requests, each timed.
+    static func measure(_ http: HTTPClient, client: some TestClientProtocol, port: Int, token: String) async throws {
+        let expected = try await Self.download(http, port: port, token: token, stall: .zero)
+        #expect(expected > 500_000)
+        let downloads = Task {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await Self.download(http, port: port, token: token, stall: .seconds(8))
+                    }
+                }
+                var sizes: [Int] = []
+                for try await size in group { sizes.append(size) }
+                return sizes
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        var slowest = Duration.zero
+        for _ in 0..<20 {
+            let start = ContinuousClock.now
+            let response = try await client.execute(uri: "/api/version", method: .get)
+            #expect(response.status == .ok)
+            slowest = max(slowest, ContinuousClock.now - start)
+        }
+        #expect(slowest < .seconds(4), "an API request waited \(slowest) behind downloads")
+        let sizes = try await downloads.value
+        #expect(sizes == Array(repeating: expected, count: 12))
     }
 
     /// Downloads `wide`, pausing for `stall` after the first chunk; returns the bytes received.

@@ -7,7 +7,7 @@ import Logging
 ///
 /// ```swift
 /// let settings = try ConfigLoader.load(environment: ProcessInfo.processInfo.environment, logger: logger)
-/// settings.scan.maxLimit       // 10_000 unless api.scan.max_limit says otherwise
+/// settings.scan.maxLimit       // 10_000_000 unless api.scan.max_limit says otherwise
 /// settings.instance["auth.allowed_domain"]?.stringValue
 /// ```
 public struct AgnesSettings: Sendable {

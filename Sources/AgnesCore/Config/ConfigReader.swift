@@ -124,6 +124,20 @@ struct ConfigReader {
         return number
     }
 
+    /// A number zero or greater, or `defaultValue` when missing or null.
+    func nonNegativeDouble(at path: [String], default defaultValue: Double) throws(ConfigError) -> Double {
+        guard let value = try value(at: path) else { return defaultValue }
+        let number: Double?
+        switch value {
+        case .string(let text): number = Double(text.trimmingCharacters(in: .whitespaces))
+        default: number = value.doubleValue
+        }
+        guard let number, number.isFinite, number >= 0 else {
+            throw mismatch(path, expected: "a number zero or greater", got: value)
+        }
+        return number
+    }
+
     private func mismatch(_ path: [String], expected: String, got value: ConfigValue) -> ConfigError {
         .typeMismatch(file: file(for: path), key: ConfigValue.dottedPath(path), expected: expected, got: value)
     }

@@ -10,20 +10,25 @@ public struct ScanLimits: Sendable, Hashable {
     public var maxDailyBytesPerUser: Int
     /// Seconds before a scan request is cancelled (`api.scan.request_timeout_seconds`).
     public var requestTimeoutSeconds: Int
+    /// USD per TiB scanned that BigQuery estimates are priced at (`api.scan.bq_cost_per_tb_usd`).
+    public var bqCostPerTBUSD: Double
 
-    /// Creates limits; the defaults are the documented ones (100 MiB per result, 10 GiB per user a day).
+    /// Creates limits; the defaults are the original's (REFERENCE §1.8): `limit` up to 10,000,000
+    /// rows, 2 GiB per result, 5 scans at once and 50 GiB a day per user, $5 per TiB.
     public init(
-        maxLimit: Int = 10_000,
-        maxResultBytes: Int = 100 * 1024 * 1024,
-        maxConcurrentPerUser: Int = 2,
-        maxDailyBytesPerUser: Int = 10 * 1024 * 1024 * 1024,
-        requestTimeoutSeconds: Int = 60
+        maxLimit: Int = 10_000_000,
+        maxResultBytes: Int = 2 * 1024 * 1024 * 1024,
+        maxConcurrentPerUser: Int = 5,
+        maxDailyBytesPerUser: Int = 50 * 1024 * 1024 * 1024,
+        requestTimeoutSeconds: Int = 60,
+        bqCostPerTBUSD: Double = 5.0
     ) {
         self.maxLimit = maxLimit
         self.maxResultBytes = maxResultBytes
         self.maxConcurrentPerUser = maxConcurrentPerUser
         self.maxDailyBytesPerUser = maxDailyBytesPerUser
         self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.bqCostPerTBUSD = bqCostPerTBUSD
     }
 
     /// Reads the section, using the defaults for missing keys.
@@ -43,7 +48,9 @@ public struct ScanLimits: Sendable, Hashable {
             requestTimeoutSeconds: try config.positiveInt(
                 "api.scan.request_timeout_seconds",
                 default: defaults.requestTimeoutSeconds
-            )
+            ),
+            bqCostPerTBUSD: try config.nonNegativeDouble(
+                at: ConfigValue.keys(of: "api.scan.bq_cost_per_tb_usd"), default: defaults.bqCostPerTBUSD)
         )
     }
 }

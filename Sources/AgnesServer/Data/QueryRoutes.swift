@@ -17,7 +17,8 @@ import Hummingbird
 /// a DuckDB error → 400 `Query error: <message>` — including for a table the caller may not read,
 /// which is indistinguishable from one that does not exist (the original answered 403 and so
 /// confirmed the name); past the time limit → 408 with a hint; `limit` outside 1…`api.query.max_limit`
-/// → 400.
+/// → 400; the caller already running `api.scan.max_concurrent_per_user` scans and queries, or past
+/// their daily scan bytes → 429 (``ScanQuota``).
 struct QueryRoutes {
     let services: AgnesServices
 
@@ -58,6 +59,14 @@ struct QueryRoutes {
             throw APIError.badRequest("Query must start with SELECT or WITH")
         }
         let readable = try await services.access.readableTables(caller)
+        // The scan quota is shared (REFERENCE §1.8): a query takes one of the caller's slots.
+        let slot: ScanQuota.Slot
+        do {
+            slot = try services.scanQuota.begin(userID: caller.user.id)
+        } catch {
+            throw error.apiError
+        }
+        defer { services.scanQuota.end(slot) }
         let result: SandboxResult
         do {
             result = try await services.queryEngine.run(body.sql, limit: limit, readable: readable)

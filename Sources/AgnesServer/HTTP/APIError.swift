@@ -15,6 +15,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public let code: String?
     /// Extra headers (e.g. `Retry-After`).
     public let headers: HTTPFields
+    /// A structured `detail` of any JSON shape, sent as `{"detail": <object>}`; nil otherwise.
+    public let detailObject: (any Encodable & Sendable)?
 
     /// Creates an error.
     public init(_ status: HTTPResponse.Status, _ detail: String, headers: HTTPFields = [:]) {
@@ -22,6 +24,20 @@ public struct APIError: HTTPResponseError, Sendable {
         self.detail = detail
         self.code = nil
         self.headers = headers
+        self.detailObject = nil
+    }
+
+    /// Creates an error whose `detail` is `object` as JSON (e.g. `{"error": "quota_exceeded", …}`);
+    /// `message` stands for it in logs.
+    public init(
+        _ status: HTTPResponse.Status, detail object: some Encodable & Sendable, message: String,
+        headers: HTTPFields = [:]
+    ) {
+        self.status = status
+        self.detail = message
+        self.code = nil
+        self.headers = headers
+        self.detailObject = object
     }
 
     /// Creates an error whose `detail` is the object `{code, message}`.
@@ -30,9 +46,13 @@ public struct APIError: HTTPResponseError, Sendable {
         self.detail = message
         self.code = code
         self.headers = [:]
+        self.detailObject = nil
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        if let detailObject {
+            return JSONBody.response(status: status, object: DetailEnvelope(detail: detailObject), headers: headers)
+        }
         if let code {
             return JSONBody.response(
                 status: status, object: ["detail": ["code": code, "message": detail]], headers: headers)
@@ -44,6 +64,18 @@ public struct APIError: HTTPResponseError, Sendable {
     public static func notFound(_ detail: String = "Not Found") -> APIError { APIError(.notFound, detail) }
     /// 400 with the given detail.
     public static func badRequest(_ detail: String) -> APIError { APIError(.badRequest, detail) }
+}
+
+/// `{"detail": <any JSON value>}`.
+struct DetailEnvelope: Encodable {
+    let detail: any Encodable
+
+    enum CodingKeys: String, CodingKey { case detail }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(detail, forKey: .detail)
+    }
 }
 
 /// JSON responses built from `Encodable` values.

@@ -26,9 +26,6 @@ struct UploadRoutes {
     /// The largest file accepted (50 MB unless a test says otherwise).
     var maximumFileBytes = 50 * 1024 * 1024
 
-    /// How many bytes are gathered before each write to disk.
-    static let writeBatchBytes = 1024 * 1024
-
     struct LocalMarkdown: Decodable {
         let content: String
     }
@@ -100,34 +97,11 @@ struct UploadRoutes {
         while let part = try await form.nextPart() {
             guard part.name == "file" else { continue }
             let filename = UploadFilename.safe(part.filename)
-            let size = try await write(&form, to: directory.appendingPathComponent(filename))
+            let size = try await form.writePart(
+                to: directory.appendingPathComponent(filename), limit: maximumFileBytes, tooLarge: fileTooLarge)
             return StoredFile(filename: filename, originalName: part.filename, size: size)
         }
         throw MultipartFormReader.missingField("file")
-    }
-
-    /// Writes the rest of the current part to `destination` through a ``StagedFile``; returns its size.
-    private func write(_ form: inout MultipartFormReader, to destination: URL) async throws -> Int {
-        let file = try await StagedFile.create(at: destination)
-        do {
-            var size = 0
-            var pending = ByteBuffer()
-            while var chunk = try await form.nextChunk() {
-                size += chunk.readableBytes
-                guard size <= maximumFileBytes else { throw fileTooLarge }
-                pending.writeBuffer(&chunk)
-                if pending.readableBytes >= Self.writeBatchBytes {
-                    try await file.write(pending)
-                    pending.clear()
-                }
-            }
-            if pending.readableBytes > 0 { try await file.write(pending) }
-            try await file.commit()
-            return size
-        } catch {
-            await file.discard()
-            throw error
-        }
     }
 
     /// `DATA_DIR/<area>/<user id>`; user ids are generated, but one that is not a plain path component

@@ -37,6 +37,12 @@ public struct AgnesServices: Sendable {
     let manifest: ManifestIndex
     /// Table profiles: on request, and in the background after each rebuild for changed tables.
     public let profiling: ProfilingService
+    /// Checks and runs `/api/v2/scan` requests.
+    public let scans: ScanService
+    /// Per-user scan quotas, shared by `/api/v2/scan` and `/api/query`.
+    public let scanQuota: ScanQuota
+    /// Runs local-source syncs for uploads one at a time.
+    let localSync: LocalSyncQueue
 
     /// Opens the store (migrating it), the current analytics generation and the orchestrator.
     public static func open(
@@ -78,6 +84,8 @@ public struct AgnesServices: Sendable {
             startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter,
             mailer: mailer ?? mail.map { Mailer(sender: $0.makeSender(), from: $0.from) },
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
-            queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics), profiling: profiling)
+            queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics), profiling: profiling,
+            scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
+            localSync: LocalSyncQueue(layout: layout, logger: logger))
     }
 }

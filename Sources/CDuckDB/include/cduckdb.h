@@ -182,4 +182,46 @@ duckdb_state duckdb_append_int64(duckdb_appender appender, int64_t value);
 duckdb_state duckdb_append_double(duckdb_appender appender, double value);
 duckdb_state duckdb_append_varchar_length(duckdb_appender appender, const char *val, idx_t length);
 
+// Arrow C data interface (https://arrow.apache.org/docs/format/CDataInterface.html) and DuckDB's export
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+struct ArrowSchema {
+    const char *format;
+    const char *name;
+    const char *metadata;
+    int64_t flags;
+    int64_t n_children;
+    struct ArrowSchema **children;
+    struct ArrowSchema *dictionary;
+    void (*release)(struct ArrowSchema *);
+    void *private_data;
+};
+struct ArrowArray {
+    int64_t length;
+    int64_t null_count;
+    int64_t offset;
+    int64_t n_buffers;
+    int64_t n_children;
+    const void **buffers;
+    struct ArrowArray **children;
+    struct ArrowArray *dictionary;
+    void (*release)(struct ArrowArray *);
+    void *private_data;
+};
+#endif
+typedef struct _duckdb_arrow_options { void *internal_ptr; } *duckdb_arrow_options;
+typedef struct _duckdb_error_data { void *internal_ptr; } *duckdb_error_data;
+duckdb_arrow_options duckdb_result_get_arrow_options(duckdb_result *result);
+void duckdb_destroy_arrow_options(duckdb_arrow_options *arrow_options);
+duckdb_error_data duckdb_to_arrow_schema(duckdb_arrow_options arrow_options, duckdb_logical_type *types,
+                                         const char **names, idx_t column_count, struct ArrowSchema *out_schema);
+duckdb_error_data duckdb_data_chunk_to_arrow(duckdb_arrow_options arrow_options, duckdb_data_chunk chunk,
+                                             struct ArrowArray *out_arrow_array);
+bool duckdb_error_data_has_error(duckdb_error_data error_data);
+const char *duckdb_error_data_message(duckdb_error_data error_data);
+void duckdb_destroy_error_data(duckdb_error_data *error_data);
+
 #endif

@@ -2,7 +2,7 @@ import CDuckDB
 
 /// A result being read chunk by chunk. Only valid inside the closure it is handed to.
 public final class ResultStream {
-    private let result: UnsafeMutablePointer<duckdb_result>
+    let result: UnsafeMutablePointer<duckdb_result>
     /// The result's columns.
     public let columns: [Column]
     /// Rows changed by an INSERT/UPDATE/DELETE.
