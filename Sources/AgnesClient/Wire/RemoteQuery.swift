@@ -1,0 +1,47 @@
+import Foundation
+import NIOHTTP1
+
+/// `POST /api/query` (REFERENCE §1.6): the answer of a query run on the server.
+public struct RemoteQueryResult: Codable, Sendable {
+    /// Column names.
+    public var columns: [String]
+    /// Rows, one value per column.
+    public var rows: [[JSONValue]]
+    /// Rows returned.
+    public var rowCount: Int
+    /// True when the server stopped at the limit.
+    public var truncated: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case columns, rows, truncated
+        case rowCount = "row_count"
+    }
+
+    /// Creates a value.
+    public init(columns: [String], rows: [[JSONValue]], rowCount: Int, truncated: Bool) {
+        self.columns = columns
+        self.rows = rows
+        self.rowCount = rowCount
+        self.truncated = truncated
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        columns = try container.decode([String].self, forKey: .columns)
+        rows = try container.decode([[JSONValue]].self, forKey: .rows)
+        rowCount = try container.decodeIfPresent(Int.self, forKey: .rowCount) ?? rows.count
+        truncated = try container.decodeIfPresent(Bool.self, forKey: .truncated) ?? false
+    }
+}
+
+extension AgnesAPI {
+    private struct QueryRequest: Encodable {
+        let sql: String
+        let limit: Int
+    }
+
+    /// `POST /api/query {sql, limit}`.
+    public func query(_ sql: String, limit: Int) async throws -> RemoteQueryResult {
+        try await send(.POST, "/api/query", json: QueryRequest(sql: sql, limit: limit))
+    }
+}
