@@ -185,6 +185,7 @@ let package = Package(
             dependencies: [
                 "AgnesServer", "AgnesAuth", "AgnesData", "AgnesStore", "AgnesCore", "AgnesMail", "AgnesTestSupport",
                 "DuckDB",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -16,18 +16,8 @@ echo "Rebuild (median of ${ITERATIONS:-5} steady rebuilds after a first one)"
 "$BIN" rebuild "$WORK/rebuild-50x20" 50 20 "${ITERATIONS:-5}"
 rm -rf "$WORK/rebuild-1x3" "$WORK/rebuild-50x20"
 
-BIG="$WORK/publish_1gb.parquet"
-if [ ! -f "$BIG" ]; then
-    echo "generating a 1 GB parquet (random, incompressible) ..."
-    VENV="$ROOT/.duckdb/venv"
-    if [ ! -x "$VENV/bin/python" ]; then
-        python3 -m venv "$VENV" && "$VENV/bin/pip" install --quiet --no-index "$ROOT"/.duckdb/wheel/duckdb-*.whl
-    fi
-    "$VENV/bin/python" -c "
-import duckdb
-duckdb.sql(\"COPY (SELECT random() AS a, random() AS b, hash(range) AS c, random() AS d FROM range(32000000)) TO '$BIG' (FORMAT parquet, COMPRESSION uncompressed)\")
-"
-fi
+source bench/lib.sh
+BIG="$(ensure_big_parquet)"
 SIZE=$(stat -c %s "$BIG")
 echo "Publish of $(awk -v s="$SIZE" 'BEGIN { printf "%.2f GB", s / 1e9 }') (page cache warm for all three)"
 cat "$BIG" > /dev/null

@@ -1,5 +1,6 @@
 import AgnesCore
 import AgnesStore
+import Foundation
 
 /// The one answer to "may this caller read this resource" (RBAC, REFERENCE §7): members of the
 /// `Admin` group may read everything; anyone else needs a `resource_grants` row for one of their
@@ -13,15 +14,20 @@ import AgnesStore
 /// ```
 public struct AccessPolicy: Sendable {
     let grants: any GrantRepository
+    /// Readable table sets per user, valid while the store is not written.
+    let readableCache: StoreRowCache<Readable>?
 
-    /// Creates the policy over the grant store.
-    public init(grants: any GrantRepository) {
+    /// Creates the policy over the grant store; with `store`, each user's readable tables are read
+    /// once and reused until the store is next written (a grant or membership change is seen at once).
+    public init(grants: any GrantRepository, store: SystemStore? = nil) {
         self.grants = grants
+        self.readableCache = store.map { StoreRowCache(store: $0, lifetime: 60) }
     }
 
     /// True when `caller` may read the table with this id.
     public func canRead(_ caller: AuthenticatedUser, table tableID: String) async throws -> Bool {
-        try await canAccess(caller, type: .table, resourceID: tableID)
+        guard let readable = try await readableTables(caller) else { return true }
+        return readable.contains(tableID)
     }
 
     /// True when `caller` may use the resource.
@@ -33,6 +39,17 @@ public struct AccessPolicy: Sendable {
     /// The ids of the tables `caller` may read, or nil when they may read every table (admins).
     public func readableTables(_ caller: AuthenticatedUser) async throws -> Set<String>? {
         if caller.isAdmin { return nil }
-        return try await grants.accessibleResourceIDs(userID: caller.user.id, type: .table)
+        let (grants, userID) = (self.grants, caller.user.id)
+        guard let readableCache else { return try await grants.accessibleResourceIDs(userID: userID, type: .table) }
+        let readable = try await readableCache.value(for: userID, now: Date()) {
+            Readable(ids: try await grants.accessibleResourceIDs(userID: userID, type: .table))
+        }
+        guard let readable else { return [] }
+        return readable.ids
     }
+}
+
+/// A cached answer of ``AccessPolicy/readableTables(_:)``: nil ids mean every table.
+struct Readable: Sendable {
+    let ids: Set<String>?
 }

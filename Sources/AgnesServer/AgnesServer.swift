@@ -25,6 +25,8 @@ public enum AgnesServer {
         GoogleAuthRoutes(services: services).register(on: router)
         UserRoutes(services: services).register(on: router)
         AccessRoutes(services: services).register(on: router)
+        DataRoutes(services: services).register(on: router)
+        QueryRoutes(services: services).register(on: router)
         return router
     }
 

@@ -132,6 +132,17 @@ import Testing
         #expect(!fixture.recorder.warnings.contains { $0.contains("missing required keys") })
     }
 
+    @Test func queryLimitsComeFromTheAPISection() throws {
+        #expect(try fixture.load().query == QueryLimits())
+        try fixture.writeStatic("api: {query: {timeout_seconds: 5, memory_limit: 512MB, max_limit: 10, concurrency: 2}}\n")
+        let limits = try fixture.load().query
+        #expect(limits.timeoutSeconds == 5)
+        #expect(limits.memoryLimit == "512MB")
+        #expect(limits.maxLimit == 10)
+        #expect(limits.concurrency == 2)
+        #expect(limits.threads == 2)
+    }
+
     @Test func dataSourceComesFromYAMLUnlessTheEnvironmentOverrides() throws {
         try fixture.writeStatic("data_source: {type: BigQuery}\n")
         #expect(try fixture.load().dataSourceType == .bigquery)
@@ -145,6 +156,8 @@ import Testing
         ("auth: [a]\n", #"auth: expected an object, got ["a"]"#),
         ("api:\n  scan:\n    max_limit: [1]\n", "api.scan.max_limit: expected a positive integer, got [1]"),
         ("api:\n  scan: true\n", "api.scan: expected an object, got true"),
+        ("api: {query: {memory_limit: lots}}\n", #"api.query.memory_limit: expected a size such as 512MB or 2GB, got "lots""#),
+        ("api: {query: {timeout_seconds: 0}}\n", "api.query.timeout_seconds: expected a positive integer, got 0"),
         ("remote_query:\n  timeout_seconds: -5\n", "remote_query.timeout_seconds: expected a positive integer, got -5"),
         (
             "remote_query:\n  timeout_seconds: abc\n",

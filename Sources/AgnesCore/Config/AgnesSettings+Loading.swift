@@ -67,6 +67,7 @@ extension AgnesSettings {
             dataSourceType: try Self.dataSourceType(env: env, config: config),
             remoteQuery: try RemoteQueryLimits(config: config),
             scan: try ScanLimits(config: config),
+            query: try QueryLimits(config: config),
             profiler: try ProfilerSettings(config: config),
             instanceName: try config.string(at: ["instance", "name"]) ?? "Agnes",
             instance: config.merged,

@@ -60,6 +60,8 @@ public struct AgnesSettings: Sendable {
     public var remoteQuery: RemoteQueryLimits
     /// Scan endpoint limits (`api.scan`).
     public var scan: ScanLimits
+    /// Query endpoint and sandbox limits (`api.query`).
+    public var query: QueryLimits
     /// Profiler tuning (`profiler`).
     public var profiler: ProfilerSettings
     /// The instance's display name (`instance.name`, default `Agnes`).
@@ -92,6 +94,7 @@ public struct AgnesSettings: Sendable {
         dataSourceType: DataSourceType = .local,
         remoteQuery: RemoteQueryLimits = RemoteQueryLimits(),
         scan: ScanLimits = ScanLimits(),
+        query: QueryLimits = QueryLimits(),
         profiler: ProfilerSettings = ProfilerSettings(),
         instanceName: String = "Agnes",
         instance: ConfigValue = .object([:]),
@@ -117,6 +120,7 @@ public struct AgnesSettings: Sendable {
         self.dataSourceType = dataSourceType
         self.remoteQuery = remoteQuery
         self.scan = scan
+        self.query = query
         self.profiler = profiler
         self.instanceName = instanceName
         self.instance = instance

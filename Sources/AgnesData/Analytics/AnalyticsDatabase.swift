@@ -23,11 +23,38 @@ public final class AnalyticsDatabase: Sendable {
         public let pool: ConnectionPool
         /// The sources attached.
         public let sources: [String]
+        let layout: DataLayout
+        /// The tables this generation serves, read once on first use.
+        private let served = Mutex<Task<[String: ServedTable], any Error>?>(nil)
 
-        init(number: Int, pool: ConnectionPool, sources: [String]) {
+        init(number: Int, pool: ConnectionPool, sources: [String], layout: DataLayout) {
             self.number = number
             self.pool = pool
             self.sources = sources
+            self.layout = layout
+        }
+
+        /// The tables this generation serves, keyed by table id: read from its files on first use
+        /// (never on the rebuild path), then answered from memory for the generation's lifetime.
+        public func servedTables() async throws -> [String: ServedTable] {
+            let task = served.withLock { task in
+                if let task { return task }
+                let (pool, sources, layout) = (self.pool, self.sources, self.layout)
+                let created = Task {
+                    try await pool.withConnection { connection in
+                        try ServedTableReader.read(on: connection, sources: sources, layout: layout)
+                    }
+                }
+                task = created
+                return created
+            }
+            do {
+                return try await task.value
+            } catch {
+                // A failed read is not remembered: the next caller tries again.
+                served.withLock { current in if current == task { current = nil } }
+                throw error
+            }
         }
     }
 
@@ -111,7 +138,7 @@ public final class AnalyticsDatabase: Sendable {
             }
         }
         let pool = try ConnectionPool(database: database, size: poolSize, label: "analytics.\(number)")
-        return Generation(number: number, pool: pool, sources: sources)
+        return Generation(number: number, pool: pool, sources: sources, layout: layout)
     }
 }
 

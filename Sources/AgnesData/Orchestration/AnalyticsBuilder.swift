@@ -176,10 +176,10 @@ struct AnalyticsBuilder {
                             "remote catalog \(attachment.alias) (\(attachment.extensionName)) cannot be attached in this build; its views are skipped"
                     ))
             }
-            let versions = layout.versionsDirectory(source).path + "/"
             var dataFiles: [String: URL] = [:]
             for table in tables {
-                dataFiles[table.name.rawValue] = readFile(source: source, table: table, versions: versions)
+                dataFiles[table.name.rawValue] = layout.readFile(
+                    source: source, table: table.name, recordedVersion: table.versionFile)
             }
             return InspectionCache.Entry(
                 extractStamp: extractStamp, tables: tables, issues: issues, dataFiles: dataFiles,
@@ -188,17 +188,6 @@ struct AnalyticsBuilder {
             output.issues.append(RebuildIssue(source: name, message: Self.describe(error)))
             return nil
         }
-    }
-
-    /// The file a local table's view reads: the version its extract records when that is a file right
-    /// in the source's `data/.versions` (`versions`, with a trailing slash; a path elsewhere is not ours
-    /// to stat or hash), else the canonical file.
-    func readFile(source: Identifier, table: ExtractInspector.Table, versions: String) -> URL {
-        if let recorded = table.versionFile, recorded.hasPrefix(versions) {
-            let name = recorded.dropFirst(versions.count)
-            if !name.isEmpty, !name.hasPrefix("."), !name.contains("/") { return URL(fileURLWithPath: recorded) }
-        }
-        return layout.dataFile(source: source, table: table.name)
     }
 
     /// First-come ownership: a name stays with the source that claimed it; it is released only when

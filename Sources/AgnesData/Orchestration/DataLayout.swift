@@ -18,6 +18,9 @@ public struct DataLayout: Sendable, Hashable {
     /// `DATA_DIR/sources/local`, files that become tables of the `local` source.
     public var localSourceDirectory: URL { root.appendingPathComponent("sources/local") }
 
+    /// `DATA_DIR/tmp/sandbox`, where query sandboxes spill (one directory each, removed with it).
+    public var sandboxTemporaryDirectory: URL { root.appendingPathComponent("tmp/sandbox") }
+
     /// `DATA_DIR/extracts/<source>`.
     public func sourceDirectory(_ source: Identifier) -> URL {
         extractsDirectory.appendingPathComponent(source.rawValue)
@@ -36,6 +39,18 @@ public struct DataLayout: Sendable, Hashable {
     /// `DATA_DIR/extracts/<source>/data/.versions`, the immutable versions of the source's files.
     public func versionsDirectory(_ source: Identifier) -> URL {
         Publisher.versionsDirectory(in: dataDirectory(source))
+    }
+
+    /// The file a local table's view reads: the version its extract records when that is a file right
+    /// in the source's `data/.versions` (a path elsewhere is not ours to stat, hash or serve), else the
+    /// canonical file.
+    public func readFile(source: Identifier, table: Identifier, recordedVersion: String?) -> URL {
+        let versions = versionsDirectory(source).path + "/"
+        if let recorded = recordedVersion, recorded.hasPrefix(versions) {
+            let name = recorded.dropFirst(versions.count)
+            if !name.isEmpty, !name.hasPrefix("."), !name.contains("/") { return URL(fileURLWithPath: recorded) }
+        }
+        return dataFile(source: source, table: table)
     }
 
     /// Every `extracts/<name>/extract.duckdb`, sorted by source name (directories only).

@@ -29,6 +29,12 @@ public struct AgnesServices: Sendable {
     public let rateLimiter: RateLimiter
     /// Outgoing mail (invites, password links, magic links); nil when no transport is configured.
     public let mailer: Mailer?
+    /// Who may read which table: every read surface asks here.
+    public let access: AccessPolicy
+    /// Runs `/api/query` SQL in per-permission sandboxes.
+    public let queryEngine: QueryEngine
+    /// The manifest entries of the current generation, rebuilt when it or the store changes.
+    let manifest: ManifestIndex
 
     /// Opens the store (migrating it), the current analytics generation and the orchestrator.
     public static func open(
@@ -53,9 +59,18 @@ public struct AgnesServices: Sendable {
         let rateLimiter = try RateLimiter(settings: settings)
         let mail = MailConfiguration.from(environment: settings.environment)
         if let mail { logger.info("mail delivery: \(mail)") } else { logger.info("mail delivery: not configured") }
+        let limits = settings.query
+        let queryEngine = QueryEngine(
+            analytics: analytics, layout: layout,
+            limits: SandboxLimits(
+                threads: limits.threads, memoryLimit: limits.memoryLimit,
+                maxTempDirectorySize: limits.maxTempDirectorySize, connections: limits.concurrency,
+                timeout: .seconds(limits.timeoutSeconds)))
         return AgnesServices(
             settings: settings, store: store, layout: layout, analytics: analytics, orchestrator: orchestrator,
             startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter,
-            mailer: mailer ?? mail.map { Mailer(sender: $0.makeSender(), from: $0.from) })
+            mailer: mailer ?? mail.map { Mailer(sender: $0.makeSender(), from: $0.from) },
+            access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
+            queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics))
     }
 }

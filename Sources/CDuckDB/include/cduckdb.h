@@ -84,6 +84,7 @@ duckdb_state duckdb_bind_value(duckdb_prepared_statement prepared, idx_t param_i
 duckdb_state duckdb_bind_null(duckdb_prepared_statement prepared, idx_t param_idx);
 duckdb_state duckdb_clear_bindings(duckdb_prepared_statement prepared);
 duckdb_state duckdb_execute_prepared(duckdb_prepared_statement prepared, duckdb_result *out_result);
+duckdb_state duckdb_execute_prepared_streaming(duckdb_prepared_statement prepared, duckdb_result *out_result);
 
 // Splitting a script into statements (DuckDB's own parser)
 idx_t duckdb_extract_statements(duckdb_connection connection, const char *query, duckdb_extracted_statements *out);

@@ -91,6 +91,28 @@ public final class Connection {
         return types
     }
 
+    /// Prepares `sql`, which must hold exactly one statement (checked by DuckDB's own parser): text
+    /// that holds none or several throws a `.parse` error with `kind` `.parser` and the message
+    /// `expected one statement, found N`; text that does not parse or bind throws DuckDB's error.
+    public func prepareSingle(_ sql: String) throws -> PreparedStatement {
+        var extracted: duckdb_extracted_statements?
+        defer { duckdb_destroy_extracted(&extracted) }
+        let count = duckdb_extract_statements(handle, sql, &extracted)
+        if count == 0 {
+            let message = extracted.flatMap { duckdb_extract_statements_error($0) }.map { String(cString: $0) }
+            throw DuckDBError(.parse, message ?? "expected one statement, found 0", kind: .parser)
+        }
+        guard count == 1 else { throw DuckDBError(.parse, "expected one statement, found \(count)", kind: .parser) }
+        var prepared: duckdb_prepared_statement?
+        if duckdb_prepare_extracted_statement(handle, extracted, 0, &prepared) != 0 || prepared == nil {
+            let message = prepared.flatMap { duckdb_prepare_error($0) }.map { String(cString: $0) }
+            duckdb_destroy_prepare(&prepared)
+            throw DuckDBError(
+                .prepare, message ?? "could not prepare statement", kind: PreparedStatement.kind(of: message))
+        }
+        return PreparedStatement(connection: self, handle: prepared!)
+    }
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN TRANSACTION")

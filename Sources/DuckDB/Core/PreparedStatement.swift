@@ -6,6 +6,11 @@ public final class PreparedStatement {
     /// The connection the statement belongs to.
     public let connection: Connection
 
+    init(connection: Connection, handle: duckdb_prepared_statement) {
+        self.handle = handle
+        self.connection = connection
+    }
+
     init(connection: Connection, sql: String) throws {
         var prepared: duckdb_prepared_statement?
         let state = duckdb_prepare(connection.handle, sql, &prepared)
@@ -69,12 +74,18 @@ public final class PreparedStatement {
         return Int(duckdb_rows_changed(&result))
     }
 
-    /// Executes with `parameters` and hands the result to `body` chunk by chunk.
-    public func stream<T>(_ parameters: [DuckDBValue] = [], _ body: (ResultStream) throws -> T) throws -> T {
+    /// Executes with `parameters` and hands the result to `body` chunk by chunk. With `lazily`, DuckDB
+    /// produces chunks as they are fetched (a caller that stops early never pays for the rest);
+    /// otherwise the whole result is computed before the first chunk is handed over.
+    public func stream<T>(
+        _ parameters: [DuckDBValue] = [], lazily: Bool = false, _ body: (ResultStream) throws -> T
+    ) throws -> T {
         try bind(parameters)
         var result = duckdb_result()
         defer { duckdb_destroy_result(&result) }
-        if duckdb_execute_prepared(handle, &result) != 0 {
+        let state =
+            lazily ? duckdb_execute_prepared_streaming(handle, &result) : duckdb_execute_prepared(handle, &result)
+        if state != 0 {
             throw DuckDBError.from(result: &result, code: .execute)
         }
         return try withUnsafeMutablePointer(to: &result) { pointer in
@@ -83,7 +94,7 @@ public final class PreparedStatement {
         }
     }
 
-    private static func kind(of message: String?) -> DuckDBError.Kind? {
+    static func kind(of message: String?) -> DuckDBError.Kind? {
         guard let message else { return nil }
         let prefixes: [(String, DuckDBError.Kind)] = [
             ("Parser Error", .parser), ("Catalog Error", .catalog), ("Binder Error", .binder),

@@ -8,8 +8,9 @@ do {
     case "rebuild": try await RebuildBench.run(Array(arguments.dropFirst()))
     case "publish": try PublishBench.run(Array(arguments.dropFirst()))
     case "auth": try await AuthBench.run(Array(arguments.dropFirst()))
+    case "data": try await DataAPIBench.run(Array(arguments.dropFirst()))
     default:
-        FileHandle.standardError.write(Data("usage: agnes-bench aggregate|rebuild|publish|auth …\n".utf8))
+        FileHandle.standardError.write(Data("usage: agnes-bench aggregate|rebuild|publish|auth|data …\n".utf8))
         exit(2)
     }
 } catch {

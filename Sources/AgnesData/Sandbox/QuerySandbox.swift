@@ -1,0 +1,105 @@
+import AgnesCore
+import DuckDB
+import Foundation
+
+/// A DuckDB database that holds only the views one set of callers may read, and nothing else that
+/// reaches outside it (DESIGN decision 5, `spec/SECURITY.md`):
+///
+/// - in memory, one view per permitted local table, each reading exactly that table's immutable file;
+/// - `allowed_paths` = exactly those files, then `enable_external_access = false` (no other file, no
+///   network, no ATTACH, COPY, INSTALL), extension autoload and autoinstall off, no secrets;
+/// - `threads`, `memory_limit` and `max_temp_directory_size` set, `lock_configuration = true` last, so
+///   user SQL cannot `SET` any of it back;
+/// - every query must be exactly one SELECT statement by DuckDB's own parser, runs under an
+///   interrupt-based timeout and streams at most `limit + 1` rows.
+///
+/// A table the caller may not read is simply absent: asking for it is the same catalog error as asking
+/// for a table that does not exist, so the sandbox is no oracle for table names either.
+public final class QuerySandbox: Sendable {
+    /// The tables (ids) this sandbox holds.
+    public let tables: [String]
+    let pool: ConnectionPool
+    let timeout: Duration
+    let temporaryDirectory: URL
+    /// Whatever must stay alive while the sandbox reads its files (the generation that serves them).
+    let owner: (any Sendable)?
+
+    /// Builds a sandbox over `tables` (those without a local file are left out), spilling into
+    /// `temporaryDirectory` (created; removed when the sandbox goes). Blocking.
+    public init(
+        tables: [ServedTable], limits: SandboxLimits, temporaryDirectory: URL, owner: (any Sendable)? = nil
+    ) throws {
+        let local = tables.filter { $0.file != nil && Identifier.isValid($0.id) }.sorted { $0.id < $1.id }
+        try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
+        let database = try Database(options: [
+            "threads": String(limits.threads),
+            "memory_limit": limits.memoryLimit,
+            "max_temp_directory_size": limits.maxTempDirectorySize,
+            "temp_directory": temporaryDirectory.path,
+            "autoload_known_extensions": "false",
+            "autoinstall_known_extensions": "false",
+        ])
+        let setup = try database.connect()
+        for table in local {
+            try setup.execute(
+                "CREATE VIEW \"\(table.id)\" AS SELECT * FROM read_parquet(\(SQLText.literal(table.file!.path)))")
+        }
+        let paths = local.map { SQLText.literal($0.file!.path) }.joined(separator: ", ")
+        try setup.execute("SET allowed_paths = [\(paths)]")
+        try setup.execute("SET enable_external_access = false")
+        try setup.execute("SET lock_configuration = true")
+        self.tables = local.map(\.id)
+        self.pool = try ConnectionPool(database: database, size: max(1, limits.connections), label: "sandbox")
+        self.timeout = limits.timeout
+        self.temporaryDirectory = temporaryDirectory
+        self.owner = owner
+    }
+
+    /// Whether DuckDB's parser reads `sql` as SELECT statements (`json_serialize_sql` serializes
+    /// nothing else). Parsing only: nothing is bound or run.
+    static func isSelect(_ sql: String, on connection: Connection) -> Bool {
+        guard let json = try? connection.query("SELECT json_serialize_sql(?)", [.varchar(sql)]).rows.first?[0].string
+        else { return false }
+        return !json.hasPrefix(#"{"error":true"#)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: temporaryDirectory)
+    }
+
+    /// Runs `sql` (one SELECT) and returns up to `limit` rows.
+    public func run(_ sql: String, limit: Int) async throws(SandboxError) -> SandboxResult {
+        let timeout = self.timeout
+        do {
+            return try await pool.withConnection(timeout: timeout) { connection in
+                let statement: PreparedStatement
+                do {
+                    statement = try connection.prepareSingle(sql)
+                } catch let error as DuckDBError {
+                    if error.code == .parse, error.message.hasPrefix("expected one statement") {
+                        throw SandboxError.notSingleSelect(error.message)
+                    }
+                    // Binding failed; say "not a SELECT" rather than a binder detail when it is not one.
+                    if error.kind != .parser, !Self.isSelect(sql, on: connection) {
+                        throw SandboxError.notSingleSelect("not a SELECT statement")
+                    }
+                    throw SandboxError.query(error.message)
+                }
+                guard statement.statementType == .select else {
+                    throw SandboxError.notSingleSelect("a \(statement.statementType) statement")
+                }
+                return try statement.stream(lazily: true) { stream in
+                    let result = try stream.materialize(maxRows: limit)
+                    return SandboxResult(columns: result.columns, rows: result.rows, isTruncated: result.isTruncated)
+                }
+            }
+        } catch let error as SandboxError {
+            throw error
+        } catch let error as DuckDBError {
+            if error.code == .timeout { throw .timedOut(timeout) }
+            throw .query(error.message)
+        } catch {
+            throw .query("\(error)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import AgnesCore
+import DuckDB
+import Foundation
+
+/// Reads which tables a generation serves, from its own files: the analytics file's view ledger
+/// (view → source) and each attached extract's `_meta` and `_content_hashes`. Three queries whatever
+/// the number of sources. Blocking.
+enum ServedTableReader {
+    static func read(on connection: Connection, sources: [String], layout: DataLayout) throws -> [String: ServedTable] {
+        guard let ledger = try ViewLedger.read(connection) else { return [:] }
+        let attached = Set(sources)
+        let used = Set(ledger.values.map(\.source)).intersection(attached).compactMap { Identifier($0) }
+        guard !used.isEmpty else { return [:] }
+        var hashColumns: [String: Set<String>] = [:]
+        for row in try connection.query(
+            """
+            SELECT database_name, column_name FROM duckdb_columns()
+            WHERE schema_name = 'main' AND table_name = '_content_hashes'
+            """
+        ).rows {
+            if let database = row[0].string, let column = row[1].string {
+                hashColumns[database, default: []].insert(column)
+            }
+        }
+        let selects = used.sorted { $0.rawValue < $1.rawValue }.map { source -> String in
+            let columns = hashColumns[source.rawValue] ?? []
+            var hashes = "NULL::VARCHAR AS md5, NULL::BIGINT AS file_size, NULL::VARCHAR AS version_file"
+            var join = ""
+            if columns.isSuperset(of: ["table_name", "md5", "size_bytes"]) {
+                let version = columns.contains("version_file") ? "version_file" : "NULL::VARCHAR AS version_file"
+                hashes = "h.md5, h.size_bytes AS file_size, h.version_file"
+                join = """
+                    LEFT JOIN (SELECT DISTINCT ON (table_name) table_name, md5, size_bytes, \(version)
+                        FROM \(source.quoted)._content_hashes) h USING (table_name)
+                    """
+            }
+            return """
+                SELECT \(SQLText.literal(source.rawValue)) AS source, m.table_name, m.rows::BIGINT AS rows,
+                    coalesce(m.query_mode, 'local') AS query_mode, \(hashes)
+                FROM \(source.quoted)._meta m \(join)
+                """
+        }
+        var tables: [String: ServedTable] = [:]
+        for row in try connection.query(selects.joined(separator: "\nUNION ALL\n")).rows {
+            guard let source = row[0].string, let name = row[1].string, let table = Identifier(name),
+                ledger[name]?.source == source, tables[name] == nil, let sourceID = Identifier(source)
+            else { continue }
+            let queryMode = row[3].string ?? "local"
+            guard queryMode == "local" else {
+                tables[name] = ServedTable(
+                    id: name, source: source, queryMode: queryMode, file: nil, md5: nil, sizeBytes: nil,
+                    rows: row[2].int64)
+                continue
+            }
+            let file = layout.readFile(source: sourceID, table: table, recordedVersion: row[6].string)
+            var md5 = row[4].string
+            var size = row[5].int64
+            if let fileSize = Self.size(of: file), size != fileSize || md5?.count != 32 {
+                // Not what the extract recorded (a third-party extract, or a file changed since): hash it.
+                md5 = try? Publisher.md5(of: file).md5
+                size = fileSize
+            } else if Self.size(of: file) == nil {
+                continue  // the file is gone: the view cannot answer either
+            }
+            tables[name] = ServedTable(
+                id: name, source: source, queryMode: queryMode, file: file, md5: md5, sizeBytes: size,
+                rows: row[2].int64)
+        }
+        return tables
+    }
+
+    static func size(of file: URL) -> Int64? {
+        var info = stat()
+        guard stat(file.path, &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+}

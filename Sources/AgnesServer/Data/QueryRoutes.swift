@@ -1,0 +1,115 @@
+import AgnesAuth
+import AgnesCore
+import AgnesData
+import DuckDB
+import Foundation
+import Hummingbird
+
+/// `POST /api/query` (REFERENCE §1.6): the caller's SQL runs in a sandbox that holds only the tables
+/// they may read (``QuerySandbox``), so there is no keyword list to slip past and no table to guess.
+///
+/// Wire shape as the original: body `{sql, limit = 1000}`, answer `{columns, rows, row_count,
+/// truncated}`, plus `column_types` (DuckDB's type names, which clients may ignore). Values that are
+/// not JSON numbers, booleans or strings (decimals, dates, timestamps, lists, structs…) are sent as
+/// DuckDB prints them, as the original stringified them.
+///
+/// Errors: anything but exactly one SELECT statement → 400 `Only single SELECT queries are allowed`;
+/// a DuckDB error → 400 `Query error: <message>` — including for a table the caller may not read,
+/// which is indistinguishable from one that does not exist (the original answered 403 and so
+/// confirmed the name); past the time limit → 408 with a hint; `limit` outside 1…`api.query.max_limit`
+/// → 400.
+struct QueryRoutes {
+    let services: AgnesServices
+
+    struct QueryRequest: Decodable {
+        let sql: String
+        let limit: Int?
+    }
+
+    struct QueryResponse: Encodable {
+        let columns: [String]
+        let columnTypes: [String]
+        let rows: [[QueryCell]]
+        let rowCount: Int
+        let truncated: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case columns, rows, truncated
+            case columnTypes = "column_types"
+            case rowCount = "row_count"
+        }
+    }
+
+    func register(on router: Router<AgnesRequestContext>) {
+        router.post("/api/query") { request, context in
+            try await query(request, context)
+        }
+    }
+
+    func query(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
+        let caller = try await services.caller(request, context)
+        let body = try await request.decodeJSON(QueryRequest.self, context: context)
+        let maxLimit = services.settings.query.maxLimit
+        let limit = body.limit ?? 1000
+        guard (1...maxLimit).contains(limit) else {
+            throw APIError.badRequest("limit must be between 1 and \(maxLimit)")
+        }
+        guard !body.sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.badRequest("Query must start with SELECT or WITH")
+        }
+        let readable = try await services.access.readableTables(caller)
+        let result: SandboxResult
+        do {
+            result = try await services.queryEngine.run(body.sql, limit: limit, readable: readable)
+        } catch {
+            throw Self.apiError(error)
+        }
+        let response = QueryResponse(
+            columns: result.columns.map(\.name), columnTypes: result.columns.map { $0.type.description },
+            rows: result.rows.map { $0.map(QueryCell.init) }, rowCount: result.rows.count,
+            truncated: result.isTruncated)
+        return JSONBody.response(object: response)
+    }
+
+    static func apiError(_ error: SandboxError) -> APIError {
+        switch error {
+        case .notSingleSelect: return .badRequest("Only single SELECT queries are allowed")
+        case .query(let message): return .badRequest("Query error: \(message)")
+        case .timedOut(let limit):
+            return APIError(
+                .requestTimeout,
+                "Query timed out after \(limit.components.seconds) s and was stopped; narrow it (a WHERE clause, fewer columns, an aggregate) or query your local copy with `agnes query`"
+            )
+        case .notReady:
+            return APIError(
+                .serviceUnavailable, "The analytics database is not ready yet; try again after the first sync")
+        }
+    }
+}
+
+/// One value of a query result on the wire.
+struct QueryCell: Encodable {
+    let value: DuckDBValue
+
+    init(_ value: DuckDBValue) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch value {
+        case .null: try container.encodeNil()
+        case .boolean(let v): try container.encode(v)
+        case .tinyint(let v): try container.encode(v)
+        case .smallint(let v): try container.encode(v)
+        case .integer(let v): try container.encode(v)
+        case .bigint(let v): try container.encode(v)
+        case .utinyint(let v): try container.encode(v)
+        case .usmallint(let v): try container.encode(v)
+        case .uinteger(let v): try container.encode(v)
+        case .ubigint(let v): try container.encode(v)
+        case .float(let v) where v.isFinite: try container.encode(Double(v))
+        case .double(let v) where v.isFinite: try container.encode(v)
+        case .varchar(let text), .enumeration(let text): try container.encode(text)
+        default: try container.encode(value.description)
+        }
+    }
+}

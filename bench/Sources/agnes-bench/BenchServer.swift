@@ -1,0 +1,123 @@
+import AgnesAuth
+import AgnesCore
+import AgnesData
+import AgnesServer
+import AgnesStore
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A listening Agnes server over a bench data directory, and an HTTP client for it.
+final class BenchServer: Sendable {
+    let services: AgnesServices
+    let base: String
+    let client: HTTPClient
+    let task: Task<Void, any Error>
+    /// Every table id the server serves.
+    let tableIDs: [String]
+
+    private init(services: AgnesServices, port: Int, task: Task<Void, any Error>, tableIDs: [String]) {
+        self.services = services
+        self.base = "http://127.0.0.1:\(port)"
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton)
+        self.task = task
+        self.tableIDs = tableIDs
+    }
+
+    /// Starts a server over `directory` (recreated): the demo data (inputs generated once, next to
+    /// it) plus `big` as the table `big`; or, with `wideSources`, that many sources of `wideTables`
+    /// small tables each and nothing else.
+    static func start(
+        directory: URL, big: URL?, logger: Logger, wideSources: Int = 0, wideTables: Int = 0
+    ) async throws -> BenchServer {
+        try? FileManager.default.removeItem(at: directory)
+        let layout = DataLayout(root: directory)
+        let local = layout.localSourceDirectory
+        if wideSources > 0 {
+            try RebuildBench.writeSources(layout: layout, sources: wideSources, tables: wideTables)
+        } else {
+            let inputs = directory.deletingLastPathComponent().appendingPathComponent("demo-inputs")
+            if !FileManager.default.fileExists(atPath: inputs.appendingPathComponent("events.parquet").path) {
+                print("  (generating the demo inputs once into \(inputs.path) …)")
+                try DemoData.generate(into: inputs)
+            }
+            try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+            for name in ["orders", "customers", "events"] {
+                try FileManager.default.linkItem(
+                    at: inputs.appendingPathComponent("\(name).parquet"),
+                    to: local.appendingPathComponent("\(name).parquet"))
+            }
+            if let big { try FileManager.default.linkItem(at: big, to: local.appendingPathComponent("big.parquet")) }
+        }
+        let services = try await AgnesServices.open(
+            settings: AgnesSettings(dataDir: directory.path, isAuthRateLimitEnabled: false), logger: logger)
+        let report = try await ServerBootstrap.run(services: services, demo: false)
+        guard let rebuild = report.rebuild, rebuild.issues.isEmpty else {
+            throw BenchFailure("the bench data did not build: \(report.rebuild?.issues ?? [])")
+        }
+        let port = PortBox()
+        let application = AgnesServer.application(services: services, host: "127.0.0.1", port: 0) { port.set($0) }
+        let task = Task { try await application.runService() }
+        return BenchServer(
+            services: services, port: try await port.wait(), task: task, tableIDs: rebuild.views)
+    }
+
+    func stop() {
+        task.cancel()
+        try? client.syncShutdown()
+    }
+
+    /// A non-admin user with grants on `tables`; returns a session token.
+    func analyst(tables: [String]) async throws -> String {
+        let store = services.store
+        let user = try await DuckDBUserRepository(store: store).create(
+            User(id: UUID().uuidString.lowercased(), email: "analyst-\(UUID().uuidString.prefix(8))@example.com"))
+        let groups = DuckDBGroupRepository(store: store)
+        let group = try await groups.create(name: "bench-\(user.id)", description: nil, createdBy: nil)
+        try await groups.addMember(userID: user.id, groupID: group.id, source: .admin, addedBy: nil)
+        let grants = DuckDBGrantRepository(store: store)
+        for table in tables { _ = try await grants.grant(groupID: group.id, type: .table, resourceID: table, by: nil) }
+        return services.auth.issuer.session(for: user)
+    }
+
+    /// GETs `path`; returns the body's size.
+    @discardableResult
+    func get(_ path: String, token: String?) async throws -> Int {
+        var request = HTTPClientRequest(url: base + path)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await client.execute(request, timeout: .seconds(60))
+        guard response.status == .ok else { throw BenchFailure("\(path) answered \(response.status)") }
+        return try await response.body.collect(upTo: 64 << 20).readableBytes
+    }
+
+    /// POSTs a query; returns the body's size.
+    func query(_ sql: String, token: String) async throws -> Int {
+        var request = HTTPClientRequest(url: base + "/api/query")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        let body = try JSONSerialization.data(withJSONObject: ["sql": sql, "limit": 1000])
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        guard response.status == .ok else {
+            throw BenchFailure("query answered \(response.status): \(String(buffer: bytes))")
+        }
+        return bytes.readableBytes
+    }
+
+    /// Downloads a table, streaming and discarding the bytes; returns MB/s.
+    func downloadThroughput(table: String, token: String) async throws -> Double {
+        var request = HTTPClientRequest(url: base + "/api/data/\(table)/download")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let start = ContinuousClock.now
+        let response = try await client.execute(request, timeout: .seconds(600))
+        guard response.status == .ok else { throw BenchFailure("download answered \(response.status)") }
+        var received = 0
+        for try await chunk in response.body { received += chunk.readableBytes }
+        return Double(received) / 1e6 / (ContinuousClock.now - start).seconds
+    }
+}

@@ -1,0 +1,170 @@
+import AgnesCore
+import AgnesData
+import AgnesServer
+import AgnesStore
+import AsyncHTTPClient
+import DuckDB
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `agnes-bench data DIR BIG_PARQUET`: the analyst data API on the demo data, each figure next to its
+/// floor measured in the same run:
+///
+/// - `POST /api/query` (an analyst with grants, through the sandbox) for `SELECT count(*) FROM orders`
+///   and a group-by over `events`, 1 and 8 concurrent clients: p50/p99 latency and throughput, next to
+///   the same SQL run in-process on the DuckDB binding over the same files (same threads, same pool);
+/// - `GET /api/sync/manifest` with 1,000 tables next to `GET /api/version`;
+/// - `GET /api/data/big/download` of a 1 GB parquet next to `cat` of the same file.
+enum DataAPIBench {
+    static let queries = [
+        ("count(*) orders", "SELECT count(*) FROM orders"),
+        (
+            "group-by events",
+            "SELECT event_type, count(*) AS n, avg(duration_ms) AS avg_ms FROM events GROUP BY 1 ORDER BY 1"
+        ),
+    ]
+
+    static func run(_ arguments: [String]) async throws {
+        guard arguments.count == 2 else { throw BenchUsage("data <data-dir> <1gb-parquet>") }
+        let directory = URL(fileURLWithPath: arguments[0])
+        let big = URL(fileURLWithPath: arguments[1])
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let server = try await BenchServer.start(
+            directory: directory.appendingPathComponent("demo"), big: big, logger: logger)
+        defer { server.stop() }
+        let analyst = try await server.analyst(tables: ["orders", "events", "customers", "big"])
+
+        print("POST /api/query on the demo data (analyst through the sandbox) vs in-process DuckDB (floor)")
+        let served = try await server.services.analytics.generation!.servedTables()
+        let floor = try InProcessFloor(
+            tables: served.values.filter { ["orders", "events", "customers"].contains($0.id) })
+        for (label, sql) in queries {
+            for clients in [1, 8] {
+                let requests = clients == 1 ? 60 : 120
+                let http = try await measure(requests: requests, clients: clients) {
+                    try await server.query(sql, token: analyst)
+                }
+                let inProcess = try await measure(requests: requests, clients: clients) {
+                    try await floor.run(sql)
+                }
+                print(
+                    "  \(label.padding(toLength: 16, withPad: " ", startingAt: 0)) \(clients) client\(clients == 1 ? " " : "s")  "
+                        + "api p50 \(ms(http.p50)) p99 \(ms(http.p99)) \(rate(http.throughput))   "
+                        + "floor p50 \(ms(inProcess.p50)) p99 \(ms(inProcess.p99)) \(rate(inProcess.throughput))   "
+                        + String(format: "overhead p50 %+.2f ms", (http.p50 - inProcess.p50) * 1000))
+            }
+        }
+
+        print("Download of a \(String(format: "%.2f", Double(try size(of: big)) / 1e9)) GB parquet")
+        let cat = try catThroughput(of: served["big"]!.file!)
+        let download = try await server.downloadThroughput(table: "big", token: analyst)
+        let catAgain = try catThroughput(of: served["big"]!.file!)
+        let floorRate = max(cat, catAgain)
+        print(String(format: "  cat > /dev/null (floor)      %8.1f MB/s", floorRate))
+        print(
+            String(
+                format: "  GET /api/data/big/download   %8.1f MB/s  (%.0f%% of the floor)", download,
+                download / floorRate * 100))
+        server.stop()
+
+        print("GET /api/sync/manifest with 1,000 tables (50 sources x 20) vs GET /api/version (floor)")
+        let wide = try await BenchServer.start(
+            directory: directory.appendingPathComponent("wide"), big: nil, logger: logger, wideSources: 50,
+            wideTables: 20)
+        defer { wide.stop() }
+        let reader = try await wide.analyst(tables: wide.tableIDs)
+        let version = try await measure(requests: 300, clients: 1) { try await wide.get("/api/version", token: nil) }
+        let manifest = try await measure(requests: 300, clients: 1) {
+            try await wide.get("/api/sync/manifest", token: reader)
+        }
+        let bytes = try await wide.get("/api/sync/manifest", token: reader)
+        print("  GET /api/version (floor)             p50 \(ms(version.p50)) p99 \(ms(version.p99))")
+        print(
+            "  GET /api/sync/manifest (1,000 rows)  p50 \(ms(manifest.p50)) p99 \(ms(manifest.p99))  "
+                + "(\(bytes / 1024) KiB, analyst with 1,000 grants)")
+        wide.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    struct Figures {
+        let p50: Double
+        let p99: Double
+        let throughput: Double
+    }
+
+    /// Runs `requests` calls spread over `clients` concurrent loops (after a warm-up) and reports seconds.
+    static func measure(requests: Int, clients: Int, _ call: @escaping @Sendable () async throws -> Int) async throws
+        -> Figures
+    {
+        for _ in 0..<max(3, clients) { _ = try await call() }
+        let start = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for client in 0..<clients {
+                let share = requests / clients + (client < requests % clients ? 1 : 0)
+                group.addTask {
+                    var samples: [Double] = []
+                    for _ in 0..<share {
+                        let begin = ContinuousClock.now
+                        _ = try await call()
+                        samples.append((ContinuousClock.now - begin).seconds)
+                    }
+                    return samples
+                }
+            }
+            var all: [Double] = []
+            for try await samples in group { all += samples }
+            return all.sorted()
+        }
+        let elapsed = (ContinuousClock.now - start).seconds
+        return Figures(
+            p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+            throughput: Double(requests) / elapsed)
+    }
+
+    static func catThroughput(of file: URL) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/cat")
+        process.arguments = [file.path]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        let start = ContinuousClock.now
+        try process.run()
+        process.waitUntilExit()
+        return Double(try size(of: file)) / 1e6 / (ContinuousClock.now - start).seconds
+    }
+
+    static func size(of file: URL) throws -> Int64 {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    static func ms(_ seconds: Double) -> String { String(format: "%7.2f ms", seconds * 1000) }
+    static func rate(_ perSecond: Double) -> String { String(format: "%7.1f req/s", perSecond) }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// The same SQL on the DuckDB binding in this process: views over the same files, the same thread
+/// count and pool size as a sandbox, no HTTP, no auth, no sandbox lookup.
+struct InProcessFloor: Sendable {
+    let pool: ConnectionPool
+
+    init(tables: [ServedTable]) throws {
+        let limits = SandboxLimits()
+        let database = try Database(options: ["threads": String(limits.threads), "memory_limit": limits.memoryLimit])
+        let setup = try database.connect()
+        for table in tables {
+            try setup.execute(
+                "CREATE VIEW \"\(table.id)\" AS SELECT * FROM read_parquet(\(SQLText.literal(table.file!.path)))")
+        }
+        pool = try ConnectionPool(database: database, size: limits.connections)
+    }
+
+    func run(_ sql: String) async throws -> Int {
+        try await pool.withConnection { try $0.query(sql, maxRows: 1001).rows.count }
+    }
+}
