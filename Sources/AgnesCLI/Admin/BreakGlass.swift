@@ -70,7 +70,7 @@ public struct BreakGlass: Sendable {
         }
         let added = try await groups.addMember(
             userID: user.id, groupID: admin.id, source: .cliBreakGlass, addedBy: "cli:break-glass")
-        try? await DuckDBAuditLogRepository(store: store).append(
+        _ = try? await DuckDBAuditLogRepository(store: store).append(
             action: "break_glass.grant_admin", userID: nil, resource: "user:\(user.id)",
             params: ["email": address, "created": String(created)], result: "success", durationMS: nil, at: Date())
         return Outcome(

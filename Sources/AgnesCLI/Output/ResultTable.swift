@@ -16,6 +16,16 @@ public struct ResultTable: Sendable {
             self.name = name
             self.type = type
         }
+
+        /// True when the type is a number type (its values are right-aligned).
+        public var isNumeric: Bool {
+            guard let type = type?.uppercased() else { return false }
+            let numeric = [
+                "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+                "UHUGEINT", "FLOAT", "DOUBLE", "REAL", "DECIMAL",
+            ]
+            return numeric.contains { type == $0 || type.hasPrefix($0 + "(") }
+        }
     }
 
     /// One value, ready for every output format.
@@ -82,9 +92,10 @@ public struct ResultTable: Sendable {
 
     /// A table of the server's query answer.
     public init(_ result: RemoteQueryResult) {
+        let types = result.columnTypes.flatMap { $0.count == result.columns.count ? $0 : nil }
         self.init(
-            columns: result.columns.map { Column(name: $0) }, rows: result.rows.map { $0.map(Cell.init) },
-            isTruncated: result.truncated)
+            columns: result.columns.enumerated().map { Column(name: $1, type: types?[$0]) },
+            rows: result.rows.map { $0.map(Cell.init) }, isTruncated: result.truncated)
     }
 
     /// A table of JSON objects, showing `keys` (every key of the first object when nil).

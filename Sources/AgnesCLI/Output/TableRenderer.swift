@@ -32,7 +32,8 @@ public struct TableRenderer: Sendable {
         var shown = Array(table.columns.indices)
         if let maximumWidth { (shown, widths) = fit(widths, into: maximumWidth) }
         let numeric = table.columns.indices.map { index in
-            !table.rows.isEmpty && table.rows.allSatisfy { $0[index].isNumeric || $0[index].isNull }
+            table.columns[index].isNumeric
+                || (!table.rows.isEmpty && table.rows.allSatisfy { $0[index].isNumeric || $0[index].isNull })
         }
 
         func line(_ left: String, _ middle: String, _ right: String) -> String {

@@ -51,12 +51,17 @@ public struct AgnesAPI: Sendable {
         }
     }
 
-    /// The HTTP configuration: 10 s to connect, 60 s without a byte read aborts a transfer.
+    /// The HTTP configuration: 10 s to connect, 60 s without a byte read aborts a transfer. A refused
+    /// connection fails at once (AsyncHTTPClient would otherwise retry it for the whole connect
+    /// timeout): downloads have their own retries with backoff, and a CLI facing a stopped server
+    /// should say so in milliseconds.
     public static func configuration(connections: Int) -> HTTPClient.Configuration {
-        HTTPClient.Configuration(
+        var pool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        pool.retryConnectionEstablishment = false
+        return HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 5, allowCycles: false),
-            timeout: .init(connect: .seconds(10), read: .seconds(60)),
-            connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: connections))
+            timeout: .init(connect: .seconds(10), read: .seconds(60)), connectionPool: pool)
     }
 
     /// The absolute URL of `path` (which starts with `/`) with `query` items.

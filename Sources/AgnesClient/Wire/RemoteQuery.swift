@@ -5,6 +5,8 @@ import NIOHTTP1
 public struct RemoteQueryResult: Codable, Sendable {
     /// Column names.
     public var columns: [String]
+    /// Column SQL types, when the server sends them (`column_types`; the original did not).
+    public var columnTypes: [String]?
     /// Rows, one value per column.
     public var rows: [[JSONValue]]
     /// Rows returned.
@@ -14,12 +16,14 @@ public struct RemoteQueryResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case columns, rows, truncated
+        case columnTypes = "column_types"
         case rowCount = "row_count"
     }
 
     /// Creates a value.
-    public init(columns: [String], rows: [[JSONValue]], rowCount: Int, truncated: Bool) {
+    public init(columns: [String], columnTypes: [String]? = nil, rows: [[JSONValue]], rowCount: Int, truncated: Bool) {
         self.columns = columns
+        self.columnTypes = columnTypes
         self.rows = rows
         self.rowCount = rowCount
         self.truncated = truncated
@@ -28,6 +32,7 @@ public struct RemoteQueryResult: Codable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         columns = try container.decode([String].self, forKey: .columns)
+        columnTypes = try container.decodeIfPresent([String].self, forKey: .columnTypes)
         rows = try container.decode([[JSONValue]].self, forKey: .rows)
         rowCount = try container.decodeIfPresent(Int.self, forKey: .rowCount) ?? rows.count
         truncated = try container.decodeIfPresent(Bool.self, forKey: .truncated) ?? false

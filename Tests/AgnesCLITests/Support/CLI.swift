@@ -38,6 +38,22 @@ struct CLI {
     var configDirectory: URL { URL(fileURLWithPath: environment["AGNES_CONFIG_DIR"]!) }
     var home: URL { URL(fileURLWithPath: environment["HOME"]!) }
 
+    /// Starts `agnes <arguments>` without waiting (for tests that signal it while it runs).
+    func spawn(_ arguments: [String], extra: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var env = environment.merging(extra) { $1 }
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        process.environment = env
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs `agnes <arguments>`, optionally through `/bin/sh -c <shellPrefix> …` (for `ulimit`).
     func run(
         _ arguments: [String], stdin: String? = nil, extra: [String: String] = [:], shellPrefix: String? = nil,
