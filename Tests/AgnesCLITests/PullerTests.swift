@@ -121,7 +121,7 @@ import Testing
             #expect(resumed.isSuccess, "\(resumed.errors)")
             #expect(resumed.fetched.first?.resumedFrom == partial.size)
             let log = await fake.log.filter { $0.hasPrefix("download") }
-            #expect(log == ["download big bytes=\(partial.size)-"])
+            #expect(log == ["download big bytes=\(partial.size)-\(updated.count - 1)"])
             #expect(try Data(contentsOf: workspace.parquetFile("big")) == updated)
             #expect(!FileManager.default.fileExists(atPath: workspace.parquetFile("big").path + ".part"))
         }
@@ -201,10 +201,18 @@ import Testing
         await fake.set("orders", original)
         try await fake.run { base in
             _ = try await Self.pull(base, workspace)
-            await fake.set("orders", try Parquet.make(rows: 5000, variant: 1))
-            // Writes to /dev/full fail with ENOSPC, like a full disk.
-            try FileManager.default.createSymbolicLink(
-                atPath: workspace.parquetFile("orders").path + ".part", withDestinationPath: "/dev/full")
+            let bigger = try Parquet.make(rows: 5000, variant: 1)
+            await fake.set("orders", bigger)
+            // A partial download of this content whose file is /dev/full: writes fail with ENOSPC,
+            // like a full disk.
+            let part = workspace.parquetFile("orders").path + ".part"
+            try FileManager.default.createSymbolicLink(atPath: part, withDestinationPath: "/dev/full")
+            let hash = FakeAgnes.Table.md5(bigger)
+            try Data(
+                #"{"hash":"\#(hash)","size":\#(bigger.count),"segments":[{"start":0,"end":\#(bigger.count),"done":0}]}"#
+                    .utf8
+            )
+            .write(to: URL(fileURLWithPath: part + ".json"))
             let report = try await Self.pull(base, workspace)
             #expect(report.errors.map(\.code) == ["disk_full"])
             #expect(report.errors.first?.hint?.contains("free some disk space") == true)

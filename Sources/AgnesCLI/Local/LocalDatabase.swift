@@ -49,9 +49,9 @@ public struct LocalDatabase: Sendable {
             var result = ViewSync()
             for (name, sql) in views.sorted(by: { $0.key < $1.key })
             where !tables.contains(name) && sql.contains(prefix) {
-                try connection.execute("DROP VIEW IF EXISTS \(Self.quoted(name))")
                 result.dropped.append(name)
             }
+            var creates: [(table: String, sql: String)] = []
             for table in tables.sorted() {
                 if baseTables.contains(table) {
                     result.shadowed.append(table)
@@ -59,11 +59,24 @@ public struct LocalDatabase: Sendable {
                 }
                 let source = "read_parquet(" + Self.literal(workspace.parquetFile(table).path) + ")"
                 if !changed.contains(table), let sql = views[table], sql.contains(source) { continue }
-                do {
-                    try connection.execute("CREATE OR REPLACE VIEW \(Self.quoted(table)) AS SELECT * FROM \(source)")
-                    result.created.append(table)
-                } catch {
-                    result.failed[table] = Self.reason(error)
+                creates.append((table, "CREATE OR REPLACE VIEW \(Self.quoted(table)) AS SELECT * FROM \(source)"))
+            }
+            let drops = result.dropped.map { "DROP VIEW IF EXISTS \(Self.quoted($0))" }
+            // One transaction (one commit) for all of them; if any fails, again one by one to find it.
+            do {
+                try connection.transaction {
+                    for statement in drops + creates.map(\.sql) { try connection.execute(statement) }
+                }
+                result.created = creates.map(\.table)
+            } catch {
+                for statement in drops { try connection.execute(statement) }
+                for create in creates {
+                    do {
+                        try connection.execute(create.sql)
+                        result.created.append(create.table)
+                    } catch {
+                        result.failed[create.table] = Self.reason(error)
+                    }
                 }
             }
             return result

@@ -47,6 +47,22 @@ public struct PullReport: Sendable, Encodable {
         }
     }
 
+    /// How long one phase of the pull took.
+    public struct Phase: Sendable, Encodable, Equatable {
+        /// `manifest`, `plan`, `download`, `views`, `rules`, `state`.
+        public var name: String
+        /// Seconds.
+        public var seconds: Double
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
+        }
+
+        enum CodingKeys: String, CodingKey { case name, seconds }
+    }
+
     /// Tables downloaded.
     public var tablesUpdated = 0
     /// Tables the manifest lists for download.
@@ -69,6 +85,8 @@ public struct PullReport: Sendable, Encodable {
     public var bytesDownloaded: Int64 = 0
     /// True for `--dry-run`: nothing was written.
     public var dryRun = false
+    /// Where the time went.
+    public var phases: [Phase] = []
 
     /// Creates an empty report.
     public init() {}
@@ -80,7 +98,7 @@ public struct PullReport: Sendable, Encodable {
     public var failedTables: [String] { errors.compactMap(\.table) }
 
     enum CodingKeys: String, CodingKey {
-        case errors, warnings, fetched, removed, remote
+        case errors, warnings, fetched, removed, remote, phases
         case tablesUpdated = "tables_updated"
         case parquetsTotal = "parquets_total"
         case rulesCount = "rules_count"
@@ -102,6 +120,7 @@ public struct PullReport: Sendable, Encodable {
         try container.encode(remote, forKey: .remote)
         try container.encode(bytesDownloaded, forKey: .bytesDownloaded)
         try container.encode(dryRun, forKey: .dryRun)
+        try container.encode(phases, forKey: .phases)
     }
 
     /// The lines printed without `--json`: `Updated N tables (M total).`, `Rules: K.` and more.

@@ -47,14 +47,22 @@ public struct Puller: Sendable {
     public func run() async throws -> PullReport {
         let clock = ContinuousClock()
         let started = clock.now
-        let manifest = try await api.manifest()
+        var lap = started
         var report = PullReport()
+        func mark(_ phase: String) {
+            let now = clock.now
+            report.phases.append(.init(name: phase, seconds: Self.seconds(now - lap)))
+            lap = now
+        }
+        let manifest = try await api.manifest()
+        mark("manifest")
         var state = SyncState.load(from: workspace)
         let workspace = workspace
         var plan = PullPlan.make(
             manifest: manifest.tables, state: state, present: presentTables(), verify: options.verify
         ) { FileStamp.of(workspace.parquetFile($0).path) }
         try await settleSuspects(&plan, &state, manifest: manifest)
+        mark("plan")
         report.parquetsTotal = plan.localCount
         report.remote = plan.remote
         report.removed = plan.removals
@@ -76,16 +84,22 @@ public struct Puller: Sendable {
         }
         try remove(plan.removals, keepingPartsOf: Set(plan.fetches.map(\.table)), state: &state)
         let changed = await download(plan.fetches, state: &state, report: &report)
-        do { try state.save(to: workspace) } catch let error as ClientError {
-            report.errors.append(PullReport.Issue(stage: "state", table: nil, error))
+        if !changed.isEmpty || !plan.removals.isEmpty {
+            do { try state.save(to: workspace) } catch let error as ClientError {
+                report.errors.append(PullReport.Issue(stage: "state", table: nil, error))
+            }
         }
+        mark("download")
         await refreshViews(plan: plan, changed: changed, state: &state, report: &report)
+        mark("views")
         await writeRules(&report)
+        mark("rules")
         state.lastSync = ISO8601DateFormatter().string(from: Date())
         state.server = api.server
         do { try state.save(to: workspace) } catch let error as ClientError {
             report.errors.append(PullReport.Issue(stage: "state", table: nil, error))
         }
+        mark("state")
         report.durationSeconds = Self.seconds(clock.now - started)
         return report
     }
@@ -134,9 +148,11 @@ public struct Puller: Sendable {
             state.tables[table] = nil
         }
         let names = (try? manager.contentsOfDirectory(atPath: workspace.parquetDirectory.path)) ?? []
-        for name in names where name.hasSuffix(".parquet.part") {
-            let table = String(name.dropLast(".parquet.part".count))
-            if !fetching.contains(table) {
+        for name in names {
+            guard let suffix = [".parquet.part", ".parquet.part.json"].first(where: { name.hasSuffix($0) }) else {
+                continue
+            }
+            if !fetching.contains(String(name.dropLast(suffix.count))) {
                 try? manager.removeItem(at: workspace.parquetDirectory.appendingPathComponent(name))
             }
         }

@@ -6,10 +6,11 @@ import NIOFoundationCompat
 import NIOHTTP1
 import NIOPosix
 
-/// Fetches table files in parallel (bounded), each into `<file>.part`: resumed with `Range` after a
-/// broken transfer, retried with backoff on network and server errors, verified against the
-/// manifest's MD5, then renamed over the file. A table either ends with its new, verified file or
-/// keeps its old one.
+/// Fetches table files in parallel (bounded), each into `<file>.part`: large files in several byte
+/// ranges at once, every range resumed with `Range` after a broken transfer (`<file>.part.json`
+/// records which content and how far), retried with backoff on network and server errors, verified
+/// against the manifest's MD5, then renamed over the file. A table either ends with its new,
+/// verified file or keeps its old one.
 ///
 /// ```swift
 /// let downloader = ParquetDownloader(api: api, concurrency: 4)
@@ -26,9 +27,28 @@ public struct ParquetDownloader: Sendable {
     public var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     /// Time allowed for one file's transfer.
     public var transferTimeout: TimeAmount = .hours(2)
+    /// When and how a file is fetched in several ranges at once.
+    public var segmentation = Segmentation()
 
-    /// Bytes gathered before one write to disk.
-    static let writeChunk = 1 << 20
+    /// Files of at least `threshold` bytes are fetched in ranges of about `rangeSize` bytes, at most
+    /// `maximumRanges` at once (a server that ignores `Range` gets one ordinary request instead).
+    public struct Segmentation: Sendable {
+        /// The smallest file fetched in ranges.
+        public var threshold: Int64 = 32 << 20
+        /// The target size of one range.
+        public var rangeSize: Int64 = 16 << 20
+        /// The most ranges per file.
+        public var maximumRanges = 4
+
+        /// Defaults.
+        public init() {}
+
+        /// Ranges for a file of `size` bytes.
+        func count(for size: Int64?) -> Int {
+            guard let size, size >= threshold, rangeSize > 0 else { return 1 }
+            return Int(min(Int64(maximumRanges), max(1, (size + rangeSize - 1) / rangeSize)))
+        }
+    }
 
     /// Creates a downloader. `retries` defaults to `AGNES_STREAM_RETRIES` semantics (3).
     public init(api: AgnesAPI, concurrency: Int = 4, retries: Int = 3) {
@@ -60,6 +80,10 @@ public struct ParquetDownloader: Sendable {
                 if case .failure(let error) = result { onFinished(table, error) } else { onFinished(table, nil) }
                 startNext()
             }
+            // One directory sync makes every rename above durable.
+            for directory in Set(items.map { $0.destination.deletingLastPathComponent().path }) {
+                AtomicFile.syncDirectory(directory)
+            }
             return results
         }
     }
@@ -69,16 +93,16 @@ public struct ParquetDownloader: Sendable {
         -> Result<DownloadOutcome, ClientError>
     {
         var attempt = 0
-        var resumable = true
+        var mode = Mode.resume
         while true {
             attempt += 1
             do {
-                var outcome = try await fetchOnce(item, resumable: resumable, onBytes: onBytes)
+                var outcome = try await fetchOnce(item, mode: mode, onBytes: onBytes)
                 outcome.attempts = attempt
                 return .success(outcome)
             } catch let failure as Restart {
-                // The partial file did not belong to this content: start over at once (not a retry).
-                resumable = false
+                // The partial file cannot be continued: start over at once (not a retry).
+                mode = failure.singleRange ? .singleRange : .fresh
                 if attempt > retryDelays.count + 2 { return .failure(failure.error) }
             } catch {
                 let error = (error as? ClientError) ?? ClientError(.io, "\(error)")
@@ -90,6 +114,16 @@ public struct ParquetDownloader: Sendable {
         }
     }
 
+    /// How an attempt treats an existing partial file.
+    enum Mode {
+        /// Continue it when its sidecar says it is of this content.
+        case resume
+        /// Discard it.
+        case fresh
+        /// Discard it and use one ordinary request (the server does not serve ranges).
+        case singleRange
+    }
+
     static func isRetryable(_ error: ClientError) -> Bool {
         error.code == .unreachable || error.code == .server || error.code == .rateLimited
     }
@@ -97,127 +131,7 @@ public struct ParquetDownloader: Sendable {
     /// Thrown when the partial file must be discarded and the download restarted from byte 0.
     struct Restart: Error {
         let error: ClientError
-    }
-
-    func fetchOnce(_ item: DownloadItem, resumable: Bool, onBytes: @escaping @Sendable (Int64) -> Void)
-        async throws -> DownloadOutcome
-    {
-        let partPath = item.partial.path
-        var offset = resumable ? (PartFile.size(of: partPath) ?? 0) : 0
-        if let expected = item.expectedSize, offset >= expected, expected > 0 { offset = 0 }
-        var request = api.request(.GET, "/api/data/\(PathSegment.encode(item.table))/download")
-        if offset > 0 {
-            request.headers.add(name: "Range", value: "bytes=\(offset)-")
-            if !item.expectedHash.isEmpty { request.headers.add(name: "If-Range", value: "\"\(item.expectedHash)\"") }
-        }
-        let label = "GET /api/data/\(item.table)/download"
-        let response: HTTPClientResponse
-        do {
-            response = try await api.http.execute(request, timeout: transferTimeout)
-        } catch {
-            throw ClientError.transport(error, server: api.server, request: label)
-        }
-        let status = Int(response.status.code)
-        switch status {
-        case 200:
-            offset = 0
-        case 206:
-            let start = Self.rangeStart(response.headers.first(name: "Content-Range"))
-            let etag = Self.unquoted(response.headers.first(name: "ETag"))
-            if start != offset || (!item.expectedHash.isEmpty && etag != nil && etag != item.expectedHash) {
-                throw Restart(
-                    error: ClientError(.invalidResponse, "the server resumed \(item.table) at the wrong place"))
-            }
-        case 416:
-            throw Restart(error: ClientError(.invalidResponse, "the server refused to resume \(item.table)"))
-        default:
-            let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data(buffer: $0) } ?? Data()
-            throw ClientError.http(APIResponse(status: status, headers: response.headers, body: body, request: label))
-        }
-        return try await receive(item, response: response, from: offset, label: label, onBytes: onBytes)
-    }
-
-    /// Streams the body into the partial file from `offset`, verifies it and renames it into place.
-    private func receive(
-        _ item: DownloadItem, response: HTTPClientResponse, from offset: Int64, label: String,
-        onBytes: @escaping @Sendable (Int64) -> Void
-    ) async throws -> DownloadOutcome {
-        let partPath = item.partial.path
-        let pool = NIOThreadPool.singleton
-        let (part, initialHasher) = try await pool.runIfActive { () throws -> (PartFile, Insecure.MD5) in
-            var hasher = Insecure.MD5()
-            if offset > 0, !FileDigest.update(&hasher, path: partPath, upTo: offset) {
-                throw ClientError(.io, "could not read \(partPath)")
-            }
-            return (try PartFile.open(path: partPath, keeping: offset), hasher)
-        }
-        var hasher = initialHasher
-        var position = offset
-        var pending = ByteBuffer()
-        var isComplete = false
-        defer { if !isComplete { part.close() } }
-        do {
-            for try await chunk in response.body {
-                pending.writeImmutableBuffer(chunk)
-                onBytes(Int64(chunk.readableBytes))
-                if pending.readableBytes >= Self.writeChunk {
-                    (hasher, position) = try await flush(pending, to: part, at: position, hasher: hasher)
-                    pending.clear()
-                }
-            }
-            (hasher, position) = try await flush(pending, to: part, at: position, hasher: hasher)
-        } catch let error as ClientError {
-            if error.code == .diskFull { unlink(partPath) }
-            throw error
-        } catch {
-            // Keep what arrived in the partial file: the next attempt resumes from it.
-            _ = try? await flush(pending, to: part, at: position, hasher: hasher)
-            throw ClientError.transport(error, server: api.server, request: label)
-        }
-        let digest = FileDigest.hex(hasher.finalize())
-        try await pool.runIfActive { try part.sync() }
-        part.close()
-        isComplete = true
-        if !item.expectedHash.isEmpty, digest != item.expectedHash.lowercased() {
-            unlink(partPath)
-            let etag = Self.unquoted(response.headers.first(name: "ETag"))
-            if offset > 0 { throw Restart(error: Self.mismatch(item, digest)) }
-            if let etag, etag != item.expectedHash, etag.count == 32 {
-                throw ClientError(
-                    .hashMismatch, "\(item.table) changed on the server while it was being pulled",
-                    hint: "run agnes pull again")
-            }
-            throw Self.mismatch(item, digest)
-        }
-        let destination = item.destination
-        try await pool.runIfActive {
-            if item.expectedHash.isEmpty, !FileDigest.looksLikeParquet(path: partPath) {
-                unlink(partPath)
-                throw ClientError(
-                    .hashMismatch, "\(item.table): the server sent a file that is not parquet",
-                    hint: "ask an admin to check the table's sync; agnes diagnose shows the server's health")
-            }
-            chmod(partPath, 0o644)
-            try AtomicFile.replace(destination, with: URL(fileURLWithPath: partPath))
-        }
-        return DownloadOutcome(
-            table: item.table, hash: digest, size: position, transferred: position - offset, resumedFrom: offset,
-            attempts: 1)
-    }
-
-    /// Hashes and writes `buffer` at `position` off the cooperative pool.
-    private func flush(_ buffer: ByteBuffer, to part: PartFile, at position: Int64, hasher: Insecure.MD5)
-        async throws -> (Insecure.MD5, Int64)
-    {
-        guard buffer.readableBytes > 0 else { return (hasher, position) }
-        return try await NIOThreadPool.singleton.runIfActive {
-            var hasher = hasher
-            try buffer.withUnsafeReadableBytes { bytes in
-                hasher.update(bufferPointer: bytes)
-                try part.write(bytes, at: position)
-            }
-            return (hasher, position + Int64(buffer.readableBytes))
-        }
+        var singleRange = false
     }
 
     static func mismatch(_ item: DownloadItem, _ digest: String) -> ClientError {

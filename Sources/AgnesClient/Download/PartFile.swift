@@ -12,12 +12,12 @@ struct PartFile: Sendable {
     let path: String
     let descriptor: Int32
 
-    /// Opens (creating) `path` for writing and cuts it to `length` bytes.
+    /// Opens (creating) `path` for writing and cuts it to `length` bytes (-1: as it is).
     static func open(path: String, keeping length: Int64) throws -> PartFile {
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (length == 0 ? O_TRUNC : 0)
         let descriptor = Glibc.open(path, flags, 0o644)
         guard descriptor >= 0 else { throw ClientError.io("create", path: path, errno: errno) }
-        guard length == 0 || ftruncate(descriptor, off_t(length)) == 0 else {
+        guard length <= 0 || ftruncate(descriptor, off_t(length)) == 0 else {
             let number = errno
             Glibc.close(descriptor)
             throw ClientError.io("truncate", path: path, errno: number)
@@ -41,6 +41,11 @@ struct PartFile: Sendable {
     /// Flushes the file to disk.
     func sync() throws {
         guard fsync(descriptor) == 0 else { throw ClientError.io("sync", path: path, errno: errno) }
+    }
+
+    /// Flushes the file's data (not necessarily its metadata) to disk.
+    func syncData() throws {
+        guard fdatasync(descriptor) == 0 else { throw ClientError.io("sync", path: path, errno: errno) }
     }
 
     func close() {

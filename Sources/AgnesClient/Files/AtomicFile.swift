@@ -44,12 +44,13 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: url, mode: mode)
     }
 
-    /// Renames `source` over `destination` and syncs the directory (both in the same directory).
-    public static func replace(_ destination: URL, with source: URL) throws {
+    /// Renames `source` over `destination` (both in the same directory) and, unless told otherwise,
+    /// syncs the directory.
+    public static func replace(_ destination: URL, with source: URL, syncingDirectory: Bool = true) throws {
         guard rename(source.path, destination.path) == 0 else {
             throw ClientError.io("replace", path: destination.path, errno: errno)
         }
-        syncDirectory(destination.deletingLastPathComponent().path)
+        if syncingDirectory { syncDirectory(destination.deletingLastPathComponent().path) }
     }
 
     /// Makes a rename in `directory` durable (best effort: not every file system supports it).

@@ -58,7 +58,7 @@ struct InitCommand: AsyncParsableCommand {
         var options = PullOptions(environment: context.environment)
         options.dryRun = false
         let showProgress = !json && Terminal.isErrorTerminal
-        let report = try await context.withAPI(connections: options.concurrency) { api in
+        let report = try await context.withAPI(connections: options.concurrency * 2) { api in
             var initializer = WorkspaceInitializer(api: api, workspace: context.workspace, directory: context.directory)
             initializer.force = force
             initializer.pullOptions = options

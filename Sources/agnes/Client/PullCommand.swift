@@ -47,7 +47,7 @@ struct PullCommand: AsyncParsableCommand {
         let showProgress = !quiet && !json && Terminal.isErrorTerminal
         let report: PullReport
         do {
-            report = try await context.withAPI(connections: options.concurrency) { api in
+            report = try await context.withAPI(connections: options.concurrency * 2) { api in
                 var puller = Puller(api: api, workspace: context.workspace, options: options)
                 if showProgress {
                     let bar = ProgressBar()

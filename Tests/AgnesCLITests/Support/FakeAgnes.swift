@@ -161,18 +161,19 @@ actor FakeAgnes {
         let etag = "\"\(table.hash)\""
         if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified) }
         var start = 0
+        var end = data.count - 1
         var status = HTTPResponse.Status.ok
-        if let range, !ignoresRange, range.hasPrefix("bytes="), let from = Int(range.dropFirst(6).dropLast()),
-            request.headers[.ifRange].map({ $0 == etag }) ?? true
-        {
-            guard from < data.count else { throw HTTPError(.rangeNotSatisfiable) }
+        if let range, !ignoresRange, range.hasPrefix("bytes="), request.headers[.ifRange].map({ $0 == etag }) ?? true {
+            let bounds = range.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+            guard let from = Int(bounds[0]), from < data.count else { throw HTTPError(.rangeNotSatisfiable) }
             start = from
+            if bounds.count > 1, let last = Int(bounds[1]) { end = min(end, last) }
             status = .partialContent
         }
-        let slice = data[start...]
+        let slice = data[start...end]
         var headers: HTTPFields = [.eTag: etag, .contentType: "application/octet-stream"]
         headers[.contentLength] = String(slice.count)
-        if status == .partialContent { headers[.contentRange] = "bytes \(start)-\(data.count - 1)/\(data.count)" }
+        if status == .partialContent { headers[.contentRange] = "bytes \(start)-\(end)/\(data.count)" }
         let cut: Int? = if case .cut(let after)? = failure { after } else { nil }
         let bytes = Data(slice)
         return Response(

@@ -9,8 +9,9 @@ do {
     case "publish": try PublishBench.run(Array(arguments.dropFirst()))
     case "auth": try await AuthBench.run(Array(arguments.dropFirst()))
     case "data": try await DataAPIBench.run(Array(arguments.dropFirst()))
+    case "cli": try await CLIBench.run(Array(arguments.dropFirst()))
     default:
-        FileHandle.standardError.write(Data("usage: agnes-bench aggregate|rebuild|publish|auth|data …\n".utf8))
+        FileHandle.standardError.write(Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|cli …\n".utf8))
         exit(2)
     }
 } catch {
