@@ -174,6 +174,7 @@ public struct Puller: Sendable {
         }
         var downloader = ParquetDownloader(api: api, concurrency: options.concurrency, retries: options.retries)
         downloader.sleep = sleep
+        downloader.segmentation.maximumRanges = options.rangesPerFile
         let items = fetches.map {
             DownloadItem(
                 table: $0.table, expectedHash: $0.entry.hash, expectedSize: $0.entry.sizeBytes,
@@ -278,6 +279,8 @@ public struct PullOptions: Sendable {
     public var concurrency = 4
     /// Retries per download on network and server errors (`AGNES_STREAM_RETRIES`, default 3).
     public var retries = 3
+    /// Byte ranges fetched at once for one large file (`AGNES_PULL_RANGES`, default 4; 1 = never split).
+    public var rangesPerFile = 4
 
     /// Defaults.
     public init() {}
@@ -289,6 +292,9 @@ public struct PullOptions: Sendable {
         }
         if let value = environment["AGNES_STREAM_RETRIES"].flatMap(Int.init), (0...10).contains(value) {
             retries = value
+        }
+        if let value = environment["AGNES_PULL_RANGES"].flatMap(Int.init), (1...16).contains(value) {
+            rangesPerFile = value
         }
     }
 }
