@@ -39,6 +39,8 @@ import Testing
         try config.saveToken(StoredToken(accessToken: "secret", email: ""))
         let attributes = try FileManager.default.attributesOfItem(atPath: config.tokenFile.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let folder = try FileManager.default.attributesOfItem(atPath: config.url.path)
+        #expect((folder[.posixPermissions] as? NSNumber)?.intValue == 0o700)
         try Data("server: http://a\ntheme: dark\n".utf8).write(to: config.configFile)
         try config.saveServer("http://b")
         let text = try String(contentsOf: config.configFile, encoding: .utf8)

@@ -83,3 +83,24 @@ import Testing
         #expect(ByteCount.text(5 * 1024 * 1024) == "5.0 MB")
     }
 }
+
+@Suite struct ProgressBarTests {
+    @Test func theBarShowsTablesBytesRateAndETAThenErasesItself() {
+        let lines = Lines()
+        let bar = ProgressBar { lines.append($0) }
+        bar.handle(.started(tables: 2, bytes: 2 << 20))
+        bar.handle(.received(1 << 20))
+        bar.handle(.finished(table: "a", error: nil))
+        bar.handle(.ended)
+        let text = lines.all
+        // Drawn at once, then at most ten times a second; erased at the end.
+        #expect(text.first?.hasPrefix("\r[····················] 0/2 tables  0 B / 2.0 MB") == true)
+        #expect(text.last == "\r\u{1B}[K")
+    }
+
+    final class Lines: @unchecked Sendable {
+        // @unchecked: appended from the bar's calls, which the test makes on one task.
+        var all: [String] = []
+        func append(_ line: String) { all.append(line) }
+    }
+}

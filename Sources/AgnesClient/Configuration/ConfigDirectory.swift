@@ -46,7 +46,7 @@ public struct ConfigDirectory: Sendable {
         } catch {
             throw ClientError(.io, "could not write \(configFile.path): \(error)")
         }
-        try AtomicFile.createDirectory(url)
+        try createPrivately()
         try AtomicFile.write(text, to: configFile, mode: 0o644)
     }
 
@@ -68,7 +68,7 @@ public struct ConfigDirectory: Sendable {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let data: Data
         do { data = try encoder.encode(token) } catch { throw ClientError(.io, "could not encode the token: \(error)") }
-        try AtomicFile.createDirectory(url)
+        try createPrivately()
         try AtomicFile.write(data, to: tokenFile, mode: 0o600)
     }
 
@@ -82,6 +82,13 @@ public struct ConfigDirectory: Sendable {
             throw ClientError(.io, "could not delete \(tokenFile.path): \(error.localizedDescription)")
         }
         return true
+    }
+
+    /// Creates the directory (mode 0700: only its owner lists it) when it does not exist.
+    private func createPrivately() throws {
+        guard !FileManager.default.fileExists(atPath: url.path) else { return }
+        try AtomicFile.createDirectory(url)
+        chmod(url.path, 0o700)
     }
 
     private func configMapping() throws -> [String: Any] {

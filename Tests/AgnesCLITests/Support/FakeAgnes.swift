@@ -37,6 +37,7 @@ actor FakeAgnes {
     var bundle: JSONValue? = .object(["mandatory": .array([]), "approved": .array([])])
     var welcome: String? = "# Agnes — AI Data Analyst\nWelcome from the fake server.\n"
     var ignoresRange = false
+    var uploadFailure: Int?
     private(set) var log: [String] = []
     private(set) var uploads: [String: Data] = [:]
     private(set) var localNotes: String?
@@ -47,6 +48,7 @@ actor FakeAgnes {
     func setBundle(_ value: JSONValue?) { bundle = value }
     func setWelcome(_ value: String?) { welcome = value }
     func setIgnoresRange(_ value: Bool) { ignoresRange = value }
+    func setUploadFailure(_ status: Int?) { uploadFailure = status }
     func setHashOverride(_ id: String, _ hash: String?) { tables[id]?.hashOverride = hash }
     func clearLog() { log = [] }
     func record(_ entry: String) { log.append(entry) }
@@ -117,6 +119,9 @@ actor FakeAgnes {
             let body = try await request.body.collect(upTo: 1 << 20)
             let query = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))
             await self.record("query \(query["sql"]?.string ?? "")")
+            if query["sql"]?.string?.contains("boom") == true {
+                return Self.json(.object(["detail": .string("Query error: boom is not a column")]), status: .badRequest)
+            }
             return Self.json(
                 .object([
                     "columns": .array([.string("answer"), .string("name")]),
@@ -125,6 +130,9 @@ actor FakeAgnes {
         }
         router.post("/api/upload/sessions") { request, _ in
             try await self.authorize(request)
+            if let status = await self.uploadFailure {
+                return Self.json(.object(["detail": .string("upload refused")]), status: .init(code: status))
+            }
             let body = Data(buffer: try await request.body.collect(upTo: 1 << 24))
             let text = String(decoding: body, as: UTF8.self)
             let name =
@@ -192,10 +200,10 @@ actor FakeAgnes {
             })
     }
 
-    static func json(_ value: JSONValue) -> Response {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? JSONEncoder().encode(value)) ?? Data()
         return Response(
-            status: .ok, headers: [.contentType: "application/json"],
+            status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
     }
 }
