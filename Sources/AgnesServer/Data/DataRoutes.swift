@@ -112,7 +112,7 @@ struct DataRoutes {
         guard let bytes, !headOnly else { return Response(status: status, headers: headers, body: .init()) }
         let inner = try await Self.fileIO.loadFile(
             path: file.path, range: Int(bytes.lowerBound)...Int(bytes.upperBound), context: context,
-            chunkLength: 1 << 20)
+            chunkLength: 2 << 20)
         // The generation stays open until the body is written, which keeps its files from collection.
         let body = ResponseBody(contentLength: Int(length)) { writer in
             try await inner.write(writer)
