@@ -56,11 +56,15 @@ public struct Puller: Sendable {
         }
         let manifest = try await api.manifest()
         mark("manifest")
-        var state = SyncState.load(from: workspace)
-        let workspace = workspace
-        var plan = PullPlan.make(
-            manifest: manifest.tables, state: state, present: presentTables(), verify: options.verify
-        ) { FileStamp.of(workspace.parquetFile($0).path) }
+        let (workspace, verify, present) = (workspace, options.verify, presentTables())
+        // One stat per table: off the cooperative pool, like every file access of the pull.
+        var (state, plan) = try await offloaded("agnes.plan") {
+            let state = SyncState.load(from: workspace)
+            let plan = PullPlan.make(manifest: manifest.tables, state: state, present: present, verify: verify) {
+                FileStamp.of(workspace.parquetFile($0).path)
+            }
+            return (state, plan)
+        }
         try await settleSuspects(&plan, &state, manifest: manifest)
         mark("plan")
         report.parquetsTotal = plan.localCount
@@ -85,7 +89,7 @@ public struct Puller: Sendable {
         try remove(plan.removals, keepingPartsOf: Set(plan.fetches.map(\.table)), state: &state)
         let changed = await download(plan.fetches, state: &state, report: &report)
         if !changed.isEmpty || !plan.removals.isEmpty {
-            do { try state.save(to: workspace) } catch let error as ClientError {
+            do { try await Self.save(state, to: workspace) } catch let error as ClientError {
                 report.errors.append(PullReport.Issue(stage: "state", table: nil, error))
             }
         }
@@ -96,12 +100,17 @@ public struct Puller: Sendable {
         mark("rules")
         state.lastSync = ISO8601DateFormatter().string(from: Date())
         state.server = api.server
-        do { try state.save(to: workspace) } catch let error as ClientError {
+        do { try await Self.save(state, to: workspace) } catch let error as ClientError {
             report.errors.append(PullReport.Issue(stage: "state", table: nil, error))
         }
         mark("state")
         report.durationSeconds = Self.seconds(clock.now - started)
         return report
+    }
+
+    /// Saves the state (an fsync'd write) off the cooperative pool.
+    static func save(_ state: SyncState, to workspace: Workspace) async throws {
+        try await offloaded("agnes.state") { try state.save(to: workspace) }
     }
 
     /// Table ids with a file in `server/parquet/`.

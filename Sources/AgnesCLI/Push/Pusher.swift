@@ -1,4 +1,5 @@
 import AgnesClient
+import DuckDB
 import Foundation
 
 /// `agnes push` (REFERENCE §2.5): uploads the workspace's session transcripts and
@@ -71,8 +72,10 @@ public struct Pusher: Sendable {
                 continue
             }
             do {
-                guard let content = FileManager.default.contents(atPath: session.url.path) else {
-                    throw ClientError(.io, "could not read \(session.url.path)")
+                let path = session.url.path
+                guard let content = try await offloaded("agnes.push", { FileManager.default.contents(atPath: path) })
+                else {
+                    throw ClientError(.io, "could not read \(path)")
                 }
                 _ = try await api.uploadSession(filename: session.name, content: content)
                 report.sessions.append(session.name)
