@@ -65,8 +65,12 @@ import Testing
         let fake = FakeAgnes()
         try await fake.run { base in
             let cli = try CLI(root: root.url, server: base)
-            let catalog = try await cli.run(["catalog"], extra: Self.token)
-            #expect(catalog.status == 5 && catalog.stderr.contains("HTTP 404"))
+            // Without catalog routes the manifest is listed; a fetch error exits 5.
+            await fake.set("orders", try Parquet.make(rows: 1))
+            let catalog = try await cli.run(["catalog", "--json"], extra: Self.token)
+            #expect(catalog.status == 0 && catalog.stdout.contains("\"id\" : \"orders\""), "\(catalog.stderr)")
+            let failed = try await cli.run(["catalog"], extra: ["AGNES_TOKEN": "wrong"])
+            #expect(failed.status == 5 && failed.stderr.contains("HTTP 401"))
             let rejected = try await cli.run(["auth", "import-token", "--token-stdin"], stdin: "wrong\n")
             #expect(rejected.status == 7)
             #expect(

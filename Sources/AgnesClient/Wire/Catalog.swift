@@ -32,12 +32,21 @@ extension AgnesAPI {
         let tables: [CatalogTable]
     }
 
-    /// The catalog: `GET /api/v2/catalog`, falling back to `GET /api/catalog/tables` on servers without it.
+    /// The catalog: `GET /api/v2/catalog`, falling back to `GET /api/catalog/tables`, then to the
+    /// sync manifest (ids, modes and sources only) on servers without either.
     public func catalog() async throws -> [CatalogTable] {
         do {
             return try await get("/api/v2/catalog", as: CatalogPage.self).tables
         } catch let error as ClientError where error.code == .notFound {
-            return try await get("/api/catalog/tables", as: CatalogPage.self).tables
+            do {
+                return try await get("/api/catalog/tables", as: CatalogPage.self).tables
+            } catch let error as ClientError where error.code == .notFound {
+                return try await manifest().tables.sorted { $0.key < $1.key }.map { id, table in
+                    CatalogTable(
+                        id: id, name: id, description: nil, sourceType: table.sourceType, queryMode: table.queryMode,
+                        sqlFlavor: nil, fetchVia: nil)
+                }
+            }
         }
     }
 
