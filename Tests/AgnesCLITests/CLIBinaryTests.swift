@@ -159,7 +159,8 @@ import Testing
             ["admin", "add-user"], ["admin", "list-users"], ["admin", "register-table"], ["admin", "list-tables"],
             ["admin", "group", "list"], ["admin", "group", "add-member"], ["admin", "grant", "create"],
             ["admin", "metrics", "import"], ["admin", "break-glass", "grant-admin"], ["setup", "bootstrap"],
-            ["setup", "first-sync"],
+            ["setup", "first-sync"], ["auth"], ["auth", "token"], ["admin"], ["admin", "set-role"], ["admin", "group"],
+            ["admin", "grant"], ["admin", "metrics"], ["admin", "break-glass"], ["setup"],
         ]
         for command in commands {
             let help = try await cli.run(command + ["--help"])

@@ -12,6 +12,11 @@ struct AdminCommand: AsyncParsableCommand {
             Most subcommands call the server's admin API with your token. metrics import/export and
             break-glass write the server's system store directly (the server must be stopped; pass its
             data directory with --data-dir or DATA_DIR).
+
+            Examples:
+              agnes admin add-user ana@example.com --name Ana
+              agnes admin group add-member analysts ana@example.com
+              agnes admin grant create analysts table orders
             """,
         subcommands: [
             AddUser.self, ListUsers.self, RemoveUser.self, Deactivate.self, Activate.self, ResetPassword.self,
@@ -148,7 +153,7 @@ struct AdminCommand: AsyncParsableCommand {
     struct SetRole: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-role", abstract: "Removed: roles are group memberships now.",
-            discussion: "Use: agnes admin group add-member Admin <email>")
+            discussion: "Example (what to do instead):\n  agnes admin group add-member Admin ana@example.com")
         @Argument(parsing: .allUnrecognized) var ignored: [String] = []
 
         func run() async throws {

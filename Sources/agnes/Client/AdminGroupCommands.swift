@@ -7,6 +7,8 @@ import Foundation
 struct GroupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "group", abstract: "Manage groups and their members.",
+        discussion:
+            "Examples:\n  agnes admin group create analysts\n  agnes admin group add-member analysts ana@example.com",
         subcommands: [List.self, Create.self, Delete.self, Members.self, AddMember.self, RemoveMember.self])
 
     struct List: AsyncParsableCommand {
@@ -112,6 +114,8 @@ struct GroupCommand: AsyncParsableCommand {
 struct GrantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grant", abstract: "Manage what groups may read (tables, plugins, memory domains).",
+        discussion:
+            "Examples:\n  agnes admin grant create analysts table orders\n  agnes admin grant list --group analysts",
         subcommands: [List.self, Create.self, Delete.self, ResourceTypes.self])
 
     struct List: AsyncParsableCommand {

@@ -18,7 +18,13 @@ struct DataDirectoryOption: ParsableArguments {
 struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics", abstract: "Import and export metric definitions (YAML) in the server's store.",
-        discussion: "These write DATA_DIR/state/system.duckdb directly: stop the server first.",
+        discussion: """
+            These write DATA_DIR/state/system.duckdb directly: stop the server first.
+
+            Examples:
+              agnes admin metrics import metrics/ --data-dir /data
+              agnes admin metrics export --dir metrics --data-dir /data
+            """,
         subcommands: [Import.self, Export.self, Validate.self])
 
     struct Import: AsyncParsableCommand {
@@ -72,6 +78,7 @@ struct MetricsCommand: AsyncParsableCommand {
 struct BreakGlassCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "break-glass", abstract: "Emergency access for when no admin can sign in.",
+        discussion: "Example:\n  agnes admin break-glass grant-admin ana@example.com --data-dir /data",
         subcommands: [GrantAdmin.self])
 
     struct GrantAdmin: AsyncParsableCommand {

@@ -8,6 +8,12 @@ struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auth",
         abstract: "Sign in and out, and manage personal access tokens.",
+        discussion: """
+            Examples:
+              agnes auth login --email ana@example.com --server https://agnes.example.com
+              agnes auth token create --name laptop
+              agnes auth whoami --verify
+            """,
         subcommands: [
             LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, ImportTokenCommand.self, TokenCommand.self,
         ]

@@ -7,6 +7,8 @@ import Foundation
 struct SetupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setup", abstract: "First steps against a new server: point at it, create the first admin, sync.",
+        discussion:
+            "Examples:\n  agnes setup bootstrap admin@example.com --server http://localhost:8000\n  agnes setup first-sync",
         subcommands: [Init.self, Bootstrap.self, TestConnection.self, FirstSync.self])
 
     struct Init: AsyncParsableCommand {

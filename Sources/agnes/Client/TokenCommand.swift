@@ -8,6 +8,8 @@ struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
         abstract: "Create, list and revoke personal access tokens.",
+        discussion:
+            "Examples:\n  agnes auth token create --name laptop --ttl 30d\n  agnes auth token list\n  agnes auth token revoke laptop",
         subcommands: [CreateToken.self, ListTokens.self, RevokeToken.self]
     )
 
