@@ -1,3 +1,5 @@
+import AgnesCLI
+import AgnesClient
 import AgnesCore
 import AgnesStore
 import ArgumentParser
@@ -9,8 +11,20 @@ struct CommandFailure: Error, CustomStringConvertible {
     let hint: String?
     let exitCode: Int32
 
+    init(cause: String, hint: String?, exitCode: Int32) {
+        self.cause = cause
+        self.hint = hint
+        self.exitCode = exitCode
+    }
+
     init(_ error: any Error) {
         switch error {
+        case let error as CommandFailure:
+            self = error
+        case let error as ClientError:
+            cause = error.message
+            hint = error.hint
+            exitCode = ExitStatus.code(for: error)
         case let error as ConfigError:
             cause = error.message
             hint = "fix the file or variable named above; config/instance.yaml.example lists every key"
@@ -31,6 +45,11 @@ struct CommandFailure: Error, CustomStringConvertible {
     }
 
     var description: String { cause }
+
+    /// True for the library errors this type renders (others are ArgumentParser's to render).
+    static func renders(_ error: any Error) -> Bool {
+        error is ClientError || error is ConfigError || error is StoreError || error is DuckDBError
+    }
 }
 
 extension CommandFailure {

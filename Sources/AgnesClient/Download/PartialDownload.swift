@@ -1,0 +1,73 @@
+import Foundation
+import Synchronization
+
+/// `<file>.part.json`, next to a partial download: which content the partial file belongs to (its
+/// MD5 and size) and how far each of its byte ranges got. A partial file without it, or with another
+/// hash, is discarded rather than resumed; with it, each range continues where it stopped.
+struct PartialDownload: Codable, Sendable, Equatable {
+    /// One byte range `[start, end)` of the file and the bytes of it written so far.
+    struct Segment: Codable, Sendable, Equatable {
+        var start: Int64
+        /// Exclusive end; nil when the size is unknown (a single range to the end).
+        var end: Int64?
+        var done: Int64
+
+        var next: Int64 { start + done }
+        var isComplete: Bool { end.map { next >= $0 } ?? false }
+    }
+
+    /// The MD5 the finished file must have.
+    var hash: String
+    /// The finished file's size, when known.
+    var size: Int64?
+    var segments: [Segment]
+
+    /// A fresh plan: `count` equal ranges of a file of `size` bytes (one open range when unknown).
+    static func fresh(hash: String, size: Int64?, count: Int) -> PartialDownload {
+        guard let size, count > 1 else {
+            return PartialDownload(hash: hash, size: size, segments: [Segment(start: 0, end: size, done: 0)])
+        }
+        let step = (size + Int64(count) - 1) / Int64(count)
+        let segments = stride(from: Int64(0), to: size, by: Int(step)).map {
+            Segment(start: $0, end: min(size, $0 + step), done: 0)
+        }
+        return PartialDownload(hash: hash, size: size, segments: segments)
+    }
+
+    /// The sidecar of `partial`.
+    static func sidecar(of partial: URL) -> URL { URL(fileURLWithPath: partial.path + ".json") }
+
+    static func load(_ url: URL) -> PartialDownload? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        return try? JSONDecoder().decode(PartialDownload.self, from: data)
+    }
+}
+
+/// The live state of a download's ranges, shared by the tasks fetching them and saved to the sidecar.
+final class SegmentLedger: Sendable {
+    let url: URL
+    private let state: Mutex<PartialDownload>
+
+    init(url: URL, state: PartialDownload) {
+        self.url = url
+        self.state = Mutex(state)
+    }
+
+    var snapshot: PartialDownload { state.withLock { $0 } }
+
+    /// Records that range `index` is written up to `position`.
+    func record(_ index: Int, position: Int64) {
+        state.withLock { $0.segments[index].done = max($0.segments[index].done, position - $0.segments[index].start) }
+    }
+
+    /// Saves the state (blocking: call off the cooperative pool).
+    func persist() throws {
+        let data = try state.withLock { try JSONEncoder().encode($0) }
+        try AtomicFile.write(data, to: url)
+    }
+
+    /// Deletes the sidecar.
+    func remove() {
+        unlink(url.path)
+    }
+}

@@ -1,0 +1,171 @@
+import AgnesClient
+import Foundation
+import Testing
+
+/// The `agnes` binary as a subprocess against a fake server: what analysts type, with its output and
+/// exit codes.
+@Suite(.serialized) struct CLIBinaryTests {
+    @Test func initPullQueryAndPushWork() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let fake = FakeAgnes()
+        await fake.set("orders", try Parquet.make(rows: 100))
+        try await fake.run { base in
+            let cli = try CLI(root: root.url)
+            let initialised = try await cli.run(["init", "--server-url", base, "--token-stdin"], stdin: "good-token\n")
+            #expect(initialised.status == 0, "\(initialised.stderr)")
+            #expect(initialised.stdout.contains("as ana@example.com"))
+            #expect(initialised.stdout.contains("Updated 1 table (1 total)"))
+            for file in [
+                "CLAUDE.md", "AGNES_WORKSPACE.md", ".claude/settings.json", ".claude/CLAUDE.local.md",
+                "server/parquet/orders.parquet", "user/duckdb/analytics.duckdb",
+            ] {
+                #expect(
+                    FileManager.default.fileExists(atPath: cli.workspace.appendingPathComponent(file).path), "\(file)")
+            }
+            for absent in ["user/sessions", "user/snapshots", ".claude/rules", ".agnes", "data"] {
+                #expect(
+                    !FileManager.default.fileExists(atPath: cli.workspace.appendingPathComponent(absent).path),
+                    "\(absent)")
+            }
+            let token = cli.configDirectory.appendingPathComponent("token.json").path
+            let mode = try FileManager.default.attributesOfItem(atPath: token)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600)
+
+            let again = try await cli.run(["pull", "--json"])
+            #expect(again.status == 0)
+            let report = try JSONDecoder().decode(JSONValue.self, from: Data(again.stdout.utf8))
+            #expect(report["tables_updated"] == .int(0) && report["parquets_total"] == .int(1))
+
+            let local = try await cli.run(["query", "SELECT count(*) AS n FROM orders", "--format", "json"])
+            #expect(local.status == 0, "\(local.stderr)")
+            #expect(
+                try JSONDecoder().decode(JSONValue.self, from: Data(local.stdout.utf8))
+                    == .array([.object(["n": .int(100)])]))
+            let table = try await cli.run(["query", "--sql", "SELECT id, label FROM orders ORDER BY id LIMIT 2"])
+            #expect(table.stdout.contains("│ bigint │ varchar │") && table.stdout.contains("2 rows"))
+            let remote = try await cli.run(
+                ["query", "--remote", "--stdin", "--format", "csv"], stdin: #"{"sql":"SELECT 42"}"#)
+            #expect(remote.status == 0 && remote.stdout == "answer,name\r\n42,x\n")
+
+            let projects = cli.home.appendingPathComponent(".claude/projects")
+                .appendingPathComponent(cli.workspace.path.replacingOccurrences(of: "/", with: "-"))
+            try FileManager.default.createDirectory(at: projects, withIntermediateDirectories: true)
+            try Data("{\"type\":\"user\"}\n".utf8).write(to: projects.appendingPathComponent("s1.jsonl"))
+            let pushed = try await cli.run(["push"])
+            #expect(pushed.status == 0 && pushed.stdout.contains("Uploaded 1 session and CLAUDE.local.md."))
+            let uploads = await fake.uploads
+            #expect(uploads.keys.sorted() == ["s1.jsonl"])
+            let notes = await fake.localNotes
+            #expect(notes?.contains("# My Notes") == true)
+            let unchanged = try await cli.run(["push", "--dry-run", "--json"])
+            let dry = try JSONDecoder().decode(JSONValue.self, from: Data(unchanged.stdout.utf8))
+            #expect(dry["summary"]?["sessions_count"] == .int(0) && dry["dry_run"] == .bool(true))
+
+            let status = try await cli.run(["status", "--json"])
+            let fields = try JSONDecoder().decode(JSONValue.self, from: Data(status.stdout.utf8))
+            #expect(fields["parquet_tables"] == .int(1) && fields["initialized"] == .bool(true))
+
+            let repeated = try await cli.run(["init", "--server-url", base, "--token-stdin"], stdin: "good-token\n")
+            #expect(repeated.status == 1 && repeated.stderr.contains("already an Agnes workspace"))
+            #expect(repeated.stderr.contains("hint: run agnes pull"))
+        }
+    }
+
+    @Test func aWrongTokenIsRefusedWithExitCode7AndAHint() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let fake = FakeAgnes()
+        try await fake.run { base in
+            let cli = try CLI(root: root.url, server: base)
+            let initialised = try await cli.run(["init", "--server-url", base, "--token-stdin"], stdin: "wrong\n")
+            #expect(initialised.status == 7)
+            #expect(initialised.stderr.contains("refused the token"))
+            #expect(
+                !FileManager.default.fileExists(atPath: cli.configDirectory.appendingPathComponent("token.json").path))
+            let pull = try await cli.run(["pull"], extra: ["AGNES_TOKEN": "wrong"])
+            #expect(pull.status == 7)
+            #expect(pull.stderr.hasPrefix("error: Invalid or expired token (HTTP 401 from GET /api/sync/manifest)"))
+            #expect(pull.stderr.contains("hint: "))
+        }
+    }
+
+    @Test func noServerNoTokenAndBadInputEachHaveTheirExitCode() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let cli = try CLI(root: root.url, server: "http://127.0.0.1:9")
+        let noToken = try await cli.run(["pull"])
+        #expect(noToken.status == 1 && noToken.stderr.contains("no token configured"))
+        let unreachable = try await cli.run(["pull"], extra: ["AGNES_TOKEN": "x"])
+        #expect(unreachable.status == 7 && unreachable.stderr.contains("cannot reach the server at http://127.0.0.1:9"))
+        let twoSources = try await cli.run(["query", "SELECT 1", "--sql", "SELECT 2"])
+        #expect(twoSources.status == 2 && twoSources.stderr.contains("exactly once"))
+        let noDatabase = try await cli.run(["query", "SELECT 1"])
+        #expect(noDatabase.status == 1 && noDatabase.stderr.contains("Run: agnes pull"))
+        let badURL = try await cli.run(["pull"], extra: ["AGNES_SERVER": "ftp://x", "AGNES_TOKEN": "x"])
+        #expect(badURL.status == 2 && badURL.stderr.contains("not a server URL"))
+        let removed = try await cli.run(["admin", "set-role", "x", "admin"])
+        #expect(removed.status == 2 && removed.stderr.contains("Admin group"))
+    }
+
+    @Test func aFailedTableMakesPullExit1AndNameIt() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let fake = FakeAgnes()
+        await fake.set("good", try Parquet.make(rows: 2))
+        await fake.set("bad", try Parquet.make(rows: 2))
+        for _ in 0..<4 { await fake.fail("bad", .status(500)) }
+        try await fake.run { base in
+            let cli = try CLI(root: root.url, server: base)
+            let pull = try await cli.run(["pull"], extra: ["AGNES_TOKEN": "good-token", "AGNES_STREAM_RETRIES": "0"])
+            #expect(pull.status == 1)
+            #expect(pull.stdout.contains("Updated 1 table (2 total)"))
+            #expect(pull.stderr.contains("error: pull failed for 1 table: bad"))
+            #expect(!pull.stdout.contains("done"))
+        }
+    }
+
+    @Test func aFullDiskFailsClearlyAndLeavesThePreviousFile() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let fake = FakeAgnes()
+        let small = try Parquet.make(rows: 10)
+        await fake.set("orders", small)
+        try await fake.run { base in
+            let cli = try CLI(root: root.url, server: base)
+            let environment = ["AGNES_TOKEN": "good-token"]
+            #expect(try await cli.run(["pull"], extra: environment).status == 0)
+            await fake.set("orders", try Parquet.make(rows: 300_000, variant: 1))
+            // A 1 MB file-size limit: writes past it fail with EFBIG, as on a full disk.
+            let pull = try await cli.run(["pull"], extra: environment, shellPrefix: "ulimit -f 2048")
+            #expect(pull.status == 1, "\(pull.stderr)")
+            #expect(pull.stderr.contains("no space left"), "\(pull.stderr)")
+            #expect(pull.stderr.contains("hint: free some disk space"))
+            let file = cli.workspace.appendingPathComponent("server/parquet/orders.parquet")
+            #expect(try Data(contentsOf: file) == small)
+            #expect(!FileManager.default.fileExists(atPath: file.path + ".part"))
+        }
+    }
+
+    @Test func everyCommandHasHelpWithAnExample() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let cli = try CLI(root: root.url)
+        let commands: [[String]] = [
+            ["init"], ["pull"], ["push"], ["query"], ["catalog"], ["schema"], ["describe"], ["explore"], ["status"],
+            ["diagnose"], ["disk-info"], ["auth", "login"], ["auth", "logout"], ["auth", "whoami"],
+            ["auth", "import-token"], ["auth", "token", "create"], ["auth", "token", "list"],
+            ["auth", "token", "revoke"],
+            ["admin", "add-user"], ["admin", "list-users"], ["admin", "register-table"], ["admin", "list-tables"],
+            ["admin", "group", "list"], ["admin", "group", "add-member"], ["admin", "grant", "create"],
+            ["admin", "metrics", "import"], ["admin", "break-glass", "grant-admin"], ["setup", "bootstrap"],
+            ["setup", "first-sync"], ["auth"], ["auth", "token"], ["admin"], ["admin", "set-role"], ["admin", "group"],
+            ["admin", "grant"], ["admin", "metrics"], ["admin", "break-glass"], ["setup"],
+        ]
+        for command in commands {
+            let help = try await cli.run(command + ["--help"])
+            #expect(help.status == 0, "\(command)")
+            #expect(help.stdout.contains("Example"), "\(command) has no example")
+        }
+    }
+}

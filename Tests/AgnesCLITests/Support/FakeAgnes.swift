@@ -1,0 +1,209 @@
+import AgnesClient
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import NIOFoundationCompat
+
+/// A fake Agnes server on 127.0.0.1 speaking the real wire shapes the CLI uses: the manifest,
+/// downloads with ETag / If-None-Match / Range / If-Range, the memory bundle, `/auth/me`, queries
+/// and uploads. Tests change its tables and inject failures between calls.
+actor FakeAgnes {
+    struct Table {
+        var data: Data
+        var queryMode = "local"
+        var hashOverride: String?
+        var hash: String { hashOverride ?? Self.md5(data) }
+
+        static func md5(_ data: Data) -> String {
+            Insecure.MD5.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    /// How a download request should misbehave.
+    enum Failure {
+        /// Send this many bytes, then drop the connection.
+        case cut(after: Int)
+        /// Answer with this status.
+        case status(Int)
+        /// Send different bytes than the manifest's hash describes.
+        case corrupt
+    }
+
+    var tables: [String: Table] = [:]
+    var failures: [String: [Failure]] = [:]
+    var token = "good-token"
+    var bundle: JSONValue? = .object(["mandatory": .array([]), "approved": .array([])])
+    var welcome: String? = "# Agnes — AI Data Analyst\nWelcome from the fake server.\n"
+    var ignoresRange = false
+    var uploadFailure: Int?
+    private(set) var log: [String] = []
+    private(set) var uploads: [String: Data] = [:]
+    private(set) var localNotes: String?
+
+    func set(_ id: String, _ data: Data, mode: String = "local") { tables[id] = Table(data: data, queryMode: mode) }
+    func remove(_ id: String) { tables[id] = nil }
+    func fail(_ id: String, _ failure: Failure) { failures[id, default: []].append(failure) }
+    func setBundle(_ value: JSONValue?) { bundle = value }
+    func setWelcome(_ value: String?) { welcome = value }
+    func setIgnoresRange(_ value: Bool) { ignoresRange = value }
+    func setUploadFailure(_ status: Int?) { uploadFailure = status }
+    func setHashOverride(_ id: String, _ hash: String?) { tables[id]?.hashOverride = hash }
+    func clearLog() { log = [] }
+    func record(_ entry: String) { log.append(entry) }
+    func recordUpload(_ name: String, _ data: Data) { uploads[name] = data }
+    func recordNotes(_ text: String) { localNotes = text }
+
+    /// Download requests logged since the last `clearLog()`, as table ids.
+    var downloads: [String] {
+        log.filter { $0.hasPrefix("download ") }.map { String($0.split(separator: " ")[1]) }
+    }
+
+    func nextFailure(_ id: String) -> Failure? {
+        guard var queue = failures[id], !queue.isEmpty else { return nil }
+        let first = queue.removeFirst()
+        failures[id] = queue
+        return first
+    }
+
+    /// Runs `body` with the base URL of a live server.
+    nonisolated func run(_ body: @Sendable (String) async throws -> Void) async throws {
+        let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await body("http://127.0.0.1:\(client.port!)")
+        }
+    }
+
+    nonisolated func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/api/sync/manifest") { request, _ in
+            try await self.authorize(request)
+            await self.record("manifest")
+            var tables: [String: JSONValue] = [:]
+            for (id, table) in await self.tables {
+                tables[id] = .object([
+                    "hash": .string(table.hash), "size_bytes": .int(Int64(table.data.count)), "rows": .int(1),
+                    "query_mode": .string(table.queryMode), "source_type": .string("local"), "updated": .null,
+                ])
+            }
+            return Self.json(
+                .object(["tables": .object(tables), "assets": .object([:]), "server_time": .string("now")]))
+        }
+        router.get("/api/data/:id/download") { request, context in
+            try await self.authorize(request)
+            let id = try context.parameters.require("id")
+            return try await self.download(id, request: request)
+        }
+        router.get("/api/memory/bundle") { request, _ in
+            try await self.authorize(request)
+            guard let bundle = await self.bundle else { throw HTTPError(.notFound) }
+            return Self.json(bundle)
+        }
+        router.get("/auth/me") { request, _ in
+            try await self.authorize(request)
+            return Self.json(
+                .object([
+                    "id": .string("u1"), "email": .string("ana@example.com"), "name": .string("Ana"),
+                    "is_admin": .bool(false), "credential": .string("pat"),
+                ]))
+        }
+        router.get("/api/health") { _, _ in Self.json(.object(["status": .string("ok")])) }
+        router.get("/api/welcome") { request, _ in
+            try await self.authorize(request)
+            guard let welcome = await self.welcome else { throw HTTPError(.notFound) }
+            return Self.json(.object(["content": .string(welcome)]))
+        }
+        router.post("/api/query") { request, context in
+            try await self.authorize(request)
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let query = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))
+            await self.record("query \(query["sql"]?.string ?? "")")
+            if query["sql"]?.string?.contains("boom") == true {
+                return Self.json(.object(["detail": .string("Query error: boom is not a column")]), status: .badRequest)
+            }
+            return Self.json(
+                .object([
+                    "columns": .array([.string("answer"), .string("name")]),
+                    "rows": .array([.array([.int(42), .string("x")])]), "row_count": .int(1), "truncated": .bool(false),
+                ]))
+        }
+        router.post("/api/upload/sessions") { request, _ in
+            try await self.authorize(request)
+            if let status = await self.uploadFailure {
+                return Self.json(.object(["detail": .string("upload refused")]), status: .init(code: status))
+            }
+            let body = Data(buffer: try await request.body.collect(upTo: 1 << 24))
+            let text = String(decoding: body, as: UTF8.self)
+            let name =
+                text.components(separatedBy: "filename=\"").dropFirst().first?.components(separatedBy: "\"").first
+                ?? "?"
+            await self.recordUpload(name, body)
+            return Self.json(
+                .object(["status": .string("ok"), "filename": .string(name), "size": .int(Int64(body.count))]))
+        }
+        router.post("/api/upload/local-md") { request, _ in
+            try await self.authorize(request)
+            let body = try JSONDecoder().decode(
+                JSONValue.self, from: Data(buffer: try await request.body.collect(upTo: 1 << 20)))
+            await self.recordNotes(body["content"]?.string ?? "")
+            return Self.json(.object(["status": .string("ok")]))
+        }
+        return router
+    }
+
+    func authorize(_ request: Request) throws {
+        guard request.headers[.authorization] == "Bearer \(token)" else {
+            throw HTTPError(.unauthorized, message: "Invalid or expired token")
+        }
+    }
+
+    func download(_ id: String, request: Request) throws -> Response {
+        guard let table = tables[id] else { throw HTTPError(.notFound, message: "Table '\(id)' not found") }
+        let range = request.headers[.range]
+        log.append("download \(id)" + (range.map { " \($0)" } ?? ""))
+        let failure = nextFailure(id)
+        if case .status(let code)? = failure { throw HTTPError(.init(code: code), message: "injected failure") }
+        var data = table.data
+        if case .corrupt? = failure { data = Data(data.reversed()) }
+        let etag = "\"\(table.hash)\""
+        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified) }
+        var start = 0
+        var end = data.count - 1
+        var status = HTTPResponse.Status.ok
+        if let range, !ignoresRange, range.hasPrefix("bytes="), request.headers[.ifRange].map({ $0 == etag }) ?? true {
+            let bounds = range.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+            guard let from = Int(bounds[0]), from < data.count else { throw HTTPError(.rangeNotSatisfiable) }
+            start = from
+            if bounds.count > 1, let last = Int(bounds[1]) { end = min(end, last) }
+            status = .partialContent
+        }
+        let slice = data[start...end]
+        var headers: HTTPFields = [.eTag: etag, .contentType: "application/octet-stream"]
+        headers[.contentLength] = String(slice.count)
+        if status == .partialContent { headers[.contentRange] = "bytes \(start)-\(end)/\(data.count)" }
+        let cut: Int? = if case .cut(let after)? = failure { after } else { nil }
+        let bytes = Data(slice)
+        return Response(
+            status: status, headers: headers,
+            body: ResponseBody { writer in
+                if let cut {
+                    try await writer.write(ByteBuffer(data: bytes.prefix(cut)))
+                    throw HTTPError(.internalServerError, message: "connection cut")
+                }
+                var offset = 0
+                while offset < bytes.count {
+                    try await writer.write(ByteBuffer(data: bytes[offset..<min(bytes.count, offset + 65536)]))
+                    offset += 65536
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONEncoder().encode(value)) ?? Data()
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+    }
+}
