@@ -34,6 +34,7 @@ public enum AgnesServer {
         SyncSettingsRoutes(services: services).register(on: router)
         CatalogRoutes(services: services).register(on: router)
         CatalogV2Routes(services: services).register(on: router)
+        WelcomeRoutes(services: services).register(on: router)
         ScanRoutes(services: services).register(on: router)
         TableUploadRoutes(services: services).register(on: router)
         return router

@@ -1,0 +1,61 @@
+import AgnesAuth
+import AgnesCore
+import AgnesStore
+import Foundation
+import Hummingbird
+
+/// `GET /api/welcome?server_url=<url>` (any signed-in user) → `{content}`: the workspace `CLAUDE.md`
+/// rendered for the caller (``WelcomeDocument``).
+///
+/// `server_url` is the address the analyst's CLI uses; without it the request's own `Host` is used.
+/// It must be an `http(s)` URL of at most 2,048 characters (422 otherwise), because it is written into
+/// a file the agent reads as instructions.
+struct WelcomeRoutes {
+    let services: AgnesServices
+
+    struct Reply: Encodable {
+        let content: String
+    }
+
+    func register(on router: Router<AgnesRequestContext>) {
+        router.get("/api/welcome") { request, context in
+            try await welcome(request, context)
+        }
+    }
+
+    func welcome(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
+        let caller = try await services.caller(request, context)
+        let serverURL = try Self.serverURL(request)
+        let readable = try await services.access.readableTables(caller)
+        let tables = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
+            .filter { readable?.contains($0.id) ?? true }
+            .sorted { $0.id < $1.id }
+            .map { WelcomeDocument.Table(name: $0.id, description: $0.description, queryMode: $0.queryMode.rawValue) }
+        var categories: [String: Int] = [:]
+        for metric in try await DuckDBMetricDefinitionRepository(store: services.store).list(category: nil) {
+            categories[metric.category, default: 0] += 1
+        }
+        let groups = try await DuckDBGroupRepository(store: services.store).groups(ofUser: caller.user.id)
+        let today = Date().formatted(.iso8601.year().month().day())
+        let document = WelcomeDocument(
+            instanceName: services.settings.instanceName,
+            instanceSubtitle: services.settings.instance["instance.subtitle"]?.stringValue, serverURL: serverURL,
+            tables: tables, metricCategories: categories, userEmail: caller.user.email, userName: caller.user.name,
+            isAdmin: caller.isAdmin, groups: groups.map(\.name).sorted(), today: today)
+        return JSONBody.response(object: Reply(content: document.markdown))
+    }
+
+    /// The `server_url` parameter, checked; or `http://<Host>` when it is absent.
+    static func serverURL(_ request: Request) throws(APIError) -> String {
+        guard let given = request.uri.queryParameters.get("server_url"), !given.isEmpty else {
+            return "http://\(request.head.authority ?? "localhost")"
+        }
+        guard given.count <= 2048, let url = URL(string: given), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", url.host?.isEmpty == false,
+            !given.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " })
+        else {
+            throw APIError(.unprocessableContent, "server_url must be an http(s) URL")
+        }
+        return given
+    }
+}
