@@ -147,7 +147,11 @@ import Testing
         let fixture = try await ServerFixture.fast()
         try await fixture.publishLocal(Self.files)
         let root = try await fixture.admin()
-        let ana = try await fixture.analyst("ana@example.com", tables: ["orders", "ghost"])
+        _ = try await DuckDBTableRegistryRepository(store: fixture.services.store).register(
+            TableRegistration(
+                id: "bq_events", name: "bq_events", sourceType: "bigquery", bucket: "analytics", sourceTable: "events",
+                queryMode: .remote))
+        let ana = try await fixture.analyst("ana@example.com", tables: ["orders", "ghost", "bq_events"])
         try await fixture.application.test(.router) { client in
             for path in ["/api/data/payroll/download", "/api/data/nosuch/download"] {
                 let refused = try await client.raw(.get, path, as: ana)
@@ -156,6 +160,11 @@ import Testing
                 #expect(detail == "Access denied to this table")
                 #expect(!String(decoding: refused.bytes, as: UTF8.self).contains("ceo"))
             }
+            let remote = try await client.raw(.get, "/api/data/bq_events/download", as: ana)
+            #expect(remote.status == .notFound)
+            #expect(
+                ServerFixture.detail(remote.body)
+                    == "Table 'bq_events' has no local data to download (query mode remote)")
             let ghost = try await client.raw(.get, "/api/data/ghost/download", as: ana)
             #expect(ghost.status == .notFound)
             #expect(ServerFixture.detail(ghost.body) == "Table 'ghost' not found")

@@ -103,6 +103,24 @@ import Testing
         }
     }
 
+    @Test func beforeTheFirstSyncTheDatabaseIsEmptyNotBroken() async throws {
+        let fixture = try await ServerFixture.fast()
+        let root = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            let constant = try await client.post("/api/query", as: root.token, body: ["sql": "SELECT 1 AS one"])
+            #expect(constant.status == .ok)
+            #expect(constant.object["rows"] as? [[Int]] == [[1]])
+            let table = try await client.post("/api/query", as: root.token, body: ["sql": "SELECT * FROM orders"])
+            #expect(table.status == .badRequest)
+            #expect((table.object["detail"] as? String)?.hasPrefix("Query error: Catalog Error") == true)
+            let manifest = try await client.raw(.get, "/api/sync/manifest", as: root.token)
+            #expect(manifest.status == .ok)
+            #expect((manifest.object["tables"] as? [String: Any])?.isEmpty == true)
+            let download = try await client.raw(.get, "/api/data/orders/download", as: root.token)
+            #expect(download.status == .notFound)
+        }
+    }
+
     @Test func aQueryPastTheTimeLimitIsStoppedWith408() async throws {
         let fixture = try await ServerFixture(settings: { root in
             var settings = AgnesSettings(dataDir: root)

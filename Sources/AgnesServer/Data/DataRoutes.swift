@@ -1,5 +1,7 @@
 import AgnesAuth
+import AgnesCore
 import AgnesData
+import AgnesStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -26,6 +28,11 @@ struct DataRoutes {
         router.head("/api/data/:table_id/download") { request, context in
             try await download(request, context, headOnly: true)
         }
+    }
+
+    /// 404 for a table that is served without a file of its own (a remote table).
+    static func noLocalData(_ tableID: String, queryMode: String) -> APIError {
+        APIError.notFound("Table '\(tableID)' has no local data to download (query mode \(queryMode))")
     }
 
     /// `^[a-zA-Z0-9_][a-zA-Z0-9_.\-]{0,127}$`, the path syntax of the original.
@@ -71,9 +78,17 @@ struct DataRoutes {
         }
         guard let generation = services.analytics.generation,
             let table = try await generation.servedTables()[tableID]
-        else { throw APIError.notFound("Table '\(tableID)' not found") }
+        else {
+            // A registered remote table has no file anywhere: say so rather than "not found".
+            if let registered = try await DuckDBTableRegistryRepository(store: services.store).find(id: tableID),
+                registered.queryMode == .remote
+            {
+                throw Self.noLocalData(tableID, queryMode: registered.queryMode.rawValue)
+            }
+            throw APIError.notFound("Table '\(tableID)' not found")
+        }
         guard let file = table.file, let md5 = table.md5 else {
-            throw APIError.notFound("Table '\(tableID)' has no local data to download (query mode \(table.queryMode))")
+            throw Self.noLocalData(tableID, queryMode: table.queryMode)
         }
         guard let size = ServedFile.size(of: file) else { throw APIError.notFound("Table '\(tableID)' not found") }
         var headers: HTTPFields = [
