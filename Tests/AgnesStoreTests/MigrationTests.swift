@@ -49,6 +49,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.storePath + ".pre-migrate-v25"))
     }
 
+    /// The database of a dropped store is closed by the time the caller goes on, so reopening the file
+    /// at once never meets a half-closed instance (which could delete the WAL under the new one).
+    @Test func aStoreReopenedRightAfterAWriteOpensCleanly() async throws {
+        let directory = try TemporaryDataDirectory()
+        for round in 0..<12 {
+            let store = try await directory.open()
+            try await store.write {
+                try $0.run(
+                    "INSERT INTO user_groups (id, name) VALUES (?, ?)",
+                    [.varchar("g\(round)"), .varchar("group \(round)")])
+            }
+        }
+        let store = try await directory.open()
+        let count = try await store.read {
+            try $0.query("SELECT count(*) FROM user_groups WHERE name LIKE 'group %'").rows[0][0].int
+        }
+        #expect(count == 12)
+    }
+
     @Test func newerSchemaIsRefused() async throws {
         let directory = try TemporaryDataDirectory()
         do {

@@ -36,31 +36,53 @@ public final class SerializedConnection: @unchecked Sendable {
         let handle = interruptHandle
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                queue.async { [self] in
-                    let scope = handle.beginScope()
-                    guard call.start(scope: scope) else {
-                        handle.endScope(scope)
-                        continuation.resume(throwing: CancellationError())
-                        return
-                    }
-                    let timer = timeout.map { limit in
-                        let item = DispatchWorkItem {
-                            call.markTimedOut()
-                            handle.interrupt(scope: scope)
-                        }
-                        Self.timerQueue.asyncAfter(deadline: .now() + limit.timeInterval, execute: item)
-                        return item
-                    }
-                    let result = Result { try body(self.connection) }
-                    timer?.cancel()
-                    let wasInterrupted = handle.endScope(scope)
-                    if wasInterrupted { Self.clearStaleInterrupt(self.connection) }
-                    continuation.resume(with: call.finish(result, timeout: timeout))
+                // The block holds the connection only while it runs `execute`, never while resuming:
+                // otherwise a caller dropping its last reference right after the resume would leave the
+                // database to close on this queue, racing with whatever the caller opens next (a
+                // reopened file would find its WAL deleted under it).
+                let work = Handover(body)
+                queue.async { [weak self] in
+                    let outcome = Self.perform(on: self, work, call: call, timeout: timeout)
+                    continuation.resume(with: outcome)
                 }
             }
         } onCancel: {
             if let scope = call.cancel() { handle.interrupt(scope: scope) }
         }
+    }
+
+    /// Takes the body out of `work` and runs it; both references end when this returns.
+    private static func perform<T: Sendable>(
+        on connection: SerializedConnection?, _ work: Handover<@Sendable (Connection) throws -> T>, call: CallState,
+        timeout: Duration?
+    ) -> Result<T, any Error> {
+        guard let connection, let body = work.take() else { return .failure(CancellationError()) }
+        return connection.execute(body, call: call, timeout: timeout)
+    }
+
+    /// Runs `body` on the queue with the interrupt scope and the timer of one `run` call.
+    private func execute<T: Sendable>(
+        _ body: @Sendable (Connection) throws -> T, call: CallState, timeout: Duration?
+    ) -> Result<T, any Error> {
+        let handle = interruptHandle
+        let scope = handle.beginScope()
+        guard call.start(scope: scope) else {
+            handle.endScope(scope)
+            return .failure(CancellationError())
+        }
+        let timer = timeout.map { limit in
+            let item = DispatchWorkItem {
+                call.markTimedOut()
+                handle.interrupt(scope: scope)
+            }
+            Self.timerQueue.asyncAfter(deadline: .now() + limit.timeInterval, execute: item)
+            return item
+        }
+        let result = Result { try body(connection) }
+        timer?.cancel()
+        let wasInterrupted = handle.endScope(scope)
+        if wasInterrupted { Self.clearStaleInterrupt(connection) }
+        return call.finish(result, timeout: timeout)
     }
 
     /// Fires timeouts. A serial queue of its own (overcommitting, unlike the global concurrent queue),
@@ -71,6 +93,20 @@ public final class SerializedConnection: @unchecked Sendable {
     /// a trivial statement absorbs it so the next caller's query is not hit.
     private static func clearStaleInterrupt(_ connection: Connection) {
         _ = try? connection.execute("SELECT 1")
+    }
+}
+
+/// A value handed from the calling task to the queue exactly once: taking it leaves nothing behind,
+/// so whatever the value captured is released with the taker, not with the dispatch block.
+private final class Handover<Value: Sendable>: Sendable {
+    private let value: Mutex<Value?>
+
+    init(_ value: Value) { self.value = Mutex(value) }
+
+    func take() -> Value? {
+        value.withLock { stored in
+            defer { stored = nil }; return stored
+        }
     }
 }
 
