@@ -59,14 +59,9 @@ struct QueryRoutes {
             throw APIError.badRequest("Query must start with SELECT or WITH")
         }
         let readable = try await services.access.readableTables(caller)
-        // The scan quota is shared (REFERENCE §1.8): a query takes one of the caller's slots.
-        let slot: ScanQuota.Slot
-        do {
-            slot = try services.scanQuota.begin(userID: caller.user.id)
-        } catch {
-            throw error.apiError
-        }
-        defer { services.scanQuota.end(slot) }
+        // No scan-quota slot here: the original charges /api/query to the shared quota only when it
+        // touches BigQuery (REFERENCE §1.6 step 5), and local SQL is bounded server-wide by the engine's
+        // connections (`api.query.concurrency`), extra requests waiting their turn rather than failing.
         let result: SandboxResult
         do {
             result = try await services.queryEngine.run(body.sql, limit: limit, readable: readable)

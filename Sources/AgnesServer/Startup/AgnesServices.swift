@@ -39,7 +39,7 @@ public struct AgnesServices: Sendable {
     public let profiling: ProfilingService
     /// Checks and runs `/api/v2/scan` requests.
     public let scans: ScanService
-    /// Per-user scan quotas, shared by `/api/v2/scan` and `/api/query`.
+    /// Per-user scan quotas of `/api/v2/scan` (REFERENCE §1.8).
     public let scanQuota: ScanQuota
     /// Runs local-source syncs for uploads one at a time.
     let localSync: LocalSyncQueue

@@ -58,6 +58,8 @@ final class BenchServer: Sendable {
         guard let rebuild = report.rebuild, rebuild.issues.isEmpty else {
             throw BenchFailure("the bench data did not build: \(report.rebuild?.issues ?? [])")
         }
+        // Measure a settled server: the profiles a rebuild schedules are made first.
+        await services.profiling.waitUntilIdle()
         let port = PortBox()
         let application = AgnesServer.application(services: services, host: "127.0.0.1", port: 0) { port.set($0) }
         let task = Task { try await application.runService() }
