@@ -35,6 +35,7 @@ public enum AgnesServer {
         CatalogRoutes(services: services).register(on: router)
         CatalogV2Routes(services: services).register(on: router)
         WelcomeRoutes(services: services).register(on: router)
+        SyncTriggerRoutes(services: services).register(on: router)
         ScanRoutes(services: services).register(on: router)
         TableUploadRoutes(services: services).register(on: router)
         return router

@@ -62,6 +62,8 @@ import Testing
             try await admin.run(
                 ["admin", "set-password", "ana@example.com", "--password-stdin"], stdin: "anapassword\n"
             ).status == 0)
+        let firstSync = try await admin.run(["setup", "first-sync"])
+        #expect(firstSync.status == 0, "\(firstSync.stderr)")
 
         let ana = try CLI(root: root.path("ana"), server: server.base)
         #expect(
