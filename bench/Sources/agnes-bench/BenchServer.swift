@@ -114,15 +114,20 @@ final class BenchServer: Sendable {
     /// Downloads a table with `curl` (another process, as an analyst's client is), discarding the bytes;
     /// returns MB/s. The token goes to curl through a header file, never argv.
     func downloadThroughput(table: String, token: String) throws -> Double {
+        try Self.curlThroughput(url: base + "/api/data/\(table)/download", token: token)
+    }
+
+    /// MB/s of `curl` fetching `url` to /dev/null (with a bearer token when given).
+    static func curlThroughput(url: String, token: String?) throws -> Double {
         let headers = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
-        try "Authorization: Bearer \(token)\n".write(to: headers, atomically: true, encoding: .utf8)
+        try "Authorization: Bearer \(token ?? "")\n".write(to: headers, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: headers) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = [
-            "-s", "-f", "-o", "/dev/null", "-w", "%{size_download}", "-H", "@\(headers.path)",
-            base + "/api/data/\(table)/download",
-        ]
+        process.arguments =
+            ["-s", "-f", "-o", "/dev/null", "-w", "%{size_download}"]
+            + (token == nil ? [] : ["-H", "@\(headers.path)"])
+            + [url]
         let output = Pipe()
         process.standardOutput = output
         let start = ContinuousClock.now

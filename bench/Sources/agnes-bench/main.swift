@@ -12,7 +12,8 @@ do {
     case "profile": try ProfileBench.run(Array(arguments.dropFirst()))
     case "cli": try await CLIBench.run(Array(arguments.dropFirst()))
     default:
-        FileHandle.standardError.write(Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli …\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli …\n".utf8))
         exit(2)
     }
 } catch {
