@@ -1,6 +1,7 @@
 import AgnesCore
 import DuckDB
 import Foundation
+import Synchronization
 
 /// Builds the next analytics database file from every source's extract (the blocking part of a
 /// rebuild).
@@ -112,56 +113,99 @@ struct AnalyticsBuilder {
         return output
     }
 
-    /// Reads every extract's `_meta` on a scratch database where each is attached alone, so that
+    /// Reads every extract's `_meta` on scratch databases where each is attached alone, so that
     /// catalog queries never enumerate the other sources or the analytics views. An extract file that
-    /// has not changed since the last rebuild of this process is not read again.
+    /// has not changed since the last rebuild of this process is not read again; the others are read on
+    /// two threads at once (each with its own scratch database), which halves a cold start's inspection.
     private func inspectSources(output: inout Output) throws -> [InspectedSource] {
-        var scratch: Connection?
+        struct Listed {
+            let name: String
+            let file: URL
+            let source: Identifier?
+            let stamp: String
+        }
+        let listed = layout.extractFiles().map { name, file in
+            Listed(name: name, file: file, source: Identifier(name), stamp: SourceSignature.stamp(file))
+        }
+        let pending = listed.indices.filter { index in
+            listed[index].source != nil
+                && cache.entry(source: listed[index].name, extractStamp: listed[index].stamp) == nil
+        }
+        let fresh = try inspectAll(pending.map { (listed[$0].source!, listed[$0].file, listed[$0].stamp) })
+        var freshByIndex: [Int: Inspection] = [:]
+        for (position, index) in pending.enumerated() { freshByIndex[index] = fresh[position] }
+
         var inspected: [InspectedSource] = []
-        for (name, file) in layout.extractFiles() {
-            guard let source = Identifier(name) else {
+        for (index, item) in listed.enumerated() {
+            guard let source = item.source else {
                 output.issues.append(
-                    RebuildIssue(source: name, message: "source directory name is not a valid identifier; skipped"))
+                    RebuildIssue(source: item.name, message: "source directory name is not a valid identifier; skipped")
+                )
                 continue
             }
-            let extractStamp = SourceSignature.stamp(file)
             let entry: InspectionCache.Entry
-            if let cached = cache.entry(source: name, extractStamp: extractStamp) {
-                entry = cached
-            } else {
-                if scratch == nil { scratch = try Database(options: ["threads": "1"]).connect() }
-                guard
-                    let fresh = inspect(
-                        source: source, file: file, extractStamp: extractStamp, on: scratch!, output: &output)
-                else {
-                    cache.forget(source: name)
+            if let inspection = freshByIndex[index] {
+                guard let new = inspection.entry else {
+                    if let failure = inspection.failure { output.issues.append(failure) }
+                    cache.forget(source: item.name)
                     continue
                 }
-                cache.store(source: name, fresh)
-                entry = fresh
+                cache.store(source: item.name, new)
+                entry = new
+            } else if let cached = cache.entry(source: item.name, extractStamp: item.stamp) {
+                entry = cached
+            } else {
+                continue  // cannot happen: every source without a cache entry was inspected above
             }
             output.issues.append(contentsOf: entry.issues)
             let signature = SourceSignature.of(
-                extract: file, dataFiles: entry.tables.compactMap { entry.dataFiles[$0.name.rawValue] })
+                extract: item.file, dataFiles: entry.tables.compactMap { entry.dataFiles[$0.name.rawValue] })
             inspected.append(
                 InspectedSource(
-                    source: source, tables: entry.tables, dataFiles: entry.dataFiles, signature: signature, file: file))
-            output.readSources[name] = Set(entry.tables.map(\.name.rawValue))
+                    source: source, tables: entry.tables, dataFiles: entry.dataFiles, signature: signature,
+                    file: item.file))
+            output.readSources[item.name] = Set(entry.tables.map(\.name.rawValue))
         }
         return inspected
     }
 
-    /// Inspects one extract; nil (with the problem in `output.issues`) when it cannot be used at all.
-    private func inspect(
-        source: Identifier, file: URL, extractStamp: String, on connection: Connection, output: inout Output
-    ) -> InspectionCache.Entry? {
+    /// What inspecting one extract gave: its entry, or the reason it cannot be used.
+    struct Inspection: Sendable {
+        let entry: InspectionCache.Entry?
+        let failure: RebuildIssue?
+    }
+
+    /// Inspects `extracts` on up to two threads, each with its own scratch database; results in order.
+    private func inspectAll(_ extracts: [(source: Identifier, file: URL, stamp: String)]) throws -> [Inspection] {
+        guard !extracts.isEmpty else { return [] }
+        let work = InspectionWork(count: extracts.count)
+        DispatchQueue.concurrentPerform(iterations: min(2, extracts.count)) { _ in
+            do {
+                let scratch = try Database(options: ["threads": "1"]).connect()
+                while let index = work.claim() {
+                    let extract = extracts[index]
+                    work.record(
+                        index,
+                        inspect(source: extract.source, file: extract.file, extractStamp: extract.stamp, on: scratch))
+                }
+            } catch {
+                work.fail(error)
+            }
+        }
+        return try work.results()
+    }
+
+    /// Inspects one extract; the reason instead of an entry when it cannot be used at all. Blocking.
+    private func inspect(source: Identifier, file: URL, extractStamp: String, on connection: Connection)
+        -> Inspection
+    {
         let name = source.rawValue
         do {
             try connection.execute("ATTACH \(SQLText.literal(file.path)) AS \(source.quoted) (READ_ONLY)")
         } catch {
-            output.issues.append(
-                RebuildIssue(source: name, message: "extract.duckdb cannot be read: \(Self.describe(error))"))
-            return nil
+            return Inspection(
+                entry: nil,
+                failure: RebuildIssue(source: name, message: "extract.duckdb cannot be read: \(Self.describe(error))"))
         }
         defer { try? connection.execute("DETACH \(source.quoted)") }
         let inspector = ExtractInspector(connection: connection, source: source, policy: policy)
@@ -181,12 +225,12 @@ struct AnalyticsBuilder {
                 dataFiles[table.name.rawValue] = layout.readFile(
                     source: source, table: table.name, recordedVersion: table.versionFile)
             }
-            return InspectionCache.Entry(
+            let entry = InspectionCache.Entry(
                 extractStamp: extractStamp, tables: tables, issues: issues, dataFiles: dataFiles,
                 versionFiles: Set(tables.compactMap(\.versionFile)))
+            return Inspection(entry: entry, failure: nil)
         } catch {
-            output.issues.append(RebuildIssue(source: name, message: Self.describe(error)))
-            return nil
+            return Inspection(entry: nil, failure: RebuildIssue(source: name, message: Self.describe(error)))
         }
     }
 
@@ -236,5 +280,42 @@ struct AnalyticsBuilder {
     static func describe(_ error: any Error) -> String {
         if let error = error as? DuckDBError { return error.message }
         return "\(error)"
+    }
+}
+
+/// The shared state of ``AnalyticsBuilder``'s parallel inspection: the next extract to claim, the
+/// results by position, and the first error that stopped a worker.
+private final class InspectionWork: Sendable {
+    private struct State {
+        var next = 0
+        var results: [AnalyticsBuilder.Inspection?]
+        var error: (any Error)?
+    }
+
+    private let state: Mutex<State>
+
+    init(count: Int) { state = Mutex(State(results: Array(repeating: nil, count: count))) }
+
+    /// The index of an extract nobody inspects yet, nil when none is left.
+    func claim() -> Int? {
+        state.withLock { state in
+            guard state.next < state.results.count else { return nil }
+            defer { state.next += 1 }
+            return state.next
+        }
+    }
+
+    func record(_ index: Int, _ inspection: AnalyticsBuilder.Inspection) {
+        state.withLock { $0.results[index] = inspection }
+    }
+
+    func fail(_ error: any Error) { state.withLock { if $0.error == nil { $0.error = error } } }
+
+    /// Every result in order; the first error when a worker could not run.
+    func results() throws -> [AnalyticsBuilder.Inspection] {
+        try state.withLock { state in
+            if let error = state.error { throw error }
+            return state.results.map { $0! }
+        }
     }
 }
