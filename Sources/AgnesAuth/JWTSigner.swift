@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// The claims Agnes puts in its tokens (REFERENCE §7): no role claim; admin is looked up per request.
 public struct TokenClaims: Codable, Sendable, Hashable {
@@ -40,6 +41,7 @@ public struct TokenClaims: Codable, Sendable, Hashable {
 /// ```
 public struct JWTSigner: Sendable {
     private let key: SymmetricKey
+    private let verified = VerifiedTokens()
 
     /// The shortest secret accepted, in bytes.
     public static let minimumSecretLength = 32
@@ -72,8 +74,16 @@ public struct JWTSigner: Sendable {
     }
 
     /// The verified claims of `token`; throws ``AuthError/invalidToken`` for anything else.
+    /// A token whose signature checked out once is remembered, so a client's every later request
+    /// skips the HMAC and the two JSON decodes; expiry and `typ` are checked on every call.
     public func verify(_ token: String, now: Date) throws -> TokenClaims {
-        let claims = try verifiedPayload(token, as: TokenClaims.self)
+        let claims: TokenClaims
+        if let known = verified.claims(of: token) {
+            claims = known
+        } else {
+            claims = try verifiedPayload(token, as: TokenClaims.self)
+            verified.remember(claims, of: token)
+        }
         if let exp = claims.exp, Double(exp) <= now.timeIntervalSince1970 { throw AuthError.invalidToken }
         guard claims.typ == "session" || claims.typ == "pat" else { throw AuthError.invalidToken }
         return claims
@@ -103,6 +113,25 @@ public struct JWTSigner: Sendable {
     private struct Header: Decodable {
         let alg: String
         let typ: String?
+    }
+}
+
+/// Tokens whose signature this process has verified, with their claims. Bounded: emptied when it
+/// holds `capacity` tokens (they are simply verified again). Only ever filled after a signature check
+/// with the one key of the signer that owns it, so a hit is as good as verifying again.
+private final class VerifiedTokens: Sendable {
+    private let tokens = Mutex<[String: TokenClaims]>([:])
+    let capacity = 4096
+
+    func claims(of token: String) -> TokenClaims? {
+        tokens.withLock { $0[token] }
+    }
+
+    func remember(_ claims: TokenClaims, of token: String) {
+        tokens.withLock { tokens in
+            if tokens.count >= capacity { tokens.removeAll(keepingCapacity: true) }
+            tokens[token] = claims
+        }
     }
 }
 

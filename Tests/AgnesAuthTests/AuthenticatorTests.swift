@@ -50,6 +50,13 @@ final class AuditSink: @unchecked Sendable {
         await #expect(throws: AuthError.missingCredentials) {
             try await authenticator.authenticate(bearer: nil, cookie: nil, clientIP: nil)
         }
+        let padded = try await authenticator.authenticate(bearer: " \(token)\t", cookie: nil, clientIP: nil)
+        #expect(padded.user.id == "u1")
+        for blank in ["", "  ", "\t"] {
+            await #expect(throws: AuthError.missingCredentials) {
+                try await authenticator.authenticate(bearer: blank, cookie: nil, clientIP: nil)
+            }
+        }
         clock.advance(24 * 3600 + 1)
         await #expect(throws: AuthError.invalidToken) {
             try await authenticator.authenticate(bearer: token, cookie: nil, clientIP: nil)

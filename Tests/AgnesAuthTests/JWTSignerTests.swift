@@ -61,6 +61,26 @@ import Testing
         #expect(throws: AuthError.invalidToken) { try signer.verify(signer.sign(claims(typ: "refresh")), now: now) }
     }
 
+    @Test func aRememberedTokenStillExpires() throws {
+        let token = signer.sign(claims(exp: 1_800_000_010))
+        #expect(try signer.verify(token, now: now).sub == "u1")
+        #expect(try signer.verify(token, now: now).sub == "u1")  // from the verified-token cache
+        #expect(throws: AuthError.invalidToken) { try signer.verify(token, now: now.addingTimeInterval(10)) }
+    }
+
+    @Test func aRememberedTokenDoesNotVouchForItsVariants() throws {
+        let token = signer.sign(claims())
+        _ = try signer.verify(token, now: now)
+        var parts = token.split(separator: ".").map(String.init)
+        let forged = TokenClaims(sub: "admin", email: "x", typ: "session", iat: 1, jti: "j", exp: 1_900_000_000)
+        parts[1] = Data(try JSONEncoder().encode(forged)).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        #expect(throws: AuthError.invalidToken) { try signer.verify(parts.joined(separator: "."), now: now) }
+        #expect(throws: AuthError.invalidToken) { try signer.verify(token + "x", now: now) }
+        let other = try JWTSigner(secret: Array("ffffffffffffffffffffffffffffffff".utf8))
+        #expect(throws: AuthError.invalidToken) { try other.verify(token, now: now) }
+    }
+
     @Test func shortSecretsAreRefused() {
         #expect(throws: AuthConfigurationError.self) { try JWTSigner(secret: Array("short".utf8)) }
     }

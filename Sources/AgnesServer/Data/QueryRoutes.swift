@@ -27,20 +27,6 @@ struct QueryRoutes {
         let limit: Int?
     }
 
-    struct QueryResponse: Encodable {
-        let columns: [String]
-        let columnTypes: [String]
-        let rows: [[QueryCell]]
-        let rowCount: Int
-        let truncated: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case columns, rows, truncated
-            case columnTypes = "column_types"
-            case rowCount = "row_count"
-        }
-    }
-
     func register(on router: Router<AgnesRequestContext>) {
         router.post("/api/query") { request, context in
             try await query(request, context)
@@ -55,7 +41,7 @@ struct QueryRoutes {
         guard (1...maxLimit).contains(limit) else {
             throw APIError.badRequest("limit must be between 1 and \(maxLimit)")
         }
-        guard !body.sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard body.sql.contains(where: { !$0.isWhitespace }) else {
             throw APIError.badRequest("Query must start with SELECT or WITH")
         }
         let readable = try await services.access.readableTables(caller)
@@ -68,11 +54,9 @@ struct QueryRoutes {
         } catch {
             throw Self.apiError(error)
         }
-        let response = QueryResponse(
-            columns: result.columns.map(\.name), columnTypes: result.columns.map { $0.type.description },
-            rows: result.rows.map { $0.map(QueryCell.init) }, rowCount: result.rows.count,
-            truncated: result.isTruncated)
-        return JSONBody.response(object: response)
+        let answer = QueryResponseBody.encode(
+            columns: result.columns, rows: result.rows, isTruncated: result.isTruncated)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: answer))
     }
 
     static func apiError(_ error: SandboxError) -> APIError {
@@ -87,35 +71,6 @@ struct QueryRoutes {
         case .notReady:
             return APIError(
                 .serviceUnavailable, "The analytics database is not ready yet; try again after the first sync")
-        }
-    }
-}
-
-/// One value of a query result on the wire.
-struct QueryCell: Encodable {
-    let value: DuckDBValue
-
-    init(_ value: DuckDBValue) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        if isJSONPrimitive {
-            try value.encode(to: encoder)  // DuckDBValue's own JSON form
-        } else {
-            var container = encoder.singleValueContainer()
-            try container.encode(value.description)
-        }
-    }
-
-    /// Null, booleans, integers up to 64 bits, finite floats and text go out as JSON values; the rest as
-    /// DuckDB prints them.
-    var isJSONPrimitive: Bool {
-        switch value {
-        case .null, .boolean, .tinyint, .smallint, .integer, .bigint, .utinyint, .usmallint, .uinteger, .ubigint,
-            .varchar, .enumeration:
-            true
-        case .float(let v): v.isFinite
-        case .double(let v): v.isFinite
-        default: false
         }
     }
 }

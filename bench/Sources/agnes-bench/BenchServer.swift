@@ -9,6 +9,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// A listening Agnes server over a bench data directory, and an HTTP client for it.
 final class BenchServer: Sendable {
@@ -22,7 +23,9 @@ final class BenchServer: Sendable {
     private init(services: AgnesServices, port: Int, task: Task<Void, any Error>, tableIDs: [String]) {
         self.services = services
         self.base = "http://127.0.0.1:\(port)"
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // The client gets an event loop of its own, as a client in another process would have: on the
+        // server's loops, its work would queue behind the server's and the server's behind it.
+        self.client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1))
         self.task = task
         self.tableIDs = tableIDs
     }

@@ -41,20 +41,20 @@ enum DataAPIBench {
         let served = try await server.services.analytics.generation!.servedTables()
         let floor = try InProcessFloor(
             tables: served.values.filter { ["orders", "events", "customers"].contains($0.id) })
+        let engine = server.services.queryEngine
+        let readable: Set<String> = ["orders", "events", "customers", "big"]
         for (label, sql) in queries {
             for clients in [1, 8] {
+                // The three run in turns (5 rounds each), so a slower stretch of the machine hits all alike.
                 let requests = clients == 1 ? 60 : 120
-                let http = try await measure(requests: requests, clients: clients) {
-                    try await server.query(sql, token: analyst)
-                }
-                let engine = server.services.queryEngine
-                let readable: Set<String> = ["orders", "events", "customers", "big"]
-                let sandboxed = try await measure(requests: requests, clients: clients) {
-                    try await engine.run(sql, limit: 1000, readable: readable).rows.count
-                }
-                let inProcess = try await measure(requests: requests, clients: clients) {
-                    try await floor.run(sql)
-                }
+                let figures = try await measureInterleaved(
+                    requests: requests, clients: clients,
+                    [
+                        { try await server.query(sql, token: analyst) },
+                        { try await engine.run(sql, limit: 1000, readable: readable).rows.count },
+                        { try await floor.run(sql) },
+                    ])
+                let (http, sandboxed, inProcess) = (figures[0], figures[1], figures[2])
                 print(
                     "  \(label.padding(toLength: 16, withPad: " ", startingAt: 0)) \(clients) client\(clients == 1 ? " " : "s")  "
                         + "api p50 \(ms(http.p50)) p99 \(ms(http.p99)) \(rate(http.throughput))   "
@@ -117,6 +117,31 @@ enum DataAPIBench {
         -> Figures
     {
         for _ in 0..<max(3, clients) { _ = try await call() }
+        let (latencies, elapsed) = try await samples(requests: requests, clients: clients, call)
+        return figures(latencies, requests: requests, elapsed: elapsed)
+    }
+
+    /// Like ``measure``, for several calls taking turns: `rounds` rounds, each running a share of the
+    /// requests of every call in order; figures per call over all its rounds.
+    static func measureInterleaved(
+        requests: Int, clients: Int, rounds: Int = 5, _ calls: [@Sendable () async throws -> Int]
+    ) async throws -> [Figures] {
+        for call in calls { for _ in 0..<max(3, clients) { _ = try await call() } }
+        var latencies = Array(repeating: [Double](), count: calls.count)
+        var elapsed = Array(repeating: 0.0, count: calls.count)
+        for _ in 0..<rounds {
+            for (index, call) in calls.enumerated() {
+                let (samples, seconds) = try await samples(requests: requests / rounds, clients: clients, call)
+                latencies[index] += samples
+                elapsed[index] += seconds
+            }
+        }
+        return calls.indices.map { figures(latencies[$0], requests: latencies[$0].count, elapsed: elapsed[$0]) }
+    }
+
+    private static func samples(
+        requests: Int, clients: Int, _ call: @escaping @Sendable () async throws -> Int
+    ) async throws -> ([Double], Double) {
         let start = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             for client in 0..<clients {
@@ -133,11 +158,15 @@ enum DataAPIBench {
             }
             var all: [Double] = []
             for try await samples in group { all += samples }
-            return all.sorted()
+            return all
         }
-        let elapsed = (ContinuousClock.now - start).seconds
+        return (latencies, (ContinuousClock.now - start).seconds)
+    }
+
+    private static func figures(_ latencies: [Double], requests: Int, elapsed: Double) -> Figures {
+        let sorted = latencies.sorted()
         return Figures(
-            p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+            p50: sorted[sorted.count / 2], p99: sorted[min(sorted.count - 1, sorted.count * 99 / 100)],
             throughput: Double(requests) / elapsed)
     }
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The analyst data API on the demo data, each figure next to a floor measured in the same run:
+# /api/query p50/p99 and throughput (1 and 8 clients) vs the same SQL in-process on the DuckDB binding;
+# /api/sync/manifest with 1,000 tables vs /api/version; a 1 GB download vs cat of the same file.
+# Targets: sandbox overhead p50 <= 2 ms over the floor; download >= 70% of cat.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source bench/lib.sh
+bash scripts/setup.sh >/dev/null
+:
+BIN=.build/release/agnes-bench
+mkdir -p "$ROOT/bench/data"
+BIG="$(ensure_big_parquet)"
+"$BIN" data "$ROOT/bench/data/data-api" "$BIG"
