@@ -17,10 +17,15 @@ extension ParquetDownloader {
         let plan = try await pool.runIfActive { () throws -> PartialDownload in
             if mode == .resume, let saved = Self.resumable(item, sidecar: sidecar, partPath: partPath) { return saved }
             unlink(partPath)
-            let count =
-                mode == .singleRange || item.expectedHash.isEmpty ? 1 : segmentation.count(for: item.expectedSize)
-            let fresh = PartialDownload.fresh(hash: item.expectedHash, size: item.expectedSize, count: count)
-            if Self.keepsSidecar(item, count: count) {
+            let isSegmented =
+                mode != .singleRange && !item.expectedHash.isEmpty
+                && segmentation.isSegmented(size: item.expectedSize)
+            let fresh =
+                isSegmented
+                ? PartialDownload.probing(
+                    hash: item.expectedHash, size: item.expectedSize ?? 0, probe: segmentation.probeSize)
+                : PartialDownload.fresh(hash: item.expectedHash, size: item.expectedSize, count: 1)
+            if Self.keepsSidecar(item, count: fresh.segments.count) {
                 try AtomicFile.write(try JSONEncoder().encode(fresh), to: sidecar)
             }
             return fresh
@@ -30,25 +35,53 @@ extension ParquetDownloader {
         let part = try await pool.runIfActive { try PartFile.open(path: partPath, keeping: -1) }
         defer { part.close() }
         let isSingle = plan.segments.count == 1
+        // Ranges arrive out of order: their bytes are hashed in file order as the written prefix grows.
+        let prefixHasher = isSingle ? nil : PrefixHasher(path: partPath)
+        prefixHasher?.advance(to: ledger.writtenPrefix)
+        var outcomes: [Result<PartWriter.Progress, any Error>] = []
         let results: [PartWriter.Progress]
         do {
             // Every range runs to its end or its own failure (a broken range does not stop the others),
             // then the first failure is reported.
-            let outcomes = await withTaskGroup(of: Result<PartWriter.Progress, any Error>.self) { group in
-                for index in plan.segments.indices where !plan.segments[index].isComplete {
-                    group.addTask {
-                        do {
-                            return .success(
-                                try await transfer(
-                                    item, segment: index, of: ledger, into: part, single: isSingle, onBytes: onBytes))
-                        } catch {
-                            return .failure(error)
+            func run(_ indices: [Int]) async -> [Result<PartWriter.Progress, any Error>] {
+                await withTaskGroup(of: Result<PartWriter.Progress, any Error>.self) { group in
+                    for index in indices {
+                        group.addTask {
+                            do {
+                                return .success(
+                                    try await transfer(
+                                        item, segment: index, of: ledger, into: part, single: isSingle,
+                                        prefixHasher: prefixHasher, onBytes: onBytes))
+                            } catch {
+                                return .failure(error)
+                            }
                         }
                     }
+                    var all: [Result<PartWriter.Progress, any Error>] = []
+                    for await outcome in group { all.append(outcome) }
+                    return all
                 }
-                var all: [Result<PartWriter.Progress, any Error>] = []
-                for await outcome in group { all.append(outcome) }
-                return all
+            }
+            let unfinished = { ledger.snapshot.segments.indices.filter { !ledger.snapshot.segments[$0].isComplete } }
+            if Self.isProbing(plan) {
+                // The first bytes come alone over one connection, timed: the rest is split into ranges
+                // only when one connection would be slow for it (a far server), not on a fast link
+                // where more connections only cost CPU.
+                let (started, before) = (ContinuousClock.now, plan.segments[0].done)
+                outcomes = await run([0])
+                if case .success? = outcomes.first {
+                    let rest = ledger.snapshot.segments[1]
+                    let remaining = (rest.end ?? rest.start) - rest.start
+                    let probed = ledger.snapshot.segments[0].done - before
+                    if segmentation.shouldSplit(remaining: remaining, probed: probed, in: ContinuousClock.now - started)
+                    {
+                        ledger.split(1, into: segmentation.count(forRemainder: remaining))
+                        try? await pool.runIfActive { try ledger.persist() }
+                    }
+                    outcomes += await run(unfinished())
+                }
+            } else {
+                outcomes = await run(unfinished())
             }
             let failures = outcomes.compactMap { if case .failure(let error) = $0 { error } else { nil } }
             if let failure = failures.first(where: { $0 is Restart }) ?? failures.first { throw failure }
@@ -67,9 +100,15 @@ extension ParquetDownloader {
         if isSingle, let progress = results.first {
             digest = FileDigest.hex(progress.hasher.finalize())
         } else {
-            digest = try await pool.runIfActive { FileDigest.md5(path: partPath) ?? "" }
+            digest = try await prefixHasher?.digest(size: size) ?? ""  // nil only when single
         }
         return try await install(item, digest: digest, size: size, resumedFrom: resumedFrom, ledger: ledger)
+    }
+
+    /// True when `plan` starts with a probe range still to fetch, before a remainder not yet begun.
+    static func isProbing(_ plan: PartialDownload) -> Bool {
+        plan.segments.count == 2 && !plan.segments[0].isComplete && plan.segments[1].done == 0
+            && plan.segments[1].end != nil
     }
 
     /// True when a partial download is worth resuming (a known hash, and big or in ranges): small
@@ -93,7 +132,7 @@ extension ParquetDownloader {
     /// Fetches range `index` from where it stopped and writes it in place.
     func transfer(
         _ item: DownloadItem, segment index: Int, of ledger: SegmentLedger, into part: PartFile, single: Bool,
-        onBytes: @escaping @Sendable (Int64) -> Void
+        prefixHasher: PrefixHasher?, onBytes: @escaping @Sendable (Int64) -> Void
     ) async throws -> PartWriter.Progress {
         let segment = ledger.snapshot.segments[index]
         let from = segment.next
@@ -145,7 +184,10 @@ extension ParquetDownloader {
         }
         var writer = PartWriter(part: part, start: .init(hasher: hasher, position: from))
         writer.isHashing = single
-        writer.onWritten = { ledger.record(index, position: $0) }
+        writer.onWritten = { position in
+            ledger.record(index, position: position)
+            prefixHasher?.advance(to: ledger.writtenPrefix)
+        }
         // The sidecar follows the data to disk, so a killed process resumes from what it had.
         if Self.keepsSidecar(item, count: ledger.snapshot.segments.count) {
             writer.onSynced = { try? ledger.persist() }

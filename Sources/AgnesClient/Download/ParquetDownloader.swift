@@ -30,8 +30,10 @@ public struct ParquetDownloader: Sendable {
     /// When and how a file is fetched in several ranges at once.
     public var segmentation = Segmentation()
 
-    /// Files of at least `threshold` bytes are fetched in ranges of about `rangeSize` bytes, at most
-    /// `maximumRanges` at once (a server that ignores `Range` gets one ordinary request instead).
+    /// Files of at least `threshold` bytes start with their first `probeSize` bytes over one
+    /// connection, timed. When one connection would need longer than `splitAbove` for the rest, the
+    /// rest comes in ranges of about `rangeSize` bytes, at most `maximumRanges` at once; otherwise in
+    /// one more request. (A server that ignores `Range` gets one ordinary request instead.)
     public struct Segmentation: Sendable {
         /// The smallest file fetched in ranges.
         public var threshold: Int64 = 32 << 20
@@ -39,14 +41,34 @@ public struct ParquetDownloader: Sendable {
         public var rangeSize: Int64 = 16 << 20
         /// The most ranges per file.
         public var maximumRanges = 4
+        /// The bytes fetched first, alone, to measure the link.
+        public var probeSize: Int64 = 4 << 20
+        /// The time one connection may take for the rest before it is split.
+        public var splitAbove: Duration = .seconds(1)
 
         /// Defaults.
         public init() {}
 
-        /// Ranges for a file of `size` bytes.
-        func count(for size: Int64?) -> Int {
-            guard let size, size >= threshold, rangeSize > 0 else { return 1 }
-            return Int(min(Int64(maximumRanges), max(1, (size + rangeSize - 1) / rangeSize)))
+        /// Whether a file of `size` bytes is fetched as a probe and a remainder.
+        func isSegmented(size: Int64?) -> Bool {
+            guard let size, maximumRanges > 1, rangeSize > 0 else { return false }
+            return size >= threshold && size > probeSize
+        }
+
+        /// Ranges for a remainder of `remaining` bytes.
+        func count(forRemainder remaining: Int64) -> Int {
+            Int(min(Int64(maximumRanges), max(1, (remaining + rangeSize - 1) / rangeSize)))
+        }
+
+        /// Whether `remaining` bytes would take longer than `splitAbove` at the rate of the probe.
+        func shouldSplit(remaining: Int64, probed bytes: Int64, in elapsed: Duration) -> Bool {
+            guard count(forRemainder: remaining) > 1 else { return false }
+            guard bytes > 0 else { return true }
+            return Self.seconds(elapsed) * Double(remaining) / Double(bytes) > Self.seconds(splitAbove)
+        }
+
+        private static func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
     }
 

@@ -34,6 +34,14 @@ struct PartialDownload: Codable, Sendable, Equatable {
         return PartialDownload(hash: hash, size: size, segments: segments)
     }
 
+    /// A probe range `[0, probe)` and the rest of a file of `size` bytes, as a second range.
+    static func probing(hash: String, size: Int64, probe: Int64) -> PartialDownload {
+        let end = min(size, max(1, probe))
+        return PartialDownload(
+            hash: hash, size: size,
+            segments: [Segment(start: 0, end: end, done: 0), Segment(start: end, end: size, done: 0)])
+    }
+
     /// The sidecar of `partial`.
     static func sidecar(of partial: URL) -> URL { URL(fileURLWithPath: partial.path + ".json") }
 
@@ -58,6 +66,27 @@ final class SegmentLedger: Sendable {
     /// Records that range `index` is written up to `position`.
     func record(_ index: Int, position: Int64) {
         state.withLock { $0.segments[index].done = max($0.segments[index].done, position - $0.segments[index].start) }
+    }
+
+    /// Replaces range `index`, not begun, with `count` ranges of about equal size.
+    func split(_ index: Int, into count: Int) {
+        state.withLock { state in
+            let segment = state.segments[index]
+            guard count > 1, segment.done == 0, let end = segment.end, end > segment.start else { return }
+            let step = max(1, (end - segment.start + Int64(count) - 1) / Int64(count))
+            let parts = stride(from: segment.start, to: end, by: Int(step)).map {
+                PartialDownload.Segment(start: $0, end: min(end, $0 + step), done: 0)
+            }
+            state.segments.replaceSubrange(index...index, with: parts)
+        }
+    }
+
+    /// The length of the written prefix of the file: every byte before it is written.
+    var writtenPrefix: Int64 {
+        state.withLock { state in
+            for segment in state.segments where !segment.isComplete { return segment.next }
+            return state.segments.last.map { $0.end ?? $0.next } ?? 0
+        }
     }
 
     /// Saves the state (blocking: call off the cooperative pool).

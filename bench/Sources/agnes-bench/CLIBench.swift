@@ -54,14 +54,24 @@ enum CLIBench {
             let client = try Runner(root: directory.appendingPathComponent("demo-client"), server: base, token: token)
             var pulls: [Double] = []
             var curls: [Double] = []
+            var hashes: [Double] = []
+            var copies: [Double] = []
             for _ in 0..<runs {
                 curls.append(try client.curl(tables: tables))
+                hashes.append(try client.md5sum(tables: tables))
+                copies.append(try client.copyAndSync(tables: tables))
                 try client.resetWorkspace()
                 pulls.append(try client.pull(agnes))
             }
             let (pull, curl) = (pulls.sorted()[runs / 2], curls.sorted()[runs / 2])
             print("  \(label)")
             print(String(format: "    curl, sequential (floor)   %7.3f s  %7.1f MB/s", curl, megabytes / curl))
+            if base == demo.base {
+                // What the pull must do beyond curl, timed alone with the system's own tools.
+                let (hash, copy) = (hashes.sorted()[runs / 2], copies.sorted()[runs / 2])
+                print(String(format: "    md5sum of the same files   %7.3f s  (the verification alone)", hash))
+                print(String(format: "    cp + fsync of the files    %7.3f s  (durable writes alone)", copy))
+            }
             print(
                 String(format: "    agnes pull (full)          %7.3f s  %7.1f MB/s  ", pull, megabytes / pull)
                     + "(MD5-verified, fsynced, views built; median of \(runs))  "
@@ -118,6 +128,23 @@ enum CLIBench {
                 ]
             }
             return try time(URL(fileURLWithPath: "/usr/bin/curl"), arguments)
+        }
+
+        /// Seconds for `md5sum` over the files the last `curl` fetched.
+        func md5sum(tables: [String]) throws -> Double {
+            let files = tables.map { root.appendingPathComponent("curl/\($0).parquet").path }
+            return try time(URL(fileURLWithPath: "/usr/bin/md5sum"), files)
+        }
+
+        /// Seconds to copy the files the last `curl` fetched and `fsync` the copies.
+        func copyAndSync(tables: [String]) throws -> Double {
+            let target = root.appendingPathComponent("copies")
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            let files = tables.map { root.appendingPathComponent("curl/\($0).parquet").path }
+            return try time(
+                URL(fileURLWithPath: "/bin/sh"),
+                ["-c", #"dir="$1"; shift; cp "$@" "$dir"/ && sync "$dir"/*"#, "sh", target.path] + files)
         }
 
         func time(_ executable: URL, _ arguments: [String]) throws -> Double {
