@@ -9,13 +9,13 @@ struct Agnes: AsyncParsableCommand {
         commandName: "agnes",
         abstract: "Agnes, the AI data analyst platform: server and command-line client.",
         discussion: """
-            Analysts: agnes init once, then agnes pull / query / push (Claude Code's hooks run pull and
-            push for you). Configuration lives in ~/.config/agnes (AGNES_CONFIG_DIR); the server URL comes
-            from AGNES_SERVER or config.yaml, the token from token.json or AGNES_TOKEN; the workspace is
+            Analysts: agnes init once, then agnes pull / query / push (Claude Code's hooks run pull and \
+            push for you). Configuration lives in ~/.config/agnes (AGNES_CONFIG_DIR); the server URL comes \
+            from AGNES_SERVER or config.yaml, the token from token.json or AGNES_TOKEN; the workspace is \
             AGNES_LOCAL_DIR or the current directory.
 
-            Exit codes: 0 ok, 1 failed (e.g. a table did not pull), 2 bad input, 3 rate limited,
-            5 server error, 6 already exists, 7 not signed in or server unreachable, 8 forbidden or
+            Exit codes: 0 ok, 1 failed (e.g. a table did not pull), 2 bad input, 3 rate limited, \
+            5 server error, 6 already exists, 7 not signed in or server unreachable, 8 forbidden or \
             not found, 9 other.
             """,
         version: AgnesVersion.current,

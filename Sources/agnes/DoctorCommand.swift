@@ -10,8 +10,8 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Check the server install: DuckDB library, configuration and system store (migrating it).",
         discussion: """
-            Reads DATA_DIR and CONFIG_DIR from the environment (or the options below), loads
-            config/instance.yaml with its overlay, opens DATA_DIR/state/system.duckdb (creating or
+            Reads DATA_DIR and CONFIG_DIR from the environment (or the options below), loads \
+            config/instance.yaml with its overlay, opens DATA_DIR/state/system.duckdb (creating or \
             migrating it, with a backup first) and prints what it found.
 
             Examples:

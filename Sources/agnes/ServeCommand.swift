@@ -12,7 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the Agnes server.",
         discussion: """
-            Opens DATA_DIR (system store, extracts, analytics), syncs the local source, rebuilds the analytics
+            Opens DATA_DIR (system store, extracts, analytics), syncs the local source, rebuilds the analytics \
             database and serves the API until SIGTERM or SIGINT (graceful: in-flight requests finish).
 
             Examples:

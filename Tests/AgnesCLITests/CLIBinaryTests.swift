@@ -166,6 +166,19 @@ import Testing
             let help = try await cli.run(command + ["--help"])
             #expect(help.status == 0, "\(command)")
             #expect(help.stdout.contains("Example"), "\(command) has no example")
+            #expect(Self.raggedLines(help.stdout).isEmpty, "\(command): prose broken mid-paragraph")
         }
+    }
+
+    /// Lines of a help text that end a wrapped line far too early inside a paragraph: the sign of prose
+    /// hard-wrapped in the source and wrapped again by the parser (a short line between a long line and
+    /// more prose).
+    static func raggedLines(_ text: String) -> [String] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return lines.indices.dropFirst().dropLast().filter { index in
+            let (previous, line, next) = (lines[index - 1], lines[index], lines[index + 1])
+            return previous.count > 70 && !line.isEmpty && line.count < 45 && !next.isEmpty && !next.hasPrefix(" ")
+                && !line.hasPrefix(" ")
+        }.map { lines[$0] }
     }
 }

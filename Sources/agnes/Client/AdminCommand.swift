@@ -9,8 +9,8 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Administer users, tables, groups, grants and metrics (needs an admin token).",
         discussion: """
-            Most subcommands call the server's admin API with your token. metrics import/export and
-            break-glass write the server's system store directly (the server must be stopped; pass its
+            Most subcommands call the server's admin API with your token. metrics import/export and \
+            break-glass write the server's system store directly (the server must be stopped; pass its \
             data directory with --data-dir or DATA_DIR).
 
             Examples:

@@ -86,7 +86,7 @@ struct BreakGlassCommand: AsyncParsableCommand {
             commandName: "grant-admin",
             abstract: "Make a user an admin by writing the server's system store directly.",
             discussion: """
-                Creates the user if missing and re-activates a deactivated one. The server must be
+                Creates the user if missing and re-activates a deactivated one. The server must be \
                 stopped (the store allows one process at a time). Asks for confirmation unless --yes.
 
                 Example:

@@ -9,7 +9,7 @@ struct RegisterTableCommand: AsyncParsableCommand {
         commandName: "register-table",
         abstract: "Register a table in the server's registry.",
         discussion: """
-            --query takes SQL, or @path to read it from a file. Materialized tables need --query and
+            --query takes SQL, or @path to read it from a file. Materialized tables need --query and \
             --bucket. --dry-run asks the server to check the registration without saving it.
 
             Examples:

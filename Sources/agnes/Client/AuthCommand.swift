@@ -26,7 +26,7 @@ struct LoginCommand: AsyncParsableCommand {
         commandName: "login",
         abstract: "Sign in with email and password; saves a 24-hour session token.",
         discussion: """
-            The password is prompted for (without echo) unless --password-stdin is given. For a
+            The password is prompted for (without echo) unless --password-stdin is given. For a \
             long-lived credential, create a personal access token afterwards: agnes auth token create.
 
             Examples:

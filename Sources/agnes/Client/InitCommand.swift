@@ -9,13 +9,13 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Set up an analyst workspace: check the token, write CLAUDE.md and hooks, pull the data.",
         discussion: """
-            Verifies the token, saves the server URL (config.yaml) and token (token.json, mode 0600) in
-            ~/.config/agnes, writes CLAUDE.md (from the server's /api/welcome, or a built-in template when
-            the server has none), installs Claude Code hooks in .claude/settings.json (pull at session
-            start, push at session end; other hooks are kept), creates .claude/CLAUDE.local.md if absent,
+            Verifies the token, saves the server URL (config.yaml) and token (token.json, mode 0600) in \
+            ~/.config/agnes, writes CLAUDE.md (from the server's /api/welcome, or a built-in template when \
+            the server has none), installs Claude Code hooks in .claude/settings.json (pull at session \
+            start, push at session end; other hooks are kept), creates .claude/CLAUDE.local.md if absent, \
             runs the first pull and writes AGNES_WORKSPACE.md.
 
-            Prefer --token-stdin or AGNES_TOKEN to --token: arguments are visible to other users of the
+            Prefer --token-stdin or AGNES_TOKEN to --token: arguments are visible to other users of the \
             machine in the process list.
 
             Examples:

@@ -9,21 +9,21 @@ struct PullCommand: AsyncParsableCommand {
         commandName: "pull",
         abstract: "Download the tables you may read that changed, and refresh the local database.",
         discussion: """
-            Reads the server's manifest, downloads only tables whose content hash differs or whose file
-            is missing (in parallel, resuming interrupted downloads, verifying each file's MD5), removes
-            tables you may no longer read, updates the DuckDB views in user/duckdb/analytics.duckdb (your
-            own tables there are kept) and writes corporate-memory rules to .claude/rules/.
-            A table either gets its new, verified file or keeps the previous one; if any table fails the
+            Reads the server's manifest, downloads only tables whose content hash differs or whose file \
+            is missing (in parallel, resuming interrupted downloads, verifying each file's MD5), removes \
+            tables you may no longer read, updates the DuckDB views in user/duckdb/analytics.duckdb (your \
+            own tables there are kept) and writes corporate-memory rules to .claude/rules/. \
+            A table either gets its new, verified file or keeps the previous one; if any table fails the \
             command says which and why and exits 1.
 
-            Environment: AGNES_PULL_CONCURRENCY (parallel downloads, default 4), AGNES_STREAM_RETRIES
+            Environment: AGNES_PULL_CONCURRENCY (parallel downloads, default 4), AGNES_STREAM_RETRIES \
             (retries per download, default 3).
 
             Examples:
               agnes pull
               agnes pull --dry-run          # what would change, without writing anything
-              agnes pull --json             # {tables_updated, parquets_total, rules_count, duration_s, errors, …}
-              agnes pull --verify           # re-hash every local file and re-fetch damaged ones
+              agnes pull --json             # {tables_updated, parquets_total, errors, phases, …}
+              agnes pull --verify           # re-hash local files, re-fetch damaged ones
             """
     )
 

@@ -9,8 +9,8 @@ struct PushCommand: AsyncParsableCommand {
         commandName: "push",
         abstract: "Upload this workspace's Claude Code session transcripts and .claude/CLAUDE.local.md.",
         discussion: """
-            Transcripts are the *.jsonl files Claude Code keeps for this directory under
-            ~/.claude/projects/ (CLAUDE_CONFIG_DIR), plus legacy user/sessions/*.jsonl. Transcripts
+            Transcripts are the *.jsonl files Claude Code keeps for this directory under \
+            ~/.claude/projects/ (CLAUDE_CONFIG_DIR), plus legacy user/sessions/*.jsonl. Transcripts \
             already uploaded unchanged are skipped. Exits 1 if any upload failed.
 
             Examples:

@@ -11,9 +11,9 @@ struct QueryCommand: AsyncParsableCommand {
         commandName: "query",
         abstract: "Run SQL on the local database (default) or on the server (--remote).",
         discussion: """
-            Exactly one source of SQL: the argument, --sql, or --stdin (a JSON object {"sql": …} or plain
-            SQL text). Locally the query runs read-only on user/duckdb/analytics.duckdb (run agnes pull
-            first); --remote sends it to the server's POST /api/query, which checks your access.
+            Exactly one source of SQL: the argument, --sql, or --stdin (a JSON object {"sql": …} or plain \
+            SQL text). Locally the query runs read-only on user/duckdb/analytics.duckdb (run agnes pull \
+            first); --remote sends it to the server's POST /api/query, which checks your access. \
             Tables print aligned with column types, fitted to the terminal (COLUMNS overrides the width).
 
             Examples:

@@ -11,7 +11,7 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: """
             Examples:
               agnes status
-              agnes status --json   # {workspace, initialized, parquet_tables, duckdb_exists, last_synced, …}
+              agnes status --json   # {workspace, initialized, parquet_tables, last_synced, …}
             """
     )
 
@@ -33,8 +33,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
         commandName: "diagnose",
         abstract: "Check the server, the token and the workspace, and say what to do about problems.",
         discussion: """
-            Checks: the server URL in use, whether the server answers (and its health), whether the token
-            is valid, which tables are stale, not pulled, interrupted, changed locally or no longer
+            Checks: the server URL in use, whether the server answers (and its health), whether the token \
+            is valid, which tables are stale, not pulled, interrupted, changed locally or no longer \
             granted, and the local database. Exits 1 when a check fails.
 
             Examples:
