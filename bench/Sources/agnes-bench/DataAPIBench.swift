@@ -16,7 +16,9 @@ import NIOCore
 ///   and a group-by over `events`, 1 and 8 concurrent clients: p50/p99 latency and throughput, next to
 ///   the same SQL run in-process on the DuckDB binding over the same files (same threads, same pool);
 /// - `GET /api/sync/manifest` with 1,000 tables next to `GET /api/version`;
-/// - `GET /api/data/big/download` of a 1 GB parquet next to `cat` of the same file.
+/// - `GET /api/data/big/download` of a 1 GB parquet next to `cat` of the same file and to a bare
+///   `sendfile(2)` responder (the loopback HTTP ceiling), with the file in the page cache; then both
+///   again with the file dropped from the page cache before each read.
 enum DataAPIBench {
     static let queries = [
         ("count(*) orders", "SELECT count(*) FROM orders"),
@@ -75,16 +77,30 @@ enum DataAPIBench {
             try BenchServer.curlThroughput(url: "http://127.0.0.1:\(responder.port)/", token: nil)
         }.max()!
         responder.stop()
-        print(String(format: "  cat > /dev/null (floor)             %8.1f MB/s", floorRate))
+        print(String(format: "  cat > /dev/null, warm cache (floor)  %8.1f MB/s", floorRate))
         print(
             String(
-                format: "  bare sendfile responder (curl)     %8.1f MB/s  (%.0f%% of cat: the loopback HTTP ceiling)",
+                format: "  bare sendfile responder, warm (curl) %8.1f MB/s  (%.0f%% of cat: the loopback HTTP ceiling)",
                 bare, bare / floorRate * 100))
         print(
             String(
                 format:
-                    "  GET /api/data/big/download (curl)  %8.1f MB/s  (%.0f%% of cat, %.0f%% of the bare responder)",
+                    "  GET /api/data/big/download, warm     %8.1f MB/s  (%.0f%% of cat, %.0f%% of the bare responder)",
                 download, download / floorRate * 100, download / bare * 100))
+        // Cold: the file dropped from the page cache before every read (a table nobody read lately), so
+        // both read the disk; taking turns, best of 3 each.
+        var (coldCat, coldDownload) = (0.0, 0.0)
+        for _ in 0..<3 {
+            try evict(served["big"]!.file!)
+            coldCat = max(coldCat, try catThroughput(of: served["big"]!.file!))
+            try evict(served["big"]!.file!)
+            coldDownload = max(coldDownload, try server.downloadThroughput(table: "big", token: analyst))
+        }
+        print(String(format: "  cat > /dev/null, cold cache (floor)  %8.1f MB/s", coldCat))
+        print(
+            String(
+                format: "  GET /api/data/big/download, cold     %8.1f MB/s  (%.0f%% of cold cat)", coldDownload,
+                coldDownload / coldCat * 100))
         server.stop()
 
         print("GET /api/sync/manifest with 1,000 tables (50 sources x 20) vs GET /api/version (floor)")
@@ -179,6 +195,16 @@ enum DataAPIBench {
         try process.run()
         process.waitUntilExit()
         return Double(try size(of: file)) / 1e6 / (ContinuousClock.now - start).seconds
+    }
+
+    /// Drops `file` from the page cache (its pages are clean: it is never written after publishing).
+    static func evict(_ file: URL) throws {
+        let descriptor = open(file.path, O_RDONLY)
+        guard descriptor >= 0 else { throw BenchFailure("cannot open \(file.path)") }
+        defer { close(descriptor) }
+        guard posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_DONTNEED)) == 0 else {
+            throw BenchFailure("posix_fadvise failed on \(file.path)")
+        }
     }
 
     static func size(of file: URL) throws -> Int64 {
