@@ -25,39 +25,27 @@ import Testing
         }
     }
 
-    @Test func largeFilesOnASlowLinkAreFetchedInRangesAtOnceAfterAProbe() async throws {
+    /// After the probe, the rest comes in 4 ranges at once when the link is slow, else in one request.
+    @Test(arguments: [true, false])
+    func aLargeFileStartsWithAProbeAndSplitsTheRestOnASlowLink(splits: Bool) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let fake = FakeAgnes()
         let data = try Parquet.make(rows: 100_000)
         await fake.set("big", data)
         try await fake.run { base in
-            let result = try await Self.download(base, directory, "big", data)
+            let result = try await Self.download(base, directory, "big", data, splits: splits)
             #expect((try? result.get())?.size == Int64(data.count))
-            let ranges = await fake.log.filter { $0.hasPrefix("download big bytes=") }
-            #expect(ranges.count == 5)
-            #expect(ranges.first == "download big bytes=0-\(data.count / 8 - 1)")
+            let requests = await fake.log.filter { $0.hasPrefix("download big") }
+            #expect(requests.first == "download big bytes=0-\(data.count / 8 - 1)")
+            if splits {
+                #expect(requests.count == 5 && requests.allSatisfy { $0.hasPrefix("download big bytes=") })
+            } else {
+                #expect(
+                    requests.last == "download big bytes=\(data.count / 8)-\(data.count - 1)" && requests.count == 2)
+            }
             #expect(try Data(contentsOf: directory.path("big.parquet")) == data)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["big.parquet"])
-        }
-    }
-
-    @Test func onAFastLinkTheRestComesInOneRequest() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let fake = FakeAgnes()
-        let data = try Parquet.make(rows: 100_000)
-        await fake.set("big", data)
-        try await fake.run { base in
-            let result = try await Self.download(base, directory, "big", data, splits: false)
-            #expect((try? result.get())?.size == Int64(data.count))
-            let ranges = await fake.log.filter { $0.hasPrefix("download big") }
-            #expect(
-                ranges == [
-                    "download big bytes=0-\(data.count / 8 - 1)",
-                    "download big bytes=\(data.count / 8)-\(data.count - 1)",
-                ])
-            #expect(try Data(contentsOf: directory.path("big.parquet")) == data)
         }
     }
 
