@@ -62,7 +62,10 @@ extension ParquetDownloader {
                     return all
                 }
             }
-            let unfinished = { ledger.snapshot.segments.indices.filter { !ledger.snapshot.segments[$0].isComplete } }
+            let unfinished = {
+                let segments = ledger.snapshot.segments
+                return segments.indices.filter { !segments[$0].isComplete }
+            }
             if Self.isProbing(plan) {
                 // The first bytes come alone over one connection, timed: the rest is split into ranges
                 // only when one connection would be slow for it (a far server), not on a fast link
@@ -70,9 +73,9 @@ extension ParquetDownloader {
                 let (started, before) = (ContinuousClock.now, plan.segments[0].done)
                 outcomes = await run([0])
                 if case .success? = outcomes.first {
-                    let rest = ledger.snapshot.segments[1]
+                    let (probe, rest) = (ledger.snapshot.segments[0], ledger.snapshot.segments[1])
                     let remaining = (rest.end ?? rest.start) - rest.start
-                    let probed = ledger.snapshot.segments[0].done - before
+                    let probed = probe.done - before
                     if segmentation.shouldSplit(remaining: remaining, probed: probed, in: ContinuousClock.now - started)
                     {
                         ledger.split(1, into: segmentation.count(forRemainder: remaining))
