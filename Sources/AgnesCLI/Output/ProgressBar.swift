@@ -1,3 +1,4 @@
+import AgnesClient
 import Foundation
 import Synchronization
 
@@ -51,7 +52,7 @@ public final class ProgressBar: Sendable {
     }
 
     static func line(_ state: State, elapsed: Duration) -> String {
-        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = max(0.001, elapsed.inSeconds)
         let fraction = state.total > 0 ? min(1, Double(state.done) / Double(state.total)) : 0
         let filled = Int(fraction * 20)
         let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: 20 - filled)

@@ -51,7 +51,7 @@ public struct Puller: Sendable {
         var report = PullReport()
         func mark(_ phase: String) {
             let now = clock.now
-            report.phases.append(.init(name: phase, seconds: Self.seconds(now - lap)))
+            report.phases.append(.init(name: phase, seconds: (now - lap).inSeconds))
             lap = now
         }
         let manifest = try await api.manifest()
@@ -83,7 +83,7 @@ public struct Puller: Sendable {
             report.fetched = plan.fetches.map {
                 .init(table: $0.table, reason: $0.reason, sizeBytes: $0.entry.sizeBytes)
             }
-            report.durationSeconds = Self.seconds(clock.now - started)
+            report.durationSeconds = (clock.now - started).inSeconds
             return report
         }
         try remove(plan.removals, keepingPartsOf: Set(plan.fetches.map(\.table)), state: &state)
@@ -104,7 +104,7 @@ public struct Puller: Sendable {
             report.errors.append(PullReport.Issue(stage: "state", table: nil, error))
         }
         mark("state")
-        report.durationSeconds = Self.seconds(clock.now - started)
+        report.durationSeconds = (clock.now - started).inSeconds
         return report
     }
 
@@ -271,10 +271,6 @@ public struct Puller: Sendable {
                 data: Data("\(table)\t\(entry.hash)\t\(entry.sizeBytes)\t\(entry.modifiedNanoseconds)\n".utf8))
         }
         return FileDigest.hex(hasher.finalize())
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 

@@ -40,7 +40,7 @@ public struct Diagnosis: Sendable, Encodable {
             checks.append(
                 Check(
                     name: "reachable", status: status == "ok" ? .ok : .warning,
-                    detail: "health \(status) in \(Int(Puller.seconds(elapsed) * 1000)) ms",
+                    detail: "health \(status) in \(Int(elapsed.inSeconds * 1000)) ms",
                     action: status == "ok" ? nil : "the server reports a problem: tell an Agnes admin"))
         } catch let error as ClientError {
             checks.append(Check(name: "reachable", status: .fail, detail: error.message, action: error.hint))

@@ -24,7 +24,7 @@ extension ParquetDownloader {
                 isSegmented
                 ? PartialDownload.probing(
                     hash: item.expectedHash, size: item.expectedSize ?? 0, probe: segmentation.probeSize)
-                : PartialDownload.fresh(hash: item.expectedHash, size: item.expectedSize, count: 1)
+                : PartialDownload.fresh(hash: item.expectedHash, size: item.expectedSize)
             if Self.keepsSidecar(item, count: fresh.segments.count) {
                 try AtomicFile.write(try JSONEncoder().encode(fresh), to: sidecar)
             }

@@ -64,11 +64,7 @@ public struct ParquetDownloader: Sendable {
         func shouldSplit(remaining: Int64, probed bytes: Int64, in elapsed: Duration) -> Bool {
             guard count(forRemainder: remaining) > 1 else { return false }
             guard bytes > 0 else { return true }
-            return Self.seconds(elapsed) * Double(remaining) / Double(bytes) > Self.seconds(splitAbove)
-        }
-
-        private static func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            return elapsed.inSeconds * Double(remaining) / Double(bytes) > splitAbove.inSeconds
         }
     }
 

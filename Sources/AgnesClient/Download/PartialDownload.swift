@@ -22,16 +22,9 @@ struct PartialDownload: Codable, Sendable, Equatable {
     var size: Int64?
     var segments: [Segment]
 
-    /// A fresh plan: `count` equal ranges of a file of `size` bytes (one open range when unknown).
-    static func fresh(hash: String, size: Int64?, count: Int) -> PartialDownload {
-        guard let size, count > 1 else {
-            return PartialDownload(hash: hash, size: size, segments: [Segment(start: 0, end: size, done: 0)])
-        }
-        let step = (size + Int64(count) - 1) / Int64(count)
-        let segments = stride(from: Int64(0), to: size, by: Int(step)).map {
-            Segment(start: $0, end: min(size, $0 + step), done: 0)
-        }
-        return PartialDownload(hash: hash, size: size, segments: segments)
+    /// A fresh plan: one range over the whole file (open-ended when the size is unknown).
+    static func fresh(hash: String, size: Int64?) -> PartialDownload {
+        PartialDownload(hash: hash, size: size, segments: [Segment(start: 0, end: size, done: 0)])
     }
 
     /// A probe range `[0, probe)` and the rest of a file of `size` bytes, as a second range.
