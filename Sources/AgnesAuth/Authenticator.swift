@@ -55,6 +55,14 @@ public struct Authenticator: Sendable {
 
     /// The caller, or an ``AuthError`` with the wire detail.
     public func authenticate(bearer: String?, cookie: String?, clientIP: String?) async throws -> AuthenticatedUser {
+        try await authenticate(bearer: bearer, cookie: cookie, clientIP: { clientIP })
+    }
+
+    /// The caller, or an ``AuthError`` with the wire detail. `clientIP` is only asked for a personal
+    /// access token (its usage bookkeeping), never on the common session path.
+    public func authenticate(
+        bearer: String?, cookie: String?, clientIP: @Sendable () -> String?
+    ) async throws -> AuthenticatedUser {
         if let localDevEmail, let user = try await users.find(email: localDevEmail) {
             return AuthenticatedUser(
                 user: user, isAdmin: try await groups.isAdmin(userID: user.id), credential: .localDevelopment)
@@ -72,7 +80,7 @@ public struct Authenticator: Sendable {
         guard user.isActive else { throw AuthError.deactivated }
         let credential: AuthenticatedUser.Credential
         if claims.typ == "pat" {
-            try await checkPersonalAccessToken(claims: claims, raw: token, clientIP: clientIP)
+            try await checkPersonalAccessToken(claims: claims, raw: token, clientIP: clientIP())
             credential = .personalAccessToken(tokenID: claims.jti, scope: claims.scope)
         } else {
             credential = .session(tokenID: claims.jti)

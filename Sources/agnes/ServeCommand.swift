@@ -69,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
 /// Log output of the server: one line per event on standard error, with structured metadata.
 enum ServerLogging {
     static func logger(level: Logger.Level) -> Logger {
-        var logger = Logger(label: "agnes") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "agnes") { ServerLogHandler(label: $0) }
         logger.logLevel = level
         return logger
     }

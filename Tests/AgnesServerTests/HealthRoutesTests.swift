@@ -1,11 +1,12 @@
 import AgnesCore
-import AgnesServer
 import AgnesStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import AgnesServer
 
 @Suite struct HealthRoutesTests {
     @Test func healthIsOkWithTheSchemaVersions() async throws {
@@ -36,7 +37,8 @@ import Testing
                 #expect(body["commit_sha"] as? String == "abc123")
                 #expect(body["channel"] as? String == "dev")
                 #expect(body["schema_version"] as? Int == SystemStore.schemaVersion)
-                #expect((body["deployed_at"] as? String)?.hasPrefix("20") == true)
+                let deployed = try #require(body["deployed_at"] as? String)
+                #expect(deployed.wholeMatch(of: /20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil)
                 #expect(body.keys.contains("image_tag") && body["image_tag"] is NSNull)
             }
         }
@@ -51,6 +53,19 @@ import Testing
                 #expect(body["detail"] as? String == "Not Found")
                 #expect(response.headers[HTTPField.Name("x-request-id")!]?.count == 12)
             }
+        }
+    }
+
+    @Test func newRequestIDsAreTwelveLowercaseHexDigitsAndVary() {
+        let ids = (0..<2000).map { _ in RequestIDMiddleware.newID() }
+        #expect(
+            ids.allSatisfy {
+                $0.utf8.count == 12 && $0.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+            })
+        #expect(Set(ids).count == ids.count)
+        // Every digit position takes every value: no position is stuck (a broken shift or mask would be).
+        for position in 0..<12 {
+            #expect(Set(ids.map { Array($0.utf8)[position] }).count == 16)
         }
     }
 

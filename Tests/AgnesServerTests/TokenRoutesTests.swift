@@ -193,4 +193,30 @@ import Testing
             }
         }
     }
+
+    /// Over a real socket, a PAT's use is recorded with the address it came from (worked out only for
+    /// PATs, never for sessions).
+    @Test func aPATsUseIsRecordedWithTheCallersAddress() async throws {
+        let fixture = try await ServerFixture.fast()
+        let id = try await fixture.user("ana@example.com")
+        let session = try await fixture.session(id)
+        try await fixture.application.test(.live) { client in
+            let created = try await client.execute(
+                uri: "/auth/tokens", method: .post, headers: JSONRequest.bearer(session),
+                body: JSONRequest.body(["name": "laptop"])
+            ) { response in
+                #expect(response.status == .created)
+                return try ServerFixture.json(response.body)
+            }
+            let token = try #require(created["token"] as? String)
+            let tokenID = try #require(created["id"] as? String)
+            try await client.execute(uri: "/auth/tokens", method: .get, headers: JSONRequest.bearer(token)) {
+                response in
+                #expect(response.status == .ok)
+            }
+            let row = try await DuckDBAccessTokenRepository(store: fixture.services.store).find(id: tokenID)
+            #expect(row?.lastUsedIP == "127.0.0.1")
+            #expect(row?.lastUsedAt != nil)
+        }
+    }
 }

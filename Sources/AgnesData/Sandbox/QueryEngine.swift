@@ -60,7 +60,7 @@ public final class QueryEngine: Sendable {
         let served = try await generation.servedTables()
         let permitted = served.values.filter { $0.file != nil && (readable?.contains($0.id) ?? true) }
         let key = Key(generation: generation.number, tables: permitted.map(\.id).sorted())
-        let (limits, directory) = (self.limits, layout.sandboxTemporaryDirectory)
+        let (limits, layout) = (self.limits, self.layout)
         let task = state.withLock { state -> Task<QuerySandbox, any Error> in
             state.tick += 1
             if var entry = state.entries[key] {
@@ -74,7 +74,8 @@ public final class QueryEngine: Sendable {
                 try await offloaded("agnes.sandbox.open") {
                     try QuerySandbox(
                         tables: permitted, limits: limits,
-                        temporaryDirectory: directory.appendingPathComponent(UUID().uuidString), owner: generation)
+                        temporaryDirectory: layout.sandboxTemporaryDirectory.appendingPathComponent(UUID().uuidString),
+                        owner: generation)
                 }
             }
             state.entries[key] = Entry(task: task, lastUsed: state.tick)

@@ -22,6 +22,7 @@ import Hummingbird
 struct QueryRoutes {
     let services: AgnesServices
 
+    /// The body as `JSONDecoder` reads it, for whatever ``QueryRequestBody`` leaves to it.
     struct QueryRequest: Decodable {
         let sql: String
         let limit: Int?
@@ -35,7 +36,11 @@ struct QueryRoutes {
 
     func query(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
         let caller = try await services.caller(request, context)
-        let body = try await request.decodeJSON(QueryRequest.self, context: context)
+        let bytes = try await request.body.collect(upTo: context.maxUploadSize)
+        let body =
+            try
+            (QueryRequestBody(bytes: bytes.readableBytesView)
+            ?? QueryRequestBody(decoded: Request.decodeJSON(QueryRequest.self, from: bytes)))
         let maxLimit = services.settings.query.maxLimit
         let limit = body.limit ?? 1000
         guard (1...maxLimit).contains(limit) else {

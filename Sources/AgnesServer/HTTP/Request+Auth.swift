@@ -2,6 +2,7 @@ import AgnesAuth
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 extension AgnesServices {
     /// The authenticated caller, or an `APIError` with the wire detail (401/403).
@@ -11,12 +12,12 @@ extension AgnesServices {
             let parts = header.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" { bearer = String(parts[1]) }
         }
-        let cookie = request.cookies["access_token"]?.value
         do {
-            let clientIP = rateLimiter.resolver.address(of: request, context: context)
-            // A bearer header always wins over the cookie (the CSRF check relies on it).
+            // A bearer header always wins over the cookie (the CSRF check relies on it). The cookie and
+            // the client address are only read when needed.
             return try await auth.authenticator.authenticate(
-                bearer: bearer, cookie: bearer == nil ? cookie : nil, clientIP: clientIP)
+                bearer: bearer, cookie: bearer == nil ? request.cookies["access_token"]?.value : nil,
+                clientIP: { [resolver = rateLimiter.resolver] in resolver.address(of: request, context: context) })
         } catch let error as AuthError {
             throw APIError(HTTPResponse.Status(code: error.status), error.detail)
         }
@@ -33,7 +34,11 @@ extension AgnesServices {
 extension Request {
     /// Decodes a JSON body, answering 422 with a clear detail when it is not the expected shape.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: AgnesRequestContext) async throws -> T {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        try Self.decodeJSON(T.self, from: try await body.collect(upTo: context.maxUploadSize))
+    }
+
+    /// Decodes a collected JSON body, with the errors of ``decodeJSON(_:context:)``.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let DecodingError.keyNotFound(key, _) {

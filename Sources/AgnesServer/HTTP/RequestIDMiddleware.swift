@@ -32,10 +32,16 @@ public struct RequestIDMiddleware: RouterMiddleware {
             }
     }
 
+    /// 12 lowercase hex digits (48 random bits), written in place: this runs for every request.
     static func newID() -> String {
-        (0..<6).map { _ in
-            let byte = UInt8.random(in: 0...255)
-            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
-        }.joined()
+        var bits = UInt64.random(in: 0..<(1 << 48))
+        return String(unsafeUninitializedCapacity: 12) { buffer in
+            for index in (0..<12).reversed() {
+                let digit = UInt8(truncatingIfNeeded: bits & 0xF)
+                buffer[index] = digit < 10 ? 48 + digit : 87 + digit
+                bits >>= 4
+            }
+            return 12
+        }
     }
 }

@@ -66,7 +66,7 @@ struct HealthRoutes {
                     channel: environment["RELEASE_CHANNEL"],
                     imageTag: environment["AGNES_TAG"], commitSHA: environment["AGNES_COMMIT_SHA"],
                     schemaVersion: SystemStore.schemaVersion,
-                    deployedAt: ISO8601DateFormatter().string(from: services.startedAt)))
+                    deployedAt: services.startedAt.wireText))
         }
     }
 }

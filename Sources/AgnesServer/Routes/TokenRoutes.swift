@@ -63,7 +63,7 @@ struct TokenRoutes {
             lastUsedIP = owner == nil ? nil : row.lastUsedIP
         }
 
-        static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+        static func iso(_ date: Date) -> String { date.wireText }
 
         enum CodingKeys: String, CodingKey {
             case id, name, prefix, token

@@ -15,6 +15,8 @@ import NIOPosix
 final class BenchServer: Sendable {
     let services: AgnesServices
     let base: String
+    /// The port it listens on (127.0.0.1).
+    let port: Int
     let client: HTTPClient
     let task: Task<Void, any Error>
     /// Every table id the server serves.
@@ -23,6 +25,7 @@ final class BenchServer: Sendable {
     private init(services: AgnesServices, port: Int, task: Task<Void, any Error>, tableIDs: [String]) {
         self.services = services
         self.base = "http://127.0.0.1:\(port)"
+        self.port = port
         // The client gets an event loop of its own, as a client in another process would have: on the
         // server's loops, its work would queue behind the server's and the server's behind it.
         self.client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1))
@@ -96,22 +99,6 @@ final class BenchServer: Sendable {
         let response = try await client.execute(request, timeout: .seconds(60))
         guard response.status == .ok else { throw BenchFailure("\(path) answered \(response.status)") }
         return try await response.body.collect(upTo: 64 << 20).readableBytes
-    }
-
-    /// POSTs a query; returns the body's size.
-    func query(_ sql: String, token: String) async throws -> Int {
-        var request = HTTPClientRequest(url: base + "/api/query")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        let body = try JSONSerialization.data(withJSONObject: ["sql": sql, "limit": 1000])
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await client.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 64 << 20)
-        guard response.status == .ok else {
-            throw BenchFailure("query answered \(response.status): \(String(buffer: bytes))")
-        }
-        return bytes.readableBytes
     }
 
     /// Downloads a table with `curl` (another process, as an analyst's client is), discarding the bytes;

@@ -13,8 +13,9 @@ import NIOCore
 /// floor measured in the same run:
 ///
 /// - `POST /api/query` (an analyst with grants, through the sandbox) for `SELECT count(*) FROM orders`
-///   and a group-by over `events`, 1 and 8 concurrent clients: p50/p99 latency and throughput, next to
-///   the same SQL run in-process on the DuckDB binding over the same files (same threads, same pool);
+///   and a group-by over `events`, 1 and 8 concurrent clients (``RawHTTPLoad``, a wrk-like load
+///   generator): p50/p99 latency and throughput, next to the same SQL run in-process on the DuckDB
+///   binding over the same files (same threads, same pool);
 /// - `GET /api/sync/manifest` with 1,000 tables next to `GET /api/version`;
 /// - `GET /api/data/big/download` of a 1 GB parquet next to `cat` of the same file and to a bare
 ///   `sendfile(2)` responder (the loopback HTTP ceiling), with the file in the page cache; then both
@@ -39,23 +40,35 @@ enum DataAPIBench {
         defer { server.stop() }
         let analyst = try await server.analyst(tables: ["orders", "events", "customers", "big"])
 
-        print("POST /api/query on the demo data (analyst through the sandbox) vs in-process DuckDB (floor)")
+        print(
+            "POST /api/query on the demo data (analyst through the sandbox; keep-alive load generator) "
+                + "vs in-process DuckDB (floor)")
         let served = try await server.services.analytics.generation!.servedTables()
         let floor = try InProcessFloor(
             tables: served.values.filter { ["orders", "events", "customers"].contains($0.id) })
         let engine = server.services.queryEngine
         let readable: Set<String> = ["orders", "events", "customers", "big"]
         for (label, sql) in queries {
+            let json = Array(try JSONSerialization.data(withJSONObject: ["sql": sql, "limit": 1000]))
             for clients in [1, 8] {
+                // The API is driven by a wrk-like load generator (keep-alive connections on threads of their
+                // own, timed from the first byte sent to the last byte read), so the figure is the
+                // server's and not an HTTP client library's.
+                let load = try RawHTTPLoad(
+                    port: server.port, clients: clients,
+                    request: RawHTTPLoad.post(path: "/api/query", json: json, token: analyst))
+                defer { load.close() }
                 // The three run in turns (10 rounds), so a slower stretch of the machine hits all alike. A
                 // 40 ms query varies by a few ms from one request to the next here: 300 samples each.
                 let requests = clients == 1 ? 300 : 240
                 let figures = try await measureInterleaved(
-                    requests: requests, clients: clients, rounds: 10,
+                    requests: requests, rounds: 10,
                     [
-                        { try await server.query(sql, token: analyst) },
-                        { try await engine.run(sql, limit: 1000, readable: readable).rows.count },
-                        { try await floor.run(sql) },
+                        .load(load),
+                        .calls(clients: clients) {
+                            try await engine.run(sql, limit: 1000, readable: readable).rows.count
+                        },
+                        .calls(clients: clients) { try await floor.run(sql) },
                     ])
                 let (http, sandboxed, inProcess) = (figures[0], figures[1], figures[2])
                 print(
@@ -138,25 +151,49 @@ enum DataAPIBench {
         return figures(latencies, requests: requests, elapsed: elapsed)
     }
 
-    /// Like ``measure``, for several calls taking turns: `rounds` rounds, each running a share of the
-    /// requests of every call in order; figures per call over all its rounds.
-    static func measureInterleaved(
-        requests: Int, clients: Int, rounds: Int = 5, _ calls: [@Sendable () async throws -> Int]
-    ) async throws -> [Figures] {
-        for call in calls { for _ in 0..<max(3, clients) { _ = try await call() } }
-        var latencies = Array(repeating: [Double](), count: calls.count)
-        var elapsed = Array(repeating: 0.0, count: calls.count)
+    /// What ``measureInterleaved`` drives: calls made from async tasks (`clients` loops), or the load
+    /// generator's connections.
+    enum Driver {
+        case calls(clients: Int, @Sendable () async throws -> Int)
+        case load(RawHTTPLoad)
+
+        /// Runs `requests` requests after a warm-up; returns their latencies and the wall time.
+        func run(requests: Int) async throws -> ([Double], Double) {
+            switch self {
+            case .calls(let clients, let call):
+                return try await samples(requests: requests, clients: clients, call)
+            case .load(let load):
+                let start = ContinuousClock.now
+                let latencies = try await load.run(requests: requests)
+                return (latencies, (ContinuousClock.now - start).seconds)
+            }
+        }
+
+        func warmUp() async throws {
+            switch self {
+            case .calls(let clients, let call): for _ in 0..<max(3, clients) { _ = try await call() }
+            case .load(let load): _ = try await load.run(requests: max(3, load.clients))
+            }
+        }
+    }
+
+    /// Several drivers taking turns: `rounds` rounds, each running a share of the requests of every
+    /// driver in order; figures per driver over all its rounds.
+    static func measureInterleaved(requests: Int, rounds: Int = 5, _ drivers: [Driver]) async throws -> [Figures] {
+        for driver in drivers { try await driver.warmUp() }
+        var latencies = Array(repeating: [Double](), count: drivers.count)
+        var elapsed = Array(repeating: 0.0, count: drivers.count)
         for _ in 0..<rounds {
-            for (index, call) in calls.enumerated() {
-                let (samples, seconds) = try await samples(requests: requests / rounds, clients: clients, call)
+            for (index, driver) in drivers.enumerated() {
+                let (samples, seconds) = try await driver.run(requests: requests / rounds)
                 latencies[index] += samples
                 elapsed[index] += seconds
             }
         }
-        return calls.indices.map { figures(latencies[$0], requests: latencies[$0].count, elapsed: elapsed[$0]) }
+        return drivers.indices.map { figures(latencies[$0], requests: latencies[$0].count, elapsed: elapsed[$0]) }
     }
 
-    private static func samples(
+    static func samples(
         requests: Int, clients: Int, _ call: @escaping @Sendable () async throws -> Int
     ) async throws -> ([Double], Double) {
         let start = ContinuousClock.now
