@@ -125,9 +125,11 @@ struct DataRoutes {
         let length = bytes.map { $0.upperBound - $0.lowerBound + 1 } ?? 0
         headers[.contentLength] = String(length)
         guard let bytes, !headOnly else { return Response(status: status, headers: headers, body: .init()) }
+        // 256 KB chunks: each is read and then copied to the socket while it is still in the CPU's cache.
+        // With 2 MB chunks the second copy came from memory again: 1.8 GB/s against 2.0–2.6 GB/s here.
         let inner = try await Self.fileIO.loadFile(
             path: file.path, range: Int(bytes.lowerBound)...Int(bytes.upperBound), context: context,
-            chunkLength: 2 << 20)
+            chunkLength: 256 << 10)
         // The generation stays open until the body is written, which keeps its files from collection.
         let body = ResponseBody(contentLength: Int(length)) { writer in
             try await inner.write(writer)
