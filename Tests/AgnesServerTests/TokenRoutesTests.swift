@@ -10,18 +10,23 @@ import NIOCore
 import Testing
 
 @Suite struct TokenRoutesTests {
+    /// POSTs `/auth/tokens` for a token named "laptop" with `session`; the 201 body.
+    static func createToken(_ client: some TestClientProtocol, session: String) async throws -> [String: Any] {
+        try await client.execute(
+            uri: "/auth/tokens", method: .post, headers: JSONRequest.bearer(session),
+            body: JSONRequest.body(["name": "laptop"])
+        ) { response in
+            #expect(response.status == .created)
+            return try ServerFixture.json(response.body)
+        }
+    }
+
     @Test func createListShowRevokeAndTheRevokedTokenStopsWorking() async throws {
         let fixture = try await ServerFixture.fast()
         let id = try await fixture.user("ana@example.com")
         let session = try await fixture.session(id)
         try await fixture.application.test(.router) { client in
-            let created = try await client.execute(
-                uri: "/auth/tokens", method: .post, headers: JSONRequest.bearer(session),
-                body: JSONRequest.body(["name": "laptop"])
-            ) { response in
-                #expect(response.status == .created)
-                return try ServerFixture.json(response.body)
-            }
+            let created = try await Self.createToken(client, session: session)
             let token = try #require(created["token"] as? String)
             let tokenID = try #require(created["id"] as? String)
             #expect((created["prefix"] as? String)?.count == 8)
@@ -201,13 +206,7 @@ import Testing
         let id = try await fixture.user("ana@example.com")
         let session = try await fixture.session(id)
         try await fixture.application.test(.live) { client in
-            let created = try await client.execute(
-                uri: "/auth/tokens", method: .post, headers: JSONRequest.bearer(session),
-                body: JSONRequest.body(["name": "laptop"])
-            ) { response in
-                #expect(response.status == .created)
-                return try ServerFixture.json(response.body)
-            }
+            let created = try await Self.createToken(client, session: session)
             let token = try #require(created["token"] as? String)
             let tokenID = try #require(created["id"] as? String)
             try await client.execute(uri: "/auth/tokens", method: .get, headers: JSONRequest.bearer(token)) {

@@ -20,8 +20,11 @@ import Synchronization
 /// let logger = Logger(label: "agnes") { ServerLogHandler(label: $0) }
 /// ```
 public struct ServerLogHandler: LogHandler {
+    /// The lowest level written.
     public var logLevel: Logger.Level = .info
+    /// Metadata on every line of this logger (a value: copies of a logger keep their own).
     public var metadata: Logger.Metadata = [:]
+    /// Metadata asked for when a line is written (task-local context, for instance).
     public var metadataProvider: Logger.MetadataProvider?
     let label: String
     let output: Output
@@ -37,11 +40,13 @@ public struct ServerLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
     }
 
+    /// One metadata value; setting it only stores it (rendering waits for a line to be written).
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes one line: timestamp, level, label, the merged metadata sorted by key, source, message.
     public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get(), !provided.isEmpty {
