@@ -22,12 +22,6 @@ import Hummingbird
 struct QueryRoutes {
     let services: AgnesServices
 
-    /// The body as `JSONDecoder` reads it, for whatever ``QueryRequestBody`` leaves to it.
-    struct QueryRequest: Decodable {
-        let sql: String
-        let limit: Int?
-    }
-
     func register(on router: Router<AgnesRequestContext>) {
         router.post("/api/query") { request, context in
             try await query(request, context)
@@ -40,7 +34,7 @@ struct QueryRoutes {
         let body =
             try
             (QueryRequestBody(bytes: bytes.readableBytesView)
-            ?? QueryRequestBody(decoded: Request.decodeJSON(QueryRequest.self, from: bytes)))
+            ?? Request.decodeJSON(QueryRequestBody.self, from: bytes))
         let maxLimit = services.settings.query.maxLimit
         let limit = body.limit ?? 1000
         guard (1...maxLimit).contains(limit) else {
