@@ -7,7 +7,8 @@ import Logging
 /// Resolves the caller of a request, in the order of REFERENCE §1.0: local-dev bypass, then the token
 /// from `Authorization: Bearer` or the `access_token` cookie, checked as the scheduler's shared
 /// secret, then as a JWT (session or PAT; for a PAT the stored row must exist, be unrevoked and
-/// unexpired and hold the token's SHA-256). Deactivated users are refused.
+/// unexpired and hold the token's SHA-256; a session must not be signed out, nor older than the user's
+/// last password change or "sign out everywhere"). Deactivated users are refused.
 ///
 /// ```swift
 /// let caller = try await authenticator.authenticate(bearer: header, cookie: cookie, clientIP: ip)
@@ -24,6 +25,8 @@ public struct Authenticator: Sendable {
     let now: @Sendable () -> Date
     let principals: StoreRowCache<Principal>
     let tokenRows: StoreRowCache<AccessToken>
+    /// Session ids ended by sign-out.
+    public let revokedSessions: RevokedSessions
 
     struct Principal: Sendable {
         let user: User
@@ -32,6 +35,8 @@ public struct Authenticator: Sendable {
 
     /// The synthetic scheduler user's email.
     public static let schedulerEmail = "scheduler@system.local"
+    /// The shortest `SCHEDULER_API_TOKEN` that is honoured (after trimming); a shorter one is ignored.
+    public static let minimumSchedulerSecretLength = 32
 
     /// Creates an authenticator. `schedulerSecret` is ignored unless ≥ 32 characters after trimming;
     /// `localDevEmail` enables the local-dev bypass for that (seeded) user.
@@ -43,12 +48,13 @@ public struct Authenticator: Sendable {
         self.signer = signer
         self.principals = StoreRowCache(store: store)
         self.tokenRows = StoreRowCache(store: store)
+        self.revokedSessions = RevokedSessions(store: store)
         self.users = DuckDBUserRepository(store: store)
         self.groups = DuckDBGroupRepository(store: store)
         self.tokens = DuckDBAccessTokenRepository(store: store)
         self.audit = audit
         let trimmed = schedulerSecret?.trimmingCharacters(in: .whitespacesAndNewlines)
-        self.schedulerSecret = (trimmed?.count ?? 0) >= 32 ? trimmed : nil
+        self.schedulerSecret = (trimmed?.count ?? 0) >= Self.minimumSchedulerSecretLength ? trimmed : nil
         self.localDevEmail = localDevEmail
         self.now = now
     }
@@ -83,6 +89,11 @@ public struct Authenticator: Sendable {
             try await checkPersonalAccessToken(claims: claims, raw: token, clientIP: clientIP())
             credential = .personalAccessToken(tokenID: claims.jti, scope: claims.scope)
         } else {
+            // A session ends with sign-out (its id is revoked) and with a password change,
+            // deactivation or "sign out everywhere" (the user's epoch moved past the token's).
+            guard (claims.sep ?? 0) == user.sessionEpoch, !revokedSessions.contains(claims.jti, now: now()) else {
+                throw AuthError.invalidToken
+            }
             credential = .session(tokenID: claims.jti)
         }
         return AuthenticatedUser(user: user, isAdmin: isAdmin, credential: credential)
@@ -161,6 +172,13 @@ public struct Authenticator: Sendable {
 }
 
 extension Authenticator {
+    /// Ends the session `token` is (sign-out): it is refused from now on, also after a restart. Does
+    /// nothing for a token that is no valid session (a PAT is revoked through its own route).
+    public func signOut(token: String) async throws {
+        guard let claims = try? signer.verify(token, now: now()), claims.typ == "session" else { return }
+        try await revokedSessions.revoke(claims)
+    }
+
     /// Writes an audit row through the authenticator's audit sink (best effort; never throws).
     public func record(_ action: String, userID: String?, resource: String?, params: [String: String]) async {
         await audit(action, userID, resource, params)

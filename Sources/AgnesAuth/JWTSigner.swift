@@ -18,9 +18,16 @@ public struct TokenClaims: Codable, Sendable, Hashable {
     public var exp: Int?
     /// A PAT's scope (`general`, `bootstrap-analyst`).
     public var scope: String?
+    /// Not before (seconds since the epoch); Agnes never sets it, but a token carrying one is honoured.
+    public var nbf: Int?
+    /// A session's epoch: the user's ``User/sessionEpoch`` when it was issued (absent means 0).
+    public var sep: Int?
 
     /// Creates claims.
-    public init(sub: String, email: String, typ: String, iat: Int, jti: String, exp: Int?, scope: String? = nil) {
+    public init(
+        sub: String, email: String, typ: String, iat: Int, jti: String, exp: Int?, scope: String? = nil,
+        nbf: Int? = nil, sep: Int? = nil
+    ) {
         self.sub = sub
         self.email = email
         self.typ = typ
@@ -28,11 +35,15 @@ public struct TokenClaims: Codable, Sendable, Hashable {
         self.jti = jti
         self.exp = exp
         self.scope = scope
+        self.nbf = nbf
+        self.sep = sep
     }
 }
 
 /// Signs and verifies HS256 JSON Web Tokens. Verification accepts exactly `alg: HS256` (never
-/// `none` or anything else), compares signatures in constant time and enforces `exp`.
+/// `none` or anything else) and only the canonical base64url encoding of each part, compares
+/// signatures in constant time, requires `exp` on sessions and enforces it, and refuses a token
+/// issued (`iat`) or valid (`nbf`) only in the future.
 ///
 /// ```swift
 /// let signer = try JWTSigner(secret: Array(secretText.utf8))
@@ -45,6 +56,8 @@ public struct JWTSigner: Sendable {
 
     /// The shortest secret accepted, in bytes.
     public static let minimumSecretLength = 32
+    /// How far in the future `iat` and `nbf` may lie: clocks of servers sharing a secret differ a little.
+    static let clockLeeway: TimeInterval = 5
 
     /// Creates a signer; a secret under 32 bytes is refused.
     public init(secret: [UInt8]) throws {
@@ -84,8 +97,15 @@ public struct JWTSigner: Sendable {
             claims = try verifiedPayload(token, as: TokenClaims.self)
             verified.remember(claims, of: token)
         }
-        if let exp = claims.exp, Double(exp) <= now.timeIntervalSince1970 { throw AuthError.invalidToken }
-        guard claims.typ == "session" || claims.typ == "pat" else { throw AuthError.invalidToken }
+        let seconds = now.timeIntervalSince1970
+        if let exp = claims.exp, Double(exp) <= seconds { throw AuthError.invalidToken }
+        if Double(claims.iat) > seconds + Self.clockLeeway { throw AuthError.invalidToken }
+        if let nbf = claims.nbf, Double(nbf) > seconds + Self.clockLeeway { throw AuthError.invalidToken }
+        switch claims.typ {
+        case "session": guard claims.exp != nil else { throw AuthError.invalidToken }
+        case "pat": break
+        default: throw AuthError.invalidToken
+        }
         return claims
     }
 
@@ -142,12 +162,16 @@ enum Base64URL {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// The bytes of canonical unpadded base64url text; nil for anything else, including text whose
+    /// last character carries non-zero unused bits (`…Q` and `…R` would decode alike): one token,
+    /// one spelling.
     static func decode(_ text: Substring) -> Data? {
         guard text.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" })
         else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
+        guard let data = Data(base64Encoded: base64), encode(data) == text else { return nil }
+        return data
     }
 }
 

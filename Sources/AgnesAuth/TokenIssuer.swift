@@ -20,13 +20,14 @@ public struct TokenIssuer: Sendable {
         self.now = now
     }
 
-    /// A 24 h session token for `user`.
+    /// A 24 h session token for `user`, valid while the user's session epoch stays what it is now (pass
+    /// the user as read after any password change).
     public func session(for user: User) -> String {
         let issued = Int(now().timeIntervalSince1970)
         return signer.sign(
             TokenClaims(
                 sub: user.id, email: user.email, typ: "session", iat: issued, jti: UUID().uuidString.lowercased(),
-                exp: issued + Int(Self.sessionLifetime)))
+                exp: issued + Int(Self.sessionLifetime), sep: user.sessionEpoch))
     }
 
     /// A new personal access token: the row is stored with the token's SHA-256; the raw token is

@@ -14,6 +14,7 @@ public enum AgnesServer {
         let router = Router(context: AgnesRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(exposesErrors: services.settings.isDebug))
         router.add(middleware: CSRFMiddleware(settings: services.settings))
         HealthRoutes(services: services).register(on: router)
@@ -46,8 +47,14 @@ public enum AgnesServer {
         services: AgnesServices, host: String, port: Int,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let limits = services.settings.http
+        let connections = ConnectionGuard.Counter()
+        return Application(
             router: router(services: services),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],
+                    idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "agnes"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: services.logger)

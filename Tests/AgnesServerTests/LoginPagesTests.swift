@@ -22,7 +22,9 @@ import Testing
         }
         let full = try await ServerFixture(
             settings: {
-                AgnesSettings(dataDir: $0, environment: ["GOOGLE_CLIENT_ID": "id", "GOOGLE_CLIENT_SECRET": "secret"])
+                AgnesSettings(
+                    dataDir: $0, serverURL: URL(string: "https://agnes.example.com"),
+                    environment: ["GOOGLE_CLIENT_ID": "id", "GOOGLE_CLIENT_SECRET": "secret"])
             }, mailer: RecordingMailSender().mailer)
         try await full.application.test(.router) { client in
             try await client.execute(uri: "/login", method: .get) { response in

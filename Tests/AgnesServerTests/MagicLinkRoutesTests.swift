@@ -34,7 +34,7 @@ import Testing
             let known = try await Self.sendLink(client, "ana@example.com")
             #expect(unknown as NSDictionary == known as NSDictionary)
             #expect(known as NSDictionary == ["message": Self.sentMessage] as NSDictionary)
-            let messages = try await mail.waitForMessages(1)
+            let messages = await fixture.mailed(mail)
             #expect(messages.count == 1 && messages[0].to.map(\.email) == ["ana@example.com"])
             let link = try #require(FormRequest.link(in: messages[0].text))
             #expect(link.path == "/auth/email/verify")
@@ -72,17 +72,17 @@ import Testing
                 body: FormRequest.body([("email", "ana@example.com")])
             ) { #expect($0.status == .ok) }
             let resetToken = try #require(
-                FormRequest.link(in: try await mail.waitForMessages(1)[0].text)?.query("token"))
+                FormRequest.link(in: await fixture.mailed(mail)[0].text)?.query("token"))
             try await Self.expectRefused(client, email: "ana@example.com", token: resetToken)
 
             // A link of one account does not sign in another.
             _ = try await Self.sendLink(client, "bob@example.com")
-            let bobToken = try #require(FormRequest.link(in: try await mail.waitForMessages(2)[1].text)?.query("token"))
+            let bobToken = try #require(FormRequest.link(in: await fixture.mailed(mail)[1].text)?.query("token"))
             try await Self.expectRefused(client, email: "ana@example.com", token: bobToken)
 
             // A link older than an hour.
             _ = try await Self.sendLink(client, "ana@example.com")
-            let anaToken = try #require(FormRequest.link(in: try await mail.waitForMessages(3)[2].text)?.query("token"))
+            let anaToken = try #require(FormRequest.link(in: await fixture.mailed(mail)[2].text)?.query("token"))
             try await fixture.services.store.write { connection in
                 try connection.run(
                     "UPDATE users SET reset_token_created = ? WHERE email = ?",
@@ -109,7 +109,7 @@ import Testing
         _ = try await fixture.user("ana@example.com")
         try await fixture.application.test(.router) { client in
             _ = try await Self.sendLink(client, "ana@example.com")
-            let link = try #require(FormRequest.link(in: try await mail.waitForMessages(1)[0].text))
+            let link = try #require(FormRequest.link(in: await fixture.mailed(mail)[0].text))
             let uri = "\(link.path)?\(link.percentEncodedQuery ?? "")"
             try await client.execute(uri: uri, method: .get) { response in
                 #expect(response.status == .found)
@@ -132,8 +132,7 @@ import Testing
             let answer = try await Self.sendLink(client, "gone@example.com")
             #expect(answer["message"] as? String == Self.sentMessage)
         }
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(mail.sent.isEmpty)
+        #expect(await fixture.mailed(mail).isEmpty)
     }
 
     @Test func localDevModeReturnsTheLinkAndSaysWhyNoMailWentOut() async throws {
@@ -165,12 +164,8 @@ import Testing
             _ = try await fixture.user("ana@example.com")
             try await fixture.application.test(.router) { client in
                 _ = try await Self.sendLink(client, "ana@example.com")
-                var received: [SMTPTestServer.Received] = []
-                for _ in 0..<200 where received.isEmpty {
-                    try await Task.sleep(for: .milliseconds(25))
-                    received = try server.received()
-                }
-                let message = try #require(received.first)
+                await fixture.services.background.idle()  // the SMTP transaction has completed
+                let message = try #require(try server.received().first)
                 #expect(message.rcptTos == ["ana@example.com"])
                 #expect(message.headers["subject"] == "Your Agnes sign-in link")
                 let link = try #require(FormRequest.link(in: message.text ?? ""))

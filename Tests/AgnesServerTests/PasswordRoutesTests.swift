@@ -13,7 +13,9 @@ import Testing
 
 @Suite struct PasswordRoutesTests {
     static func fixture(_ mail: RecordingMailSender = RecordingMailSender()) async throws -> ServerFixture {
-        try await ServerFixture(hasher: PasswordHasher(cost: 4), mailer: mail.mailer)
+        try await ServerFixture(
+            settings: { AgnesSettings(dataDir: $0, serverURL: URL(string: "https://agnes.example.com")) },
+            hasher: PasswordHasher(cost: 4), mailer: mail.mailer)
     }
 
     @Test func theWebFormSignsInAndRedirectsOnlyToLocalPaths() async throws {
@@ -82,7 +84,7 @@ import Testing
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("Check your email"))
             }
-            let message = try #require(try await mail.waitForMessages(1).first)
+            let message = try #require(await fixture.mailed(mail).first)
             #expect(message.to.map(\.email) == ["ana@example.com"])
             let link = try #require(FormRequest.link(in: message.text))
             #expect(link.path == "/auth/password/reset")
@@ -154,8 +156,7 @@ import Testing
             }
             #expect(bodies[0] == bodies[1])
         }
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(mail.sent.isEmpty)
+        #expect(await fixture.mailed(mail).isEmpty)
     }
 
     @Test func resetPagesNeedBothParametersAndEscapeThem() async throws {
@@ -267,9 +268,8 @@ import Testing
                     body: FormRequest.body([("email", email)])
                 ) { #expect($0.status == .ok) }
             }
-            let messages = try await mail.waitForMessages(1)
-            try await Task.sleep(for: .milliseconds(50))
-            #expect(mail.sent.count == 1)
+            let messages = await fixture.mailed(mail)
+            #expect(messages.count == 1)
             #expect(messages[0].to.map(\.email) == ["invited@example.com"])
             let link = try #require(FormRequest.link(in: messages[0].text))
             #expect(link.path == "/auth/password/setup")

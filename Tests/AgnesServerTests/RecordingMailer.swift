@@ -16,23 +16,16 @@ final class RecordingMailSender: MailSender {
 
     var sent: [MailMessage] { messages.withLock { $0 } }
 
-    /// Waits (up to 5 s) for the `count`-th message: flows that must not reveal whether an account
-    /// exists send in the background.
-    func waitForMessages(_ count: Int = 1) async throws -> [MailMessage] {
-        for _ in 0..<500 {
-            let current = sent
-            if current.count >= count { return current }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw MailWaitTimeout(expected: count, got: sent.count)
-    }
-
     var mailer: Mailer { Mailer(sender: self, from: "agnes@example.com") }
 }
 
-struct MailWaitTimeout: Error {
-    let expected: Int
-    let got: Int
+extension ServerFixture {
+    /// Everything mailed so far, once the mail routes' background work (lookup, token, send) has
+    /// finished: no polling, no sleeping.
+    func mailed(_ mail: RecordingMailSender) async -> [MailMessage] {
+        await services.background.idle()
+        return mail.sent
+    }
 }
 
 /// Helpers for browser-style requests in router tests.

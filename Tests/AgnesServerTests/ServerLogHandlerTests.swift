@@ -74,7 +74,7 @@ import Testing
             event: LogEvent(
                 level: .error, message: "sync failed", error: Broken(), metadata: nil, source: "AgnesData",
                 file: #fileID, function: #function, line: #line))
-        #expect(output.lines.first?.contains("error.message=broken pipe") == true)
+        #expect(output.lines.first?.contains(#"error.message="broken pipe""#) == true)
         #expect(output.lines.first?.contains("[AgnesData] sync failed") == true)
     }
 }

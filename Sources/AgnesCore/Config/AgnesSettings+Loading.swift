@@ -52,6 +52,8 @@ extension AgnesSettings {
             jwtSecretKey: jwtSecretKey,
             sessionSecret: sessionSecret,
             corsOrigins: env.list("CORS_ORIGINS") ?? Self.defaultCORSOrigins,
+            csrfTrustedOrigins: env.list("CSRF_TRUSTED_ORIGINS") ?? [],
+            http: try HTTPLimits(config: config),
             logLevel: logLevel ?? .info,
             isDebug: try env.flag("DEBUG", default: false),
             isTesting: try env.flag("TESTING", default: false),

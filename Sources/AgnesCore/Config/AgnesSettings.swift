@@ -28,8 +28,14 @@ public struct AgnesSettings: Sendable {
     public var jwtSecretKey: String?
     /// Secret for session cookies (`SESSION_SECRET`); `nil` means generate and persist one.
     public var sessionSecret: String?
-    /// Origins allowed by CORS (`CORS_ORIGINS`, comma-separated).
+    /// Origins allowed by CORS (`CORS_ORIGINS`, comma-separated). CORS only: they are not trusted to
+    /// post with a signed-in browser's cookie (see ``csrfTrustedOrigins``).
     public var corsOrigins: [String]
+    /// Origins besides the server's own whose pages may post with the sign-in cookie and to the sign-in
+    /// forms (`CSRF_TRUSTED_ORIGINS`, comma-separated; default none).
+    public var csrfTrustedOrigins: [String]
+    /// Connection limits of the HTTP server (`server.http`).
+    public var http: HTTPLimits
     /// Minimum level logged (`LOG_LEVEL`, default `info`).
     public var logLevel: Logger.Level
     /// Whether debug surfaces such as detailed error pages are on (`DEBUG`).
@@ -79,6 +85,8 @@ public struct AgnesSettings: Sendable {
         jwtSecretKey: String? = nil,
         sessionSecret: String? = nil,
         corsOrigins: [String] = AgnesSettings.defaultCORSOrigins,
+        csrfTrustedOrigins: [String] = [],
+        http: HTTPLimits = HTTPLimits(),
         logLevel: Logger.Level = .info,
         isDebug: Bool = false,
         isTesting: Bool = false,
@@ -105,6 +113,8 @@ public struct AgnesSettings: Sendable {
         self.jwtSecretKey = jwtSecretKey
         self.sessionSecret = sessionSecret
         self.corsOrigins = corsOrigins
+        self.csrfTrustedOrigins = csrfTrustedOrigins
+        self.http = http
         self.logLevel = logLevel
         self.isDebug = isDebug
         self.isTesting = isTesting

@@ -28,13 +28,17 @@ public struct User: Sendable, Hashable, Codable {
     public var createdAt: Date?
     /// Last update time.
     public var updatedAt: Date?
+    /// The generation of this user's sessions: a session token carries the epoch it was issued in and
+    /// is refused once the epoch moved on (password change, deactivation, "sign out everywhere").
+    public var sessionEpoch: Int
 
     /// Creates a user value.
     public init(
         id: String, email: String, name: String? = nil, passwordHash: String? = nil, setupToken: String? = nil,
         setupTokenCreated: Date? = nil, resetToken: String? = nil, resetTokenCreated: Date? = nil,
         isActive: Bool = true,
-        deactivatedAt: Date? = nil, deactivatedBy: String? = nil, createdAt: Date? = nil, updatedAt: Date? = nil
+        deactivatedAt: Date? = nil, deactivatedBy: String? = nil, createdAt: Date? = nil, updatedAt: Date? = nil,
+        sessionEpoch: Int = 0
     ) {
         self.id = id
         self.email = email
@@ -49,5 +53,6 @@ public struct User: Sendable, Hashable, Codable {
         self.deactivatedBy = deactivatedBy
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.sessionEpoch = sessionEpoch
     }
 }

@@ -30,7 +30,7 @@ struct QueryRoutes {
 
     func query(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
         let caller = try await services.caller(request, context)
-        let bytes = try await request.body.collect(upTo: context.maxUploadSize)
+        let bytes = try await request.collectBody(upTo: context.maxUploadSize)
         let body =
             try
             (QueryRequestBody(bytes: bytes.readableBytesView)

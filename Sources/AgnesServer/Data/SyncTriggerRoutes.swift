@@ -46,7 +46,7 @@ struct SyncTriggerRoutes {
 
     func trigger(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
         let caller = try await services.admin(request, context)
-        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let buffer = try await request.collectBody(upTo: 1 << 20)
         let tables = try Self.requestedTables(Data(buffer.readableBytesView))
         let services = self.services
         Task.detached(priority: .utility) { await Self.sync(services) }

@@ -7,11 +7,7 @@ import NIOCore
 extension AgnesServices {
     /// The authenticated caller, or an `APIError` with the wire detail (401/403).
     func caller(_ request: Request, _ context: AgnesRequestContext) async throws -> AuthenticatedUser {
-        var bearer: String?
-        if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { bearer = String(parts[1]) }
-        }
+        let bearer = request.bearerToken
         do {
             // A bearer header always wins over the cookie (the CSRF check relies on it). The cookie and
             // the client address are only read when needed.
@@ -32,9 +28,33 @@ extension AgnesServices {
 }
 
 extension Request {
+    /// The token of an `Authorization: Bearer …` header, if any.
+    var bearerToken: String? {
+        guard let header = headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
+    }
+
+    /// The body, up to `limit` bytes: 413 past it, and at once when `Content-Length` announces more,
+    /// so a client that declares a huge body and sends nothing is answered rather than waited for.
+    func collectBody(upTo limit: Int) async throws -> ByteBuffer {
+        if let declared = declaredContentLength, declared > limit { throw Self.bodyTooLarge(limit) }
+        do { return try await body.collect(upTo: limit) } catch let error as HTTPError
+        where error.status == .contentTooLarge { throw Self.bodyTooLarge(limit) }
+    }
+
+    /// The `Content-Length` the client declared, if any.
+    var declaredContentLength: Int? {
+        headers[.contentLength].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    static func bodyTooLarge(_ limit: Int) -> APIError {
+        APIError(.contentTooLarge, "Request body too large (at most \(limit) bytes)")
+    }
+
     /// Decodes a JSON body, answering 422 with a clear detail when it is not the expected shape.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: AgnesRequestContext) async throws -> T {
-        try Self.decodeJSON(T.self, from: try await body.collect(upTo: context.maxUploadSize))
+        try Self.decodeJSON(T.self, from: try await collectBody(upTo: context.maxUploadSize))
     }
 
     /// Decodes a collected JSON body, with the errors of ``decodeJSON(_:context:)``.
@@ -61,7 +81,7 @@ extension Request {
     /// The fields of an `application/x-www-form-urlencoded` body (also accepting a JSON object of
     /// strings, which scripts send); missing fields are simply absent.
     func formFields(context: AgnesRequestContext) async throws -> [String: String] {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let buffer = try await collectBody(upTo: context.maxUploadSize)
         let text = String(buffer: buffer)
         if headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
             guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {

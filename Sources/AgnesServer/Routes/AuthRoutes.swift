@@ -122,8 +122,7 @@ struct AuthRoutes {
             let hash = try await hasher.hash(password)
             let user: User
             if let existing = try await users.find(email: email) {
-                try await users.setPasswordHash(id: existing.id, hash: hash)
-                user = existing
+                user = try await users.setPasswordHash(id: existing.id, hash: hash)
                 await audit("bootstrap_activated_seed", user.id, ["email": email], result: "success")
             } else {
                 let name = body.name.flatMap { $0.isEmpty ? nil : $0 } ?? String(email.prefix { $0 != "@" })

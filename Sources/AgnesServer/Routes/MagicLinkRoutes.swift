@@ -78,19 +78,18 @@ struct MagicLinkRoutes {
     }
 
     private func sendLink(_ email: String, request: Request) async throws -> Response {
-        let isDevMode = services.settings.isLocalDevMode
+        guard services.settings.isLocalDevMode else {
+            services.accountLinks.mailInBackground(.magic, email: email, audit: "magic_link.sent") { $0.isActive }
+            return JSONBody.response(object: SendLinkResponse(message: Self.sentMessage, devLink: nil, sendError: nil))
+        }
         var devLink: String?
         var sendError: String?
         if let user = try await DuckDBUserRepository(store: services.store).find(email: email), user.isActive {
-            let link = try await services.accountLinks.issue(
-                .magic, for: user, request: request, inBackground: !isDevMode)
+            let link = try await services.accountLinks.issue(.magic, for: user, request: request)
             await services.audit("magic_link.sent", userID: user.id, params: ["email": user.email])
-            if isDevMode {
-                devLink = link.url
-                if !link.emailSent {
-                    sendError =
-                        services.mailer == nil ? "no mail transport is configured" : "the mail could not be sent"
-                }
+            devLink = link.url
+            if !link.emailSent {
+                sendError = services.mailer == nil ? "no mail transport is configured" : "the mail could not be sent"
             }
         }
         return JSONBody.response(

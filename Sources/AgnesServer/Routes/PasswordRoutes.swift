@@ -110,28 +110,24 @@ struct PasswordRoutes {
             throw APIError(.badRequest, Self.tooShort)
         }
         let users = DuckDBUserRepository(store: services.store)
-        guard let user = try await users.find(email: body.email) else {
-            throw APIError(.badRequest, "Invalid setup token")
+        let found = try await users.find(email: body.email)
+        if let found, !found.isActive { throw APIError(.forbidden, AuthError.deactivated.detail) }
+        // The compare-and-swap runs for an unknown address too (it matches nothing), so a wrong token
+        // costs the same whether or not the account exists.
+        guard let user = try await services.accountLinks.consume(.setup, email: body.email, token: body.token) else {
+            let expired = found.map { isExpired(.setup, user: $0, token: body.token) } ?? false
+            throw APIError(.badRequest, expired ? "Setup token has expired" : "Invalid setup token")
         }
-        guard user.isActive else { throw APIError(.forbidden, AuthError.deactivated.detail) }
-        guard try await services.accountLinks.consume(.setup, email: user.email, token: body.token) != nil else {
-            throw APIError(
-                .badRequest,
-                try await isExpired(.setup, user: user, token: body.token)
-                    ? "Setup token has expired" : "Invalid setup token")
-        }
-        try await users.setPasswordHash(id: user.id, hash: try await services.auth.hasher.hash(body.password))
+        let updated = try await users.setPasswordHash(
+            id: user.id, hash: try await services.auth.hasher.hash(body.password))
         await services.audit("user.password_setup", userID: user.id, params: ["email": user.email], result: "success")
-        return JSONBody.response(object: SetupResponse(accessToken: services.auth.issuer.session(for: user)))
+        return JSONBody.response(object: SetupResponse(accessToken: services.auth.issuer.session(for: updated)))
     }
 
     private func requestSetup(_ request: Request, context: AgnesRequestContext) async throws -> Response {
         let email = (try await request.formFields(context: context))["email"] ?? ""
-        if let user = try await DuckDBUserRepository(store: services.store).find(email: email),
-            user.passwordHash == nil, user.isActive
-        {
-            _ = try await services.accountLinks.issue(.setup, for: user, request: request, inBackground: true)
-            await services.audit("user.password_setup_requested", userID: user.id, params: ["email": user.email])
+        services.accountLinks.mailInBackground(.setup, email: email, audit: "user.password_setup_requested") {
+            $0.passwordHash == nil && $0.isActive
         }
         return Self.checkYourEmail(
             "If this address belongs to an account without a password, we have sent it a link to set one."
@@ -150,18 +146,20 @@ struct PasswordRoutes {
             return retry(problem)
         }
         let users = DuckDBUserRepository(store: services.store)
-        guard let existing = try await users.find(email: email) else { return retry(Self.invalidLink) }
-        guard existing.isActive else { return retry(AuthError.deactivated.detail) }
-        guard let user = try await services.accountLinks.consume(.setup, email: existing.email, token: token) else {
+        if let existing = try await users.find(email: email), !existing.isActive {
+            return retry(AuthError.deactivated.detail)
+        }
+        guard let user = try await services.accountLinks.consume(.setup, email: email, token: token) else {
             return retry(Self.invalidLink)
         }
-        try await users.setPasswordHash(id: user.id, hash: try await services.auth.hasher.hash(password))
+        let updated = try await users.setPasswordHash(id: user.id, hash: try await services.auth.hasher.hash(password))
         if let name = fields["name"]?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
             _ = try await users.update(id: user.id, name: name, email: nil)
         }
         await services.audit("user.password_setup", userID: user.id, params: ["email": user.email], result: "success")
         return LoginSession.redirect(
-            to: LoginSession.defaultLanding, token: services.auth.issuer.session(for: user), settings: services.settings
+            to: LoginSession.defaultLanding, token: services.auth.issuer.session(for: updated),
+            settings: services.settings
         )
     }
 
@@ -169,9 +167,8 @@ struct PasswordRoutes {
 
     private func requestReset(_ request: Request, context: AgnesRequestContext) async throws -> Response {
         let email = (try await request.formFields(context: context))["email"] ?? ""
-        if let user = try await DuckDBUserRepository(store: services.store).find(email: email), user.isActive {
-            _ = try await services.accountLinks.issue(.reset, for: user, request: request, inBackground: true)
-            await services.audit("user.password_reset_requested", userID: user.id, params: ["email": user.email])
+        services.accountLinks.mailInBackground(.reset, email: email, audit: "user.password_reset_requested") {
+            $0.isActive
         }
         return Self.checkYourEmail(
             "If this address belongs to an account, we have sent it a link to reset the password."
@@ -194,11 +191,11 @@ struct PasswordRoutes {
             return retry(Self.invalidLink)
         }
         guard user.isActive else { return retry(AuthError.deactivated.detail) }
-        try await DuckDBUserRepository(store: services.store)
+        let updated = try await DuckDBUserRepository(store: services.store)
             .setPasswordHash(id: user.id, hash: try await services.auth.hasher.hash(password))
         await services.audit("user.password_reset", userID: user.id, params: ["email": user.email], result: "success")
         return LoginSession.redirect(
-            to: "/login/password?msg=password_reset", token: services.auth.issuer.session(for: user),
+            to: "/login/password?msg=password_reset", token: services.auth.issuer.session(for: updated),
             settings: services.settings)
     }
 
@@ -214,7 +211,7 @@ struct PasswordRoutes {
     }
 
     /// True when `token` is the user's current token of this kind but older than its lifetime.
-    private func isExpired(_ kind: AccountLinks.Kind, user: User, token: String) async throws -> Bool {
+    private func isExpired(_ kind: AccountLinks.Kind, user: User, token: String) -> Bool {
         let hash = AccountLinks.storedHash(kind, token: token)
         switch kind {
         case .setup: return user.setupToken == hash

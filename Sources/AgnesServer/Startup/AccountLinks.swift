@@ -63,10 +63,24 @@ struct AccountLinks {
 
     let services: AgnesServices
 
-    /// Makes a token for `user`, stores its hash, and mails the link (if a mailer is configured).
-    /// With `inBackground` the answer does not wait for the mail server, so the response time of an
-    /// anonymous request does not tell whether the address belongs to an account.
-    func issue(_ kind: Kind, for user: User, request: Request, inBackground: Bool = false) async throws -> Link {
+    /// Why the server refuses to start with mail configured and no `SERVER_URL`.
+    static let serverURLRequired =
+        "mail delivery is configured (SMTP_HOST or SENDGRID_API_KEY) but SERVER_URL is not set: mailed sign-in, "
+        + "invite and password links must point at the server's public address, never at the Host header of "
+        + "whoever asked for them; set SERVER_URL (e.g. SERVER_URL=https://agnes.example.com)"
+
+    /// Makes a token for `user`, stores its hash, and mails the link when a mailer is configured.
+    ///
+    /// A mailed link is built from `SERVER_URL` only (start-up refuses mail without it): a link built
+    /// from the request's `Host` header would let anyone who asks for a reset mail the victim a link to
+    /// their own host, token included. The returned URL, shown to an admin or in local-dev mode, falls
+    /// back to the request's host when `SERVER_URL` is unset (the requester sees their own host).
+    func issue(_ kind: Kind, for user: User, request: Request) async throws -> Link {
+        try await issue(kind, for: user, shownBase: baseURL(request: request))
+    }
+
+    /// ``issue(_:for:request:)`` with the base of the shown URL given.
+    func issue(_ kind: Kind, for user: User, shownBase: String) async throws -> Link {
         let token = OneTimeToken()
         let hash = Self.storedHash(kind, token: token.value)
         let users = DuckDBUserRepository(store: services.store)
@@ -74,15 +88,30 @@ struct AccountLinks {
         case .setup: try await users.setSetupToken(id: user.id, tokenHash: hash, at: Date())
         case .reset, .magic: try await users.setResetToken(id: user.id, tokenHash: hash, at: Date())
         }
-        let url = link(kind, email: user.email, token: token.value, request: request)
-        guard let mailer = services.mailer else { return Link(url: url, emailSent: false) }
-        let logger = services.logger
-        if inBackground {
-            Task { await mailer.send(to: user.email, subject: kind.subject, text: kind.body(url), logger: logger) }
-            return Link(url: url, emailSent: false)
+        let shown = link(kind, email: user.email, token: token.value, base: shownBase)
+        guard let mailer = services.mailer, let publicBase = configuredBaseURL else {
+            return Link(url: shown, emailSent: false)
         }
-        let sent = await mailer.send(to: user.email, subject: kind.subject, text: kind.body(url), logger: logger)
-        return Link(url: url, emailSent: sent)
+        let mailed = link(kind, email: user.email, token: token.value, base: publicBase)
+        let sent = await mailer.send(
+            to: user.email, subject: kind.subject, text: kind.body(mailed), logger: services.logger)
+        return Link(url: mailed, emailSent: sent)
+    }
+
+    /// The anonymous "mail me a link" routes: looks the address up and, when `eligible` says the
+    /// account may have this kind of link, issues and mails it and writes the audit row, all after the
+    /// answer. Whether the address has an account, and what the store and the mail server cost for
+    /// it, then never shows in the answer or its timing.
+    func mailInBackground(
+        _ kind: Kind, email: String, audit action: String, eligible: @escaping @Sendable (User) -> Bool
+    ) {
+        let services = self.services
+        services.background.run("\(kind) link", logger: services.logger) {
+            guard let user = try await DuckDBUserRepository(store: services.store).find(email: email), eligible(user)
+            else { return }
+            _ = try await services.accountLinks.issue(kind, for: user, shownBase: "")
+            await services.audit(action, userID: user.id, params: ["email": user.email])
+        }
     }
 
     /// Consumes a presented token by compare-and-swap; nil when it is wrong, used or older than the
@@ -103,23 +132,26 @@ struct AccountLinks {
         }
     }
 
-    /// `<base><path>?email=…&token=…`; the base is `SERVER_URL` when set, else the request's own
-    /// scheme and host. (The original fell back to `http://localhost:8000` for magic links, which
-    /// mailed unusable links from any other host; every kind uses the request's host here.)
-    func link(_ kind: Kind, email: String, token: String, request: Request) -> String {
+    /// `<base><path>?email=…&token=…`.
+    func link(_ kind: Kind, email: String, token: String, base: String) -> String {
         var components = URLComponents()
         components.queryItems = [URLQueryItem(name: "email", value: email), URLQueryItem(name: "token", value: token)]
         // `+` is legal in a query but read as a space by form decoders; encode it.
         let query = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-        return "\(baseURL(kind, request: request))\(kind.path)?\(query)"
+        return "\(base)\(kind.path)?\(query)"
     }
 
-    func baseURL(_ kind: Kind, request: Request) -> String {
-        if let configured = services.settings.serverURL {
-            var text = configured.absoluteString
-            while text.hasSuffix("/") { text.removeLast() }
-            return text
-        }
+    /// `SERVER_URL` without trailing slashes; nil when unset.
+    var configuredBaseURL: String? {
+        guard let configured = services.settings.serverURL else { return nil }
+        var text = configured.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    /// `SERVER_URL`, else the request's own scheme and host: only for links shown to the requester.
+    func baseURL(request: Request) -> String {
+        if let configuredBaseURL { return configuredBaseURL }
         let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? "localhost:8000"
         let scheme = request.head.scheme ?? "http"
         return "\(scheme)://\(host)"

@@ -43,6 +43,8 @@ public struct AgnesServices: Sendable {
     public let scanQuota: ScanQuota
     /// Runs local-source syncs for uploads one at a time.
     let localSync: LocalSyncQueue
+    /// Work requests start without waiting for it (the anonymous mail routes); tests await it.
+    public let background: BackgroundWork
 
     /// Opens the store (migrating it), the current analytics generation and the orchestrator.
     public static func open(
@@ -64,9 +66,20 @@ public struct AgnesServices: Sendable {
             audit: { action, userID, resource, params in
                 await auditLogger.record(action, userID: userID, resource: resource, params: params)
             })
+        try await auth.authenticator.revokedSessions.load()
         let rateLimiter = try RateLimiter(settings: settings)
         let mail = MailConfiguration.from(environment: settings.environment)
         if let mail { logger.info("mail delivery: \(mail)") } else { logger.info("mail delivery: not configured") }
+        if mail != nil || mailer != nil, settings.serverURL == nil {
+            throw ConfigError(code: .invalidEnvironmentVariable, message: AccountLinks.serverURLRequired)
+        }
+        if let secret = settings.schedulerAPIToken?.trimmingCharacters(in: .whitespacesAndNewlines), !secret.isEmpty,
+            secret.count < Authenticator.minimumSchedulerSecretLength
+        {
+            logger.warning(
+                "SCHEDULER_API_TOKEN is IGNORED: it has \(secret.count) characters, at least \(Authenticator.minimumSchedulerSecretLength) are required; requests bearing it will get 401 (generate one with: openssl rand -hex 32)"
+            )
+        }
         let limits = settings.query
         let queryEngine = QueryEngine(
             analytics: analytics, layout: layout,
@@ -86,6 +99,6 @@ public struct AgnesServices: Sendable {
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
             queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics), profiling: profiling,
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
-            localSync: LocalSyncQueue(layout: layout, logger: logger))
+            localSync: LocalSyncQueue(layout: layout, logger: logger), background: BackgroundWork())
     }
 }

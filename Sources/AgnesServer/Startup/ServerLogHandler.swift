@@ -71,14 +71,68 @@ public struct ServerLogHandler: LogHandler {
             line += " "
             line += key
             line += "="
-            line += value.description
+            Self.appendValue(value.description, to: &line)
         }
         line += " ["
         line += event.source
         line += "] "
-        line += event.message.description
+        Self.appendEscaped(event.message.description, to: &line)
         line += "\n"
         output.write(line)
+    }
+
+    /// A metadata value as it is, when it is one plain token; else in double quotes with `"` and `\`
+    /// escaped. Either way control, format and separator characters are escaped (`\n`, `\u{2028}`), so
+    /// a value taken from a request can neither start a new line nor pass off text as `key=value` pairs.
+    static func appendValue(_ value: String, to line: inout String) {
+        let isPlain =
+            !value.isEmpty
+            && value.unicodeScalars.allSatisfy { scalar in
+                scalar != " " && scalar != "=" && scalar != "\"" && scalar != "\\" && !isUnprintable(scalar)
+            }
+        if isPlain {
+            line += value
+            return
+        }
+        line += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            default: appendEscaped(scalar, to: &line)
+            }
+        }
+        line += "\""
+    }
+
+    /// `text` with control, format and separator characters escaped.
+    static func appendEscaped(_ text: String, to line: inout String) {
+        guard text.unicodeScalars.contains(where: isUnprintable) else {
+            line += text
+            return
+        }
+        for scalar in text.unicodeScalars { appendEscaped(scalar, to: &line) }
+    }
+
+    private static func appendEscaped(_ scalar: Unicode.Scalar, to line: inout String) {
+        switch scalar {
+        case "\n": line += "\\n"
+        case "\r": line += "\\r"
+        case "\t": line += "\\t"
+        case _ where isUnprintable(scalar): line += "\\u{\(String(scalar.value, radix: 16))}"
+        default: line.unicodeScalars.append(scalar)
+        }
+    }
+
+    /// Controls (C0, DEL, C1 such as U+0085), format characters (U+202E) and line or paragraph
+    /// separators (U+2028, U+2029).
+    static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return true }
+        guard scalar.value >= 0xA0 else { return false }
+        switch scalar.properties.generalCategory {
+        case .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 
     /// Where lines go, and the per-second timestamp cache they share.

@@ -1,5 +1,6 @@
 import AgnesAuth
 import AgnesCore
+import AgnesStore
 import Foundation
 import Hummingbird
 
@@ -47,8 +48,18 @@ struct LoginPages {
             }
             return dashboard(caller).response()
         }
-        router.post("/auth/logout") { _, _ in
-            Response(status: .found, headers: [.location: "/login", .setCookie: LoginSession.clearingCookie])
+        router.post("/auth/logout") { request, _ in
+            // The session itself ends, not just the cookie: a copy of the token is refused from now on.
+            if let token = request.bearerToken ?? request.cookies[CSRFMiddleware.cookieName]?.value {
+                try await services.auth.authenticator.signOut(token: token)
+            }
+            return Response(status: .found, headers: [.location: "/login", .setCookie: LoginSession.clearingCookie])
+        }
+        router.post("/auth/logout/everywhere") { request, context in
+            let caller = try await services.caller(request, context)
+            _ = try await DuckDBUserRepository(store: services.store).endSessions(id: caller.user.id)
+            await services.audit("user.sessions_ended", userID: caller.user.id, params: ["email": caller.user.email])
+            return Response(status: .found, headers: [.location: "/login", .setCookie: LoginSession.clearingCookie])
         }
     }
 
@@ -90,9 +101,9 @@ struct LoginPages {
                 <button type="submit">Sign in</button>
                 </form>
                 <form method="post" action="/auth/password/reset">
-                <p class="note">Forgot it? Enter your email above and
-                <button type="submit" onclick="this.form.email.value=document.getElementById('email').value">send a reset link</button></p>
-                <input type="hidden" name="email">
+                <p class="note">Forgot it? We can mail you a link to choose a new one.</p>
+                <label for="reset-email">Email</label><input id="reset-email" name="email" type="email" autocomplete="username" required>
+                <button type="submit">Send a reset link</button>
                 </form>
                 """)
     }
@@ -107,18 +118,21 @@ struct LoginPages {
                 <button type="submit">Send link</button>
                 </form>
                 <p id="result" class="note" role="status"></p>
-                <script>
-                document.getElementById('magic').addEventListener('submit', async (event) => {
-                  event.preventDefault();
-                  const response = await fetch('/auth/email/send-link', {method: 'POST',
-                    headers: {'Content-Type': 'application/json'},
-                    body: JSON.stringify({email: document.getElementById('email').value})});
-                  const body = await response.json();
-                  document.getElementById('result').textContent = body.message || body.detail;
-                });
-                </script>
-                """)
+                """,
+            script: Self.magicLinkScript)
     }
+
+    /// Sends the form as JSON to `/auth/email/send-link` and shows the answer.
+    static let magicLinkScript = """
+        document.getElementById('magic').addEventListener('submit', async (event) => {
+          event.preventDefault();
+          const response = await fetch('/auth/email/send-link', {method: 'POST',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({email: document.getElementById('email').value})});
+          const body = await response.json();
+          document.getElementById('result').textContent = body.message || body.detail;
+        });
+        """
 
     private func dashboard(_ caller: AuthenticatedUser) -> HTMLPage {
         HTMLPage(

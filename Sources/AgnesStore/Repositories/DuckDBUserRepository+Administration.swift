@@ -11,7 +11,7 @@ extension DuckDBUserRepository {
             let changed = try connection.run(
                 """
                 UPDATE users SET active = FALSE, deactivated_at = current_timestamp, deactivated_by = ?,
-                    updated_at = current_timestamp
+                    session_epoch = session_epoch + 1, updated_at = current_timestamp
                 WHERE id = ?
                 """, [.optional(actor), .varchar(id)])
             if changed == 0 { throw StoreError(.notFound, "no user with id \(id)") }

@@ -11,7 +11,7 @@ public struct DuckDBUserRepository: UserRepository {
 
     private static let columns = """
         id, email, name, password_hash, setup_token, setup_token_created, reset_token, reset_token_created,
-        active, deactivated_at, deactivated_by, created_at, updated_at
+        active, deactivated_at, deactivated_by, created_at, updated_at, session_epoch
         """
 
     public func create(_ user: User) async throws -> User {
@@ -19,13 +19,14 @@ public struct DuckDBUserRepository: UserRepository {
             try connection.run(
                 """
                 INSERT INTO users (\(Self.columns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp), ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp), ?, ?)
                 """,
                 [
                     .varchar(user.id), .varchar(user.email), .optional(user.name), .optional(user.passwordHash),
                     .optional(user.setupToken), .optional(user.setupTokenCreated), .optional(user.resetToken),
                     .optional(user.resetTokenCreated), .boolean(user.isActive), .optional(user.deactivatedAt),
                     .optional(user.deactivatedBy), .optional(user.createdAt), .optional(user.updatedAt),
+                    .integer(Int32(clamping: user.sessionEpoch)),
                 ])
             return try Self.fetch(connection, where: "id = ?", [.varchar(user.id)]).first!
         }
@@ -82,23 +83,39 @@ public struct DuckDBUserRepository: UserRepository {
         }
     }
 
-    public func setPasswordHash(id: String, hash: String?) async throws {
+    /// Also moves the user's session epoch on, so sessions signed in with the old password end.
+    @discardableResult
+    public func setPasswordHash(id: String, hash: String?) async throws -> User {
         try await store.write { connection in
             try Self.requireChanged(
                 try connection.run(
-                    "UPDATE users SET password_hash = ?, updated_at = current_timestamp WHERE id = ?",
-                    [.optional(hash), .varchar(id)]), id: id)
+                    """
+                    UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1, updated_at = current_timestamp
+                    WHERE id = ?
+                    """, [.optional(hash), .varchar(id)]), id: id)
+            return try Self.fetch(connection, where: "id = ?", [.varchar(id)]).first!
         }
     }
 
+    /// Deactivation also moves the session epoch on: the user's sessions end.
     public func setActive(id: String, isActive: Bool, by actor: String?) async throws {
         try await store.write { connection in
             let sql =
                 isActive
                 ? "UPDATE users SET active = TRUE, deactivated_at = NULL, deactivated_by = NULL, updated_at = current_timestamp WHERE id = ?"
-                : "UPDATE users SET active = FALSE, deactivated_at = current_timestamp, deactivated_by = ?, updated_at = current_timestamp WHERE id = ?"
+                : "UPDATE users SET active = FALSE, deactivated_at = current_timestamp, deactivated_by = ?, session_epoch = session_epoch + 1, updated_at = current_timestamp WHERE id = ?"
             let parameters: [DuckDBValue] = isActive ? [.varchar(id)] : [.optional(actor), .varchar(id)]
             try Self.requireChanged(try connection.run(sql, parameters), id: id)
+        }
+    }
+
+    public func endSessions(id: String) async throws -> User {
+        try await store.write { connection in
+            try Self.requireChanged(
+                try connection.run(
+                    "UPDATE users SET session_epoch = session_epoch + 1, updated_at = current_timestamp WHERE id = ?",
+                    [.varchar(id)]), id: id)
+            return try Self.fetch(connection, where: "id = ?", [.varchar(id)]).first!
         }
     }
 
@@ -170,7 +187,8 @@ public struct DuckDBUserRepository: UserRepository {
             setupTokenCreated: record.date("setup_token_created"), resetToken: record.string("reset_token"),
             resetTokenCreated: record.date("reset_token_created"), isActive: record.bool("active") ?? true,
             deactivatedAt: record.date("deactivated_at"), deactivatedBy: record.string("deactivated_by"),
-            createdAt: record.date("created_at"), updatedAt: record.date("updated_at"))
+            createdAt: record.date("created_at"), updatedAt: record.date("updated_at"),
+            sessionEpoch: record.int("session_epoch") ?? 0)
     }
 
     private static func requireChanged(_ changed: Int, id: String) throws {

@@ -21,9 +21,12 @@ public protocol UserRepository: Sendable {
     func noneHasPassword() async throws -> Bool
     /// Changes name and/or email; nil leaves a field as it is. Returns the updated user.
     func update(id: String, name: String?, email: String?) async throws -> User?
-    /// Sets (or clears) the password hash.
-    func setPasswordHash(id: String, hash: String?) async throws
-    /// Activates or deactivates; deactivation records who and when.
+    /// Sets (or clears) the password hash and ends the user's sessions; returns the updated user.
+    @discardableResult
+    func setPasswordHash(id: String, hash: String?) async throws -> User
+    /// Ends every session of the user ("sign out everywhere"); returns the updated user.
+    func endSessions(id: String) async throws -> User
+    /// Activates or deactivates; deactivation records who and when and ends the user's sessions.
     func setActive(id: String, isActive: Bool, by actor: String?) async throws
     /// Deletes the user and their memberships and tokens. Returns false when there was no such user.
     func delete(id: String) async throws -> Bool

@@ -67,6 +67,19 @@ enum Migrations {
                 "INSERT INTO resource_grants SELECT * FROM resource_grants_rebuilt",
                 "DROP TABLE resource_grants_rebuilt",
             ]),
+        Migration(
+            version: 26, name: "revocable sessions: a per-user session epoch and revoked session ids",
+            statements: [
+                "ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0",
+                """
+                CREATE TABLE IF NOT EXISTS revoked_sessions (
+                    jti VARCHAR PRIMARY KEY,
+                    user_id VARCHAR NOT NULL,
+                    expires_at TIMESTAMP NOT NULL,
+                    revoked_at TIMESTAMP DEFAULT current_timestamp
+                )
+                """,
+            ]),
     ]
 
     /// The schema version this binary writes.

@@ -39,6 +39,7 @@ struct MultipartFormReader {
         else {
             throw Self.malformed("the Content-Type has no usable boundary")
         }
+        if let declared = request.declaredContentLength, declared > maximumBodyBytes { throw tooLarge }
         self.body = request.body.makeAsyncIterator()
         self.parser = MultipartParser(boundary: boundary)
         self.maximumBodyBytes = maximumBodyBytes

@@ -1,0 +1,117 @@
+import AgnesAuth
+import AgnesCore
+import AgnesServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Sockets cannot hold the server: half-sent requests and silent connections are closed, the number of
+/// connections is capped, and an oversized body is answered 413 and never read on. Each test speaks
+/// raw HTTP over a real socket, as the attack did.
+@Suite struct ConnectionLimitTests {
+    static func fixture(maxConnections: Int = 64) async throws -> ServerFixture {
+        try await ServerFixture(settings: {
+            AgnesSettings(
+                dataDir: $0,
+                http: HTTPLimits(headerTimeoutSeconds: 1, idleTimeoutSeconds: 1, maxConnections: maxConnections),
+                isAuthRateLimitEnabled: false)
+        })
+    }
+
+    @Test func aHalfSentRequestIsAnswered408AndClosed() async throws {
+        let fixture = try await Self.fixture()
+        try await fixture.application.test(.live) { client in
+            let socket = try RawSocket(port: try #require(client.port))
+            socket.send("GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+            let response = try await socket.response()
+            #expect(response.status == 408)
+            #expect(response.headers["connection"] == "close")
+            #expect(try await socket.closedByServer())
+        }
+    }
+
+    @Test func aSilentKeepAliveConnectionIsClosed() async throws {
+        let fixture = try await Self.fixture()
+        try await fixture.application.test(.live) { client in
+            let socket = try RawSocket(port: try #require(client.port))
+            socket.request("GET", "/api/version", headers: ["Host: localhost"])
+            #expect(try await socket.response().status == 200)
+            #expect(try await socket.closedByServer())
+        }
+    }
+
+    @Test func connectionsPastTheCapAreRefusedAndTheCapFreesUp() async throws {
+        let fixture = try await Self.fixture(maxConnections: 3)
+        try await fixture.application.test(.live) { client in
+            let port = try #require(client.port)
+            // `client` holds one connection of its own once used; three raw ones fill the cap.
+            var open: [RawSocket] = []
+            for _ in 0..<3 {
+                let socket = try RawSocket(port: port)
+                socket.request("GET", "/api/version", headers: ["Host: localhost"])
+                let status = try await socket.response().status
+                if status == 503 { break }
+                #expect(status == 200)
+                open.append(socket)
+            }
+            let refused = try RawSocket(port: port)
+            refused.request("GET", "/api/version", headers: ["Host: localhost"])
+            let answer = try await refused.response()
+            #expect(answer.status == 503)
+            #expect(ServerFixture.detail(.init(string: answer.body)) == "Too many open connections")
+            #expect(try await refused.closedByServer())
+
+            // A connection the server closed frees its place.
+            #expect(open.count >= 2)
+            let closing = open[open.count - 1]
+            closing.request("GET", "/api/version", headers: ["Host: localhost", "Connection: close"])
+            #expect(try await closing.response().status == 200)
+            #expect(try await closing.closedByServer())
+            var status = 0
+            for _ in 0..<200 where status != 200 {
+                let socket = try RawSocket(port: port)
+                socket.request("GET", "/api/version", headers: ["Host: localhost", "Connection: close"])
+                status = try await socket.response().status
+                if status != 200 { await Task.yield() }
+            }
+            #expect(status == 200)
+        }
+    }
+
+    @Test func aHugeDeclaredBodyIsAnswered413AtOnceAndClosed() async throws {
+        let fixture = try await Self.fixture()
+        let token = try await fixture.session(try await fixture.user("root@example.com", admin: true))
+        try await fixture.application.test(.live) { client in
+            let socket = try RawSocket(port: try #require(client.port))
+            socket.send(
+                "POST /api/query HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100000000000\r\n\r\n")
+            let response = try await socket.response()
+            #expect(response.status == 413)
+            #expect(ServerFixture.detail(.init(string: response.body)) == "Request body too large (at most 2097152 bytes)")
+            #expect(response.headers["connection"] == "close")
+            #expect(try await socket.closedByServer())
+        }
+    }
+
+    @Test func aNeverEndingChunkedBodyIsCutAfterThe413() async throws {
+        let fixture = try await Self.fixture()
+        let token = try await fixture.session(try await fixture.user("root@example.com", admin: true))
+        try await fixture.application.test(.live) { client in
+            let socket = try RawSocket(port: try #require(client.port))
+            socket.send(
+                "POST /api/query HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            let chunk = "10000\r\n" + String(repeating: "x", count: 0x10000) + "\r\n"
+            var sent = 0
+            // 2.25 MiB, past the 2 MiB limit (no final chunk: the body never ends).
+            while sent < 36, socket.send(chunk) { sent += 1 }
+            let response = try await socket.response()
+            #expect(response.status == 413)
+            #expect(response.headers["connection"] == "close")
+            // The server reads no further: the connection ends while the client would go on sending.
+            #expect(try await socket.closedByServer())
+        }
+    }
+}
