@@ -63,6 +63,58 @@ final class AuditSink: @unchecked Sendable {
         }
     }
 
+    @Test func aSignedOutSessionIsRefusedAlsoAfterARestartAndOthersStay() async throws {
+        let (store, authenticator, issuer, user) = try await fixture()
+        let kept = issuer.session(for: user)
+        let ended = issuer.session(for: user)
+        try await authenticator.signOut(token: ended)
+        await #expect(throws: AuthError.invalidToken) {
+            try await authenticator.authenticate(bearer: ended, cookie: nil, clientIP: nil)
+        }
+        #expect(try await authenticator.authenticate(bearer: kept, cookie: nil, clientIP: nil).user.id == user.id)
+        // A new process reads the revocations back from the store.
+        let clock = self.clock
+        let restarted = Authenticator(
+            signer: signer, store: store, schedulerSecret: nil, localDevEmail: nil, now: { clock.now })
+        try await restarted.revokedSessions.load(now: clock.now)
+        await #expect(throws: AuthError.invalidToken) {
+            try await restarted.authenticate(bearer: ended, cookie: nil, clientIP: nil)
+        }
+        #expect(try await restarted.authenticate(bearer: kept, cookie: nil, clientIP: nil).user.id == user.id)
+    }
+
+    @Test func aPasswordChangeDeactivationOrSignOutEverywhereEndsEarlierSessions() async throws {
+        let (store, authenticator, issuer, user) = try await fixture()
+        let users = DuckDBUserRepository(store: store)
+        func accepts(_ token: String) async -> Bool {
+            (try? await authenticator.authenticate(bearer: token, cookie: nil, clientIP: nil)) != nil
+        }
+        let beforePassword = issuer.session(for: user)
+        let changed = try await users.setPasswordHash(id: user.id, hash: "$2b$04$abcdefghijklmnopqrstuv")
+        #expect(changed.sessionEpoch == user.sessionEpoch + 1)
+        #expect(await !accepts(beforePassword))
+        let afterPassword = issuer.session(for: changed)
+        #expect(await accepts(afterPassword))
+
+        let everywhere = try await users.endSessions(id: user.id)
+        #expect(await !accepts(afterPassword))
+        let beforeDeactivation = issuer.session(for: everywhere)
+        #expect(await accepts(beforeDeactivation))
+        try await users.setActive(id: user.id, isActive: false, by: "admin")
+        try await users.setActive(id: user.id, isActive: true, by: nil)
+        #expect(await !accepts(beforeDeactivation), "a session from before a deactivation must not come back")
+        let current = try #require(try await users.find(id: user.id))
+        #expect(await accepts(issuer.session(for: current)))
+    }
+
+    @Test func signingOutAPATOrGarbageChangesNothing() async throws {
+        let (_, authenticator, issuer, user) = try await fixture()
+        let pat = try await issuer.personalAccessToken(for: user, name: "ci", lifetime: nil, scope: "general")
+        try await authenticator.signOut(token: pat.token)
+        try await authenticator.signOut(token: "not-a-token")
+        #expect(try await authenticator.authenticate(bearer: pat.token, cookie: nil, clientIP: nil).user.id == user.id)
+    }
+
     @Test func deactivatedOrDeletedUsersAreRefused() async throws {
         let (store, authenticator, issuer, user) = try await fixture()
         let token = issuer.session(for: user)

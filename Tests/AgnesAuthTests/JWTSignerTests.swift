@@ -21,6 +21,42 @@ import Testing
         #expect(throws: AuthError.invalidToken) { try signer.verify(token, now: now) }
     }
 
+    @Test func aSessionWithoutExpiryIsRefused() {
+        #expect(throws: AuthError.invalidToken) { try signer.verify(signer.sign(claims(exp: nil)), now: now) }
+    }
+
+    @Test(arguments: [
+        // (iat, nbf, accepted): the clock is 1_800_000_000; 5 s of skew are allowed.
+        (1_800_000_000, nil, true), (1_800_000_005, nil, true), (1_800_000_006, nil, false),
+        (1_800_086_400, nil, false), (1_800_000_000, 1_800_000_000, true), (1_800_000_000, 1_800_000_600, false),
+    ] as [(Int, Int?, Bool)])
+    func tokensIssuedOrValidOnlyInTheFutureAreRefused(iat: Int, nbf: Int?, accepted: Bool) throws {
+        var future = claims(exp: 1_800_090_000)
+        future.iat = iat
+        future.nbf = nbf
+        let token = signer.sign(future)
+        if accepted {
+            #expect(try signer.verify(token, now: now).iat == iat)
+        } else {
+            #expect(throws: AuthError.invalidToken) { try signer.verify(token, now: now) }
+        }
+    }
+
+    /// A 32-byte signature is 43 base64url characters: the last one carries 4 bits and 2 unused ones.
+    /// Flipping an unused bit decodes to the same bytes; only the canonical spelling is accepted.
+    @Test func aSignatureWithAlteredUnusedBitsIsRefused() throws {
+        let token = signer.sign(claims())
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let lastCharacter = try #require(token.last)
+        let last = try #require(alphabet.firstIndex(of: lastCharacter))
+        #expect(last % 4 == 0)
+        for unused in 1...3 {
+            let variant = String(token.dropLast()) + String(alphabet[last + unused])
+            #expect(throws: AuthError.invalidToken) { try signer.verify(variant, now: now) }
+        }
+        #expect(try signer.verify(token, now: now) == claims())
+    }
+
     @Test func tokensWithoutExpiryAreAcceptedAsPATs() throws {
         #expect(try signer.verify(signer.sign(claims(exp: nil, typ: "pat")), now: now).exp == nil)
     }

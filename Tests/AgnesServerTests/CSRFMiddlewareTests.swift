@@ -1,5 +1,6 @@
 import AgnesCore
-import AgnesServer
+@testable import AgnesServer
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -14,6 +15,7 @@ import Testing
         router.get("/form") { _, _ in "ok" }
         router.post("/form") { _, _ in "ok" }
         router.delete("/form") { _, _ in "ok" }
+        router.post("/auth/password/login/web") { _, _ in "signed in" }
         return Application(router: router)
     }
 
@@ -57,6 +59,35 @@ import Testing
         let headers = Self.cookie + [.origin: "http://localhost:3000"]
         #expect(try await status(headers: headers, allowedOrigins: ["http://localhost:3000/"]).0 == .ok)
         #expect(try await status(headers: headers, allowedOrigins: ["https://localhost:3000"]).0 == .forbidden)
+    }
+
+    /// CORS origins may read answers; they are not trusted to post with a signed-in browser's cookie
+    /// (the default `CORS_ORIGINS` includes `http://localhost:3000`, any page on a developer's machine).
+    @Test func corsOriginsAreNotTrustedButCSRFTrustedOriginsAndTheServerURLAre() async throws {
+        let defaults = CSRFMiddleware(settings: AgnesSettings(corsOrigins: ["http://localhost:3000"]))
+        #expect(defaults.allowedOrigins.isEmpty)
+        let trusted = CSRFMiddleware(
+            settings: AgnesSettings(
+                csrfTrustedOrigins: ["https://admin.example.com"], serverURL: URL(string: "https://agnes.example.com/x")))
+        let origins = Set(trusted.allowedOrigins.map { "\($0.scheme)://\($0.host):\($0.port)" })
+        #expect(origins == ["https://admin.example.com:443", "https://agnes.example.com:443"])
+    }
+
+    /// Login CSRF: a foreign page must not sign a browser into the attacker's account. The sign-in form
+    /// is checked without a cookie too; a script posting it without `Origin` or `Referer` still works.
+    @Test(arguments: [
+        ([HTTPField(name: .origin, value: "https://evil.example")], HTTPResponse.Status.forbidden),
+        ([HTTPField(name: .origin, value: "null")], .forbidden),
+        ([HTTPField(name: .referer, value: "https://evil.example/login")], .forbidden),
+        ([HTTPField(name: .origin, value: "http://localhost")], .ok),
+        ([], .ok),
+    ])
+    func theSignInFormIsCheckedWithoutACookie(extra: [HTTPField], expected: HTTPResponse.Status) async throws {
+        try await Self.application().test(.router) { client in
+            try await client.execute(uri: "/auth/password/login/web", method: .post, headers: HTTPFields(extra)) {
+                #expect($0.status == expected)
+            }
+        }
     }
 
     @Test func bearerCallsAreNotChecked() async throws {

@@ -10,17 +10,21 @@ import Testing
 /// connections is capped, and an oversized body is answered 413 and never read on. Each test speaks
 /// raw HTTP over a real socket, as the attack did.
 @Suite struct ConnectionLimitTests {
-    static func fixture(maxConnections: Int = 64) async throws -> ServerFixture {
+    /// Timeouts are 1 s where a test waits for them, and a minute elsewhere, so that a busy machine
+    /// never closes a connection a test still uses.
+    static func fixture(timeoutSeconds: Int = 60, maxConnections: Int = 64) async throws -> ServerFixture {
         try await ServerFixture(settings: {
             AgnesSettings(
                 dataDir: $0,
-                http: HTTPLimits(headerTimeoutSeconds: 1, idleTimeoutSeconds: 1, maxConnections: maxConnections),
+                http: HTTPLimits(
+                    headerTimeoutSeconds: timeoutSeconds, idleTimeoutSeconds: timeoutSeconds,
+                    maxConnections: maxConnections),
                 isAuthRateLimitEnabled: false)
         })
     }
 
     @Test func aHalfSentRequestIsAnswered408AndClosed() async throws {
-        let fixture = try await Self.fixture()
+        let fixture = try await Self.fixture(timeoutSeconds: 1)
         try await fixture.application.test(.live) { client in
             let socket = try RawSocket(port: try #require(client.port))
             socket.send("GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
@@ -32,7 +36,7 @@ import Testing
     }
 
     @Test func aSilentKeepAliveConnectionIsClosed() async throws {
-        let fixture = try await Self.fixture()
+        let fixture = try await Self.fixture(timeoutSeconds: 1)
         try await fixture.application.test(.live) { client in
             let socket = try RawSocket(port: try #require(client.port))
             socket.request("GET", "/api/version", headers: ["Host: localhost"])
@@ -62,12 +66,13 @@ import Testing
             #expect(ServerFixture.detail(.init(string: answer.body)) == "Too many open connections")
             #expect(try await refused.closedByServer())
 
-            // A connection the server closed frees its place.
+            // A connection that ended frees its place.
             #expect(open.count >= 2)
             let closing = open[open.count - 1]
             closing.request("GET", "/api/version", headers: ["Host: localhost", "Connection: close"])
             #expect(try await closing.response().status == 200)
             #expect(try await closing.closedByServer())
+            closing.close()
             var status = 0
             for _ in 0..<200 where status != 200 {
                 let socket = try RawSocket(port: port)

@@ -126,14 +126,19 @@ import Testing
 
     @Test(arguments: [
         ("report.html", "report.html"), ("../../etc/passwd", "passwd"), (#"C:\Users\ana\chart.png"#, "chart.png"),
-        ("dir/", "dir"), ("ž.txt", "ž.txt"),
+        ("dir/", "dir"), ("ž.txt", "ž.txt"), ("a\u{0}b", "ab"), ("tab\there", "tabhere"),
+        // Invisible characters are stripped: a bidi override makes "\u{202E}gnp.exe" read "exe.png".
+        ("\u{202E}gnp.exe", "gnp.exe"), ("report\u{2028}.pdf", "report.pdf"), ("x\u{0085}y.csv", "xy.csv"),
+        ("zero\u{200B}width\u{FEFF}.txt", "zerowidth.txt"), ("pa\u{2029}ra\u{200F}.md", "para.md"),
+        ("\u{202D}..\u{202C}/ok.txt", "ok.txt"),
     ])
     func uploadNamesKeepTheirLastComponent(raw: String, stored: String) {
         #expect(UploadFilename.safe(raw) == stored)
     }
 
     @Test(arguments: [
-        nil, "", "/", "..", ".", ".bashrc", "../.ssh", "a\u{0}b", "tab\there", String(repeating: "x", count: 256),
+        nil, "", "/", "..", ".", ".bashrc", "../.ssh", String(repeating: "x", count: 256), "\u{202E}\u{2028}",
+        "\u{200B}.hidden", "\u{0085}..",
     ])
     func unusableUploadNamesAreReplaced(raw: String?) {
         let stored = UploadFilename.safe(raw)

@@ -42,7 +42,16 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
-    deinit { Glibc.close(descriptor) }
+    private var isClosed = false
+
+    deinit { close() }
+
+    /// Closes our end (also done when the socket is released).
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        Glibc.close(descriptor)
+    }
 
     /// Writes all of `text`; false when the peer has closed.
     @discardableResult

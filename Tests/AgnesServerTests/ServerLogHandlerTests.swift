@@ -67,6 +67,32 @@ import Testing
         logger.error("after the descriptor closed")  // must not crash or block
     }
 
+    /// Values from requests cannot forge fields or lines: anything but one plain token is quoted, and
+    /// control, format and separator characters are escaped everywhere.
+    @Test(arguments: [
+        ("/api/query", "path=/api/query"),
+        ("/x status=200 user=admin", #"path="/x status=200 user=admin""#),
+        ("/x\u{2028}2026-11-26T00:00:00+0000 info agnes: user=admin", #"path="/x\u{2028}2026-11-26T00:00:00+0000 info agnes: user=admin""#),
+        ("a\nb\r\tc", #"path="a\nb\r\tc""#),
+        ("say \"hi\" \\ bye", #"path="say \"hi\" \\ bye""#),
+        ("\u{202E}gnp.exe", #"path="\u{202e}gnp.exe""#),
+        ("nel\u{0085}x", #"path="nel\u{85}x""#),
+        ("", #"path="""#),
+    ])
+    func requestValuesAreQuotedAndEscaped(value: String, rendered: String) {
+        let output = ServerLogHandler.Output(capturingWith: .init(now: { Self.second }))
+        Self.logger(output).info("request", metadata: ["path": "\(value)"])
+        let line = output.lines.first ?? ""
+        #expect(line == "2026-11-26T00:39:43+0000 info agnes: \(rendered) [AgnesServerTests] request\n")
+        #expect(line.unicodeScalars.filter { $0 == "\n" || $0 == "\u{2028}" || $0 == "\r" }.count == 1)
+    }
+
+    @Test func aMessageCannotStartANewLine() {
+        let output = ServerLogHandler.Output(capturingWith: .init(now: { Self.second }))
+        Self.logger(output).warning("bad table x\n2026-11-26T00:00:00+0000 info agnes: forged")
+        #expect(output.lines == ["2026-11-26T00:39:43+0000 warning agnes: [AgnesServerTests] bad table x\\n2026-11-26T00:00:00+0000 info agnes: forged\n"])
+    }
+
     @Test func anErrorIsRenderedAsMetadata() {
         struct Broken: Error, CustomStringConvertible { var description: String { "broken pipe" } }
         let output = ServerLogHandler.Output(capturingWith: .init(now: { Self.second }))

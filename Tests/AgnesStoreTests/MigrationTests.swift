@@ -13,7 +13,7 @@ import Testing
         "table_profiles", "metric_definitions", "column_metadata", "personal_access_tokens", "marketplace_registry",
         "marketplace_plugins", "user_groups", "user_group_members", "resource_grants", "welcome_template",
         "setup_banner",
-        "claude_md_template", "scheduler_jobs",
+        "claude_md_template", "scheduler_jobs", "revoked_sessions",
     ]
 
     @Test func freshStoreHasEveryTableAndTheLatestVersion() async throws {
@@ -31,7 +31,7 @@ import Testing
         let versions = try await store.read {
             try $0.query("SELECT version FROM schema_version ORDER BY version").rows.compactMap { $0[0].int }
         }
-        #expect(versions == [24, 25])
+        #expect(versions == [24, 25, 26])
     }
 
     @Test func reopeningIsIdempotentAndReseedsSystemGroups() async throws {
@@ -45,8 +45,8 @@ import Testing
         let groups = try await DuckDBGroupRepository(store: store).list()
         #expect(groups.filter(\.isSystem).map(\.name).sorted() == ["Admin", "Everyone"])
         let versionRows = try await store.read { try $0.query("SELECT count(*) FROM schema_version").rows[0][0].int }
-        #expect(versionRows == 2)
-        #expect(!FileManager.default.fileExists(atPath: directory.storePath + ".pre-migrate-v25"))
+        #expect(versionRows == 3)
+        #expect(!FileManager.default.fileExists(atPath: directory.storePath + ".pre-migrate-v26"))
     }
 
     /// The database of a dropped store is closed by the time the caller goes on, so reopening the file
@@ -77,7 +77,7 @@ import Testing
         let error = await #expect(throws: StoreError.self) { try await directory.open() }
         #expect(error?.code == .schemaTooNew)
         #expect(error?.message.contains("schema version 99") == true)
-        #expect(error?.message.contains("newer than the 25") == true)
+        #expect(error?.message.contains("newer than the \(SystemStore.schemaVersion)") == true)
     }
 
     @Test func olderThanTheBaselineIsRefused() async throws {
@@ -125,7 +125,9 @@ import Testing
             let store = try await directory.open()
             try await store.write { connection in
                 try connection.execute("DROP TABLE scheduler_jobs")
-                try connection.execute("DELETE FROM schema_version WHERE version = 25")
+                try connection.execute("DROP TABLE revoked_sessions")
+                try connection.execute("ALTER TABLE users DROP COLUMN session_epoch")
+                try connection.execute("DELETE FROM schema_version WHERE version > 24")
                 try connection.run("INSERT INTO users (id, email) VALUES ('u1', 'ana@example.com')")
                 // The original's tables carry foreign keys.
                 try connection.execute("DROP TABLE user_group_members")
@@ -149,6 +151,7 @@ import Testing
         #expect(backupVersion == 24)
         let user = try await DuckDBUserRepository(store: store).find(id: "u1")
         #expect(user?.email == "ana@example.com")
+        #expect(user?.sessionEpoch == 0)
         let groups = DuckDBGroupRepository(store: store)
         #expect(try await groups.isAdmin(userID: "u1"))
         // Without the foreign keys, a group with members can be renamed.

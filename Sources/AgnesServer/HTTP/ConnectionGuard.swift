@@ -91,6 +91,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // While lingering the input is ours to drain: ask for more whether or not the request
+        // handler (which no longer sees it) wants any.
+        if isLingering { context.read() } else { context.fireChannelReadComplete() }
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(var head) where head.status == .contentTooLarge:
@@ -109,6 +115,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         guard !isCounted else { return }
         isCounted = true
         if counter.open() > limits.maxConnections {
+            // A refused connection does not hold a place while it lingers.
+            counter.close()
+            isCounted = false
             refuse(context, status: .serviceUnavailable, detail: "Too many open connections")
             return
         }
@@ -150,6 +159,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         guard !isLingering else { return }
         isLingering = true
         context.close(mode: .output, promise: nil)
+        context.read()
         _ = context.eventLoop.assumeIsolated().scheduleTask(in: Self.lingerTime) {
             context.close(promise: nil)
         }
