@@ -15,6 +15,12 @@ import NIOHTTP1
 /// floor) and to `/auth/me` with a session JWT and with a PAT (JWT verify + user lookup + Admin check,
 /// plus the PAT row check), and prints the median µs per request of each and the difference. Also
 /// times `Authenticator.authenticate` and `JWTSigner.verify` in-process.
+///
+/// Then the anonymous routes whose timing could tell which addresses have accounts: sign-in
+/// (`/auth/token`, real bcrypt cost), the three "mail me a link" routes and the setup-token check, each
+/// for an address with an account and one without, interleaved request by request, with the median of
+/// each and their difference. Work a route leaves for after its answer is let finish between requests
+/// (untimed), so the figure is what the answer waits for.
 enum AuthBench {
     static func run(_ arguments: [String]) async throws {
         guard let directory = arguments.first else { throw BenchUsage("auth <data-dir> [requests]") }
@@ -85,7 +91,87 @@ enum AuthBench {
         print("In process, \(inProcess) calls:")
         print(String(format: "  Authenticator.authenticate (session)    %8.1f µs", authenticate))
         print(String(format: "  JWTSigner.verify (HS256 only, floor)    %8.1f µs", verify))
+        try await enumeration(services: services, port: base, requests: max(requests / 10, 50))
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Known vs unknown address on the routes an attacker times; see the type's comment.
+    static func enumeration(services: AgnesServices, port: Int, requests: Int) async throws {
+        let users = DuckDBUserRepository(store: services.store)
+        let hash = try await PasswordHasher().hash("correct horse battery")
+        _ = try await users.create(User(id: UUID().uuidString.lowercased(), email: "known@example.com", passwordHash: hash))
+        _ = try await users.create(User(id: UUID().uuidString.lowercased(), email: "invited@example.com"))
+        let form = "application/x-www-form-urlencoded"
+        let json = "application/json"
+        // (label, known request, unknown request, expected status, requests per case)
+        let cases: [(String, [UInt8], [UInt8], Int, Int)] = [
+            (
+                "POST /auth/token (bcrypt, wrong password)",
+                RawHTTPLoad.post(path: "/auth/token", contentType: json, body: #"{"email":"known@example.com","password":"wrong"}"#),
+                RawHTTPLoad.post(path: "/auth/token", contentType: json, body: #"{"email":"nobody@example.com","password":"wrong"}"#),
+                401, 10
+            ),
+            (
+                "POST /auth/password/reset",
+                RawHTTPLoad.post(path: "/auth/password/reset", contentType: form, body: "email=known%40example.com"),
+                RawHTTPLoad.post(path: "/auth/password/reset", contentType: form, body: "email=nobody%40example.com"),
+                200, requests
+            ),
+            (
+                "POST /auth/email/send-link",
+                RawHTTPLoad.post(path: "/auth/email/send-link", contentType: json, body: #"{"email":"known@example.com"}"#),
+                RawHTTPLoad.post(path: "/auth/email/send-link", contentType: json, body: #"{"email":"nobody@example.com"}"#),
+                200, requests
+            ),
+            (
+                "POST /auth/password/setup/request",
+                RawHTTPLoad.post(path: "/auth/password/setup/request", contentType: form, body: "email=invited%40example.com"),
+                RawHTTPLoad.post(path: "/auth/password/setup/request", contentType: form, body: "email=nobody%40example.com"),
+                200, requests
+            ),
+            (
+                "POST /auth/password/setup (wrong token)",
+                RawHTTPLoad.post(
+                    path: "/auth/password/setup", contentType: json,
+                    body: #"{"email":"invited@example.com","token":"guess","password":"password123"}"#),
+                RawHTTPLoad.post(
+                    path: "/auth/password/setup", contentType: json,
+                    body: #"{"email":"nobody@example.com","token":"guess","password":"password123"}"#),
+                400, requests
+            ),
+        ]
+        print("Known vs unknown address, sequential keep-alive requests interleaved one by one, median µs:")
+        for (label, known, unknown, status, count) in cases {
+            let knownLoad = try RawHTTPLoad(port: port, clients: 1, request: known, expectedStatus: status)
+            let unknownLoad = try RawHTTPLoad(port: port, clients: 1, request: unknown, expectedStatus: status)
+            defer {
+                knownLoad.close()
+                unknownLoad.close()
+            }
+            var knownSamples: [Double] = []
+            var unknownSamples: [Double] = []
+            for index in 0..<(count + count / 10) {
+                let knownFirst = index % 2 == 0
+                for load in knownFirst ? [knownLoad, unknownLoad] : [unknownLoad, knownLoad] {
+                    let sample = try await load.run(requests: 1)[0] * 1e6
+                    await settle(services)
+                    guard index >= count / 10 else { continue }  // the first tenth warms up
+                    if load === knownLoad { knownSamples.append(sample) } else { unknownSamples.append(sample) }
+                }
+            }
+            let knownMedian = knownSamples.sorted()[knownSamples.count / 2]
+            let unknownMedian = unknownSamples.sorted()[unknownSamples.count / 2]
+            print(
+                "  " + label.padding(toLength: 42, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " known %9.0f   unknown %9.0f   difference %+7.0f µs (%d each)", knownMedian,
+                        unknownMedian, knownMedian - unknownMedian, knownSamples.count))
+        }
+    }
+
+    /// Lets the work a route left for after its answer finish, so it does not slow the next request.
+    static func settle(_ services: AgnesServices) async {
+        await services.background.idle()
     }
 }
 

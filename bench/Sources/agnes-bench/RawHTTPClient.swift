@@ -15,15 +15,25 @@ final class RawHTTPLoad: @unchecked Sendable {
     private let connections: [Connection]
     private let queues: [DispatchQueue]
     private let request: [UInt8]
+    private let expectedStatus: Int
 
     /// The number of connections (concurrent clients).
     var clients: Int { connections.count }
 
-    /// Opens `clients` connections to 127.0.0.1:`port` for `request` (the whole request, head and body).
-    init(port: Int, clients: Int, request: [UInt8]) throws {
+    /// Opens `clients` connections to 127.0.0.1:`port` for `request` (the whole request, head and body),
+    /// whose every answer must have `expectedStatus`.
+    init(port: Int, clients: Int, request: [UInt8], expectedStatus: Int = 200) throws {
         self.connections = try (0..<clients).map { _ in try Connection(port: port) }
         self.queues = (0..<clients).map { DispatchQueue(label: "agnes-bench.load.\($0)") }
         self.request = request
+        self.expectedStatus = expectedStatus
+    }
+
+    /// A POST of `body` with `contentType`, without credentials.
+    static func post(path: String, contentType: String, body: String) -> [UInt8] {
+        Array(
+            ("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: \(contentType)\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)").utf8)
     }
 
     /// A POST of a JSON body with a bearer token.
@@ -41,12 +51,13 @@ final class RawHTTPLoad: @unchecked Sendable {
             for client in 0..<clients {
                 let share = requests / clients + (client < requests % clients ? 1 : 0)
                 let (connection, queue, request) = (connections[client], queues[client], self.request)
+                let status = expectedStatus
                 group.addTask {
                     try await withCheckedThrowingContinuation { continuation in
                         queue.async {
                             continuation.resume(
                                 with: Result {
-                                    try (0..<share).map { _ in try connection.roundTrip(request) }
+                                    try (0..<share).map { _ in try connection.roundTrip(request, expecting: status) }
                                 })
                         }
                     }
@@ -88,9 +99,9 @@ final class RawHTTPLoad: @unchecked Sendable {
 
         func close() { _ = Glibc.close(descriptor) }
 
-        /// Writes `request`, reads one whole answer (which must be 200 with a Content-Length); returns
-        /// the seconds from the first byte written to the last byte read.
-        func roundTrip(_ request: [UInt8]) throws -> Double {
+        /// Writes `request`, reads one whole answer (which must have `status` and a Content-Length);
+        /// returns the seconds from the first byte written to the last byte read.
+        func roundTrip(_ request: [UInt8], expecting status: Int = 200) throws -> Double {
             let start = DispatchTime.now().uptimeNanoseconds
             var written = 0
             while written < request.count {
@@ -109,7 +120,7 @@ final class RawHTTPLoad: @unchecked Sendable {
                 filled += count
                 if expected == nil, let end = headEnd(filled) {
                     let head = String(decoding: buffer[0..<end], as: UTF8.self)
-                    guard head.hasPrefix("HTTP/1.1 200") else {
+                    guard head.hasPrefix("HTTP/1.1 \(status)") else {
                         throw BenchFailure(
                             "answered \(head.prefix(40)): \(String(decoding: buffer[end..<filled], as: UTF8.self))")
                     }
