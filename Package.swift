@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "AgnesTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "AgnesCoreTests",
-            dependencies: ["AgnesCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AgnesCore", "AgnesTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -199,6 +199,7 @@ let package = Package(
         ),
         .target(
             name: "AgnesTestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/AgnesTestSupport",
             exclude: ["Fixtures"],
             swiftSettings: strictSettings

@@ -1,3 +1,4 @@
+import AgnesTestSupport
 import Foundation
 import Testing
 

@@ -84,14 +84,21 @@ import Testing
         }
     }
 
+    /// Sends an admin's `POST /api/query` head with `framing` (a `Content-Length` or chunked).
+    static func queryHead(_ fixture: ServerFixture, port: Int, framing: String) async throws -> RawSocket {
+        let token = try await fixture.session(try await fixture.user("root@example.com", admin: true))
+        let socket = try RawSocket(port: port)
+        socket.send(
+            "POST /api/query HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
+                + "Content-Type: application/json\r\n\(framing)\r\n\r\n")
+        return socket
+    }
+
     @Test func aHugeDeclaredBodyIsAnswered413AtOnceAndClosed() async throws {
         let fixture = try await Self.fixture()
-        let token = try await fixture.session(try await fixture.user("root@example.com", admin: true))
         try await fixture.application.test(.live) { client in
-            let socket = try RawSocket(port: try #require(client.port))
-            socket.send(
-                "POST /api/query HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 100000000000\r\n\r\n")
+            let socket = try await Self.queryHead(
+                fixture, port: try #require(client.port), framing: "Content-Length: 100000000000")
             let response = try await socket.response()
             #expect(response.status == 413)
             #expect(ServerFixture.detail(.init(string: response.body)) == "Request body too large (at most 2097152 bytes)")
@@ -102,12 +109,9 @@ import Testing
 
     @Test func aNeverEndingChunkedBodyIsCutAfterThe413() async throws {
         let fixture = try await Self.fixture()
-        let token = try await fixture.session(try await fixture.user("root@example.com", admin: true))
         try await fixture.application.test(.live) { client in
-            let socket = try RawSocket(port: try #require(client.port))
-            socket.send(
-                "POST /api/query HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
-                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            let socket = try await Self.queryHead(
+                fixture, port: try #require(client.port), framing: "Transfer-Encoding: chunked")
             let chunk = "10000\r\n" + String(repeating: "x", count: 0x10000) + "\r\n"
             var sent = 0
             // 2.25 MiB, past the 2 MiB limit (no final chunk: the body never ends).

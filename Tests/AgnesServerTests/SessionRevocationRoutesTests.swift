@@ -3,12 +3,12 @@ import AgnesCore
 import AgnesMail
 import AgnesServer
 import AgnesStore
+import AgnesTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Synchronization
 import Testing
 
 /// Sessions end when they should: sign-out ends the token itself (a stolen copy stops working), and a
@@ -115,36 +115,12 @@ import Testing
     @Test func aShortSchedulerSecretIsReportedAtStartUp() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("agnes-sched-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let sink = LineSink()
-        var logger = Logger(label: "t") { _ in CapturingLogHandler(sink: sink) }
-        logger.logLevel = .info
+        let recorder = LogRecorder()
         _ = try await AgnesServices.open(
-            settings: AgnesSettings(dataDir: root.path, schedulerAPIToken: "short-secret"), logger: logger,
+            settings: AgnesSettings(dataDir: root.path, schedulerAPIToken: "short-secret"), logger: recorder.logger,
             passwordHasher: PasswordHasher(cost: 4))
-        let warnings = sink.lines.withLock { $0 }.filter { $0.contains("SCHEDULER_API_TOKEN") }
+        let warnings = recorder.warnings.filter { $0.contains("SCHEDULER_API_TOKEN") }
         #expect(warnings.count == 1)
-        #expect(warnings.first?.hasPrefix("warning ") == true)
         #expect(warnings.first?.contains("IGNORED: it has 12 characters, at least 32") == true)
-    }
-}
-
-/// `level message` lines a test logged.
-final class LineSink: Sendable {
-    let lines = Mutex<[String]>([])
-}
-
-/// Keeps `level message` lines in a ``LineSink``.
-struct CapturingLogHandler: LogHandler {
-    let sink: LineSink
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        sink.lines.withLock { $0.append("\(event.level) \(event.message)") }
     }
 }

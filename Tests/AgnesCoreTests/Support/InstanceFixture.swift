@@ -1,3 +1,5 @@
+import AgnesTestSupport
+
 @testable import AgnesCore
 
 /// A temporary instance layout: `config/` (CONFIG_DIR) and `data/` (DATA_DIR) side by side.

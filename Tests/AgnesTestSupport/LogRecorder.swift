@@ -2,26 +2,32 @@ import Logging
 import Synchronization
 
 /// Collects what a `Logger` logs, so tests can assert on warnings without bootstrapping logging.
-final class LogRecorder: Sendable {
-    struct Entry: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: Logger.Metadata
+public final class LogRecorder: Sendable {
+    /// One logged event.
+    public struct Entry: Sendable {
+        public var level: Logger.Level
+        public var message: String
+        public var metadata: Logger.Metadata
     }
 
     private let storage = Mutex<[Entry]>([])
 
+    /// An empty recorder.
+    public init() {}
+
     /// A logger, at `trace` level, whose every entry lands here.
-    var logger: Logger {
+    public var logger: Logger {
         Logger(label: "agnes.config.test") { _ in RecordingLogHandler(recorder: self) }
     }
 
-    var entries: [Entry] { storage.withLock { $0 } }
+    /// Everything logged so far.
+    public var entries: [Entry] { storage.withLock { $0 } }
 
     /// The messages logged at `warning` level.
-    var warnings: [String] { entries.filter { $0.level == .warning }.map(\.message) }
+    public var warnings: [String] { entries.filter { $0.level == .warning }.map(\.message) }
 
-    func record(_ entry: Entry) {
+    /// Keeps one entry.
+    public func record(_ entry: Entry) {
         storage.withLock { $0.append(entry) }
     }
 }
