@@ -60,6 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
                 StandardOutput.line("agnes: listening on http://\(host):\(port)")
             }
             try await app.runService()
+            // Mail the last requests asked for before the process ends.
+            await services.background.idle()
         } catch {
             throw CommandFailure(error)
         }
