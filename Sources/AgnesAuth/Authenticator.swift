@@ -175,6 +175,7 @@ extension Authenticator {
     /// Ends the session `token` is (sign-out): it is refused from now on, also after a restart. Does
     /// nothing for a token that is no valid session (a PAT is revoked through its own route).
     public func signOut(token: String) async throws {
+        let token = token.trimmingCharacters(in: .whitespaces)  // as `authenticate` reads it
         guard let claims = try? signer.verify(token, now: now()), claims.typ == "session" else { return }
         try await revokedSessions.revoke(claims)
     }

@@ -45,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let settings = try ConfigLoader.load(environment: environment, logger: bootLogger)
             let logger = ServerLogging.logger(level: settings.logLevel)
+            OpenFileLimit.raise(for: settings.http, logger: logger)
             let services = try await AgnesServices.open(settings: settings, logger: logger)
             let report = try await ServerBootstrap.run(services: services, demo: demo)
             if let admin = report.generatedAdmin {
@@ -60,8 +61,13 @@ struct ServeCommand: AsyncParsableCommand {
                 StandardOutput.line("agnes: listening on http://\(host):\(port)")
             }
             try await app.runService()
-            // Mail the last requests asked for before the process ends.
-            await services.background.idle()
+            // Mail the last requests asked for before the process ends (a stuck mail server gets 10 s).
+            _ = await withTaskGroup(of: Void.self) { group in
+                group.addTask { await services.background.idle() }
+                group.addTask { try? await Task.sleep(for: .seconds(10)) }
+                await group.next()
+                group.cancelAll()
+            }
         } catch {
             throw CommandFailure(error)
         }

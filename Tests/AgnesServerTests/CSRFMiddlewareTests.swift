@@ -77,14 +77,33 @@ import Testing
     /// is checked without a cookie too; a script posting it without `Origin` or `Referer` still works.
     @Test(arguments: [
         ([HTTPField(name: .origin, value: "https://evil.example")], HTTPResponse.Status.forbidden),
-        ([HTTPField(name: .origin, value: "null")], .forbidden),
         ([HTTPField(name: .referer, value: "https://evil.example/login")], .forbidden),
         ([HTTPField(name: .origin, value: "http://localhost")], .ok),
         ([], .ok),
     ])
     func theSignInFormIsCheckedWithoutACookie(extra: [HTTPField], expected: HTTPResponse.Status) async throws {
         try await Self.application().test(.router) { client in
-            try await client.execute(uri: "/auth/password/login/web", method: .post, headers: HTTPFields(extra)) {
+            // The router ignores empty path segments: so does the check.
+            for uri in ["/auth/password/login/web", "/auth/password/login/web/", "//auth//password/login/web"] {
+                try await client.execute(uri: uri, method: .post, headers: HTTPFields(extra)) {
+                    #expect($0.status == expected, "\(uri)")
+                }
+            }
+        }
+    }
+
+    /// A browser may send `Origin: null` for a same-site post; its `Sec-Fetch-Site` (which no page can
+    /// set) then decides.
+    @Test(arguments: [("same-origin", HTTPResponse.Status.ok), ("cross-site", .forbidden), (nil, .forbidden)] as [(String?, HTTPResponse.Status)])
+    func aNullOriginPassesOnlyWhenTheBrowserSaysSameOrigin(site: String?, expected: HTTPResponse.Status)
+        async throws
+    {
+        var fields: HTTPFields = [.origin: "null"]
+        if let site { fields[HTTPField.Name("Sec-Fetch-Site")!] = site }
+        let headers = fields
+        #expect(try await status(headers: Self.cookie + headers).0 == expected)
+        try await Self.application().test(.router) { client in
+            try await client.execute(uri: "/auth/password/login/web", method: .post, headers: headers) {
                 #expect($0.status == expected)
             }
         }

@@ -10,21 +10,19 @@ import Testing
 /// connections is capped, and an oversized body is answered 413 and never read on. Each test speaks
 /// raw HTTP over a real socket, as the attack did.
 @Suite struct ConnectionLimitTests {
-    /// Timeouts are 1 s where a test waits for them, and a minute elsewhere, so that a busy machine
-    /// never closes a connection a test still uses.
-    static func fixture(timeoutSeconds: Int = 60, maxConnections: Int = 64) async throws -> ServerFixture {
+    /// A timeout is 1 s where a test waits for it, and a minute elsewhere, so that a busy machine never
+    /// closes a connection a test still uses, and no other deadline can stand in for the one tested.
+    static func fixture(header: Int = 60, idle: Int = 60, maxConnections: Int = 64) async throws -> ServerFixture {
         try await ServerFixture(settings: {
             AgnesSettings(
                 dataDir: $0,
-                http: HTTPLimits(
-                    headerTimeoutSeconds: timeoutSeconds, idleTimeoutSeconds: timeoutSeconds,
-                    maxConnections: maxConnections),
+                http: HTTPLimits(headerTimeoutSeconds: header, idleTimeoutSeconds: idle, maxConnections: maxConnections),
                 isAuthRateLimitEnabled: false)
         })
     }
 
     @Test func aHalfSentRequestIsAnswered408AndClosed() async throws {
-        let fixture = try await Self.fixture(timeoutSeconds: 1)
+        let fixture = try await Self.fixture(header: 1)
         try await fixture.application.test(.live) { client in
             let socket = try RawSocket(port: try #require(client.port))
             socket.send("GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
@@ -32,11 +30,12 @@ import Testing
             #expect(response.status == 408)
             #expect(response.headers["connection"] == "close")
             #expect(try await socket.closedByServer())
+            #expect(await socket.refusesFurtherBytes())
         }
     }
 
     @Test func aSilentKeepAliveConnectionIsClosed() async throws {
-        let fixture = try await Self.fixture(timeoutSeconds: 1)
+        let fixture = try await Self.fixture(idle: 1)
         try await fixture.application.test(.live) { client in
             let socket = try RawSocket(port: try #require(client.port))
             socket.request("GET", "/api/version", headers: ["Host: localhost"])
@@ -104,6 +103,7 @@ import Testing
             #expect(ServerFixture.detail(.init(string: response.body)) == "Request body too large (at most 2097152 bytes)")
             #expect(response.headers["connection"] == "close")
             #expect(try await socket.closedByServer())
+            #expect(await socket.refusesFurtherBytes())
         }
     }
 
@@ -121,6 +121,24 @@ import Testing
             #expect(response.headers["connection"] == "close")
             // The server reads no further: the connection ends while the client would go on sending.
             #expect(try await socket.closedByServer())
+            #expect(await socket.refusesFurtherBytes())
+        }
+    }
+
+    /// An answer given before the body was read (here 401: no credentials) closes the connection too,
+    /// instead of reading the rest of an endless body.
+    @Test func anEarlyAnswerToAnEndlessBodyClosesTheConnection() async throws {
+        let fixture = try await Self.fixture()
+        try await fixture.application.test(.live) { client in
+            let socket = try RawSocket(port: try #require(client.port))
+            socket.send(
+                "POST /api/upload/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + "100\r\n" + String(repeating: "y", count: 256) + "\r\n")
+            let response = try await socket.response()
+            #expect(response.status == 401)
+            #expect(response.headers["connection"] == "close")
+            #expect(try await socket.closedByServer())
+            #expect(await socket.refusesFurtherBytes())
         }
     }
 }

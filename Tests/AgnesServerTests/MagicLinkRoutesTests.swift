@@ -103,7 +103,9 @@ import Testing
         }
     }
 
-    @Test func theEmailedGetLinkSetsTheCookieAndBadLinksGoBackToTheForm() async throws {
+    /// The mailed link shows a button and burns nothing; its form post signs in (once), and only from
+    /// our own page: a foreign page cannot sign a victim's browser into the attacker's account.
+    @Test func theEmailedLinkSignsInThroughItsOwnFormOnly() async throws {
         let mail = RecordingMailSender()
         let fixture = try await PasswordRoutesTests.fixture(mail)
         _ = try await fixture.user("ana@example.com")
@@ -111,15 +113,37 @@ import Testing
             _ = try await Self.sendLink(client, "ana@example.com")
             let link = try #require(FormRequest.link(in: await fixture.mailed(mail)[0].text))
             let uri = "\(link.path)?\(link.percentEncodedQuery ?? "")"
-            try await client.execute(uri: uri, method: .get) { response in
+            for _ in 0..<2 {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(FormRequest.sessionCookie(response.headers) == nil)
+                    #expect(String(buffer: response.body).contains(#"action="/auth/email/verify/confirm""#))
+                }
+            }
+            let form = FormRequest.body([("email", "ana@example.com"), ("token", try #require(link.query("token")))])
+            var crossSite = FormRequest.headers
+            crossSite[.origin] = "https://evil.example"
+            try await client.execute(uri: "/auth/email/verify/confirm", method: .post, headers: crossSite, body: form) {
+                response in
+                #expect(response.status == .forbidden)
+                #expect(FormRequest.sessionCookie(response.headers) == nil)
+            }
+            var sameSite = FormRequest.headers
+            sameSite[.origin] = "http://localhost"
+            try await client.execute(uri: "/auth/email/verify/confirm", method: .post, headers: sameSite, body: form) {
+                response in
                 #expect(response.status == .found)
                 #expect(response.headers[.location] == "/dashboard")
                 #expect(FormRequest.sessionCookie(response.headers) != nil)
             }
-            try await client.execute(uri: uri, method: .get) { response in
+            try await client.execute(uri: "/auth/email/verify/confirm", method: .post, headers: sameSite, body: form) {
+                response in
                 #expect(response.status == .found)
                 #expect(response.headers[.location] == "/login/email?error=invalid_link")
                 #expect(FormRequest.sessionCookie(response.headers) == nil)
+            }
+            try await client.execute(uri: "/auth/email/verify?email=ana%40example.com", method: .get) { response in
+                #expect(response.headers[.location] == "/login/email?error=invalid_link")
             }
         }
     }

@@ -129,6 +129,25 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
+    /// After the server ended its half of the stream: whether it also stops taking our bytes (closes
+    /// for good, so sending fails) within `limit`.
+    func refusesFurtherBytes(limit: Duration = .seconds(30)) async -> Bool {
+        (try? await offloaded { [self] in
+            let deadline = ContinuousClock.now + limit
+            let probe = [UInt8](repeating: 0x78, count: 1024)
+            while ContinuousClock.now < deadline {
+                if !send(probe) { return true }
+                var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                if poll(&poller, 1, 100) > 0 {
+                    var sink = [UInt8](repeating: 0, count: 65536)
+                    let count = sink.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                    if count < 0, errno != EINTR, errno != EAGAIN { return true }
+                }
+            }
+            return false
+        }) ?? false
+    }
+
     private func headEnd() -> Int? {
         guard buffered.count >= 4 else { return nil }
         for index in 0...(buffered.count - 4)

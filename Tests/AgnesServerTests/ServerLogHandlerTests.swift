@@ -78,6 +78,8 @@ import Testing
         ("\u{202E}gnp.exe", #"path="\u{202e}gnp.exe""#),
         ("nel\u{0085}x", #"path="nel\u{85}x""#),
         ("", #"path="""#),
+        ("/x\u{00A0}admin=true", #"path="/x\#u{00A0}admin=true""#),
+        ("/x\u{3000}user=root", #"path="/x\#u{3000}user=root""#),
     ])
     func requestValuesAreQuotedAndEscaped(value: String, rendered: String) {
         let output = ServerLogHandler.Output(capturingWith: .init(now: { Self.second }))

@@ -15,7 +15,9 @@ import Synchronization
 ///   and closed.
 /// - A connection whose first request header is not complete within `headerTimeoutSeconds` (a client
 ///   that sent part of a request and then nothing) is answered 408 and closed.
-/// - A 413 response goes out with `Connection: close` and the connection is closed after it.
+/// - A 413 response, and any response sent before its request's body has been read to the end (a 401
+///   or 404 for an upload, say), goes out with `Connection: close` and the connection is closed after
+///   it: the rest of such a body is never read on (Hummingbird would otherwise drain it, however long).
 ///
 /// Closing is "lingering", as web servers do it: the answer goes out followed by the end of our half of
 /// the stream, and what the client is still sending is discarded — for at most 2 s and 1 MiB — before
@@ -45,10 +47,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let counter: Counter
     private var isCounted = false
     private var hasSeenHead = false
+    private var isRequestComplete = true
     private var closesAfterResponse = false
     private var isLingering = false
     private var discardedBytes = 0
     private var headerDeadline: Scheduled<Void>?
+    private var lingerDeadline: Scheduled<Void>?
 
     /// How long, and how much, a closing connection's further input is read and thrown away.
     static let lingerTime = TimeAmount.seconds(2)
@@ -77,16 +81,28 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         closed()
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // What a lingering client still sends is discarded, including what does not parse.
+        if isLingering { return }
+        context.fireErrorCaught(error)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !isLingering else {
             if case .body(let bytes) = unwrapInboundIn(data) { discardedBytes += bytes.readableBytes }
             if discardedBytes > Self.lingerBytes { context.close(promise: nil) }
             return
         }
-        if case .head = unwrapInboundIn(data), !hasSeenHead {
-            hasSeenHead = true
-            headerDeadline?.cancel()
-            headerDeadline = nil
+        switch unwrapInboundIn(data) {
+        case .head:
+            isRequestComplete = false
+            if !hasSeenHead {
+                hasSeenHead = true
+                headerDeadline?.cancel()
+                headerDeadline = nil
+            }
+        case .body: break
+        case .end: isRequestComplete = true
         }
         context.fireChannelRead(data)
     }
@@ -99,7 +115,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var head) where head.status == .contentTooLarge:
+        case .head(var head) where head.status == .contentTooLarge || !isRequestComplete:
             closesAfterResponse = true
             head.headerFields[.connection] = "close"
             context.write(wrapOutboundOut(.head(head)), promise: promise)
@@ -132,6 +148,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func closed() {
         headerDeadline?.cancel()
         headerDeadline = nil
+        lingerDeadline?.cancel()
+        lingerDeadline = nil
         if isCounted {
             isCounted = false
             counter.close()
@@ -160,7 +178,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         isLingering = true
         context.close(mode: .output, promise: nil)
         context.read()
-        _ = context.eventLoop.assumeIsolated().scheduleTask(in: Self.lingerTime) {
+        lingerDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: Self.lingerTime) {
             context.close(promise: nil)
         }
     }

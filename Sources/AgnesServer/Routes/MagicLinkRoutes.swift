@@ -5,10 +5,12 @@ import Foundation
 import Hummingbird
 
 /// Sign-in by e-mailed link (REFERENCE §1.1): `POST /auth/email/send-link`, `POST` and `GET
-/// /auth/email/verify`. Links last one hour and work once.
+/// /auth/email/verify`, `POST /auth/email/verify/confirm`. Links last one hour and work once.
 ///
-/// Decided: the answer to `send-link` is the same, and as fast, for unknown addresses (mail goes out
-/// in the background), except in `LOCAL_DEV_MODE`, where it also returns `dev_link` (and
+/// Decided: `GET /auth/email/verify` (the mailed link) shows a one-button page whose form post signs
+/// in, instead of signing in on the GET as the original did (login CSRF). The answer to `send-link`
+/// is the same, and as fast, for unknown addresses (all account work follows the answer), except in
+/// `LOCAL_DEV_MODE`, where it also returns `dev_link` (and
 /// `send_error` when the mail could not be sent) so a developer can sign in without a mail server.
 struct MagicLinkRoutes {
     let services: AgnesServices
@@ -61,12 +63,22 @@ struct MagicLinkRoutes {
                     accessToken: services.auth.issuer.session(for: user), userID: user.id, email: user.email,
                     role: isAdmin ? "admin" : "user"))
         }
-        router.get("/auth/email/verify") { request, context in
-            try limiter.check(route: "auth.email.verify", limit: .perMinute(10), request: request, context: context)
+        // The mailed link only shows a button: the sign-in itself is a form post, which the CSRF
+        // check guards, so a foreign page cannot sign a victim's browser into the attacker's account
+        // by sending it to the attacker's own link (and a mail scanner opening the link burns nothing).
+        router.get("/auth/email/verify") { request, _ in
             let email = request.uri.queryParameters["email"].map(String.init) ?? ""
             let token = request.uri.queryParameters["token"].map(String.init) ?? ""
+            guard !email.isEmpty, !token.isEmpty else {
+                return LoginSession.redirect(to: "/login/email?error=invalid_link", settings: services.settings)
+            }
+            return Self.confirmPage(email: email, token: token).response()
+        }
+        router.post("/auth/email/verify/confirm") { request, context in
+            try limiter.check(route: "auth.email.verify", limit: .perMinute(10), request: request, context: context)
+            let fields = try await request.formFields(context: context)
             do {
-                let user = try await verify(email: email, token: token)
+                let user = try await verify(email: fields["email"] ?? "", token: fields["token"] ?? "")
                 return LoginSession.redirect(
                     to: LoginSession.defaultLanding, token: services.auth.issuer.session(for: user),
                     settings: services.settings)
@@ -75,6 +87,18 @@ struct MagicLinkRoutes {
                 return LoginSession.redirect(to: "/login/email?error=\(reason)", settings: services.settings)
             }
         }
+    }
+
+    static func confirmPage(email: String, token: String) -> HTMLPage {
+        HTMLPage(
+            title: "Sign in to Agnes",
+            body: """
+                <p class="note">Account: \(HTMLPage.escape(email))</p>
+                <form method="post" action="/auth/email/verify/confirm">
+                \(HTMLPage.hidden("email", email))\(HTMLPage.hidden("token", token))
+                <button type="submit">Sign in</button>
+                </form>
+                """)
     }
 
     private func sendLink(_ email: String, request: Request) async throws -> Response {

@@ -43,6 +43,7 @@ public struct CSRFMiddleware: RouterMiddleware {
     /// Form posts that sign a browser in: checked even without a session cookie.
     static let signInForms: Set<String> = [
         "/auth/password/login/web", "/auth/password/reset/confirm", "/auth/password/setup/confirm",
+        "/auth/email/verify/confirm",
     ]
 
     /// Creates the middleware; `allowedOrigins` are extra origins (e.g. `https://admin.example.com`)
@@ -94,16 +95,28 @@ public struct CSRFMiddleware: RouterMiddleware {
         let isBearer = request.headers[values: .authorization].contains { $0.lowercased().hasPrefix("bearer ") }
         if isBearer { return .none }
         if request.cookies[Self.cookieName] != nil { return .cookieSession }
-        return Self.signInForms.contains(request.uri.path) ? .signInForm : .none
+        return Self.signInForms.contains(Self.routedPath(request.uri.path)) ? .signInForm : .none
+    }
+
+    /// The path as the router matches it: empty segments (`//`, a trailing `/`) do not count, so
+    /// `/auth/password/login/web/` is the sign-in form too.
+    static func routedPath(_ path: String) -> String {
+        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
     }
 
     func isSameSite(_ request: Request, allowingNoHeader: Bool = false) -> Bool {
         guard let source = request.headers[.origin] ?? request.headers[.referer] else { return allowingNoHeader }
-        guard let origin = WebOrigin(url: source) else { return false }
+        guard let origin = WebOrigin(url: source) else {
+            // A browser sends `Origin: null` for some same-site posts (a page under a `no-referrer`
+            // policy, a redirect); its `Sec-Fetch-Site`, which no page can set, says where it came from.
+            return source.trimmedOfWhitespace == "null"
+                && request.headers[Self.fetchSite]?.trimmedOfWhitespace.lowercased() == "same-origin"
+        }
         if allowedOrigins.contains(origin) { return true }
         guard let authority = request.head.authority ?? request.headers[Self.host] else { return false }
         return origin.matches(authority: authority)
     }
 
     static let host = HTTPField.Name("Host")!
+    static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
 }

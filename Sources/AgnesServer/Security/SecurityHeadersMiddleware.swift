@@ -2,9 +2,14 @@ import HTTPTypes
 import Hummingbird
 
 /// Headers every response carries unless its route set its own: `X-Content-Type-Options: nosniff`,
-/// `X-Frame-Options: DENY` and a `Referrer-Policy` — `no-referrer` under `/auth/` and `/login`, whose
-/// URLs can carry one-time tokens (`/auth/password/reset?…&token=…`), `same-origin` elsewhere. HTML
-/// pages add their own Content-Security-Policy (``HTMLPage``).
+/// `X-Frame-Options: DENY` and `Referrer-Policy: same-origin`. HTML pages add their own
+/// Content-Security-Policy (``HTMLPage``).
+///
+/// `same-origin`, not `no-referrer`, also on pages whose URL carries a one-time token
+/// (`/auth/password/reset?…&token=…`): no `Referer` ever leaves for another site (and the policy lets
+/// nothing else load), while a browser still sends the page's real `Origin` with its own form posts —
+/// under `no-referrer` it sends `Origin: null`, and the CSRF check could not tell the sign-in form
+/// from a foreign page.
 ///
 /// ```swift
 /// router.add(middleware: SecurityHeadersMiddleware())
@@ -20,16 +25,13 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var response = try await next(request, context)
-        Self.apply(to: &response.headers, path: request.uri.path)
+        Self.apply(to: &response.headers)
         return response
     }
 
-    static func apply(to headers: inout HTTPFields, path: String) {
+    static func apply(to headers: inout HTTPFields) {
         if headers[contentTypeOptions] == nil { headers[contentTypeOptions] = "nosniff" }
         if headers[frameOptions] == nil { headers[frameOptions] = "DENY" }
-        if headers[referrerPolicy] == nil {
-            let carriesTokens = path.hasPrefix("/auth/") || path == "/login" || path.hasPrefix("/login/")
-            headers[referrerPolicy] = carriesTokens ? "no-referrer" : "same-origin"
-        }
+        if headers[referrerPolicy] == nil { headers[referrerPolicy] = "same-origin" }
     }
 }

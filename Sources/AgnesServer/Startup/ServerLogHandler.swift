@@ -88,7 +88,8 @@ public struct ServerLogHandler: LogHandler {
         let isPlain =
             !value.isEmpty
             && value.unicodeScalars.allSatisfy { scalar in
-                scalar != " " && scalar != "=" && scalar != "\"" && scalar != "\\" && !isUnprintable(scalar)
+                scalar != "=" && scalar != "\"" && scalar != "\\" && !isUnprintable(scalar)
+                    && scalar.properties.generalCategory != .spaceSeparator
             }
         if isPlain {
             line += value
