@@ -13,7 +13,8 @@ import Logging
 /// - Requests that mail a link answer the same page at the same speed whether or not the account
 ///   exists: the mail goes out in the background.
 /// - Tokens are stored as SHA-256 hashes and consumed by compare-and-swap on (hash, email, age); a
-///   password is validated before its token is consumed, so a typo does not burn the link.
+///   password is validated before its token is consumed, so a typo does not burn the link. A
+///   deactivated account's valid token is consumed, then refused.
 struct PasswordRoutes {
     let services: AgnesServices
 
@@ -110,14 +111,15 @@ struct PasswordRoutes {
             throw APIError(.badRequest, Self.tooShort)
         }
         let users = DuckDBUserRepository(store: services.store)
-        let found = try await users.find(email: body.email)
-        if let found, !found.isActive { throw APIError(.forbidden, AuthError.deactivated.detail) }
-        // The compare-and-swap runs for an unknown address too (it matches nothing), so a wrong token
-        // costs the same whether or not the account exists.
+        // Nothing is looked up by address before the token has been checked: a wrong token costs the
+        // same work (one compare-and-swap that matches nothing, one count) whether or not the account
+        // exists.
         guard let user = try await services.accountLinks.consume(.setup, email: body.email, token: body.token) else {
-            let expired = found.map { isExpired(.setup, user: $0, token: body.token) } ?? false
+            let expired = try await users.holdsSetupToken(
+                AccountLinks.storedHash(.setup, token: body.token), email: body.email)
             throw APIError(.badRequest, expired ? "Setup token has expired" : "Invalid setup token")
         }
+        guard user.isActive else { throw APIError(.forbidden, AuthError.deactivated.detail) }
         let updated = try await users.setPasswordHash(
             id: user.id, hash: try await services.auth.hasher.hash(body.password))
         await services.audit("user.password_setup", userID: user.id, params: ["email": user.email], result: "success")
@@ -146,12 +148,10 @@ struct PasswordRoutes {
             return retry(problem)
         }
         let users = DuckDBUserRepository(store: services.store)
-        if let existing = try await users.find(email: email), !existing.isActive {
-            return retry(AuthError.deactivated.detail)
-        }
         guard let user = try await services.accountLinks.consume(.setup, email: email, token: token) else {
             return retry(Self.invalidLink)
         }
+        guard user.isActive else { return retry(AuthError.deactivated.detail) }
         let updated = try await users.setPasswordHash(id: user.id, hash: try await services.auth.hasher.hash(password))
         if let name = fields["name"]?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
             _ = try await users.update(id: user.id, name: name, email: nil)
@@ -208,15 +208,6 @@ struct PasswordRoutes {
         if password.count < PasswordHasher.minimumLength { return tooShort }
         if let confirmation, confirmation != password { return "The passwords do not match" }
         return nil
-    }
-
-    /// True when `token` is the user's current token of this kind but older than its lifetime.
-    private func isExpired(_ kind: AccountLinks.Kind, user: User, token: String) -> Bool {
-        let hash = AccountLinks.storedHash(kind, token: token)
-        switch kind {
-        case .setup: return user.setupToken == hash
-        case .reset, .magic: return user.resetToken == hash
-        }
     }
 
     static func setupForm(email: String, token: String, error: String?) -> HTMLPage {

@@ -141,6 +141,17 @@ public struct DuckDBUserRepository: UserRepository {
         try await setToken(column: "reset_token", id: id, tokenHash: tokenHash, at: time)
     }
 
+    /// Whether the account with `email` holds the setup token `tokenHash` (whatever its age): after a
+    /// failed ``consumeSetupToken(tokenHash:email:notBefore:)``, true means the token was right but old.
+    public func holdsSetupToken(_ tokenHash: String, email: String) async throws -> Bool {
+        try await store.read { connection in
+            try connection.query(
+                "SELECT count(*) FROM users WHERE setup_token = ? AND lower(email) = lower(?)",
+                [.varchar(tokenHash), .varchar(email)]
+            ).rows[0][0].int ?? 0 > 0
+        }
+    }
+
     public func consumeSetupToken(tokenHash: String, email: String, notBefore: Date) async throws -> User? {
         try await consume(column: "setup_token", tokenHash: tokenHash, email: email, notBefore: notBefore)
     }
