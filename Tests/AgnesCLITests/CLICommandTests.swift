@@ -21,7 +21,7 @@ import Testing
             #expect(push.stderr.contains("error: s1.jsonl: upload refused (HTTP 500 from POST /api/upload/sessions)"))
             let json = try await cli.run(["push", "--json"], extra: Self.token)
             let report = try JSONDecoder().decode(JSONValue.self, from: Data(json.stdout.utf8))
-            #expect(report["errors"]?.jsonText.contains("server_error") == true)
+            #expect(report["errors"]?[0]?["code"] == .string("server_error"))
             await fake.setUploadFailure(nil)
             let retried = try await cli.run(["push"], extra: Self.token)
             #expect(retried.status == 0 && retried.stdout.contains("Uploaded 1 session."))
@@ -47,8 +47,14 @@ import Testing
             let stale = try await cli.run(["diagnose", "--json"], extra: Self.token)
             let report = try JSONDecoder().decode(JSONValue.self, from: Data(stale.stdout.utf8))
             #expect(report["overall"] == .string("warning"))
-            let tables = report["checks"]?.jsonText ?? ""
-            #expect(tables.contains("stale: orders") && tables.contains("interrupted: gone"))
+            guard case .array(let checks)? = report["checks"] else {
+                Issue.record("no checks in \(stale.stdout)")
+                return
+            }
+            let tables = try #require(checks.first { $0["name"] == .string("tables") })
+            #expect(tables["status"] == .string("warning"))
+            let detail = tables["detail"]?.string ?? ""
+            #expect(detail.contains("stale: orders") && detail.contains("interrupted: gone"), "\(detail)")
             let bad = try await cli.run(["diagnose"], extra: ["AGNES_TOKEN": "wrong"])
             #expect(bad.status == 1)
             #expect(bad.stdout.contains("[FAIL] token: Invalid or expired token"))
@@ -68,7 +74,13 @@ import Testing
             // Without catalog routes the manifest is listed; a fetch error exits 5.
             await fake.set("orders", try Parquet.make(rows: 1))
             let catalog = try await cli.run(["catalog", "--json"], extra: Self.token)
-            #expect(catalog.status == 0 && catalog.stdout.contains("\"id\" : \"orders\""), "\(catalog.stderr)")
+            #expect(catalog.status == 0, "\(catalog.stderr)")
+            let listed = try JSONDecoder().decode(JSONValue.self, from: Data(catalog.stdout.utf8))
+            guard case .array(let entries) = listed["tables"] ?? listed else {
+                Issue.record("no table list in \(catalog.stdout)")
+                return
+            }
+            #expect(entries.compactMap { $0["id"]?.string } == ["orders"])
             let failed = try await cli.run(["catalog"], extra: ["AGNES_TOKEN": "wrong"])
             #expect(failed.status == 5 && failed.stderr.contains("HTTP 401"))
             let rejected = try await cli.run(["auth", "import-token", "--token-stdin"], stdin: "wrong\n")

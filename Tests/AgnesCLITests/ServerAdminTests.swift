@@ -22,7 +22,8 @@ import Testing
         #expect(created.status == 0, "\(created.stderr)")
         let pat = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let listed = try await cli.run(["auth", "token", "list", "--json"])
-        #expect(listed.stdout.contains("\"laptop\""))
+        let tokens = try JSONDecoder().decode(JSONValue.self, from: Data(listed.stdout.utf8))
+        #expect(tokens.items?.compactMap { $0["name"]?.string } == ["laptop"], "\(listed.stdout)")
 
         let imported = try await cli.run(["auth", "import-token", "--token-stdin"], stdin: pat + "\n")
         #expect(imported.status == 0 && imported.stdout.contains("root@example.com"), "\(imported.stderr)")
@@ -41,7 +42,8 @@ import Testing
         let grant = try await cli.run(["admin", "grant", "create", "analysts", "table", "orders"])
         #expect(grant.status == 0, "\(grant.stderr)")
         let grants = try await cli.run(["admin", "grant", "list", "--group", "analysts", "--json"])
-        #expect(grants.stdout.contains("\"orders\""))
+        let granted = try JSONDecoder().decode(JSONValue.self, from: Data(grants.stdout.utf8))
+        #expect(granted.items?.compactMap { $0["resource_id"]?.string } == ["orders"], "\(grants.stdout)")
         let unknownGroup = try await cli.run(["admin", "group", "members", "nobody"])
         #expect(unknownGroup.status == 8 && unknownGroup.stderr.contains("no group nobody"))
 

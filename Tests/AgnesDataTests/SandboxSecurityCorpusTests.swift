@@ -1,4 +1,4 @@
-import AgnesData
+@testable import AgnesData
 import DuckDB
 import Foundation
 import Testing
@@ -77,9 +77,6 @@ import Testing
             "DETACH memory",
             "INSTALL httpfs",
             "LOAD httpfs",
-            "SELECT * FROM read_parquet('https://example.com/x.parquet')",
-            "SELECT * FROM 's3://bucket/x.parquet'",
-            "SELECT * FROM read_csv('http://127.0.0.1:1/x.csv')",
             // Configuration.
             "SET enable_external_access = true",
             "RESET enable_external_access",
@@ -112,6 +109,20 @@ import Testing
             "SELECT * FROM duckdb_secrets()",
             "SELECT getenv('HOME')",
             "SELECT * FROM which_secret('s3://bucket/x', 's3')",
+        ]
+    }
+
+    /// SELECTs that reach for the network (`server`: a local HTTP server that answers). Without the
+    /// httpfs extension they fail anyway, so only DuckDB's permission error shows that the sandbox's
+    /// configuration, not a missing extension or network, refused them.
+    static func network(_ server: CountingHTTPServer) -> [String] {
+        [
+            "SELECT * FROM read_parquet('https://example.com/x.parquet')",
+            "SELECT * FROM 's3://bucket/x.parquet'",
+            "SELECT * FROM read_csv('http://127.0.0.1:1/x.csv')",
+            "SELECT * FROM read_csv('http://127.0.0.1:\(server.port)/x.csv')",
+            "SELECT * FROM 'http://127.0.0.1:\(server.port)/x.csv'",
+            "SELECT * FROM read_text('http://127.0.0.1:\(server.port)/x.csv')",
         ]
     }
 
@@ -169,6 +180,37 @@ import Testing
         #expect(after.rows[0][0].int == 100)
         let threads = try await fixture.analyst("SELECT current_setting('threads')")
         #expect(threads.rows[0][0].int == 2)
+    }
+
+    @Test func networkAccessMeetsDuckDBsPermissionCheck() async throws {
+        let server = try CountingHTTPServer()
+        defer { server.stop() }
+        #expect(try server.fetch() == CountingHTTPServer.body, "the server answers a plain client")
+        let fixture = try await SandboxFixture()
+        for sql in Self.network(server) {
+            do {
+                let result = try await fixture.analyst(sql)
+                Issue.record("\(sql) → \(result.text.prefix(200))")
+            } catch {
+                guard case .query(let message) = error else {
+                    Issue.record("\(sql): \(error)")
+                    continue
+                }
+                #expect(message.hasPrefix("Permission Error"), "\(sql): \(message)")
+            }
+        }
+        // The SELECT-only gate stops INSTALL and LOAD before DuckDB sees them: run everything on the
+        // sandbox's own connection too, so the configuration itself is what refuses.
+        let sandbox = try await fixture.engine.sandbox(readable: ["orders", "customers"])
+        for sql in ["INSTALL httpfs", "LOAD httpfs", "SET enable_external_access = true"] + Self.network(server) {
+            do {
+                try await sandbox.pool.withConnection { try $0.execute(sql) }
+                Issue.record("\(sql) ran on the sandbox's connection")
+            } catch let error as DuckDBError {
+                #expect(error.kind == .permission || error.message.contains("configuration has been locked"), "\(sql): \(error)")
+            }
+        }
+        #expect(server.connections == 1, "only the test's own request reached the server")
     }
 
     @Test func catalogListingsShowOnlyReadableTables() async throws {
