@@ -15,7 +15,7 @@ final class CountingHTTPServer: Sendable {
     private let accepted = Mutex(0)
 
     init() throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -32,6 +32,7 @@ final class CountingHTTPServer: Sendable {
             close(listener)
             throw POSIXError(.init(rawValue: errno) ?? .EIO)
         }
+        self.listener = listener
         port = Int(UInt16(bigEndian: address.sin_port))
         Thread.detachNewThread { [self] in serve() }
     }
@@ -52,7 +53,7 @@ final class CountingHTTPServer: Sendable {
             accepted.withLock { $0 += 1 }
             var buffer = [UInt8](repeating: 0, count: 4096)
             _ = read(client, &buffer, buffer.count)
-            let response = "HTTP/1.0 200 OK\r\nContent-Type: text/csv\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let response = "HTTP/1.0 200 OK\r\nContent-Type: text/csv\r\nContent-Length: \(Self.body.utf8.count)\r\n\r\n\(Self.body)"
             _ = Array(response.utf8).withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
             close(client)
         }

@@ -19,7 +19,10 @@ import Testing
         let token = try await fixture.analyst("ana@example.com", tables: ["wide"])
         try await fixture.application.test(.live) { client in
             let port = try #require(client.port)
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            // Room for all twelve downloads at once (the client's default is 8 connections per host).
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 16
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             do {
                 try await Self.measure(http, client: client, port: port, token: token)
             } catch {

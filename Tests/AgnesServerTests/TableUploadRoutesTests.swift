@@ -1,5 +1,6 @@
 import AgnesAuth
 import AgnesCore
+import AgnesData
 import AgnesServer
 import AgnesStore
 import AgnesTestSupport

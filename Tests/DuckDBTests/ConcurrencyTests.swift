@@ -116,11 +116,13 @@ import Testing
         // Cancelled while queued, not before it got there.
         while pool.waitingCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
         waiter.cancel()
-        let outcome = await waiter.result
-        #expect(throws: CancellationError.self) { try outcome.get() }
-        #expect(pool.waitingCount == 0)
+        #expect(pool.waitingCount == 0, "the cancelled waiter left the queue at once")
+        // The connection is freed before the waiter's outcome is awaited: a waiter still queued would get
+        // it and run (and fail the test) rather than wait forever.
         release.signal()
         _ = try await blocker.value
+        let outcome = await waiter.result
+        #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(!ran.isSet)
         // The released connection went back to the pool, not to the cancelled waiter.
         #expect(try await pool.withConnection { try $0.query("SELECT 1").rows.count } == 1)
@@ -134,6 +136,7 @@ import Testing
         }
         #expect(connection.interruptHandle.progress() == nil, "nothing runs yet")
         let task = Task { try await connection.run { try $0.query(Self.longQuery) } }
+        defer { task.cancel() }
         var progress: QueryProgress?
         while progress == nil {
             try await Task.sleep(for: .milliseconds(5))
