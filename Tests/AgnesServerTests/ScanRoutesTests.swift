@@ -38,6 +38,33 @@ import Testing
         #expect(usage.bytesToday > 0 && usage.running == 0)
     }
 
+    /// The stream the route sends, read by Arrow's own reader (pyarrow) rather than ours.
+    @Test func pyarrowReadsWhatTheScanRouteSends() async throws {
+        let fixture = try await ServerFixture.withTables()
+        let root = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            let filtered = try await client.post(
+                "/api/v2/scan", as: root.token,
+                body: ["table_id": "orders", "where": "amount > 20", "order_by": ["id"]])
+            #expect(filtered.status == .ok)
+            let table = try PyArrow.read(filtered.bytes)
+            #expect(table["rows"] as? Int == 3)
+            #expect(table["names"] as? [String] == ["id", "status", "amount"])
+            let columns = try #require(table["columns"] as? [String: [Any]])
+            #expect(columns["id"] as? [Int] == [2, 3, 5])
+            #expect(columns["status"] as? [String] == ["open", "paid", "PAID"])
+            #expect(columns["amount"] as? [Double] == [99, 250, 42])
+            // Many batches: every number of the 5,000-row table, in order.
+            let numbers = try await client.post(
+                "/api/v2/scan", as: root.token, body: ["table_id": "numbers", "order_by": ["n"]])
+            let all = try PyArrow.read(numbers.bytes)
+            #expect(all["rows"] as? Int == 5000)
+            let values = try #require(all["columns"] as? [String: [Any]])
+            #expect(values["n"] as? [Int] == Array(0..<5000))
+            #expect((values["label"] as? [String])?.last == "number 4999")
+        }
+    }
+
     @Test func theEstimateIsAnUpperBoundForLocalTables() async throws {
         let fixture = try await ServerFixture.withTables()
         let root = try await fixture.admin()

@@ -73,11 +73,7 @@ import Testing
         #expect(reader.rowCount == summary.rows && summary.rows > 0 && summary.rows < 5000)
     }
 
-    /// Python with pyarrow: `AGNES_TEST_PYTHON`, else the test venv that scripts/setup.sh fills.
-    static var python: String {
-        if let path = ProcessInfo.processInfo.environment["AGNES_TEST_PYTHON"], !path.isEmpty { return path }
-        return SMTPTestServer.repositoryRoot.appending(path: ".duckdb/test-venv/bin/python").path
-    }
+    static var python: String { PyArrow.python }
 
     /// Arrow's own reader, not ours, must accept the stream: runs by default (never skipped), so a
     /// machine without pyarrow fails here with what to do rather than passing unchecked.
