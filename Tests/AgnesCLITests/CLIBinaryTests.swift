@@ -37,7 +37,8 @@ import Testing
         let local = try await cli.run(["query", "SELECT count(*) AS n FROM orders", "--format", "json"])
         #expect(local.status == 0, "\(local.stderr)")
         #expect(
-            try JSONDecoder().decode(JSONValue.self, from: Data(local.stdout.utf8)) == .array([.object(["n": .int(100)])]))
+            try JSONDecoder().decode(JSONValue.self, from: Data(local.stdout.utf8))
+                == .array([.object(["n": .int(100)])]))
         let table = try await cli.run(["query", "--sql", "SELECT id, a FROM orders ORDER BY id LIMIT 2"])
         #expect(table.stdout.contains("│ bigint │ varchar ") && table.stdout.contains("2 rows"), "\(table.stdout)")
         let remote = try await cli.run(
@@ -49,7 +50,8 @@ import Testing
         try FileManager.default.createDirectory(at: projects, withIntermediateDirectories: true)
         try Data("{\"type\":\"user\"}\n".utf8).write(to: projects.appendingPathComponent("s1.jsonl"))
         let pushed = try await cli.run(["push"])
-        #expect(pushed.status == 0 && pushed.stdout.contains("Uploaded 1 session and CLAUDE.local.md."), "\(pushed.stderr)")
+        #expect(
+            pushed.status == 0 && pushed.stdout.contains("Uploaded 1 session and CLAUDE.local.md."), "\(pushed.stderr)")
         // What the server stored: the transcript under the caller's id, the notes under a hash of the email.
         let sessions = agnes.data.appendingPathComponent("user_sessions")
         let owners = try FileManager.default.contentsOfDirectory(atPath: sessions.path)

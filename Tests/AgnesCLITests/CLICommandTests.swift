@@ -39,7 +39,9 @@ import Testing
         #expect(try await cli.run(["pull"], extra: environment).status == 0)
         let healthy = try await cli.run(["diagnose"], extra: environment)
         #expect(healthy.status == 0, "\(healthy.stdout)")
-        #expect(healthy.stdout.contains("[ok  ] token: valid for \(RealAgnes.email) (admin) (from environment)"), "\(healthy.stdout)")
+        #expect(
+            healthy.stdout.contains("[ok  ] token: valid for \(RealAgnes.email) (admin) (from environment)"),
+            "\(healthy.stdout)")
         #expect(healthy.stdout.contains("1 tables to pull, 0 remote, all current"))
         try await agnes.reseed(["orders": 4], variant: 1)
         environment["AGNES_SERVER"] = agnes.base
@@ -110,7 +112,9 @@ import Testing
         #expect(try await cli.run(["pull"], extra: token).status == 0)
         let remote = try await cli.run(["query", "--remote", "SELECT boom"], extra: token)
         #expect(remote.status == 2, "\(remote.stderr)")
-        #expect(remote.stderr.contains("boom") && remote.stderr.contains("(HTTP 400 from POST /api/query)"), "\(remote.stderr)")
+        #expect(
+            remote.stderr.contains("boom") && remote.stderr.contains("(HTTP 400 from POST /api/query)"),
+            "\(remote.stderr)")
         let local = try await cli.run(["query", "SELECT nope FROM orders"])
         #expect(local.status == 2 && local.stderr.contains("query failed"))
         let noSQL = try await cli.run(["query", "--stdin"], stdin: #"{"limit": 3}"#)

@@ -53,7 +53,8 @@ final class CountingHTTPServer: Sendable {
             accepted.withLock { $0 += 1 }
             var buffer = [UInt8](repeating: 0, count: 4096)
             _ = read(client, &buffer, buffer.count)
-            let response = "HTTP/1.0 200 OK\r\nContent-Type: text/csv\r\nContent-Length: \(Self.body.utf8.count)\r\n\r\n\(Self.body)"
+            let response =
+                "HTTP/1.0 200 OK\r\nContent-Type: text/csv\r\nContent-Length: \(Self.body.utf8.count)\r\n\r\n\(Self.body)"
             _ = Array(response.utf8).withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
             close(client)
         }

@@ -1,7 +1,8 @@
-@testable import AgnesData
 import DuckDB
 import Foundation
 import Testing
+
+@testable import AgnesData
 
 /// Every bypass of `spec/SECURITY.md` against the query sandbox: a caller who may read `orders` and
 /// `customers` tries to reach `payroll` (a table of the same source, in the same directory), a file
@@ -207,7 +208,9 @@ import Testing
                 try await sandbox.pool.withConnection { try $0.execute(sql) }
                 Issue.record("\(sql) ran on the sandbox's connection")
             } catch let error as DuckDBError {
-                #expect(error.kind == .permission || error.message.contains("configuration has been locked"), "\(sql): \(error)")
+                #expect(
+                    error.kind == .permission || error.message.contains("configuration has been locked"),
+                    "\(sql): \(error)")
             }
         }
         #expect(server.connections == 1, "only the test's own request reached the server")

@@ -13,7 +13,8 @@ import Testing
         #expect(error.status == .requestTimeout)
         #expect(
             error.detail
-                == "Scan timed out after 60 s and was stopped; narrow it with a WHERE predicate, fewer columns or a limit")
+                == "Scan timed out after 60 s and was stopped; narrow it with a WHERE predicate, fewer columns or a limit"
+        )
     }
 
     @Test func noGenerationYetIs503() {

@@ -44,8 +44,10 @@ import Testing
         try files.createDirectory(at: root.appendingPathComponent("scripts"), withIntermediateDirectories: true)
         try files.createDirectory(at: root.appendingPathComponent(".duckdb/lib"), withIntermediateDirectories: true)
         try files.copyItem(
-            at: repository.appendingPathComponent("scripts/setup.sh"), to: root.appendingPathComponent("scripts/setup.sh"))
-        try files.copyItem(at: installed.appendingPathComponent("VERSION"), to: root.appendingPathComponent(".duckdb/VERSION"))
+            at: repository.appendingPathComponent("scripts/setup.sh"),
+            to: root.appendingPathComponent("scripts/setup.sh"))
+        try files.copyItem(
+            at: installed.appendingPathComponent("VERSION"), to: root.appendingPathComponent(".duckdb/VERSION"))
         try files.createSymbolicLink(
             at: root.appendingPathComponent(".duckdb/lib/libduckdb.so"),
             withDestinationURL: installed.appendingPathComponent("lib/libduckdb.so"))

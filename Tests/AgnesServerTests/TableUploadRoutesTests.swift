@@ -176,7 +176,8 @@ import Testing
         // upload check) passes, converting them to parquet (the local source) does not.
         let late = Array(("id\n" + (0..<30000).map(String.init).joined(separator: "\n") + "\noops\n").utf8)
         try await fixture.application.test(.router) { client in
-            let response = try await Self.upload(client, token: root.token, body: Self.multipart(file: ("late.csv", late)))
+            let response = try await Self.upload(
+                client, token: root.token, body: Self.multipart(file: ("late.csv", late)))
             #expect(response.status == .badRequest)
             let detail = try #require(response.object["detail"] as? String)
             #expect(detail.hasPrefix("The CSV file cannot be converted: Conversion Error"), "\(detail)")

@@ -35,7 +35,8 @@ enum CLIBench {
         versions.sort()
         print(
             String(
-                format: "  agnes --version (process floor)  %7.3f s median, %.3f s best of 9", versions[4], versions[0]))
+                format: "  agnes --version (process floor)  %7.3f s median, %.3f s best of 9", versions[4], versions[0])
+        )
         print(
             String(
                 format: "  no-change pull                   %7.3f s median, %.3f s best of 9", samples[4], samples[0])

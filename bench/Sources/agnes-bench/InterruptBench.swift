@@ -40,7 +40,8 @@ enum InterruptBench {
         floors.sort()
         print(
             String(
-                format: "SELECT 1 round trip (floor)   median %.2f ms  max %.2f ms  (%d runs)", floors[floors.count / 2],
+                format: "SELECT 1 round trip (floor)   median %.2f ms  max %.2f ms  (%d runs)",
+                floors[floors.count / 2],
                 floors[floors.count - 1], floors.count))
         print(
             String(

@@ -40,7 +40,8 @@ enum ProfileBench {
         floors.sort()
         print(
             String(
-                format: "SUMMARIZE (floor: DuckDB alone, whole file, 2 threads)  median %.0f ms  min %.0f ms  (%d runs)",
+                format:
+                    "SUMMARIZE (floor: DuckDB alone, whole file, 2 threads)  median %.0f ms  min %.0f ms  (%d runs)",
                 floors[floors.count / 2], floors[0], floors.count))
         print(
             String(
