@@ -175,6 +175,8 @@ import Testing
         // The first rows make DuckDB sniff BIGINT and the last is no number: counting the rows (the
         // upload check) passes, converting them to parquet (the local source) does not.
         let late = Array(("id\n" + (0..<30000).map(String.init).joined(separator: "\n") + "\noops\n").utf8)
+        let local = fixture.root.appendingPathComponent("sources/local")
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: local.path))
         try await fixture.application.test(.router) { client in
             let response = try await Self.upload(
                 client, token: root.token, body: Self.multipart(file: ("late.csv", late)))
@@ -185,6 +187,8 @@ import Testing
         }
         #expect(try await DuckDBTableRegistryRepository(store: fixture.services.store).find(id: "late") == nil)
         #expect(try await fixture.services.analytics.generation?.servedTables()["late"] == nil)
+        // Nothing is left that would fail the next sync.
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: local.path)) == before)
     }
 
     static func parquet(_ sql: String) throws -> [UInt8] {

@@ -71,6 +71,9 @@ struct TableUploadRoutes {
         try await offloaded("agnes.upload") { try Self.place(upload.url, at: target, table: table) }
         let report = try await services.localSync.sync()
         if let failure = report.failures.first(where: { $0.table == table }) {
+            // A new table's file goes again, or every later sync would fail on it; a replaced table keeps
+            // serving its last good version (the local source does that) until a good file comes.
+            if existing == nil { try? FileManager.default.removeItem(at: target) }
             throw APIError.badRequest("The \(kind) file cannot be converted: \(failure.message)")
         }
         try await ServerBootstrap.registerLocalTables([table], store: services.store)
