@@ -34,7 +34,10 @@ import Testing
         let duplicate = try await cli.run(["admin", "add-user", "ana@example.com"])
         #expect(duplicate.status == 6)
         let users = try await cli.run(["admin", "list-users", "--json"])
-        #expect(users.stdout.contains("ana@example.com"))
+        let listedUsers = try JSONDecoder().decode(JSONValue.self, from: Data(users.stdout.utf8))
+        #expect(
+            Set(listedUsers.items?.compactMap { $0["email"]?.string } ?? []) == ["root@example.com", "ana@example.com"],
+            "\(users.stdout)")
         #expect(try await cli.run(["admin", "group", "create", "analysts"]).status == 0)
         #expect(try await cli.run(["admin", "group", "add-member", "analysts", "ana@example.com"]).status == 0)
         let members = try await cli.run(["admin", "group", "members", "analysts"])
