@@ -35,9 +35,8 @@ import Testing
         #expect(duplicate.status == 6)
         let users = try await cli.run(["admin", "list-users", "--json"])
         let listedUsers = try JSONDecoder().decode(JSONValue.self, from: Data(users.stdout.utf8))
-        #expect(
-            Set(listedUsers.items?.compactMap { $0["email"]?.string } ?? []) == ["root@example.com", "ana@example.com"],
-            "\(users.stdout)")
+        let emails = Set(listedUsers.items?.compactMap { $0["email"]?.string } ?? [])
+        #expect(emails == ["root@example.com", "ana@example.com"], "\(users.stdout)")
         #expect(try await cli.run(["admin", "group", "create", "analysts"]).status == 0)
         #expect(try await cli.run(["admin", "group", "add-member", "analysts", "ana@example.com"]).status == 0)
         let members = try await cli.run(["admin", "group", "members", "analysts"])
