@@ -7,6 +7,19 @@ import Testing
     /// (A small build side, so no time goes into materialising it; the cross product never ends.)
     static let longQuery = "SELECT sum(hash(a.range * b.range)) FROM range(1000000) a, range(1000000) b"
 
+    /// The outcome of `task`, a call on `connection`; if the test itself is cancelled (its time limit),
+    /// the connection is interrupted outright, so a lost interrupt fails the test instead of leaving it
+    /// waiting on a statement that never ends.
+    static func outcome<T>(of task: Task<T, any Error>, on connection: SerializedConnection) async -> Result<
+        T, any Error
+    > {
+        await withTaskCancellationHandler {
+            await task.result
+        } onCancel: {
+            connection.interruptHandle.interruptNow()
+        }
+    }
+
     @Test func eightConcurrentTasksQueryOneDatabase() async throws {
         let database = try Database(options: ["threads": "2"])
         let setup = try database.connect()
@@ -44,13 +57,33 @@ import Testing
                 return try connection.query(Self.longQuery)
             }
         }
-        // Cancelled only once the call holds the connection: the interrupt must reach DuckDB (an
-        // interrupt landing just before the statement starts stays pending and stops it at once).
+        // Cancelled once the call holds the connection, whether or not DuckDB has begun the statement.
         for await _ in started { break }
         task.cancel()
-        let outcome = await task.result
+        let outcome = await Self.outcome(of: task, on: connection)
         #expect(throws: CancellationError.self) { try outcome.get() }
         // The connection is healthy afterwards.
+        #expect(try await connection.run { try $0.query("SELECT 7").rows[0][0] } == .integer(7))
+    }
+
+    // DuckDB clears a pending interrupt when a statement begins: a cancellation that lands between the
+    // start of the call and its statement must still stop that statement.
+    @Test(.timeLimit(.minutes(1))) func aCancellationBeforeTheStatementStartsStillStopsIt() async throws {
+        let connection = try SerializedConnection(database: try Database(options: ["threads": "2"]))
+        let (started, startedSignal) = AsyncStream<Void>.makeStream()
+        let cancelled = DispatchSemaphore(value: 0)
+        let task = Task {
+            try await connection.run { connection in
+                startedSignal.yield()
+                cancelled.wait()  // the cancellation has been delivered: now the statement starts
+                return try connection.query(Self.longQuery)
+            }
+        }
+        for await _ in started { break }
+        task.cancel()
+        cancelled.signal()
+        let outcome = await Self.outcome(of: task, on: connection)
+        #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(try await connection.run { try $0.query("SELECT 7").rows[0][0] } == .integer(7))
     }
 
@@ -143,7 +176,7 @@ import Testing
             progress = connection.interruptHandle.progress()
         }
         task.cancel()
-        _ = await task.result
+        _ = await Self.outcome(of: task, on: connection)
         let seen = try #require(progress)
         #expect(seen.percentage >= 0 && seen.percentage <= 100)
         #expect(seen.totalRows > 0 && seen.rowsProcessed <= seen.totalRows)
