@@ -94,8 +94,8 @@ public final class SerializedConnection: @unchecked Sendable {
         timerQueue.asyncAfter(deadline: .now() + .milliseconds(10)) { interrupt(handle, scope: scope) }
     }
 
-    /// Fires timeouts and repeated interrupts. A serial queue of its own (overcommitting, unlike the global concurrent queue),
-    /// so timers fire on time even while every core is busy inside DuckDB.
+    /// Fires timeouts and repeated interrupts. A serial queue of its own (overcommitting, unlike the
+    /// global concurrent queue), so timers fire on time even while every core is busy inside DuckDB.
     private static let timerQueue = DispatchQueue(label: "agnes.duckdb.timeouts")
 
     /// An interrupt that lands after the last statement finished can stay pending on the connection;
