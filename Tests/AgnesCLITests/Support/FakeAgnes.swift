@@ -10,7 +10,7 @@ import NIOFoundationCompat
 /// ``RealAgnes`` for everything else): stall or cut a download, answer a 5xx mid-file or on an upload,
 /// send bytes that do not match the manifest, ignore ranges, lack a route. It speaks the real wire
 /// shapes the CLI uses — the manifest (`server_time` an ISO 8601 instant), downloads with ETag /
-/// If-None-Match / Range / If-Range, the memory bundle, `/auth/me`, multipart uploads of a `file`
+/// If-None-Match / Range / If-Range, the memory bundle, multipart uploads of a `file`
 /// part — and errors as the real server's `{"detail": …}`. Tests change its tables and inject failures
 /// between calls.
 actor FakeAgnes {
@@ -39,7 +39,6 @@ actor FakeAgnes {
     var failures: [String: [Failure]] = [:]
     var token = "good-token"
     var bundle: JSONValue? = .object(["mandatory": .array([]), "approved": .array([])])
-    var welcome: String? = "# Agnes — AI Data Analyst\nWelcome from the fake server.\n"
     var ignoresRange = false
     var uploadFailure: Int?
     private(set) var log: [String] = []
@@ -49,7 +48,6 @@ actor FakeAgnes {
     func remove(_ id: String) { tables[id] = nil }
     func fail(_ id: String, _ failure: Failure) { failures[id, default: []].append(failure) }
     func setBundle(_ value: JSONValue?) { bundle = value }
-    func setWelcome(_ value: String?) { welcome = value }
     func setIgnoresRange(_ value: Bool) { ignoresRange = value }
     func setUploadFailure(_ status: Int?) { uploadFailure = status }
     func setHashOverride(_ id: String, _ hash: String?) { tables[id]?.hashOverride = hash }
@@ -104,20 +102,6 @@ actor FakeAgnes {
             try await self.authorize(request)
             guard let bundle = await self.bundle else { throw FakeError(.notFound, "Not Found") }
             return Self.json(bundle)
-        }
-        router.get("/auth/me") { request, _ in
-            try await self.authorize(request)
-            return Self.json(
-                .object([
-                    "id": .string("u1"), "email": .string("ana@example.com"), "name": .string("Ana"),
-                    "is_admin": .bool(false), "credential": .string("pat"),
-                ]))
-        }
-        router.get("/api/health") { _, _ in Self.json(.object(["status": .string("ok")])) }
-        router.get("/api/welcome") { request, _ in
-            try await self.authorize(request)
-            guard let welcome = await self.welcome else { throw FakeError(.notFound, "Not Found") }
-            return Self.json(.object(["content": .string(welcome)]))
         }
         router.post("/api/upload/sessions") { request, _ in
             try await self.authorize(request)
