@@ -47,3 +47,6 @@ python_ms="$(median "${python_medians[@]}")"
 echo "  swift binding (median of round medians): $swift_ms ms"
 echo "  python duckdb, the floor (same):         $python_ms ms"
 awk -v s="$swift_ms" -v p="$python_ms" 'BEGIN { printf "  overhead of the Swift binding over the floor: %+.1f%% (target < 5%%)\n", (s - p) / p * 100 }'
+
+echo "Interrupt: a never-ending query stopped by task cancellation (${INTERRUPTS:-20} runs)"
+"$BIN" interrupt "${INTERRUPTS:-20}"

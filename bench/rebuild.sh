@@ -19,14 +19,30 @@ rm -rf "$WORK/rebuild-1x3" "$WORK/rebuild-50x20"
 source bench/lib.sh
 BIG="$(ensure_big_parquet)"
 SIZE=$(stat -c %s "$BIG")
-echo "Publish of $(awk -v s="$SIZE" 'BEGIN { printf "%.2f GB", s / 1e9 }') (page cache warm for all three)"
+ROUNDS="${PUBLISH_ROUNDS:-3}"
+echo "Publish of $(awk -v s="$SIZE" 'BEGIN { printf "%.2f GB", s / 1e9 }') next to cp and cp + fsync, $ROUNDS rounds in turns (page cache warm for all)"
 cat "$BIG" > /dev/null
-OUT="$WORK/publish-out"; rm -rf "$OUT"; mkdir -p "$OUT"
-"$BIN" publish "$BIG" "$OUT"
-rm -rf "$OUT/published.parquet" "$OUT/.versions"
-start=$(date +%s.%N); cp "$BIG" "$OUT/cp.parquet"; end=$(date +%s.%N)
-awk -v s="$SIZE" -v a="$start" -v b="$end" 'BEGIN { printf "cp (floor):                               %7.1f MB/s  (%.2f s)\n", s / 1e6 / (b - a), b - a }'
-rm -f "$OUT/cp.parquet"
-start=$(date +%s.%N); cp "$BIG" "$OUT/cp.parquet"; sync "$OUT/cp.parquet"; end=$(date +%s.%N)
-awk -v s="$SIZE" -v a="$start" -v b="$end" 'BEGIN { printf "cp + fsync (floor with durability):       %7.1f MB/s  (%.2f s)\n", s / 1e6 / (b - a), b - a }'
+OUT="$WORK/publish-out"
+publish=(); copy=(); copy_sync=()
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+for round in $(seq "$ROUNDS"); do
+    rm -rf "$OUT"; mkdir -p "$OUT"
+    line="$("$BIN" publish "$BIG" "$OUT")"
+    publish+=("$(sed -n 's/.*(\([0-9.]*\) s, md5.*/\1/p' <<<"$line")")
+    rm -rf "$OUT/published.parquet" "$OUT/.versions"
+    start=$(date +%s.%N); cp "$BIG" "$OUT/cp.parquet"; end=$(date +%s.%N)
+    copy+=("$(elapsed "$start" "$end")")
+    rm -f "$OUT/cp.parquet"
+    start=$(date +%s.%N); cp "$BIG" "$OUT/cp.parquet"; sync "$OUT/cp.parquet"; end=$(date +%s.%N)
+    copy_sync+=("$(elapsed "$start" "$end")")
+    echo "  round $round: publisher ${publish[-1]} s, cp ${copy[-1]} s, cp + fsync ${copy_sync[-1]} s"
+done
 rm -rf "$OUT"
+report() {  # label, then the samples in seconds: median and best, as MB/s
+    local label="$1"; shift
+    printf '%s\n' "$@" | sort -n | awk -v s="$SIZE" -v label="$label" '
+        { v[NR] = $1 } END { m = v[int((NR + 1) / 2)]; printf "%-42s %7.1f MB/s median (%.2f s), best %.2f s of %d\n", label, s / 1e6 / m, m, v[1], NR }'
+}
+report "publisher (copy + md5 + fsync + links):" "${publish[@]}"
+report "cp (floor):" "${copy[@]}"
+report "cp + fsync (floor with durability):" "${copy_sync[@]}"

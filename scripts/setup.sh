@@ -76,16 +76,23 @@ PY
     say "duckdb $DUCKDB_VERSION installed in $LIB_DIR"
 fi
 
-# 3. Link name for libpython next to libduckdb (the -dev package's symlink is not needed).
-ln -sfn "$pylib" "$LIB_DIR/libpython3.11.so"
+# 3. Link name for libpython next to libduckdb (the -dev package's symlink is not needed). Replaced
+#    atomically (a new link renamed over the old one), and only when it points elsewhere: tests load
+#    libraries from this directory while setup may run, and `ln -sfn` unlinks before it relinks.
+if [ "$(readlink "$LIB_DIR/libpython3.11.so" 2>/dev/null)" != "$pylib" ]; then
+    ln -sfn "$pylib" "$LIB_DIR/libpython3.11.so.tmp.$$"
+    mv -Tf "$LIB_DIR/libpython3.11.so.tmp.$$" "$LIB_DIR/libpython3.11.so"
+fi
 
-# 4. Test-only: a Python venv with aiosmtpd, the real SMTP server the AgnesMail tests talk to.
-#    Skipped when aiosmtpd is already importable there, so a re-run touches no network.
+# 4. Test-only: a Python venv with aiosmtpd, the real SMTP server the AgnesMail tests talk to, and
+#    pyarrow, Arrow's own reader that cross-checks the Arrow IPC streams we write (/api/v2/scan).
+#    Skipped when both are already importable there, so a re-run touches no network.
 TEST_VENV="$DUCKDB_DIR/test-venv"
-if ! "$TEST_VENV/bin/python" -c "import aiosmtpd" >/dev/null 2>&1; then
-    say "installing aiosmtpd into $TEST_VENV (test fixture)"
+if ! "$TEST_VENV/bin/python" -c "import aiosmtpd, pyarrow" >/dev/null 2>&1; then
+    say "installing aiosmtpd and pyarrow into $TEST_VENV (test fixtures)"
     PYTHON="$(command -v python3 || command -v python3.11 || true)"
-    [ -n "$PYTHON" ] || { say "python3 is needed for the mail test fixture"; exit 1; }
+    [ -n "$PYTHON" ] || { say "python3 is needed for the test fixtures"; exit 1; }
     [ -x "$TEST_VENV/bin/python" ] || "$PYTHON" -m venv "$TEST_VENV"
-    "$TEST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+    "$TEST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=pyarrow \
+        "aiosmtpd==1.4.6" "pyarrow==21.0.0"
 fi

@@ -2,92 +2,99 @@ import AgnesClient
 import Foundation
 import Testing
 
-/// The `agnes` binary as a subprocess against a fake server: what analysts type, with its output and
-/// exit codes.
+/// The `agnes` binary as a subprocess against our real server (a fake one only for a 5xx): what
+/// analysts type, with its output and exit codes.
 @Suite(.serialized) struct CLIBinaryTests {
     @Test func initPullQueryAndPushWork() async throws {
         let root = try TemporaryDirectory()
         defer { root.remove() }
-        let fake = FakeAgnes()
-        await fake.set("orders", try Parquet.make(rows: 100))
-        try await fake.run { base in
-            let cli = try CLI(root: root.url)
-            let initialised = try await cli.run(["init", "--server-url", base, "--token-stdin"], stdin: "good-token\n")
-            #expect(initialised.status == 0, "\(initialised.stderr)")
-            #expect(initialised.stdout.contains("as ana@example.com"))
-            #expect(initialised.stdout.contains("Updated 1 table (1 total)"))
-            for file in [
-                "CLAUDE.md", "AGNES_WORKSPACE.md", ".claude/settings.json", ".claude/CLAUDE.local.md",
-                "server/parquet/orders.parquet", "user/duckdb/analytics.duckdb",
-            ] {
-                #expect(
-                    FileManager.default.fileExists(atPath: cli.workspace.appendingPathComponent(file).path), "\(file)")
-            }
-            for absent in ["user/sessions", "user/snapshots", ".claude/rules", ".agnes", "data"] {
-                #expect(
-                    !FileManager.default.fileExists(atPath: cli.workspace.appendingPathComponent(absent).path),
-                    "\(absent)")
-            }
-            let token = cli.configDirectory.appendingPathComponent("token.json").path
-            let mode = try FileManager.default.attributesOfItem(atPath: token)[.posixPermissions] as? NSNumber
-            #expect(mode?.intValue == 0o600)
-
-            let again = try await cli.run(["pull", "--json"])
-            #expect(again.status == 0)
-            let report = try JSONDecoder().decode(JSONValue.self, from: Data(again.stdout.utf8))
-            #expect(report["tables_updated"] == .int(0) && report["parquets_total"] == .int(1))
-
-            let local = try await cli.run(["query", "SELECT count(*) AS n FROM orders", "--format", "json"])
-            #expect(local.status == 0, "\(local.stderr)")
-            #expect(
-                try JSONDecoder().decode(JSONValue.self, from: Data(local.stdout.utf8))
-                    == .array([.object(["n": .int(100)])]))
-            let table = try await cli.run(["query", "--sql", "SELECT id, label FROM orders ORDER BY id LIMIT 2"])
-            #expect(table.stdout.contains("│ bigint │ varchar │") && table.stdout.contains("2 rows"))
-            let remote = try await cli.run(
-                ["query", "--remote", "--stdin", "--format", "csv"], stdin: #"{"sql":"SELECT 42"}"#)
-            #expect(remote.status == 0 && remote.stdout == "answer,name\r\n42,x\n")
-
-            let projects = cli.home.appendingPathComponent(".claude/projects")
-                .appendingPathComponent(cli.workspace.path.replacingOccurrences(of: "/", with: "-"))
-            try FileManager.default.createDirectory(at: projects, withIntermediateDirectories: true)
-            try Data("{\"type\":\"user\"}\n".utf8).write(to: projects.appendingPathComponent("s1.jsonl"))
-            let pushed = try await cli.run(["push"])
-            #expect(pushed.status == 0 && pushed.stdout.contains("Uploaded 1 session and CLAUDE.local.md."))
-            let uploads = await fake.uploads
-            #expect(uploads.keys.sorted() == ["s1.jsonl"])
-            let notes = await fake.localNotes
-            #expect(notes?.contains("# My Notes") == true)
-            let unchanged = try await cli.run(["push", "--dry-run", "--json"])
-            let dry = try JSONDecoder().decode(JSONValue.self, from: Data(unchanged.stdout.utf8))
-            #expect(dry["summary"]?["sessions_count"] == .int(0) && dry["dry_run"] == .bool(true))
-
-            let status = try await cli.run(["status", "--json"])
-            let fields = try JSONDecoder().decode(JSONValue.self, from: Data(status.stdout.utf8))
-            #expect(fields["parquet_tables"] == .int(1) && fields["initialized"] == .bool(true))
-
-            let repeated = try await cli.run(["init", "--server-url", base, "--token-stdin"], stdin: "good-token\n")
-            #expect(repeated.status == 1 && repeated.stderr.contains("already an Agnes workspace"))
-            #expect(repeated.stderr.contains("hint: run agnes pull"))
+        let agnes = try await RealAgnes.start(in: root, tables: ["orders": 100])
+        let base = agnes.base
+        let cli = try CLI(root: root.path("analyst"))
+        let initialised = try await cli.run(["init", "--server-url", base, "--token-stdin"], stdin: agnes.token + "\n")
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        #expect(initialised.stdout.contains("as \(RealAgnes.email)"))
+        #expect(initialised.stdout.contains("Updated 1 table (1 total)"))
+        for file in [
+            "CLAUDE.md", "AGNES_WORKSPACE.md", ".claude/settings.json", ".claude/CLAUDE.local.md",
+            "server/parquet/orders.parquet", "user/duckdb/analytics.duckdb",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: cli.workspace.appendingPathComponent(file).path), "\(file)")
         }
+        for absent in ["user/sessions", "user/snapshots", ".claude/rules", ".agnes", "data"] {
+            #expect(
+                !FileManager.default.fileExists(atPath: cli.workspace.appendingPathComponent(absent).path), "\(absent)")
+        }
+        let token = cli.configDirectory.appendingPathComponent("token.json").path
+        let mode = try FileManager.default.attributesOfItem(atPath: token)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let again = try await cli.run(["pull", "--json"])
+        #expect(again.status == 0)
+        let report = try JSONDecoder().decode(JSONValue.self, from: Data(again.stdout.utf8))
+        #expect(report["tables_updated"] == .int(0) && report["parquets_total"] == .int(1))
+
+        let local = try await cli.run(["query", "SELECT count(*) AS n FROM orders", "--format", "json"])
+        #expect(local.status == 0, "\(local.stderr)")
+        #expect(
+            try JSONDecoder().decode(JSONValue.self, from: Data(local.stdout.utf8))
+                == .array([.object(["n": .int(100)])]))
+        let table = try await cli.run(["query", "--sql", "SELECT id, a FROM orders ORDER BY id LIMIT 2"])
+        #expect(table.stdout.contains("│ bigint │ varchar ") && table.stdout.contains("2 rows"), "\(table.stdout)")
+        let remote = try await cli.run(
+            ["query", "--remote", "--stdin", "--format", "csv"], stdin: #"{"sql":"SELECT 42 AS answer, 'x' AS name"}"#)
+        #expect(remote.status == 0 && remote.stdout == "answer,name\r\n42,x\n", "\(remote.stderr)")
+
+        let projects = cli.home.appendingPathComponent(".claude/projects")
+            .appendingPathComponent(cli.workspace.path.replacingOccurrences(of: "/", with: "-"))
+        try FileManager.default.createDirectory(at: projects, withIntermediateDirectories: true)
+        try Data("{\"type\":\"user\"}\n".utf8).write(to: projects.appendingPathComponent("s1.jsonl"))
+        let pushed = try await cli.run(["push"])
+        #expect(
+            pushed.status == 0 && pushed.stdout.contains("Uploaded 1 session and CLAUDE.local.md."), "\(pushed.stderr)")
+        // What the server stored: the transcript under the caller's id, the notes under a hash of the email.
+        let sessions = agnes.data.appendingPathComponent("user_sessions")
+        let owners = try FileManager.default.contentsOfDirectory(atPath: sessions.path)
+        #expect(owners.count == 1)
+        let stored = try owners.flatMap {
+            try FileManager.default.contentsOfDirectory(atPath: sessions.appendingPathComponent($0).path)
+        }
+        #expect(stored == ["s1.jsonl"])
+        let notesDirectory = agnes.data.appendingPathComponent("user_local_md")
+        let notes = try FileManager.default.contentsOfDirectory(atPath: notesDirectory.path).map {
+            try String(contentsOf: notesDirectory.appendingPathComponent($0), encoding: .utf8)
+        }
+        #expect(notes.count == 1 && notes[0].contains("# My Notes"))
+        let unchanged = try await cli.run(["push", "--dry-run", "--json"])
+        let dry = try JSONDecoder().decode(JSONValue.self, from: Data(unchanged.stdout.utf8))
+        #expect(dry["summary"]?["sessions_count"] == .int(0) && dry["dry_run"] == .bool(true))
+
+        let status = try await cli.run(["status", "--json"])
+        let fields = try JSONDecoder().decode(JSONValue.self, from: Data(status.stdout.utf8))
+        #expect(fields["parquet_tables"] == .int(1) && fields["initialized"] == .bool(true))
+
+        let repeated = try await cli.run(["init", "--server-url", base, "--token-stdin"], stdin: agnes.token + "\n")
+        #expect(repeated.status == 1 && repeated.stderr.contains("already an Agnes workspace"))
+        #expect(repeated.stderr.contains("hint: run agnes pull"))
+        await agnes.stop()
     }
 
     @Test func aWrongTokenIsRefusedWithExitCode7AndAHint() async throws {
         let root = try TemporaryDirectory()
         defer { root.remove() }
-        let fake = FakeAgnes()
-        try await fake.run { base in
-            let cli = try CLI(root: root.url, server: base)
-            let initialised = try await cli.run(["init", "--server-url", base, "--token-stdin"], stdin: "wrong\n")
-            #expect(initialised.status == 7)
-            #expect(initialised.stderr.contains("refused the token"))
-            #expect(
-                !FileManager.default.fileExists(atPath: cli.configDirectory.appendingPathComponent("token.json").path))
-            let pull = try await cli.run(["pull"], extra: ["AGNES_TOKEN": "wrong"])
-            #expect(pull.status == 7)
-            #expect(pull.stderr.hasPrefix("error: Invalid or expired token (HTTP 401 from GET /api/sync/manifest)"))
-            #expect(pull.stderr.contains("hint: "))
-        }
+        let agnes = try await RealAgnes.start(in: root, tables: ["orders": 1])
+        let cli = try CLI(root: root.path("analyst"), server: agnes.base)
+        let initialised = try await cli.run(["init", "--server-url", agnes.base, "--token-stdin"], stdin: "wrong\n")
+        #expect(initialised.status == 7)
+        #expect(initialised.stderr.contains("refused the token"), "\(initialised.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.configDirectory.appendingPathComponent("token.json").path))
+        let pull = try await cli.run(["pull"], extra: ["AGNES_TOKEN": "wrong"])
+        #expect(pull.status == 7)
+        #expect(
+            pull.stderr.hasPrefix("error: Invalid or expired token (HTTP 401 from GET /api/sync/manifest)"),
+            "\(pull.stderr)")
+        #expect(pull.stderr.contains("hint: "))
+        await agnes.stop()
     }
 
     @Test func noServerNoTokenAndBadInputEachHaveTheirExitCode() async throws {
@@ -128,23 +135,22 @@ import Testing
     @Test func aFullDiskFailsClearlyAndLeavesThePreviousFile() async throws {
         let root = try TemporaryDirectory()
         defer { root.remove() }
-        let fake = FakeAgnes()
-        let small = try Parquet.make(rows: 10)
-        await fake.set("orders", small)
-        try await fake.run { base in
-            let cli = try CLI(root: root.url, server: base)
-            let environment = ["AGNES_TOKEN": "good-token"]
-            #expect(try await cli.run(["pull"], extra: environment).status == 0)
-            await fake.set("orders", try Parquet.make(rows: 300_000, variant: 1))
-            // A 1 MB file-size limit: writes past it fail with EFBIG, as on a full disk.
-            let pull = try await cli.run(["pull"], extra: environment, shellPrefix: "ulimit -f 2048")
-            #expect(pull.status == 1, "\(pull.stderr)")
-            #expect(pull.stderr.contains("no space left"), "\(pull.stderr)")
-            #expect(pull.stderr.contains("hint: free some disk space"))
-            let file = cli.workspace.appendingPathComponent("server/parquet/orders.parquet")
-            #expect(try Data(contentsOf: file) == small)
-            #expect(!FileManager.default.fileExists(atPath: file.path + ".part"))
-        }
+        var agnes = try await RealAgnes.start(in: root, tables: ["orders": 10])
+        let cli = try CLI(root: root.path("analyst"))
+        let environment = ["AGNES_TOKEN": agnes.token, "AGNES_SERVER": agnes.base]
+        #expect(try await cli.run(["pull"], extra: environment).status == 0)
+        let file = cli.workspace.appendingPathComponent("server/parquet/orders.parquet")
+        let small = try Data(contentsOf: file)
+        try await agnes.reseed(["orders": 300_000], variant: 1)
+        // A 1 MB file-size limit: writes past it fail with EFBIG, as on a full disk.
+        let pull = try await cli.run(
+            ["pull"], extra: ["AGNES_TOKEN": agnes.token, "AGNES_SERVER": agnes.base], shellPrefix: "ulimit -f 2048")
+        #expect(pull.status == 1, "\(pull.stderr)")
+        #expect(pull.stderr.contains("no space left"), "\(pull.stderr)")
+        #expect(pull.stderr.contains("hint: free some disk space"))
+        #expect(try Data(contentsOf: file) == small)
+        #expect(!FileManager.default.fileExists(atPath: file.path + ".part"))
+        await agnes.stop()
     }
 
     @Test func everyCommandHasHelpWithAnExample() async throws {

@@ -50,3 +50,13 @@ import Testing
         #expect(error?.hint?.contains("agnes diagnose") == true)
     }
 }
+
+extension ClientErrorTests {
+    /// Only our server's shape is read: another body (Hummingbird's default `{"error": …}`) is shown
+    /// as it came, never taken for a detail.
+    @Test func onlyTheDetailShapeIsADetail() {
+        let other = ClientError.http(Self.response(500, #"{"error":{"message":"boom"}}"#))
+        #expect(other.detail == nil)
+        #expect(other.message == #"{"error":{"message":"boom"}} (HTTP 500 from GET /api/x)"#)
+    }
+}

@@ -4,7 +4,9 @@ import DuckDB
 import Foundation
 import Testing
 
-/// `agnes pull` against a fake server on a real socket, with real DuckDB views.
+/// `agnes pull` against our real server where it can do what a test needs, else (stalls, cut or
+/// corrupt downloads, 5xx, remote tables, a log of the requests) a fake one on a real socket; real
+/// DuckDB views either way.
 @Suite struct PullerTests {
     static func pull(_ base: String, _ workspace: Workspace, token: String = "good-token", verify: Bool = false)
         async throws -> PullReport
@@ -57,19 +59,18 @@ import Testing
     @Test func changingOneTableRefetchesExactlyThatTable() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let workspace = Workspace(root: directory.url)
-        let fake = FakeAgnes()
-        for index in 0..<5 { await fake.set("t\(index)", try Parquet.make(rows: 10 + index)) }
-        try await fake.run { base in
-            _ = try await Self.pull(base, workspace)
-            await fake.set("t3", try Parquet.make(rows: 77, variant: 1))
-            await fake.clearLog()
-            let report = try await Self.pull(base, workspace)
-            #expect(report.isSuccess && report.tablesUpdated == 1)
-            let downloads = await fake.downloads
-            #expect(downloads == ["t3"])
-            #expect(try Self.views(workspace)["t3"] == 77)
-        }
+        let workspace = Workspace(root: directory.path("workspace"))
+        let tables = Dictionary(uniqueKeysWithValues: (0..<5).map { ("t\($0)", 10 + $0) })
+        var agnes = try await RealAgnes.start(in: directory, tables: tables)
+        let first = try await Self.pull(agnes.base, workspace, token: agnes.token)
+        #expect(first.isSuccess && first.tablesUpdated == 5, "\(first.errors)")
+        // t3 changes (new rows), the others are written again with the same rows.
+        try await agnes.reseed(tables.merging(["t3": 77]) { $1 }, variant: 0)
+        let report = try await Self.pull(agnes.base, workspace, token: agnes.token)
+        #expect(report.isSuccess && report.tablesUpdated == 1, "\(report.errors)")
+        #expect(report.fetched.map(\.table) == ["t3"])
+        #expect(try Self.views(workspace)["t3"] == 77)
+        await agnes.stop()
     }
 
     @Test func aRevokedTableDisappearsFromTheWorkspaceButUserTablesStay() async throws {
@@ -226,35 +227,32 @@ import Testing
     @Test func aDryRunReportsThePlanAndWritesNothing() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let workspace = Workspace(root: directory.url)
-        let fake = FakeAgnes()
-        await fake.set("orders", try Parquet.make(rows: 5))
-        try await fake.run { base in
-            let report = try await AgnesAPI.withClient(server: base, token: "good-token") { api in
-                var options = PullOptions()
-                options.dryRun = true
-                return try await Puller(api: api, workspace: workspace, options: options).run()
-            }
-            #expect(report.dryRun && report.fetched.map(\.table) == ["orders"])
-            #expect(report.summaryLines.first?.hasPrefix("Would update 1 of 1 tables") == true)
+        let workspace = directory.path("workspace")
+        let agnes = try await RealAgnes.start(in: directory, tables: ["orders": 5])
+        let report = try await AgnesAPI.withClient(server: agnes.base, token: agnes.token) { api in
+            var options = PullOptions()
+            options.dryRun = true
+            return try await Puller(api: api, workspace: Workspace(root: workspace), options: options).run()
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).isEmpty)
+        #expect(report.dryRun && report.fetched.map(\.table) == ["orders"])
+        #expect(report.summaryLines.first?.hasPrefix("Would update 1 of 1 tables") == true)
+        #expect(!FileManager.default.fileExists(atPath: workspace.path))
+        await agnes.stop()
     }
 
     @Test func aWrongTokenFailsAtTheManifestAndTouchesNothing() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let fake = FakeAgnes()
-        await fake.set("orders", try Parquet.make(rows: 5))
-        try await fake.run { base in
-            let error = await #expect(throws: ClientError.self) {
-                _ = try await Self.pull(base, Workspace(root: directory.url), token: "wrong")
-            }
-            #expect(error?.code == .unauthorized)
-            #expect(error?.message.contains("Invalid or expired token") == true)
-            #expect(error.map(ExitStatus.code) == 7)
+        let workspace = directory.path("workspace")
+        let agnes = try await RealAgnes.start(in: directory, tables: ["orders": 5])
+        let error = await #expect(throws: ClientError.self) {
+            _ = try await Self.pull(agnes.base, Workspace(root: workspace), token: "wrong")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).isEmpty)
+        #expect(error?.code == .unauthorized)
+        #expect(error?.message.contains("Invalid or expired token") == true)
+        #expect(error.map(ExitStatus.code) == 7)
+        #expect(!FileManager.default.fileExists(atPath: workspace.path))
+        await agnes.stop()
     }
 
     @Test func unsafeTableIdsFromTheServerAreRefused() async throws {

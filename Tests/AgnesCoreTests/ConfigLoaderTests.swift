@@ -146,6 +146,12 @@ import Testing
         #expect(limits.threads == 2)
     }
 
+    @Test func theTableUploadLimitComesFromTheAPISection() throws {
+        #expect(try fixture.load().upload.maxTableBytes == 512 * 1024 * 1024)
+        try fixture.writeStatic("api: {upload: {max_table_bytes: 4096}}\n")
+        #expect(try fixture.load().upload.maxTableBytes == 4096)
+    }
+
     @Test func dataSourceComesFromYAMLUnlessTheEnvironmentOverrides() throws {
         try fixture.writeStatic("data_source: {type: BigQuery}\n")
         #expect(try fixture.load().dataSourceType == .bigquery)
@@ -164,6 +170,10 @@ import Testing
             #"api.query.memory_limit: expected a size such as 512MB or 2GB, got "lots""#
         ),
         ("api: {query: {timeout_seconds: 0}}\n", "api.query.timeout_seconds: expected a positive integer, got 0"),
+        (
+            "api: {upload: {max_table_bytes: 0}}\n",
+            "api.upload.max_table_bytes: expected a positive integer, got 0"
+        ),
         ("remote_query:\n  timeout_seconds: -5\n", "remote_query.timeout_seconds: expected a positive integer, got -5"),
         (
             "remote_query:\n  timeout_seconds: abc\n",

@@ -147,21 +147,27 @@ import Testing
 
     @Test func readerRunningDuringASwapCompletesOnItsGeneration() async throws {
         let fixture = try await DataFixture()
-        try fixture.writeSource("sales", tables: ["orders": "SELECT range AS id FROM range(2000000)"])
+        try fixture.writeSource("sales", tables: ["orders": "SELECT range AS id FROM range(2000)"])
         _ = try await fixture.orchestrator.rebuild()
-        let slow = Task {
+        let (bound, boundSignal) = AsyncStream<Void>.makeStream()
+        let swapped = DispatchSemaphore(value: 0)
+        // The reader takes its connection (and so its generation) before the swap and reads after it:
+        // the two generations hold different rows, so whichever one it reads shows in the answer.
+        let reader = Task {
             try await fixture.analytics.withConnection { connection in
-                // A query long enough to be running while the swap happens.
-                try connection.query(
-                    "SELECT count(*) FROM orders a, (SELECT * FROM orders LIMIT 300) b WHERE a.id + b.id = -1"
-                ).rows[0][0].int
+                boundSignal.yield()
+                guard swapped.wait(timeout: .now() + 120) == .success else {
+                    throw DuckDBError(.timeout, "the test never swapped")
+                }
+                return try connection.query("SELECT count(*), sum(id)::BIGINT FROM orders").rows[0]
             }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        for await _ in bound { break }
         try fixture.writeSource("sales", tables: ["orders": "SELECT range AS id FROM range(5)"])
         let result = try await fixture.orchestrator.rebuild()
+        swapped.signal()
         #expect(result.generation == 2)
-        #expect(try await slow.value == 0)
+        #expect(try await reader.value == [.bigint(2000), .bigint(Int64(2000 * 1999 / 2))])
         #expect(try await fixture.count("orders") == 5)
     }
 

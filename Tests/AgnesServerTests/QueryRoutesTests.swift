@@ -121,7 +121,8 @@ import Testing
         }
     }
 
-    @Test func aQueryPastTheTimeLimitIsStoppedWith408() async throws {
+    // The query never ends on its own: the 408 is the proof it was stopped (the time limit guards a hang).
+    @Test(.timeLimit(.minutes(2))) func aQueryPastTheTimeLimitIsStoppedWith408() async throws {
         let fixture = try await ServerFixture(settings: { root in
             var settings = AgnesSettings(dataDir: root)
             settings.query.timeoutSeconds = 1
@@ -130,12 +131,10 @@ import Testing
         try await fixture.publishLocal(Self.files)
         let ana = try await fixture.analyst("ana@example.com", tables: ["orders"])
         try await fixture.application.test(.router) { client in
-            let start = ContinuousClock.now
             let reply = try await client.call(
                 .post, "/api/query", as: ana, body: ["sql": "SELECT count(*) FROM range(1000000000000)"])
             #expect(reply.status == .requestTimeout)
             #expect(reply.detail?.hasPrefix("Query timed out after 1 s") == true)
-            #expect(ContinuousClock.now - start < .seconds(30))
             let next = try await client.call(.post, "/api/query", as: ana, body: ["sql": "SELECT count(*) FROM orders"])
             #expect(next.status == .ok)
         }

@@ -11,9 +11,11 @@ import Testing
 
 extension ServerFixture {
     /// A server whose local source serves `orders` (5 rows), `numbers` (5,000 rows) and `secrets`.
-    static func withTables(scan: ScanLimits = ScanLimits()) async throws -> ServerFixture {
+    static func withTables(scan: ScanLimits = ScanLimits(), upload: UploadLimits = UploadLimits()) async throws
+        -> ServerFixture
+    {
         let fixture = try await ServerFixture(
-            settings: { AgnesSettings(dataDir: $0, scan: scan) }, hasher: PasswordHasher(cost: 4))
+            settings: { AgnesSettings(dataDir: $0, scan: scan, upload: upload) }, hasher: PasswordHasher(cost: 4))
         let numbers = "n,label\n" + (0..<5000).map { "\($0),number \($0)" }.joined(separator: "\n") + "\n"
         try await fixture.publishLocal([
             "orders.csv": "id,status,amount\n1,paid,10.5\n2,open,99\n3,paid,250\n4,cancelled,0\n5,PAID,42\n",

@@ -219,3 +219,23 @@ import Testing
         }
     }
 }
+
+extension TokenRoutesTests {
+    @Test func theSchedulerTokenCannotMintAPersonalToken() async throws {
+        let secret = "scheduler-secret-" + String(repeating: "s", count: 32)
+        let fixture = try await ServerFixture(
+            settings: { AgnesSettings(dataDir: $0, schedulerAPIToken: secret) }, hasher: PasswordHasher(cost: 4))
+        try await fixture.application.test(.router) { client in
+            try await client.execute(
+                uri: "/auth/tokens", method: .post, headers: JSONRequest.bearer(secret),
+                body: JSONRequest.body(["name": "minted"])
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(
+                    ServerFixture.detail(response.body)
+                        == "This endpoint requires an interactive session, not a service token")
+            }
+        }
+        #expect(try await DuckDBAccessTokenRepository(store: fixture.services.store).listAll().isEmpty)
+    }
+}

@@ -292,6 +292,7 @@ extension ServerFixture {
             #expect(deleted.status == .noContent)
             let gone = try await client.call(.get, "/api/users/\(ana)", as: root.token)
             #expect(gone.status == .notFound)
+            #expect(gone.detail == "User not found")
             let again = try await client.call(.delete, "/api/users/\(ana)", as: root.token)
             #expect(again.status == .notFound)
             #expect(again.detail == "User not found")
@@ -341,6 +342,7 @@ extension ServerFixture {
             let missing = try await client.call(
                 .post, "/api/users/nobody/set-password", as: root.token, body: ["password": "long enough"])
             #expect(missing.status == .notFound)
+            #expect(missing.detail == "User not found")
             let set = try await client.call(
                 .post, "/api/users/\(ana)/set-password", as: root.token, body: ["password": "correct horse"])
             #expect(set.status == .noContent)
@@ -404,6 +406,10 @@ extension ServerFixture {
             #expect(reset.status == .ok)
             let refused = try await client.call(.post, "/api/users/\(synced)/reset-password", as: root.token)
             #expect(refused.status == .conflict)
+            #expect(
+                refused.detail
+                    == "User is managed by an external SSO provider; this operation must be performed in the upstream system"
+            )
         }
     }
 

@@ -3,8 +3,8 @@ import DuckDB
 import Foundation
 import Testing
 
-/// Arrow IPC streams written from DuckDB results: framing, schema, values, truncation, and — when a
-/// Python with pyarrow is named in `AGNES_TEST_PYTHON` — what Arrow's own reader makes of them.
+/// Arrow IPC streams written from DuckDB results: framing, schema, values, truncation, and what Arrow's
+/// own reader (pyarrow, from the test venv) makes of them.
 @Suite struct ArrowIPCTests {
     static let flatSQL = """
         SELECT i::INTEGER AS i, i::BIGINT * 1000000000 AS big, i * 1.5 AS d, 'row ' || i AS s, i % 2 = 0 AS even,
@@ -73,13 +73,17 @@ import Testing
         #expect(reader.rowCount == summary.rows && summary.rows > 0 && summary.rows < 5000)
     }
 
-    static var python: String? {
-        guard let path = ProcessInfo.processInfo.environment["AGNES_TEST_PYTHON"], !path.isEmpty else { return nil }
-        return path
-    }
+    static var python: String { PyArrow.python }
 
-    @Test(.enabled(if: python != nil, "set AGNES_TEST_PYTHON to a Python with pyarrow"))
-    func pyarrowReadsTheStream() throws {
+    /// Arrow's own reader, not ours, must accept the stream: runs by default (never skipped), so a
+    /// machine without pyarrow fails here with what to do rather than passing unchecked.
+    @Test func pyarrowReadsTheStream() throws {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: Self.python)
+        probe.arguments = ["-c", "import pyarrow"]
+        try probe.run()
+        probe.waitUntilExit()
+        try #require(probe.terminationStatus == 0, "\(Self.python) has no pyarrow: run scripts/setup.sh")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("agnes-\(UUID().uuidString).arrows")
         defer { try? FileManager.default.removeItem(at: file) }
         let (flat, _) = try Self.stream(Self.flatSQL)
@@ -95,7 +99,7 @@ import Testing
                 print(json.dumps({'rows': table.num_rows, 'schema': [str(f.type) for f in table.schema], 'first': rows}, default=str))
                 """
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.python!)
+            process.executableURL = URL(fileURLWithPath: Self.python)
             process.arguments = ["-c", script, file.path]
             let pipe = Pipe()
             process.standardOutput = pipe

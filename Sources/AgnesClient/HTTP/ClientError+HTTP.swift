@@ -4,9 +4,8 @@ import Foundation
 extension ClientError {
     /// The error for a non-2xx answer: its code from the status, its message from `detail`.
     public static func http(_ response: APIResponse) -> ClientError {
-        // `{"detail": …}` (FastAPI, our server); `{"error": {"message": …}}` (Hummingbird's default).
-        let decoded = try? JSONDecoder().decode(ErrorBody.self, from: response.body)
-        let detail = decoded?.detail ?? decoded?.error
+        // `{"detail": …}`: our server's shape (and the original's, FastAPI's).
+        let detail = (try? JSONDecoder().decode(ErrorBody.self, from: response.body))?.detail
         let text = detail.map(describe) ?? (response.body.isEmpty ? nil : snippet(response.body))
         let status = response.status
         let (code, hint) = classify(status: status, request: response.request)
@@ -93,6 +92,5 @@ extension ClientError {
 
     private struct ErrorBody: Decodable {
         let detail: JSONValue?
-        let error: JSONValue?
     }
 }

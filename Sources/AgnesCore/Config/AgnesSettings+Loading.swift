@@ -70,6 +70,7 @@ extension AgnesSettings {
             remoteQuery: try RemoteQueryLimits(config: config),
             scan: try ScanLimits(config: config),
             query: try QueryLimits(config: config),
+            upload: try UploadLimits(config: config),
             profiler: try ProfilerSettings(config: config),
             instanceName: try config.string(at: ["instance", "name"]) ?? "Agnes",
             instance: config.merged,

@@ -68,6 +68,8 @@ public struct AgnesSettings: Sendable {
     public var scan: ScanLimits
     /// Query endpoint and sandbox limits (`api.query`).
     public var query: QueryLimits
+    /// Upload endpoint limits (`api.upload`).
+    public var upload: UploadLimits
     /// Profiler tuning (`profiler`).
     public var profiler: ProfilerSettings
     /// The instance's display name (`instance.name`, default `Agnes`).
@@ -103,6 +105,7 @@ public struct AgnesSettings: Sendable {
         remoteQuery: RemoteQueryLimits = RemoteQueryLimits(),
         scan: ScanLimits = ScanLimits(),
         query: QueryLimits = QueryLimits(),
+        upload: UploadLimits = UploadLimits(),
         profiler: ProfilerSettings = ProfilerSettings(),
         instanceName: String = "Agnes",
         instance: ConfigValue = .object([:]),
@@ -131,6 +134,7 @@ public struct AgnesSettings: Sendable {
         self.remoteQuery = remoteQuery
         self.scan = scan
         self.query = query
+        self.upload = upload
         self.profiler = profiler
         self.instanceName = instanceName
         self.instance = instance

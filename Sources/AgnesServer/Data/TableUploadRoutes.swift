@@ -21,11 +21,9 @@ import Hummingbird
 /// Answers 201 (new table) or 200 (replaced) with `{table_id, rows, hash, size_bytes, file,
 /// created}`: `hash` is the published parquet's MD5, the manifest's `hash`. Errors: 403 non-admin;
 /// 400 not multipart, no `file`, unsupported extension, bad table name, unreadable content; 409 a
-/// table with that id comes from another source; 413 over ``maxBytes``.
+/// table with that id comes from another source; 413 over `api.upload.max_table_bytes` (512 MiB).
 struct TableUploadRoutes {
     let services: AgnesServices
-    /// Largest accepted file (512 MiB).
-    static let maxBytes = 512 * 1024 * 1024
     static let kinds = ["csv": "CSV", "parquet": "Parquet"]
 
     struct Uploaded: Encodable {
@@ -73,6 +71,9 @@ struct TableUploadRoutes {
         try await offloaded("agnes.upload") { try Self.place(upload.url, at: target, table: table) }
         let report = try await services.localSync.sync()
         if let failure = report.failures.first(where: { $0.table == table }) {
+            // A new table's file goes again, or every later sync would fail on it; a replaced table keeps
+            // serving its last good version (the local source does that) until a good file comes.
+            if existing == nil { try? FileManager.default.removeItem(at: target) }
             throw APIError.badRequest("The \(kind) file cannot be converted: \(failure.message)")
         }
         try await ServerBootstrap.registerLocalTables([table], store: services.store)
@@ -105,21 +106,25 @@ struct TableUploadRoutes {
         }
     }
 
-    static var tooLarge: APIError {
-        APIError(.contentTooLarge, "File too large (at most \(maxBytes / 1024 / 1024) MiB)")
+    /// Largest accepted file.
+    var maxBytes: Int { services.settings.upload.maxTableBytes }
+
+    var tooLarge: APIError {
+        let limit = maxBytes % (1024 * 1024) == 0 ? "\(maxBytes / 1024 / 1024) MiB" : "\(maxBytes) bytes"
+        return APIError(.contentTooLarge, "File too large (at most \(limit))")
     }
 
     /// Streams the form: the first `file` part to disk, short text fields into memory, anything else skipped.
     func readForm(_ request: Request, directory: URL) async throws -> Form {
         var reader = try MultipartFormReader(
-            request, field: "file", maximumBodyBytes: Self.maxBytes + MultipartFormReader.overheadBytes,
-            tooLarge: Self.tooLarge)
+            request, field: "file", maximumBodyBytes: maxBytes + MultipartFormReader.overheadBytes,
+            tooLarge: tooLarge)
         var form = Form()
         do {
             while let part = try await reader.nextPart() {
                 if part.name == "file", form.file == nil {
                     let url = directory.appendingPathComponent(".table-upload-\(UUID().uuidString)")
-                    let size = try await reader.writePart(to: url, limit: Self.maxBytes, tooLarge: Self.tooLarge)
+                    let size = try await reader.writePart(to: url, limit: maxBytes, tooLarge: tooLarge)
                     form.file = Form.Upload(url: url, filename: part.filename ?? "", size: size)
                 } else if part.name == "table_name" || (part.name == "name" && form.tableName == nil) {
                     let value = try await reader.collectPart(upTo: 1024)

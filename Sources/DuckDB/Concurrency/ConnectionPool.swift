@@ -40,6 +40,9 @@ public final class ConnectionPool: Sendable {
     /// The number of connections.
     public var size: Int { connections.count }
 
+    /// The number of callers waiting for a connection now (a load figure; tests order events by it).
+    public var waitingCount: Int { state.withLock { $0.waiters.count } }
+
     /// Runs `body` on a free connection (waiting for one if needed).
     public func withConnection<T: Sendable>(
         timeout: Duration? = nil,

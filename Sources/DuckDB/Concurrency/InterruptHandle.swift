@@ -64,7 +64,8 @@ public final class InterruptHandle: Sendable {
         }
     }
 
-    /// Progress of the running statement, or nil when it is unknown.
+    /// Progress of the running statement, or nil when it is unknown. DuckDB tracks progress only on a
+    /// connection with `SET enable_progress_bar = true` (add `enable_progress_bar_print = false`).
     public func progress() -> QueryProgress? {
         state.withLock { state in
             guard let connection = state.connection else { return nil }

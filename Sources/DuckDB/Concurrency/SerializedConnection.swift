@@ -47,7 +47,7 @@ public final class SerializedConnection: @unchecked Sendable {
                 }
             }
         } onCancel: {
-            if let scope = call.cancel() { handle.interrupt(scope: scope) }
+            if let scope = call.cancel() { Self.interrupt(handle, scope: scope) }
         }
     }
 
@@ -73,7 +73,7 @@ public final class SerializedConnection: @unchecked Sendable {
         let timer = timeout.map { limit in
             let item = DispatchWorkItem {
                 call.markTimedOut()
-                handle.interrupt(scope: scope)
+                Self.interrupt(handle, scope: scope)
             }
             Self.timerQueue.asyncAfter(deadline: .now() + limit.timeInterval, execute: item)
             return item
@@ -85,8 +85,17 @@ public final class SerializedConnection: @unchecked Sendable {
         return call.finish(result, timeout: timeout)
     }
 
-    /// Fires timeouts. A serial queue of its own (overcommitting, unlike the global concurrent queue),
-    /// so timers fire on time even while every core is busy inside DuckDB.
+    /// Interrupts `scope` now and again every 10 ms until the scope ends: DuckDB forgets an interrupt
+    /// that arrives before a statement starts (each statement clears the flag when it begins), so one
+    /// landing between the start of the call and its first statement would otherwise be lost and the
+    /// statement run to its end.
+    private static func interrupt(_ handle: InterruptHandle, scope: UInt64) {
+        guard handle.interrupt(scope: scope) else { return }
+        timerQueue.asyncAfter(deadline: .now() + .milliseconds(10)) { interrupt(handle, scope: scope) }
+    }
+
+    /// Fires timeouts and repeated interrupts. A serial queue of its own (overcommitting, unlike the
+    /// global concurrent queue), so timers fire on time even while every core is busy inside DuckDB.
     private static let timerQueue = DispatchQueue(label: "agnes.duckdb.timeouts")
 
     /// An interrupt that lands after the last statement finished can stay pending on the connection;
@@ -142,7 +151,9 @@ private final class CallState: Sendable {
     /// Maps an interrupt error to the reason the call was interrupted.
     func finish<T>(_ result: Result<T, any Error>, timeout: Duration?) -> Result<T, any Error> {
         let (isCancelled, isTimedOut) = state.withLock { ($0.isCancelled, $0.isTimedOut) }
-        guard case .failure(let error) = result, let duckError = error as? DuckDBError, duckError.kind == .interrupt
+        // An interrupt that hits `duckdb_prepare` comes without an error type, only DuckDB's message.
+        guard case .failure(let error) = result, let duckError = error as? DuckDBError,
+            duckError.kind == .interrupt || duckError.message.hasPrefix("INTERRUPT Error")
         else { return result }
         if isTimedOut, let timeout {
             return .failure(

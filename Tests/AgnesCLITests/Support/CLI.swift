@@ -1,3 +1,4 @@
+import AgnesClient
 import Foundation
 
 /// Runs the built `agnes` binary as a subprocess with a clean environment (nothing of the caller's
@@ -103,5 +104,19 @@ struct CLI {
             status: process.terminationStatus,
             stdout: try String(contentsOf: outURL, encoding: .utf8),
             stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+}
+
+extension JSONValue {
+    /// The element at `index`, when this is an array that long.
+    subscript(_ index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
+    /// The elements, when this is an array.
+    var items: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
     }
 }

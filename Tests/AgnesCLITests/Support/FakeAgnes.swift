@@ -6,9 +6,13 @@ import HummingbirdTesting
 import NIOCore
 import NIOFoundationCompat
 
-/// A fake Agnes server on 127.0.0.1 speaking the real wire shapes the CLI uses: the manifest,
-/// downloads with ETag / If-None-Match / Range / If-Range, the memory bundle, `/auth/me`, queries
-/// and uploads. Tests change its tables and inject failures between calls.
+/// A fake Agnes server on 127.0.0.1, only for what our real server cannot be made to do (see
+/// ``RealAgnes`` for everything else): stall or cut a download, answer a 5xx mid-file or on an upload,
+/// send bytes that do not match the manifest, ignore ranges, lack a route. It speaks the real wire
+/// shapes the CLI uses — the manifest (`server_time` an ISO 8601 instant), downloads with ETag /
+/// If-None-Match / Range / If-Range, the memory bundle, multipart uploads of a `file`
+/// part — and errors as the real server's `{"detail": …}`. Tests change its tables and inject failures
+/// between calls.
 actor FakeAgnes {
     struct Table {
         var data: Data
@@ -35,25 +39,21 @@ actor FakeAgnes {
     var failures: [String: [Failure]] = [:]
     var token = "good-token"
     var bundle: JSONValue? = .object(["mandatory": .array([]), "approved": .array([])])
-    var welcome: String? = "# Agnes — AI Data Analyst\nWelcome from the fake server.\n"
     var ignoresRange = false
     var uploadFailure: Int?
     private(set) var log: [String] = []
     private(set) var uploads: [String: Data] = [:]
-    private(set) var localNotes: String?
 
     func set(_ id: String, _ data: Data, mode: String = "local") { tables[id] = Table(data: data, queryMode: mode) }
     func remove(_ id: String) { tables[id] = nil }
     func fail(_ id: String, _ failure: Failure) { failures[id, default: []].append(failure) }
     func setBundle(_ value: JSONValue?) { bundle = value }
-    func setWelcome(_ value: String?) { welcome = value }
     func setIgnoresRange(_ value: Bool) { ignoresRange = value }
     func setUploadFailure(_ status: Int?) { uploadFailure = status }
     func setHashOverride(_ id: String, _ hash: String?) { tables[id]?.hashOverride = hash }
     func clearLog() { log = [] }
     func record(_ entry: String) { log.append(entry) }
     func recordUpload(_ name: String, _ data: Data) { uploads[name] = data }
-    func recordNotes(_ text: String) { localNotes = text }
 
     /// Download requests logged since the last `clearLog()`, as table ids.
     var downloads: [String] {
@@ -88,7 +88,10 @@ actor FakeAgnes {
                 ])
             }
             return Self.json(
-                .object(["tables": .object(tables), "assets": .object([:]), "server_time": .string("now")]))
+                .object([
+                    "tables": .object(tables), "assets": .object([:]),
+                    "server_time": .string(Date().formatted(.iso8601)),
+                ]))
         }
         router.get("/api/data/:id/download") { request, context in
             try await self.authorize(request)
@@ -97,36 +100,8 @@ actor FakeAgnes {
         }
         router.get("/api/memory/bundle") { request, _ in
             try await self.authorize(request)
-            guard let bundle = await self.bundle else { throw HTTPError(.notFound) }
+            guard let bundle = await self.bundle else { throw FakeError(.notFound, "Not Found") }
             return Self.json(bundle)
-        }
-        router.get("/auth/me") { request, _ in
-            try await self.authorize(request)
-            return Self.json(
-                .object([
-                    "id": .string("u1"), "email": .string("ana@example.com"), "name": .string("Ana"),
-                    "is_admin": .bool(false), "credential": .string("pat"),
-                ]))
-        }
-        router.get("/api/health") { _, _ in Self.json(.object(["status": .string("ok")])) }
-        router.get("/api/welcome") { request, _ in
-            try await self.authorize(request)
-            guard let welcome = await self.welcome else { throw HTTPError(.notFound) }
-            return Self.json(.object(["content": .string(welcome)]))
-        }
-        router.post("/api/query") { request, context in
-            try await self.authorize(request)
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let query = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))
-            await self.record("query \(query["sql"]?.string ?? "")")
-            if query["sql"]?.string?.contains("boom") == true {
-                return Self.json(.object(["detail": .string("Query error: boom is not a column")]), status: .badRequest)
-            }
-            return Self.json(
-                .object([
-                    "columns": .array([.string("answer"), .string("name")]),
-                    "rows": .array([.array([.int(42), .string("x")])]), "row_count": .int(1), "truncated": .bool(false),
-                ]))
         }
         router.post("/api/upload/sessions") { request, _ in
             try await self.authorize(request)
@@ -134,36 +109,28 @@ actor FakeAgnes {
                 return Self.json(.object(["detail": .string("upload refused")]), status: .init(code: status))
             }
             let body = Data(buffer: try await request.body.collect(upTo: 1 << 24))
-            let text = String(decoding: body, as: UTF8.self)
-            let name =
-                text.components(separatedBy: "filename=\"").dropFirst().first?.components(separatedBy: "\"").first
-                ?? "?"
-            await self.recordUpload(name, body)
-            return Self.json(
-                .object(["status": .string("ok"), "filename": .string(name), "size": .int(Int64(body.count))]))
-        }
-        router.post("/api/upload/local-md") { request, _ in
-            try await self.authorize(request)
-            let body = try JSONDecoder().decode(
-                JSONValue.self, from: Data(buffer: try await request.body.collect(upTo: 1 << 20)))
-            await self.recordNotes(body["content"]?.string ?? "")
-            return Self.json(.object(["status": .string("ok")]))
+            // As the real route: the `file` part of a multipart form, else 422.
+            guard let part = Self.filePart(of: body, contentType: request.headers[.contentType]) else {
+                throw FakeError(.unprocessableContent, "field required: file")
+            }
+            await self.recordUpload(part.filename, part.content)
+            return Self.json(.object(["filename": .string(part.filename), "size": .int(Int64(part.content.count))]))
         }
         return router
     }
 
     func authorize(_ request: Request) throws {
         guard request.headers[.authorization] == "Bearer \(token)" else {
-            throw HTTPError(.unauthorized, message: "Invalid or expired token")
+            throw FakeError(.unauthorized, "Invalid or expired token")
         }
     }
 
     func download(_ id: String, request: Request) throws -> Response {
-        guard let table = tables[id] else { throw HTTPError(.notFound, message: "Table '\(id)' not found") }
+        guard let table = tables[id] else { throw FakeError(.notFound, "Table '\(id)' not found") }
         let range = request.headers[.range]
         log.append("download \(id)" + (range.map { " \($0)" } ?? ""))
         let failure = nextFailure(id)
-        if case .status(let code)? = failure { throw HTTPError(.init(code: code), message: "injected failure") }
+        if case .status(let code)? = failure { throw FakeError(.init(code: code), "injected failure") }
         var data = table.data
         if case .corrupt? = failure { data = Data(data.reversed()) }
         let etag = "\"\(table.hash)\""
@@ -173,7 +140,9 @@ actor FakeAgnes {
         var status = HTTPResponse.Status.ok
         if let range, !ignoresRange, range.hasPrefix("bytes="), request.headers[.ifRange].map({ $0 == etag }) ?? true {
             let bounds = range.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
-            guard let from = Int(bounds[0]), from < data.count else { throw HTTPError(.rangeNotSatisfiable) }
+            guard let from = Int(bounds[0]), from < data.count else {
+                throw FakeError(.rangeNotSatisfiable, "Range not satisfiable")
+            }
             start = from
             if bounds.count > 1, let last = Int(bounds[1]) { end = min(end, last) }
             status = .partialContent
@@ -189,7 +158,7 @@ actor FakeAgnes {
             body: ResponseBody { writer in
                 if let cut {
                     try await writer.write(ByteBuffer(data: bytes.prefix(cut)))
-                    throw HTTPError(.internalServerError, message: "connection cut")
+                    throw FakeError(.internalServerError, "connection cut")  // mid-body: the connection drops
                 }
                 var offset = 0
                 while offset < bytes.count {
@@ -205,5 +174,47 @@ actor FakeAgnes {
         return Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    /// The `file` part of a multipart body: its file name and content.
+    static func filePart(of body: Data, contentType: String?) -> (filename: String, content: Data)? {
+        guard let contentType, contentType.hasPrefix("multipart/form-data"),
+            let boundary = contentType.components(separatedBy: "boundary=").last?.trimmingCharacters(
+                in: CharacterSet(charactersIn: "\""))
+        else { return nil }
+        let delimiter = Data("--\(boundary)".utf8)
+        var parts: [Data] = []
+        var rest = body[...]
+        while let range = rest.range(of: delimiter) {
+            parts.append(Data(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        for part in parts.dropFirst() {
+            guard let split = part.range(of: Data("\r\n\r\n".utf8)) else { continue }
+            let headers = String(decoding: part[..<split.lowerBound], as: UTF8.self)
+            guard headers.contains("name=\"file\""),
+                let filename = headers.components(separatedBy: "filename=\"").dropFirst().first?
+                    .components(separatedBy: "\"").first
+            else { continue }
+            var content = Data(part[split.upperBound...])
+            if content.suffix(2) == Data("\r\n".utf8) { content.removeLast(2) }
+            return (filename, content)
+        }
+        return nil
+    }
+}
+
+/// An error the fake answers with in the real server's shape, `{"detail": …}`.
+struct FakeError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let detail: String
+
+    init(_ status: HTTPResponse.Status, _ detail: String) {
+        self.status = status
+        self.detail = detail
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        FakeAgnes.json(.object(["detail": .string(detail)]), status: status)
     }
 }
