@@ -112,8 +112,7 @@ struct PasswordRoutes {
         }
         let users = DuckDBUserRepository(store: services.store)
         // Nothing is looked up by address before the token has been checked: a wrong token costs the
-        // same work (one compare-and-swap that matches nothing, one count) whether or not the account
-        // exists.
+        // same work (two reads that find nothing) whether or not the account exists.
         guard let user = try await services.accountLinks.consume(.setup, email: body.email, token: body.token) else {
             let expired = try await users.holdsSetupToken(
                 AccountLinks.storedHash(.setup, token: body.token), email: body.email)

@@ -170,7 +170,16 @@ public struct DuckDBUserRepository: UserRepository {
     }
 
     private func consume(column: String, tokenHash: String, email: String, notBefore: Date) async throws -> User? {
-        try await store.write { connection in
+        // A wrong token (the common case, and every guess) is answered by a read: no write transaction,
+        // the same cost whether or not the address has an account.
+        let isHeld = try await store.read { connection in
+            try connection.query(
+                "SELECT count(*) FROM users WHERE \(column) = ? AND lower(email) = lower(?)",
+                [.varchar(tokenHash), .varchar(email)]
+            ).rows[0][0].int ?? 0 > 0
+        }
+        guard isHeld else { return nil }
+        return try await store.write { connection in
             // One statement decides: only the caller whose UPDATE matched gets the row back.
             let matched = try connection.query(
                 """
