@@ -170,8 +170,10 @@ import Testing
         #expect(connection.interruptHandle.progress() == nil, "nothing runs yet")
         let task = Task { try await connection.run { try $0.query(Self.longQuery) } }
         defer { task.cancel() }
+        // At the very start of a statement DuckDB may report progress before it knows the total
+        // (0 rows to process): wait for a reading that has it.
         var progress: QueryProgress?
-        while progress == nil {
+        while (progress?.totalRows ?? 0) == 0 {
             try await Task.sleep(for: .milliseconds(5))
             progress = connection.interruptHandle.progress()
         }
