@@ -30,6 +30,9 @@ struct RebuildCommand: AsyncParsableCommand {
             let settings = try ConfigLoader.load(environment: environment, logger: logger)
             let services = try await AgnesServices.open(settings: settings, logger: logger)
             result = try await ServerBootstrap.run(services: services, demo: false).rebuild!
+            // The rebuild asked for profiles in the background; the server makes them when it starts.
+            // Exiting while one runs would tear DuckDB down under it (seen: a crash at exit under load).
+            await services.profiling.stopBackground()
         } catch {
             throw CommandFailure(error)
         }

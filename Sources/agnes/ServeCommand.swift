@@ -61,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
                 StandardOutput.line("agnes: listening on http://\(host):\(port)")
             }
             try await app.runService()
+            await services.profiling.stopBackground()
             // Mail the last requests asked for before the process ends (a stuck mail server gets 10 s).
             _ = await withTaskGroup(of: Void.self) { group in
                 group.addTask { await services.background.idle() }

@@ -96,6 +96,25 @@ import Testing
         await #expect(throws: ProfilingError.self) { try await profiling.profile(tableID: "broken") }
     }
 
+    /// A process about to exit stops the background pass: it returns with no pass running, records no
+    /// failure for the table it interrupted, and a later request starts a pass that finishes the work.
+    @Test func stoppingTheBackgroundPassLeavesNoPassAndNoFalseFailures() async throws {
+        let fixture = try await DataFixture()
+        let profiling = service(fixture)
+        var tables: [String: String] = [:]
+        for index in 0..<12 { tables["t\(index)"] = "SELECT range AS id, range % 7 AS k FROM range(50000)" }
+        try fixture.writeSource("many", tables: tables)
+        _ = try await fixture.orchestrator.rebuild()
+        profiling.scheduleAfterRebuild()
+        await profiling.stopBackground()
+        #expect(profiling.failures.isEmpty)
+        let profiles = DuckDBTableProfileRepository(store: fixture.store)
+        profiling.scheduleAfterRebuild()
+        await profiling.waitUntilIdle()
+        #expect(try await profiles.list().count == 12)
+        #expect(profiling.failures.isEmpty)
+    }
+
     @Test func aTableWithoutLocalDataCannotBeProfiled() async throws {
         let fixture = try await DataFixture()
         let profiling = service(fixture)

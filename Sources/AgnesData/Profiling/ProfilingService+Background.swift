@@ -43,6 +43,18 @@ extension ProfilingService {
         while let pass = background.withLock({ $0.pass }) { await pass.value }
     }
 
+    /// Stops background profiling: no new pass starts from requests made so far, the running one is
+    /// cancelled (its DuckDB query interrupted) and awaited. For a process about to exit: DuckDB must
+    /// not be mid-query while the process tears down.
+    public func stopBackground() async {
+        let pass = background.withLock { state -> Task<Void, Never>? in
+            state.isRequested = false
+            return state.pass
+        }
+        pass?.cancel()
+        await waitUntilIdle()
+    }
+
     /// Background profilings that failed, by table.
     public var failures: [String: ProfilingFailure] { background.withLock { $0.failures } }
 
@@ -70,10 +82,12 @@ extension ProfilingService {
             return
         }
         for table in stale {
+            if Task.isCancelled { return }
             do {
                 _ = try await profile(tableID: table.id)
                 background.withLock { _ = $0.failures.removeValue(forKey: table.id) }
             } catch {
+                if Task.isCancelled { return }  // stopped (the process is ending): not the table's fault
                 let message: String
                 switch error {
                 case .noLocalData: continue  // gone from the generation since it was listed

@@ -111,12 +111,16 @@ struct PasswordRoutes {
             throw APIError(.badRequest, Self.tooShort)
         }
         let users = DuckDBUserRepository(store: services.store)
-        // Nothing is looked up by address before the token has been checked: a wrong token costs the
-        // same work (two reads that find nothing) whether or not the account exists.
+        // Nothing is looked up by address before the token has been checked: a wrong token costs one
+        // read that finds nothing, whether or not the account exists.
+        let hash = AccountLinks.storedHash(.setup, token: body.token)
+        guard try await users.holdsSetupToken(hash, email: body.email) else {
+            throw APIError(.badRequest, "Invalid setup token")
+        }
         guard let user = try await services.accountLinks.consume(.setup, email: body.email, token: body.token) else {
-            let expired = try await users.holdsSetupToken(
-                AccountLinks.storedHash(.setup, token: body.token), email: body.email)
-            throw APIError(.badRequest, expired ? "Setup token has expired" : "Invalid setup token")
+            // Held but not consumed: too old (or used by a concurrent request a moment ago).
+            let isStillHeld = try await users.holdsSetupToken(hash, email: body.email)
+            throw APIError(.badRequest, isStillHeld ? "Setup token has expired" : "Invalid setup token")
         }
         guard user.isActive else { throw APIError(.forbidden, AuthError.deactivated.detail) }
         let updated = try await users.setPasswordHash(
