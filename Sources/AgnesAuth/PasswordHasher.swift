@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import HummingbirdBcrypt
+import Synchronization
 
 /// bcrypt password hashing, always off the cooperative pool (cost 12 takes about 0.3 s here).
 public struct PasswordHasher: Sendable {
@@ -10,8 +11,22 @@ public struct PasswordHasher: Sendable {
     /// The shortest password accepted.
     public static let minimumLength = 8
 
+    /// Called once per bcrypt verification (tests count them); nil in production.
+    let verificationObserver: (@Sendable (_ hashedWithDummy: Bool) -> Void)?
+
     /// Creates a hasher (cost 12 in production; tests may use less).
-    public init(cost: UInt8 = 12) { self.cost = cost }
+    public init(cost: UInt8 = 12) {
+        self.cost = cost
+        self.verificationObserver = nil
+    }
+
+    /// A hasher that reports each verification, and whether it ran against the stand-in hash (no
+    /// stored hash): tests check that an unknown user costs the same bcrypt work as a wrong password
+    /// by counting, not by timing.
+    public init(cost: UInt8, observingVerifications observer: @escaping @Sendable (_ hashedWithDummy: Bool) -> Void) {
+        self.cost = cost
+        self.verificationObserver = observer
+    }
 
     /// Hashes a password.
     public func hash(_ password: String) async throws -> String {
@@ -19,13 +34,22 @@ public struct PasswordHasher: Sendable {
         return try await offloaded("agnes.bcrypt") { Bcrypt.hash(password, cost: cost) }
     }
 
-    /// Checks a password; with no stored hash it still does the work of one check, so that an unknown
-    /// user and a wrong password take the same time.
+    /// Checks a password; with no stored hash it still does the work of one check, against a stand-in
+    /// hash of this hasher's own cost, so that an unknown user and a wrong password take the same time.
     public func verify(_ password: String, hash: String?) async throws -> Bool {
-        let ok = try await offloaded("agnes.bcrypt") { Bcrypt.verify(password, hash: hash ?? Self.dummyHash) }
+        let checked = hash ?? Self.dummyHash(cost: cost)
+        let ok = try await offloaded("agnes.bcrypt") { Bcrypt.verify(password, hash: checked) }
+        verificationObserver?(hash == nil)
         return hash != nil && ok
     }
 
-    /// A valid cost-12 hash of a random string, used when there is no real hash to check.
-    static let dummyHash = Bcrypt.hash(UUID().uuidString, cost: 12)
+    /// A valid hash of a random string at `cost`, used when there is no real hash to check; made once
+    /// per cost.
+    static func dummyHash(cost: UInt8) -> String {
+        if let known = dummyHashes.withLock({ $0[cost] }) { return known }
+        let made = Bcrypt.hash(UUID().uuidString, cost: cost)
+        return dummyHashes.withLock { $0[cost, default: made] }
+    }
+
+    private static let dummyHashes = Mutex<[UInt8: String]>([:])
 }

@@ -24,12 +24,9 @@ import Testing
             #expect(reply["status"] as? String == "triggered")
             #expect(reply["tables"] as? String == "all")
             #expect((reply["message"] as? String)?.contains("background") == true)
-            var published = false
-            for _ in 0..<200 where !published {
-                let manifest = try await client.raw(.get, "/api/sync/manifest", as: root.token)
-                published = (manifest.object["tables"] as? [String: Any])?["cities"] != nil
-                if !published { try await Task.sleep(for: .milliseconds(50)) }
-            }
+            await fixture.services.background.idle()  // the sync the trigger started has finished
+            let manifest = try await client.raw(.get, "/api/sync/manifest", as: root.token)
+            let published = (manifest.object["tables"] as? [String: Any])?["cities"] != nil
             #expect(published, "the new file never reached the manifest")
             #expect(try await DuckDBTableRegistryRepository(store: fixture.services.store).find(id: "cities") != nil)
 

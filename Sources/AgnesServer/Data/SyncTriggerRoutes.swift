@@ -49,7 +49,7 @@ struct SyncTriggerRoutes {
         let buffer = try await request.collectBody(upTo: 1 << 20)
         let tables = try Self.requestedTables(Data(buffer.readableBytesView))
         let services = self.services
-        Task.detached(priority: .utility) { await Self.sync(services) }
+        services.background.run("triggered sync", logger: services.logger) { await Self.sync(services) }
         await services.auth.authenticator.record(
             "sync_triggered", userID: caller.user.id, resource: "sync",
             params: ["tables": tables.map { $0.joined(separator: ",") } ?? "all"])
