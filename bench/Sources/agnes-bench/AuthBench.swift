@@ -31,7 +31,7 @@ enum AuthBench {
         logger.logLevel = .error
         let services = try await AgnesServices.open(
             settings: AgnesSettings(dataDir: directory, isAuthRateLimitEnabled: false), logger: logger,
-            passwordHasher: PasswordHasher(cost: 4))
+            passwordHasher: PasswordHasher())
         let users = DuckDBUserRepository(store: services.store)
         let user = try await users.create(User(id: UUID().uuidString.lowercased(), email: "bench@example.com"))
         let session = services.auth.issuer.session(for: user)
@@ -98,7 +98,7 @@ enum AuthBench {
     /// Known vs unknown address on the routes an attacker times; see the type's comment.
     static func enumeration(services: AgnesServices, port: Int, requests: Int) async throws {
         let users = DuckDBUserRepository(store: services.store)
-        let hash = try await PasswordHasher().hash("correct horse battery")
+        let hash = try await services.auth.hasher.hash("correct horse battery")  // the server's own cost
         _ = try await users.create(User(id: UUID().uuidString.lowercased(), email: "known@example.com", passwordHash: hash))
         _ = try await users.create(User(id: UUID().uuidString.lowercased(), email: "invited@example.com"))
         let form = "application/x-www-form-urlencoded"
