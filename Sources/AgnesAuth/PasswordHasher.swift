@@ -48,7 +48,11 @@ public struct PasswordHasher: Sendable {
     static func dummyHash(cost: UInt8) -> String {
         if let known = dummyHashes.withLock({ $0[cost] }) { return known }
         let made = Bcrypt.hash(UUID().uuidString, cost: cost)
-        return dummyHashes.withLock { $0[cost, default: made] }
+        return dummyHashes.withLock { hashes in
+            if let first = hashes[cost] { return first }  // another thread made one meanwhile
+            hashes[cost] = made
+            return made
+        }
     }
 
     private static let dummyHashes = Mutex<[UInt8: String]>([:])
