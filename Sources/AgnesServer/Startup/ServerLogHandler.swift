@@ -88,7 +88,7 @@ public struct ServerLogHandler: LogHandler {
         let isPlain =
             !value.isEmpty
             && value.unicodeScalars.allSatisfy { scalar in
-                scalar != "=" && scalar != "\"" && scalar != "\\" && !isUnprintable(scalar)
+                scalar != "=" && scalar != "\"" && scalar != "\\" && !scalar.isInvisibleControl
                     && scalar.properties.generalCategory != .spaceSeparator
             }
         if isPlain {
@@ -108,7 +108,7 @@ public struct ServerLogHandler: LogHandler {
 
     /// `text` with control, format and separator characters escaped.
     static func appendEscaped(_ text: String, to line: inout String) {
-        guard text.unicodeScalars.contains(where: isUnprintable) else {
+        guard text.unicodeScalars.contains(where: \.isInvisibleControl) else {
             line += text
             return
         }
@@ -120,19 +120,8 @@ public struct ServerLogHandler: LogHandler {
         case "\n": line += "\\n"
         case "\r": line += "\\r"
         case "\t": line += "\\t"
-        case _ where isUnprintable(scalar): line += "\\u{\(String(scalar.value, radix: 16))}"
+        case _ where scalar.isInvisibleControl: line += "\\u{\(String(scalar.value, radix: 16))}"
         default: line.unicodeScalars.append(scalar)
-        }
-    }
-
-    /// Controls (C0, DEL, C1 such as U+0085), format characters (U+202E) and line or paragraph
-    /// separators (U+2028, U+2029).
-    static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return true }
-        guard scalar.value >= 0xA0 else { return false }
-        switch scalar.properties.generalCategory {
-        case .format, .lineSeparator, .paragraphSeparator: return true
-        default: return false
         }
     }
 

@@ -19,18 +19,10 @@ enum UploadFilename {
     static func safe(_ raw: String?) -> String {
         let base = raw?.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         var visible = String.UnicodeScalarView()
-        visible.append(contentsOf: base.unicodeScalars.filter { !isInvisible($0) })
+        visible.append(contentsOf: base.unicodeScalars.filter { !$0.isInvisibleControl })
         let name = String(visible)
         let isUsable = !name.isEmpty && !name.hasPrefix(".") && name.utf8.count <= maximumBytes
         return isUsable ? name : generated()
-    }
-
-    /// Control (Cc), format (Cf), line and paragraph separator (Zl, Zp) characters.
-    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator: true
-        default: false
-        }
     }
 
     /// `upload_` and 8 random lowercase hex digits.

@@ -144,9 +144,14 @@ public struct DuckDBUserRepository: UserRepository {
     /// Whether the account with `email` holds the setup token `tokenHash` (whatever its age): after a
     /// failed ``consumeSetupToken(tokenHash:email:notBefore:)``, true means the token was right but old.
     public func holdsSetupToken(_ tokenHash: String, email: String) async throws -> Bool {
+        try await holds(column: "setup_token", tokenHash: tokenHash, email: email)
+    }
+
+    /// Whether the account with `email` holds `tokenHash` in `column`, whatever the token's age.
+    private func holds(column: String, tokenHash: String, email: String) async throws -> Bool {
         try await store.read { connection in
             try connection.query(
-                "SELECT count(*) FROM users WHERE setup_token = ? AND lower(email) = lower(?)",
+                "SELECT count(*) FROM users WHERE \(column) = ? AND lower(email) = lower(?)",
                 [.varchar(tokenHash), .varchar(email)]
             ).rows[0][0].int ?? 0 > 0
         }
@@ -172,13 +177,7 @@ public struct DuckDBUserRepository: UserRepository {
     private func consume(column: String, tokenHash: String, email: String, notBefore: Date) async throws -> User? {
         // A wrong token (the common case, and every guess) is answered by a read: no write transaction,
         // the same cost whether or not the address has an account.
-        let isHeld = try await store.read { connection in
-            try connection.query(
-                "SELECT count(*) FROM users WHERE \(column) = ? AND lower(email) = lower(?)",
-                [.varchar(tokenHash), .varchar(email)]
-            ).rows[0][0].int ?? 0 > 0
-        }
-        guard isHeld else { return nil }
+        guard try await holds(column: column, tokenHash: tokenHash, email: email) else { return nil }
         return try await store.write { connection in
             // One statement decides: only the caller whose UPDATE matched gets the row back.
             let matched = try connection.query(
