@@ -59,6 +59,10 @@ public struct Authenticator: Sendable {
         self.now = now
     }
 
+    /// Whether the configured scheduler secret is honoured (it is ignored when shorter than
+    /// ``minimumSchedulerSecretLength``).
+    public var acceptsSchedulerSecret: Bool { schedulerSecret != nil }
+
     /// The caller, or an ``AuthError`` with the wire detail.
     public func authenticate(bearer: String?, cookie: String?, clientIP: String?) async throws -> AuthenticatedUser {
         try await authenticate(bearer: bearer, cookie: cookie, clientIP: { clientIP })

@@ -25,13 +25,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var response = try await next(request, context)
-        Self.apply(to: &response.headers)
+        if response.headers[Self.contentTypeOptions] == nil { response.headers[Self.contentTypeOptions] = "nosniff" }
+        if response.headers[Self.frameOptions] == nil { response.headers[Self.frameOptions] = "DENY" }
+        if response.headers[Self.referrerPolicy] == nil { response.headers[Self.referrerPolicy] = "same-origin" }
         return response
-    }
-
-    static func apply(to headers: inout HTTPFields) {
-        if headers[contentTypeOptions] == nil { headers[contentTypeOptions] = "nosniff" }
-        if headers[frameOptions] == nil { headers[frameOptions] = "DENY" }
-        if headers[referrerPolicy] == nil { headers[referrerPolicy] = "same-origin" }
     }
 }

@@ -73,13 +73,6 @@ public struct AgnesServices: Sendable {
         if mail != nil || mailer != nil, settings.serverURL == nil {
             throw ConfigError(code: .invalidEnvironmentVariable, message: AccountLinks.serverURLRequired)
         }
-        if let secret = settings.schedulerAPIToken?.trimmingCharacters(in: .whitespacesAndNewlines), !secret.isEmpty,
-            secret.count < Authenticator.minimumSchedulerSecretLength
-        {
-            logger.warning(
-                "SCHEDULER_API_TOKEN is IGNORED: it has \(secret.count) characters, at least \(Authenticator.minimumSchedulerSecretLength) are required; requests bearing it will get 401 (generate one with: openssl rand -hex 32)"
-            )
-        }
         let limits = settings.query
         let queryEngine = QueryEngine(
             analytics: analytics, layout: layout,

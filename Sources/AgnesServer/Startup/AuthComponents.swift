@@ -32,6 +32,13 @@ public struct AuthComponents: Sendable {
         let authenticator = Authenticator(
             signer: signer, store: store, schedulerSecret: settings.schedulerAPIToken,
             localDevEmail: settings.isLocalDevMode ? settings.localDevUserEmail : nil, audit: audit)
+        if let configured = settings.schedulerAPIToken?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !configured.isEmpty, !authenticator.acceptsSchedulerSecret
+        {
+            logger.warning(
+                "SCHEDULER_API_TOKEN is IGNORED: it has \(configured.count) characters, at least \(Authenticator.minimumSchedulerSecretLength) are required; requests bearing it will get 401 (generate one with: openssl rand -hex 32)"
+            )
+        }
         return AuthComponents(
             authenticator: authenticator, issuer: TokenIssuer(signer: signer, store: store), hasher: hasher)
     }
