@@ -218,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "AgnesCLITests",
             dependencies: [
-                "AgnesCLI", "AgnesClient", "AgnesCore", "AgnesStore", "DuckDB",
+                "AgnesCLI", "AgnesClient", "AgnesCore", "AgnesStore", "AgnesTestSupport", "DuckDB",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

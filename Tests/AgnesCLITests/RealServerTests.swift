@@ -1,5 +1,6 @@
 import AgnesCLI
 import AgnesClient
+import AgnesTestSupport
 import DuckDB
 import Foundation
 import Testing
@@ -149,35 +150,27 @@ import Testing
         #expect(try await admin.run(["pull"]).status == 0)
         let file = admin.workspace.appendingPathComponent("server/parquet/big.parquet")
         let part = file.path + ".part"
-        var before = try Data(contentsOf: file)
-        var partial: Int64 = 0
-        // On a loaded machine the client may already hold every byte when it is frozen; then the cut did
-        // not happen mid-transfer, and the scenario runs again with new content.
-        for variant in 1...3 where partial == 0 {
-            await server.stop()
-            try Self.seed(data, ["big": 300_000], variant: variant)
-            server = try await ServerProcess(dataDirectory: data)
-            let pull = try admin.spawn(["pull"], extra: ["AGNES_SERVER": server.base])
-            let deadline = ContinuousClock.now + .seconds(60)
-            // Wait until part of the file is on disk (writes go out in 1 MB pieces).
-            while pull.isRunning, (FileStamp.of(part)?.size ?? 0) == 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(1))
-            }
-            // Freeze the client, kill the server under it, let the client find the connection dead.
-            kill(pull.processIdentifier, SIGSTOP)
-            await server.stop(kill: true)
-            kill(pull.processIdentifier, SIGCONT)
-            pull.waitUntilExit()
-            #expect(pull.terminationStatus == 1)
-            let now = try Data(contentsOf: file)
-            if now == before {
-                partial = FileStamp.of(part)?.size ?? 0
-            } else {
-                before = now  // the whole file had arrived: not a cut; try again
-            }
-            server = try await ServerProcess(dataDirectory: data)
+        let before = try Data(contentsOf: file)
+        await server.stop()
+        try Self.seed(data, ["big": 300_000], variant: 1)
+        server = try await ServerProcess(dataDirectory: data)
+        // The download goes through a proxy that lets 2 MiB of answers through and holds the rest, so
+        // the cut always falls mid-file, however fast or loaded the machine is.
+        let proxy = try StallingProxy(upstreamPort: server.port, budget: 2 << 20)
+        let pull = try admin.spawn(["pull"], extra: ["AGNES_SERVER": "http://127.0.0.1:\(proxy.port)"])
+        #expect(await proxy.stalled(), "the download never reached the proxy's budget")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while pull.isRunning, (FileStamp.of(part)?.size ?? 0) == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
         }
-        #expect(partial > 0, "every download finished before it could be cut")
+        await server.stop(kill: true)
+        proxy.cut()
+        pull.waitUntilExit()
+        #expect(pull.terminationStatus == 1)
+        #expect(try Data(contentsOf: file) == before, "the old file must stay until the new one is whole")
+        let partial = FileStamp.of(part)?.size ?? 0
+        #expect(partial > 0 && partial <= 2 << 20, "\(partial) bytes kept")
+        server = try await ServerProcess(dataDirectory: data)
 
         let resumed = try await admin.run(["pull", "--json"], extra: ["AGNES_SERVER": server.base])
         #expect(resumed.status == 0, "\(resumed.stderr)")

@@ -1,5 +1,6 @@
-import DuckDB
+@testable import DuckDB
 import Foundation
+import Synchronization
 import Testing
 
 @Suite struct ConnectionTests {
@@ -78,6 +79,34 @@ import Testing
         let readOnly = try Database(path: path, options: ["access_mode": "READ_ONLY"]).connect()
         #expect(try readOnly.query("SELECT v FROM t").rows == [[.integer(42)]])
         #expect(throws: DuckDBError.self) { try readOnly.execute("INSERT INTO t VALUES (1)") }
+    }
+
+    /// Closing an instance deletes its write-ahead log: a reopen must not start before the close of
+    /// the instance it replaces has finished, or the close deletes the log of the new one.
+    @Test func aFileReopenedReadWriteWaitsForTheEarlierInstanceToClose() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("agnes-\(UUID()).duckdb").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var first: Database? = try Database(path: path)
+        try first!.connect().execute("CREATE TABLE t AS SELECT 1 AS v")
+        final class Flags: Sendable {
+            let released = Mutex(false)
+            let sawRelease = Mutex<Bool?>(nil)
+        }
+        let flags = Flags()
+        let reopened = Thread {
+            let second = try? Database(path: path)
+            flags.sawRelease.withLock { $0 = flags.released.withLock { $0 } && second != nil }
+        }
+        reopened.start()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(5))
+        while WritableFiles.waiting(path) == 0, clock.now < deadline { usleep(1_000) }
+        #expect(WritableFiles.waiting(path) == 1)
+        flags.released.withLock { $0 = true }
+        first = nil
+        while flags.sawRelease.withLock({ $0 }) == nil { usleep(1_000) }
+        #expect(flags.sawRelease.withLock { $0 } == true)
+        #expect(WritableFiles.waiting(path) == 0)
     }
 
     @Test func maxRowsTruncatesAndSaysSo() throws {
