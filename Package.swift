@@ -73,6 +73,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "AgnesJobs",
+            dependencies: [
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "AgnesAuth",
             dependencies: [
                 "AgnesCore", "AgnesStore", "DuckDB",
@@ -90,7 +102,7 @@ let package = Package(
         .target(
             name: "AgnesServer",
             dependencies: [
-                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesAuth", "AgnesMail", "DuckDB",
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesAuth", "AgnesMail", "DuckDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "agnes",
             dependencies: [
-                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesServer", "AgnesClient", "AgnesCLI",
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesServer", "AgnesClient", "AgnesCLI",
                 "DuckDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -186,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "AgnesServerTests",
             dependencies: [
-                "AgnesServer", "AgnesAuth", "AgnesData", "AgnesStore", "AgnesCore", "AgnesMail", "AgnesTestSupport",
+                "AgnesServer", "AgnesAuth", "AgnesConnectors", "AgnesData", "AgnesJobs", "AgnesStore", "AgnesCore", "AgnesMail", "AgnesTestSupport",
                 "DuckDB",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -37,6 +37,10 @@ public enum AgnesServer {
         CatalogV2Routes(services: services).register(on: router)
         WelcomeRoutes(services: services).register(on: router)
         SyncTriggerRoutes(services: services).register(on: router)
+        SyncRunRoutes(services: services).register(on: router)
+        SchedulerRoutes(services: services).register(on: router)
+        RegistryRoutes(services: services).register(on: router)
+        DiscoveryRoutes(services: services).register(on: router)
         ScanRoutes(services: services).register(on: router)
         TableUploadRoutes(services: services).register(on: router)
         return router

@@ -1,4 +1,5 @@
 import AgnesClient
+import AgnesCore
 import ArgumentParser
 import Foundation
 
@@ -57,5 +58,5 @@ struct Agnes: AsyncParsableCommand {
 
 /// The version this binary reports.
 enum AgnesVersion {
-    static let current = "0.1.0"
+    static let current = AgnesBuild.version
 }

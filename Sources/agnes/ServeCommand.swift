@@ -1,5 +1,6 @@
 import AgnesCore
 import AgnesData
+import AgnesJobs
 import AgnesServer
 import ArgumentParser
 import Foundation
@@ -59,8 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let app = AgnesServer.application(services: services, host: host, port: port) { port in
                 StandardOutput.line("agnes: listening on http://\(host):\(port)")
+                services.scheduler.start()
             }
             try await app.runService()
+            await services.scheduler.stop()
             await services.profiling.stopBackground()
             // Mail the last requests asked for before the process ends (a stuck mail server gets 10 s).
             _ = await withTaskGroup(of: Void.self) { group in

@@ -87,7 +87,6 @@ import Testing
         #expect([FileStamp(version), FileStamp(canonical)] == stamps)
         _ = try await fixture.orchestrator.rebuild()
         #expect(try await repository.find(tableID: "orders") == before)
-        #expect(try await repository.recentHistory(tableID: "orders", limit: 5).count == 1)
     }
 
     @Test func removedSourcesAndTablesDisappear() async throws {

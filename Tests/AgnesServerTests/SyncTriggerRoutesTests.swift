@@ -1,5 +1,6 @@
 import AgnesCore
 import AgnesData
+import AgnesJobs
 import AgnesServer
 import AgnesStore
 import Foundation
@@ -24,7 +25,9 @@ import Testing
             #expect(reply["status"] as? String == "triggered")
             #expect(reply["tables"] as? String == "all")
             #expect((reply["message"] as? String)?.contains("background") == true)
-            await fixture.services.background.idle()  // the sync the trigger started has finished
+            let runID = try #require(reply["run_id"] as? String)
+            let run = await fixture.services.pipeline.completion(of: runID)  // the run the trigger started
+            #expect(run?.status == .succeeded)
             let manifest = try await client.raw(.get, "/api/sync/manifest", as: root.token)
             let published = (manifest.object["tables"] as? [String: Any])?["cities"] != nil
             #expect(published, "the new file never reached the manifest")

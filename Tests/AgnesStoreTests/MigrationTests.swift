@@ -13,7 +13,7 @@ import Testing
         "table_profiles", "metric_definitions", "column_metadata", "personal_access_tokens", "marketplace_registry",
         "marketplace_plugins", "user_groups", "user_group_members", "resource_grants", "welcome_template",
         "setup_banner",
-        "claude_md_template", "scheduler_jobs", "revoked_sessions",
+        "claude_md_template", "scheduler_jobs", "revoked_sessions", "sync_runs", "table_sync_checks",
     ]
 
     @Test func freshStoreHasEveryTableAndTheLatestVersion() async throws {
@@ -31,7 +31,7 @@ import Testing
         let versions = try await store.read {
             try $0.query("SELECT version FROM schema_version ORDER BY version").rows.compactMap { $0[0].int }
         }
-        #expect(versions == [24, 25, 26])
+        #expect(versions == [24, 25, 26, 27])
     }
 
     @Test func reopeningIsIdempotentAndReseedsSystemGroups() async throws {
@@ -45,8 +45,8 @@ import Testing
         let groups = try await DuckDBGroupRepository(store: store).list()
         #expect(groups.filter(\.isSystem).map(\.name).sorted() == ["Admin", "Everyone"])
         let versionRows = try await store.read { try $0.query("SELECT count(*) FROM schema_version").rows[0][0].int }
-        #expect(versionRows == 3)
-        #expect(!FileManager.default.fileExists(atPath: directory.storePath + ".pre-migrate-v26"))
+        #expect(versionRows == 4)
+        #expect(!FileManager.default.fileExists(atPath: directory.storePath + ".pre-migrate-v27"))
     }
 
     /// The database of a dropped store is closed by the time the caller goes on, so reopening the file
@@ -126,6 +126,10 @@ import Testing
             try await store.write { connection in
                 try connection.execute("DROP TABLE scheduler_jobs")
                 try connection.execute("DROP TABLE revoked_sessions")
+                try connection.execute("DROP TABLE sync_runs")
+                try connection.execute("DROP TABLE table_sync_checks")
+                try connection.execute("ALTER TABLE sync_history DROP COLUMN run_id")
+                try connection.execute("ALTER TABLE sync_history DROP COLUMN source")
                 try connection.execute("ALTER TABLE users DROP COLUMN session_epoch")
                 try connection.execute("DELETE FROM schema_version WHERE version > 24")
                 try connection.run("INSERT INTO users (id, email) VALUES ('u1', 'ana@example.com')")

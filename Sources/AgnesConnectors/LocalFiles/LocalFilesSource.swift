@@ -17,7 +17,7 @@ public struct LocalFilesSource: Sendable {
     public static let sourceName = Identifier("local")!
 
     /// File extensions read, and how.
-    static let readers: [String: String] = [
+    package static let readers: [String: String] = [
         "csv": "read_csv(%@, auto_detect = true)",
         "tsv": "read_csv(%@, delim = '\\t', auto_detect = true)",
         "json": "read_json_auto(%@)",
@@ -39,51 +39,89 @@ public struct LocalFilesSource: Sendable {
     /// The directory whose files become tables.
     public var inputDirectory: URL { layout.localSourceDirectory }
 
-    /// Converts new and changed files, drops tables whose file is gone, and rewrites the extract.
-    /// Blocking: run it off the cooperative pool.
+    /// Converts new and changed files, drops tables whose file is gone, and rewrites the extract: every
+    /// file in the folder is a table, due now. Blocking: run it off the cooperative pool.
     public func sync() throws -> LocalSyncReport {
+        let tables = try discover().compactMap { file -> TableRegistration? in
+            guard let table = file.table, file.claimedBy == nil else { return nil }
+            return TableRegistration(id: table, name: table, sourceType: Self.sourceName.rawValue)
+        }
+        var report = try sync(registered: tables, due: Set(tables.map(\.id)))
+        // A file whose name gives no table, or whose table another file already gives, is reported too.
+        for file in try discover() where file.table == nil || file.claimedBy != nil {
+            report.failures.append(
+                .init(
+                    file: file.fileName, table: file.table,
+                    message: file.claimedBy.map { "table \(file.table ?? "") already comes from \($0); skipped" }
+                        ?? "no table name can be derived from the file name"))
+        }
+        return report
+    }
+
+    /// Syncs the `due` tables among `registered` (every registered table of this source) and rewrites the
+    /// extract: a due table is converted when its file changed, a table not due keeps its data and its
+    /// entry as they are, and a table no longer registered leaves the extract. A table whose file is
+    /// missing or unreadable fails alone and keeps serving its last good version. Blocking.
+    public func sync(registered: [TableRegistration], due: Set<String>) throws -> LocalSyncReport {
         let writer = ExtractWriter(sourceDirectory: layout.sourceDirectory(Self.sourceName))
         let previous = PreviousExtract.read(writer.extractFile)
         var report = LocalSyncReport()
         var tables: [ExtractTable] = []
-        var claimed: [String: String] = [:]
         Publisher.removeStaleTemporaries(in: writer.dataDirectory)
-        let connection = try Database(options: ["threads": "2"]).connect()
-        for file in try inputFiles() {
-            let fileName = file.lastPathComponent
-            guard let table = Identifier.derived(from: file.deletingPathExtension().lastPathComponent) else {
+        let files = try discover()
+        var byTable: [String: [InputFile]] = [:]
+        for file in files where file.claimedBy == nil {
+            if let table = file.table { byTable[table, default: []].append(file) }
+        }
+        var connection: Connection?
+        for registration in registered.sorted(by: { $0.id < $1.id }) {
+            guard let table = Identifier(registration.id) else {
                 report.failures.append(
-                    .init(file: fileName, table: nil, message: "no table name can be derived from the file name"))
+                    .init(file: "", table: registration.id, message: "'\(registration.id)' is not a valid table name"))
                 continue
             }
-            if let other = claimed[table.rawValue] {
-                report.failures.append(
-                    .init(
-                        file: fileName, table: table.rawValue,
-                        message: "table \(table) already comes from \(other); skipped"))
+            let kept = previous[table.rawValue].flatMap { Self.isReadable($0) ? $0 : nil }
+            guard due.contains(registration.id) else {
+                if let kept { tables.append(kept) }
+                report.kept.append(table.rawValue)
                 continue
             }
-            claimed[table.rawValue] = fileName
-            let signature = Self.signature(of: file)
-            if let kept = previous[table.rawValue], kept.sourceSignature == signature, kept.file?.versionPath != nil,
-                Self.isReadable(kept)
-            {
+            let candidates = registration.sourceTable.map { name in files.filter { $0.fileName == name } }
+                ?? byTable[table.rawValue] ?? []
+            guard candidates.count == 1, let input = candidates.first else {
+                let message =
+                    candidates.isEmpty
+                    ? (registration.sourceTable.map { "sources/local has no file named \($0)" }
+                        ?? "sources/local has no file for it (\(table).csv, .tsv, .json, .ndjson, .jsonl or .parquet)")
+                    : "more than one file gives it (\(candidates.map(\.fileName).joined(separator: ", "))); keep one"
+                report.failures.append(.init(file: candidates.first?.fileName ?? "", table: table.rawValue, message: message))
+                if let kept { tables.append(kept) }
+                continue
+            }
+            let signature = Self.signature(of: input.url)
+            if let kept, kept.sourceSignature == signature, kept.file?.versionPath != nil {
                 tables.append(kept)
                 report.unchanged.append(table.rawValue)
+                report.rows[table.rawValue] = kept.rows.map(Int.init)
                 continue
             }
+            let started = ContinuousClock.now
             do {
+                if connection == nil { connection = try Database(options: ["threads": "2"]).connect() }
                 let converted = try convert(
-                    file, into: writer.dataFile(for: table), table: table, signature: signature, connection: connection)
+                    input.url, into: writer.dataFile(for: table), table: table, signature: signature,
+                    connection: connection!)
                 tables.append(converted)
                 report.published.append(table.rawValue)
+                report.rows[table.rawValue] = converted.rows.map(Int.init)
+                let elapsed = ContinuousClock.now - started
+                report.durations[table.rawValue] = Int(elapsed.components.seconds * 1000)
+                    + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
             } catch {
                 let message = (error as? DuckDBError)?.message ?? "\(error)"
-                report.failures.append(.init(file: fileName, table: table.rawValue, message: message))
-                logger.warning("local source: \(fileName) cannot be read", metadata: ["error": "\(message)"])
-                if let kept = previous[table.rawValue], Self.isReadable(kept) {
-                    tables.append(kept)  // keep serving the last good version
-                }
+                report.failures.append(.init(file: input.fileName, table: table.rawValue, message: message))
+                logger.warning("local source: \(input.fileName) cannot be read", metadata: ["error": "\(message)"])
+                if let kept { tables.append(kept) }  // keep serving the last good version
             }
         }
         // The canonical files of dropped tables go now; their versions once nothing uses them.
@@ -92,9 +130,45 @@ public struct LocalFilesSource: Sendable {
             try? FileManager.default.removeItem(at: writer.dataDirectory.appendingPathComponent("\(name).parquet"))
             report.removed.append(name)
         }
-        try writer.write(tables: tables.sorted { $0.name < $1.name })
-        report.tables = tables.map(\.name.rawValue).sorted()
+        let sorted = tables.sorted { $0.name < $1.name }
+        if !report.published.isEmpty || !report.removed.isEmpty || previous.count != sorted.count
+            || !FileManager.default.fileExists(atPath: writer.extractFile.path)
+        {
+            try writer.write(tables: sorted)
+            report.rewroteExtract = true
+        }
+        report.tables = sorted.map(\.name.rawValue)
         return report
+    }
+
+    /// A file of the folder and the table it gives.
+    public struct InputFile: Sendable, Hashable {
+        /// Where it is.
+        public var url: URL
+        /// Its name.
+        public var fileName: String { url.lastPathComponent }
+        /// The table its name gives, nil when none can be derived.
+        public var table: String?
+        /// Size in bytes.
+        public var sizeBytes: Int64
+        /// The file that gives the same table first (by name), when this one comes second.
+        public var claimedBy: String?
+    }
+
+    /// The files of the folder that could be tables, in name order.
+    public func discover() throws -> [InputFile] {
+        var claimed: [String: String] = [:]
+        return try inputFiles().map { url in
+            let table = Identifier.derived(from: url.deletingPathExtension().lastPathComponent)?.rawValue
+            var size = stat()
+            let sizeBytes = stat(url.path, &size) == 0 ? Int64(size.st_size) : 0
+            var file = InputFile(url: url, table: table, sizeBytes: sizeBytes)
+            if let table {
+                file.claimedBy = claimed[table]
+                if claimed[table] == nil { claimed[table] = url.lastPathComponent }
+            }
+            return file
+        }
     }
 
     private func inputFiles() throws -> [URL] {
@@ -167,6 +241,14 @@ public struct LocalSyncReport: Sendable, Codable, Hashable {
     public var removed: [String] = []
     /// Files that failed.
     public var failures: [Failure] = []
+    /// Registered tables that were not due and kept what they had.
+    public var kept: [String] = []
     /// Every table the extract now lists.
     public var tables: [String] = []
+    /// Whether the extract was written anew (something changed).
+    public var rewroteExtract = false
+    /// Rows of the tables published or unchanged.
+    public var rows: [String: Int] = [:]
+    /// Milliseconds each published table's conversion took.
+    public var durations: [String: Int] = [:]
 }

@@ -72,6 +72,8 @@ extension AgnesSettings {
             query: try QueryLimits(config: config),
             upload: try UploadLimits(config: config),
             profiler: try ProfilerSettings(config: config),
+            sync: try SyncSettings(config: config),
+            scheduler: try SchedulerSettings(config: config, environment: env),
             instanceName: try config.string(at: ["instance", "name"]) ?? "Agnes",
             instance: config.merged,
             environment: env.environment

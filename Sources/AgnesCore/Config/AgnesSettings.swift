@@ -72,6 +72,10 @@ public struct AgnesSettings: Sendable {
     public var upload: UploadLimits
     /// Profiler tuning (`profiler`).
     public var profiler: ProfilerSettings
+    /// How sync runs behave (`sync`).
+    public var sync: SyncSettings
+    /// The in-process scheduler (`scheduler`, `SCHEDULER_*_INTERVAL`).
+    public var scheduler: SchedulerSettings
     /// The instance's display name (`instance.name`, default `Agnes`).
     public var instanceName: String
     /// The effective `instance.yaml`: the static file, interpolated, deep-merged under the overlay.
@@ -107,6 +111,8 @@ public struct AgnesSettings: Sendable {
         query: QueryLimits = QueryLimits(),
         upload: UploadLimits = UploadLimits(),
         profiler: ProfilerSettings = ProfilerSettings(),
+        sync: SyncSettings = SyncSettings(),
+        scheduler: SchedulerSettings = SchedulerSettings(),
         instanceName: String = "Agnes",
         instance: ConfigValue = .object([:]),
         environment: [String: String] = [:]
@@ -136,6 +142,8 @@ public struct AgnesSettings: Sendable {
         self.query = query
         self.upload = upload
         self.profiler = profiler
+        self.sync = sync
+        self.scheduler = scheduler
         self.instanceName = instanceName
         self.instance = instance
         self.environment = environment

@@ -9,7 +9,7 @@ enum InstanceConfigSchema {
         ["data_source", "keboola"], ["data_source", "bigquery"], ["email"], ["desktop"], ["telegram"],
         ["jira"], ["ai"], ["openmetadata"], ["corporate_memory"], ["groups"], ["users"],
         ["username_mapping"], ["datasets"], ["catalog"], ["profiler"], ["remote_query"], ["api"],
-        ["api", "scan"], ["materialize"],
+        ["api", "scan"], ["materialize"], ["sync"], ["scheduler"], ["scheduler", "jobs"],
     ]
 
     /// Sections that must be lists when present.

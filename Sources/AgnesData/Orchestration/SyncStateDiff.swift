@@ -3,7 +3,7 @@ import AgnesStore
 import Foundation
 
 /// Turns a build's views into the sync-state rows that changed, with content hashes (from the
-/// extract's `_content_hashes`, else hashed from the file) and history entries for changes.
+/// extract's `_content_hashes`, else hashed from the file).
 enum SyncStateDiff {
     static func record(for output: AnalyticsBuilder.Output, previous: [String: SyncState], now: Date) throws
         -> RebuildRecord
@@ -44,12 +44,10 @@ enum SyncStateDiff {
             } else {
                 state.hash = nil
             }
+            // The history of syncs belongs to sync runs (their per-table outcomes); a rebuild only moves
+            // the time of the last change.
             if state.hash != old?.hash || old == nil || old?.status != SyncState.okStatus {
                 state.lastSync = now
-                record.history.append(
-                    SyncHistoryDraft(
-                        tableID: id, syncedAt: now, rows: state.rows, durationMS: nil, status: SyncState.okStatus,
-                        error: nil))
             }
             if state != old { record.states.append(state) }
         }

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Lets one piece of async work run at a time, in the order they arrive; the others wait without
 /// holding a thread.
-final class SerialLane: Sendable {
+package final class SerialLane: Sendable {
     private struct State {
         var isBusy = false
         var waiting: [CheckedContinuation<Void, Never>] = []
@@ -10,8 +10,11 @@ final class SerialLane: Sendable {
 
     private let state = Mutex(State())
 
+    /// Creates an idle lane.
+    package init() {}
+
     /// Runs `body` once every earlier caller's body has finished.
-    func run<T, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
+    package func run<T, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
         await acquire()
         defer { release() }
         return try await body()

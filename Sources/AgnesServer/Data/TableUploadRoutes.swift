@@ -2,6 +2,7 @@ import AgnesAuth
 import AgnesConnectors
 import AgnesCore
 import AgnesData
+import AgnesJobs
 import AgnesStore
 import DuckDB
 import Foundation
@@ -69,14 +70,20 @@ struct TableUploadRoutes {
         try await Self.check(upload.url, kind: kind)
         let target = directory.appendingPathComponent("\(table).\(fileExtension)")
         try await offloaded("agnes.upload") { try Self.place(upload.url, at: target, table: table) }
-        let report = try await services.localSync.sync()
+        if existing == nil {
+            try await ServerBootstrap.registerLocalTables([table], store: services.store)
+        }
+        let registered = try await registry.list(sourceType: LocalFilesSource.sourceName.rawValue)
+        let report = try await services.localFiles.syncReport(registered: registered, due: [table])
         if let failure = report.failures.first(where: { $0.table == table }) {
             // A new table's file goes again, or every later sync would fail on it; a replaced table keeps
             // serving its last good version (the local source does that) until a good file comes.
-            if existing == nil { try? FileManager.default.removeItem(at: target) }
+            if existing == nil {
+                try? FileManager.default.removeItem(at: target)
+                try await registry.unregister(id: table)
+            }
             throw APIError.badRequest("The \(kind) file cannot be converted: \(failure.message)")
         }
-        try await ServerBootstrap.registerLocalTables([table], store: services.store)
         _ = try await services.orchestrator.rebuild()
         let served = try await services.analytics.generation?.servedTables()[table]
         await services.audit(

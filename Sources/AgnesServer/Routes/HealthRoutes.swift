@@ -3,7 +3,8 @@ import AgnesStore
 import Foundation
 import Hummingbird
 
-/// `GET /api/health` and `GET /api/version` (REFERENCE §1.3), both anonymous.
+/// `GET /api/health` and `GET /api/version` (REFERENCE §1.3), both anonymous, and
+/// `GET /api/health/detailed` (any signed-in user, ``DetailedHealth``).
 struct HealthRoutes {
     let services: AgnesServices
 
@@ -59,20 +60,24 @@ struct HealthRoutes {
                     expected: health.expected, detail: health.error))
         }
         router.get("/api/version") { _, _ in
-            let environment = services.settings.environment
+            JSONBody.response(object: version)
+        }
+        router.get("/api/health/detailed") { request, context in
+            let caller = try await services.caller(request, context)
             return JSONBody.response(
-                object: Version(
-                    version: environment["AGNES_VERSION"] ?? AgnesBuild.version,
-                    channel: environment["RELEASE_CHANNEL"],
-                    imageTag: environment["AGNES_TAG"], commitSHA: environment["AGNES_COMMIT_SHA"],
-                    schemaVersion: SystemStore.schemaVersion,
-                    deployedAt: services.startedAt.wireText))
+                object: await DetailedHealth.gather(services: services, caller: caller, version: version))
         }
     }
-}
 
-/// This build's version.
-public enum AgnesBuild {
-    /// The version string.
-    public static let version = "0.1.0"
+    /// This build and deployment: `AGNES_VERSION` (else the build's own version), channel, image tag,
+    /// commit, schema version and start time.
+    var version: Version {
+        let environment = services.settings.environment
+        return Version(
+            version: environment["AGNES_VERSION"] ?? AgnesBuild.version,
+            channel: environment["RELEASE_CHANNEL"],
+            imageTag: environment["AGNES_TAG"], commitSHA: environment["AGNES_COMMIT_SHA"],
+            schemaVersion: SystemStore.schemaVersion,
+            deployedAt: services.startedAt.wireText)
+    }
 }

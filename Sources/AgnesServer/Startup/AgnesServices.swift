@@ -2,6 +2,7 @@ import AgnesAuth
 import AgnesConnectors
 import AgnesCore
 import AgnesData
+import AgnesJobs
 import AgnesMail
 import AgnesStore
 import Foundation
@@ -41,8 +42,12 @@ public struct AgnesServices: Sendable {
     public let scans: ScanService
     /// Per-user scan quotas of `/api/v2/scan` (REFERENCE §1.8).
     public let scanQuota: ScanQuota
-    /// Runs local-source syncs for uploads one at a time.
-    let localSync: LocalSyncQueue
+    /// The local folder's connector (sync runs and uploads share its one-at-a-time lane).
+    public let localFiles: LocalFilesConnector
+    /// Sync runs: due connectors, one rebuild, per-table outcomes.
+    public let pipeline: SyncPipeline
+    /// The in-process scheduler's jobs.
+    public let scheduler: Scheduler
     /// Work requests start without waiting for it (the anonymous mail routes); tests await it.
     public let background: BackgroundWork
 
@@ -85,6 +90,14 @@ public struct AgnesServices: Sendable {
             limits: ProfilerLimits(temporaryDirectory: layout.root.appendingPathComponent("tmp/profiler")),
             logger: logger)
         orchestrator.onRebuild { _ in profiling.scheduleAfterRebuild() }
+        let localFiles = LocalFilesConnector(layout: layout, logger: logger)
+        let pipeline = SyncPipeline(
+            store: store, orchestrator: orchestrator, connectors: [localFiles], settings: settings.sync,
+            alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0) }, logger: logger)
+        let scheduler = Scheduler(
+            jobs: ServerJobs.make(settings: settings.scheduler, pipeline: pipeline, store: store), store: store,
+            lock: DriverLock(file: layout.root.appendingPathComponent("state/scheduler.lock")),
+            isDriving: settings.scheduler.isEnabled, logger: logger)
         return AgnesServices(
             settings: settings, store: store, layout: layout, analytics: analytics, orchestrator: orchestrator,
             startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter,
@@ -92,6 +105,6 @@ public struct AgnesServices: Sendable {
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
             queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics), profiling: profiling,
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
-            localSync: LocalSyncQueue(layout: layout, logger: logger), background: BackgroundWork())
+            localFiles: localFiles, pipeline: pipeline, scheduler: scheduler, background: BackgroundWork())
     }
 }

@@ -1,6 +1,7 @@
 import AgnesConnectors
 import AgnesCore
 import AgnesData
+import AgnesJobs
 import AgnesStore
 import DuckDB
 import Foundation
@@ -14,8 +15,8 @@ public enum ServerBootstrap {
     public struct Report: Sendable {
         /// True when demo data was generated in this start.
         public var generatedDemo = false
-        /// The local source sync, when it ran.
-        public var localSync: LocalSyncReport?
+        /// The start-up sync run.
+        public var syncRun: SyncRun?
         /// The first rebuild.
         public var rebuild: RebuildResult?
         /// A generated admin password, to be shown once.
@@ -35,12 +36,9 @@ public enum ServerBootstrap {
             }
             report.generatedDemo = true
         }
-        if FileManager.default.fileExists(atPath: layout.localSourceDirectory.path) {
-            let source = LocalFilesSource(layout: layout, logger: logger)
-            let sync = try await offloaded("agnes.local-sync") { try source.sync() }
-            report.localSync = sync
-            try await registerLocalTables(sync.tables, store: services.store)
-        }
+        try await services.pipeline.recoverInterruptedRuns()
+        try await services.scheduler.recoverInterruptedJobs()
+        report.syncRun = try await services.pipeline.run(tables: nil, trigger: "startup", requestedBy: nil)
         report.rebuild = try await services.orchestrator.rebuild()
         report.generatedAdmin = try await seedAdmin(services: services, demo: demo)
         return report

@@ -15,7 +15,9 @@ public struct DuckDBTableRegistryRepository: TableRegistryRepository {
         """
 
     /// Tables whose rows belong to one registered table, children of the registry row.
-    private static let childTables = ["sync_history", "sync_state", "table_profiles", "column_metadata"]
+    private static let childTables = [
+        "sync_history", "sync_state", "table_sync_checks", "table_profiles", "column_metadata",
+    ]
 
     public func register(_ table: TableRegistration) async throws -> TableRegistration {
         let values = try Self.values(of: table)

@@ -6,8 +6,6 @@ import Foundation
 public struct RebuildRecord: Sendable {
     /// Sync states to write (only the ones that changed).
     public var states: [SyncState] = []
-    /// History entries to append.
-    public var history: [SyncHistoryDraft] = []
     /// View names newly claimed by a source.
     public var claims: [ViewOwnership] = []
     /// View names a source no longer publishes.
@@ -17,33 +15,7 @@ public struct RebuildRecord: Sendable {
     public init() {}
 
     /// True when nothing needs writing.
-    public var isEmpty: Bool { states.isEmpty && history.isEmpty && claims.isEmpty && releases.isEmpty }
-}
-
-/// A sync history entry before it has an id.
-public struct SyncHistoryDraft: Sendable, Hashable {
-    /// The table.
-    public var tableID: String
-    /// When.
-    public var syncedAt: Date
-    /// Rows at that time.
-    public var rows: Int?
-    /// How long the table's sync took.
-    public var durationMS: Int?
-    /// `ok` or `error`.
-    public var status: String
-    /// The error, if any.
-    public var error: String?
-
-    /// Creates a draft.
-    public init(tableID: String, syncedAt: Date, rows: Int?, durationMS: Int?, status: String, error: String?) {
-        self.tableID = tableID
-        self.syncedAt = syncedAt
-        self.rows = rows
-        self.durationMS = durationMS
-        self.status = status
-        self.error = error
-    }
+    public var isEmpty: Bool { states.isEmpty && claims.isEmpty && releases.isEmpty }
 }
 
 /// Writes a ``RebuildRecord`` atomically (batching what would otherwise be thousands of single writes).
@@ -89,18 +61,6 @@ public struct DuckDBRebuildRecorder: RebuildRecorder {
                         columns = excluded.columns, hash = excluded.hash, status = excluded.status, error = excluded.error;
                     DROP TABLE staged_sync_state
                     """)
-            }
-            if !record.history.isEmpty {
-                let appender = try connection.appender(table: "sync_history")
-                for entry in record.history {
-                    try appender.append([
-                        .varchar(RowID.make()), .varchar(entry.tableID), .optional(entry.syncedAt),
-                        .optional(entry.rows),
-                        entry.durationMS.map { .integer(Int32(clamping: $0)) } ?? .null, .varchar(entry.status),
-                        .optional(entry.error),
-                    ])
-                }
-                try appender.close()
             }
             for ownership in record.releases {
                 try connection.run(

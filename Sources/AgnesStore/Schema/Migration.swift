@@ -80,6 +80,36 @@ enum Migrations {
                 )
                 """,
             ]),
+        Migration(
+            version: 27, name: "sync runs with per-table outcomes; the last check of every table",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS sync_runs (
+                    id VARCHAR PRIMARY KEY,
+                    trigger VARCHAR NOT NULL,
+                    requested_by VARCHAR,
+                    requested_tables VARCHAR,
+                    status VARCHAR NOT NULL,
+                    queued_at TIMESTAMP NOT NULL,
+                    started_at TIMESTAMP,
+                    finished_at TIMESTAMP,
+                    error TEXT,
+                    generation BIGINT
+                )
+                """,
+                "ALTER TABLE sync_history ADD COLUMN IF NOT EXISTS run_id VARCHAR",
+                "ALTER TABLE sync_history ADD COLUMN IF NOT EXISTS source VARCHAR",
+                """
+                CREATE TABLE IF NOT EXISTS table_sync_checks (
+                    table_id VARCHAR PRIMARY KEY,
+                    last_run_id VARCHAR,
+                    last_outcome VARCHAR,
+                    last_reason TEXT,
+                    last_attempt_at TIMESTAMP,
+                    last_success_at TIMESTAMP
+                )
+                """,
+            ]),
     ]
 
     /// The schema version this binary writes.

@@ -1,0 +1,74 @@
+import AgnesCore
+import Foundation
+
+/// A source of tables (the local folder, Keboola, BigQuery, Jira, …): what a sync run calls with the
+/// registry rows due for it. It writes its extract (`extracts/<source>/`) through the ``Publisher`` and
+/// the extract contract; a table not due keeps its data, its `_meta` row and its view, and a table that
+/// fails keeps serving its previous data without taking down the others.
+///
+/// ```swift
+/// let result = try await connector.sync(ConnectorSyncRequest(due: due, registered: registered))
+/// for outcome in result.outcomes { print(outcome.tableID, outcome.summary) }
+/// ```
+public protocol Connector: Sendable {
+    /// The `source_type` of the registry rows it syncs, and its extract's directory name.
+    var sourceType: String { get }
+    /// True when the source's own tables become registered by the sync itself (a drop folder): the
+    /// pipeline registers what ``discover()`` finds before it picks the due tables.
+    var registersDiscoveredTables: Bool { get }
+    /// What the source offers that could be registered.
+    func discover() async throws -> [DiscoveredTable]
+    /// Syncs the due tables; one outcome per due table.
+    func sync(_ request: ConnectorSyncRequest) async throws -> ConnectorSyncResult
+}
+
+/// What a run asks of a connector.
+public struct ConnectorSyncRequest: Sendable {
+    /// The rows to sync now.
+    public var due: [TableRegistration]
+    /// Every registered row of the connector's source type (due or not): what its extract lists.
+    public var registered: [TableRegistration]
+
+    /// Creates a request.
+    public init(due: [TableRegistration], registered: [TableRegistration]) {
+        self.due = due
+        self.registered = registered
+    }
+}
+
+/// What a connector did.
+public struct ConnectorSyncResult: Sendable {
+    /// One per due table.
+    public var outcomes: [SyncTableOutcome]
+    /// Whether the extract changed (so the analytics database needs a rebuild).
+    public var changedExtract: Bool
+
+    /// Creates a result.
+    public init(outcomes: [SyncTableOutcome], changedExtract: Bool) {
+        self.outcomes = outcomes
+        self.changedExtract = changedExtract
+    }
+}
+
+/// A table a source offers.
+public struct DiscoveredTable: Sendable, Hashable, Codable {
+    /// The registry id it would get.
+    public var id: String
+    /// Its name at the source (a file name, a Keboola table id, …).
+    public var sourceName: String
+    /// Size at the source, when known.
+    public var sizeBytes: Int64?
+    /// Rows at the source, when known.
+    public var rows: Int64?
+    /// Why it cannot be registered as it is, when it cannot.
+    public var problem: String?
+
+    /// Creates a value.
+    public init(id: String, sourceName: String, sizeBytes: Int64? = nil, rows: Int64? = nil, problem: String? = nil) {
+        self.id = id
+        self.sourceName = sourceName
+        self.sizeBytes = sizeBytes
+        self.rows = rows
+        self.problem = problem
+    }
+}
