@@ -17,33 +17,44 @@ public enum AgnesServer {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(exposesErrors: services.settings.isDebug))
         router.add(middleware: CSRFMiddleware(settings: services.settings))
-        HealthRoutes(services: services).register(on: router)
-        AuthRoutes(services: services).register(on: router)
-        TokenRoutes(services: services).register(on: router)
-        PasswordRoutes(services: services).register(on: router)
-        MagicLinkRoutes(services: services).register(on: router)
-        LoginPages(services: services).register(on: router)
-        GoogleAuthRoutes(services: services).register(on: router)
-        UserRoutes(services: services).register(on: router)
-        AccessRoutes(services: services).register(on: router)
-        DataRoutes(services: services).register(on: router)
-        QueryRoutes(services: services).register(on: router)
-        MetricRoutes(services: services).register(on: router)
-        ColumnMetadataRoutes(services: services).register(on: router)
-        UploadRoutes(services: services).register(on: router)
-        SettingsRoutes(services: services).register(on: router)
-        SyncSettingsRoutes(services: services).register(on: router)
-        CatalogRoutes(services: services).register(on: router)
-        CatalogV2Routes(services: services).register(on: router)
-        WelcomeRoutes(services: services).register(on: router)
-        SyncTriggerRoutes(services: services).register(on: router)
-        SyncRunRoutes(services: services).register(on: router)
-        SchedulerRoutes(services: services).register(on: router)
-        RegistryRoutes(services: services).register(on: router)
-        DiscoveryRoutes(services: services).register(on: router)
-        ScanRoutes(services: services).register(on: router)
-        TableUploadRoutes(services: services).register(on: router)
+        for routes in routeGroups(services: services) { routes.register(on: router) }
         return router
+    }
+
+    /// Every group of routes, in registration order: the one list that both the router and
+    /// `/openapi.json` are built from. A new group of routes conforms to ``DescribedRoutes`` and is
+    /// added here.
+    static func routeGroups(services: AgnesServices) -> [any DescribedRoutes] {
+        let groups: [any DescribedRoutes] = [
+            HealthRoutes(services: services),
+            AuthRoutes(services: services),
+            TokenRoutes(services: services),
+            PasswordRoutes(services: services),
+            MagicLinkRoutes(services: services),
+            LoginPages(services: services),
+            GoogleAuthRoutes(services: services),
+            UserRoutes(services: services),
+            AccessRoutes(services: services),
+            DataRoutes(services: services),
+            QueryRoutes(services: services),
+            MetricRoutes(services: services),
+            ColumnMetadataRoutes(services: services),
+            UploadRoutes(services: services),
+            SettingsRoutes(services: services),
+            SyncSettingsRoutes(services: services),
+            CatalogRoutes(services: services),
+            CatalogV2Routes(services: services),
+            WelcomeRoutes(services: services),
+            SyncTriggerRoutes(services: services),
+            SyncRunRoutes(services: services),
+            SchedulerRoutes(services: services),
+            RegistryRoutes(services: services),
+            DiscoveryRoutes(services: services),
+            ScanRoutes(services: services),
+            TableUploadRoutes(services: services),
+            TemplateRoutes(services: services),
+        ]
+        return groups + [APIDescriptionRoutes(services: services, described: groups)]
     }
 
     /// The application, listening on `host:port`.

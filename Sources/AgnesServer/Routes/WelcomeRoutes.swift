@@ -5,7 +5,8 @@ import Foundation
 import Hummingbird
 
 /// `GET /api/welcome?server_url=<url>` (any signed-in user) → `{content}`: the workspace `CLAUDE.md`
-/// rendered for the caller (``WelcomeDocument``).
+/// rendered for the caller (``WorkspacePrompt``): the admin override when one is stored
+/// (``TemplateRoutes``), else the shipped default.
 ///
 /// `server_url` is the address the analyst's CLI uses; without it the request's own `Host` is used.
 /// It must be an `http(s)` URL of at most 2,048 characters (422 otherwise), because it is written into
@@ -26,23 +27,10 @@ struct WelcomeRoutes {
     func welcome(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
         let caller = try await services.caller(request, context)
         let serverURL = try Self.serverURL(request)
-        let readable = try await services.access.readableTables(caller)
-        let tables = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
-            .filter { readable?.contains($0.id) ?? true }
-            .sorted { $0.id < $1.id }
-            .map { WelcomeDocument.Table(name: $0.id, description: $0.description, queryMode: $0.queryMode.rawValue) }
-        var categories: [String: Int] = [:]
-        for metric in try await DuckDBMetricDefinitionRepository(store: services.store).list(category: nil) {
-            categories[metric.category, default: 0] += 1
-        }
-        let groups = try await DuckDBGroupRepository(store: services.store).groups(ofUser: caller.user.id)
-        let today = Date().formatted(.iso8601.year().month().day())
-        let document = WelcomeDocument(
-            instanceName: services.settings.instanceName,
-            instanceSubtitle: services.settings.instance["instance.subtitle"]?.stringValue, serverURL: serverURL,
-            tables: tables, metricCategories: categories, userEmail: caller.user.email, userName: caller.user.name,
-            isAdmin: caller.isAdmin, groups: groups.map(\.name).sorted(), today: today)
-        return JSONBody.response(object: Reply(content: document.markdown))
+        let values = try await WorkspacePrompt.context(for: caller, serverURL: serverURL, services: services)
+        let stored = try await PromptKind.workspace.stored(services)
+        let content = try PromptKind.workspace.render(values, override: stored.content, logger: context.logger)
+        return JSONBody.response(object: Reply(content: content))
     }
 
     /// The `server_url` parameter, checked; or `http://<Host>` when it is absent.
