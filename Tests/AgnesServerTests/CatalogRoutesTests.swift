@@ -22,7 +22,7 @@ import Testing
             #expect(Set(tables.compactMap { $0["id"] as? String }) == ["bq_events", "orders", "secret"])
             let orders = try #require(tables.first { $0["id"] as? String == "orders" })
             #expect(Set(orders.keys) == ["id", "name", "description", "source_type", "sync_strategy", "query_mode"])
-            #expect(orders["description"] as? String == "Local file orders")
+            #expect(orders["description"] as? String == "Local file orders.csv")
             #expect(orders["source_type"] as? String == "local" && orders["query_mode"] as? String == "local")
             #expect(orders["sync_strategy"] as? String == "full_refresh")
             let remote = try #require(tables.first { $0["id"] as? String == "bq_events" })
@@ -48,7 +48,7 @@ import Testing
             #expect(profile.object["table_id"] as? String == "orders" && profile.object["row_count"] as? Int == 5)
             #expect(profile.object["profiled_at"] is String)
             #expect((profile.object["columns"] as? [[String: Any]])?.count == 4)
-            #expect(profile.object["description"] as? String == "Local file orders")
+            #expect(profile.object["description"] as? String == "Local file orders.csv")
             for table in ["secret", "nope", "old_table"] {
                 let denied = try await client.call(.get, "/api/catalog/profile/\(table)", as: callers.analyst)
                 #expect(denied.status == .forbidden)

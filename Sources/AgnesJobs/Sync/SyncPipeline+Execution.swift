@@ -4,6 +4,7 @@ import AgnesData
 import AgnesStore
 import Foundation
 import Logging
+import Synchronization
 
 extension SyncPipeline {
     /// Does one run; never throws (a broken run is a failed run with its reason).
@@ -118,8 +119,12 @@ extension SyncPipeline {
     private func registerDiscoveredTables(for run: SyncRun) async throws {
         guard run.requestedTables == nil else { return }
         for connector in connectors.values where connector.registersDiscoveredTables {
-            let known = Set(try await registry.list(sourceType: nil).map(\.id))
-            for table in try await connector.discover() where table.problem == nil && !known.contains(table.id) {
+            let registered = try await registry.list(sourceType: nil)
+            let known = Set(registered.map(\.id))
+            // A file an admin registered under another name (its source_table) is taken already.
+            let claimed = Set(registered.filter { $0.sourceType == connector.sourceType }.compactMap(\.sourceTable))
+            for table in try await connector.discover()
+            where table.problem == nil && !known.contains(table.id) && !claimed.contains(table.sourceName) {
                 _ = try await registry.register(
                     TableRegistration(
                         id: table.id, name: table.id, sourceType: connector.sourceType, queryMode: .local,
@@ -145,16 +150,7 @@ extension SyncPipeline {
         let request = ConnectorSyncRequest(due: due, registered: registered)
         let work = Task { try await connector.sync(request) }
         let timeout = Duration.seconds(settings.connectorTimeoutSeconds)
-        let result = await withTaskGroup(of: Result<ConnectorSyncResult, any Error>?.self) { group in
-            group.addTask { await work.result }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next()!
-            group.cancelAll()
-            return first
-        }
+        let result = await Self.result(of: work, within: timeout)
         guard let result else {
             setStuck(source, true)
             work.cancel()
@@ -175,6 +171,40 @@ extension SyncPipeline {
             return value
         case .failure(let error):
             return failing("the \(source) connector failed: \(error)")
+        }
+    }
+
+    /// The work's result, or nil when `timeout` passes first. The work is not waited for past the
+    /// timeout (a task group would wait for it), so a hung connector cannot hold the run.
+    static func result<T: Sendable>(of work: Task<T, any Error>, within timeout: Duration) async
+        -> Result<T, any Error>?
+    {
+        let race = FirstOfTwo()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>?, Never>) in
+            let timer = Task {
+                try? await Task.sleep(for: timeout)
+                if race.claim() { continuation.resume(returning: nil) }
+            }
+            Task {
+                let result = await work.result
+                if race.claim() {
+                    timer.cancel()
+                    continuation.resume(returning: result)
+                }
+            }
+        }
+    }
+}
+
+/// Lets exactly one of two racing finishers through.
+final class FirstOfTwo: Sendable {
+    private let isClaimed = Mutex(false)
+
+    /// True for the first caller only.
+    func claim() -> Bool {
+        isClaimed.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
         }
     }
 }

@@ -78,11 +78,14 @@ struct DiscoveryRoutes {
                 return JSONBody.response(
                     object: Discovered(tables: [], count: 0, source: source, error: Self.noConnector(source)))
             }
-            let known = Set(try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil).map(\.id))
+            let registered = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
+            let known = Set(registered.map(\.id))
+            let claimed = Set(registered.filter { $0.sourceType == source }.compactMap(\.sourceTable))
             let offered = try await discover(connector).map { table in
                 Offered(
                     id: table.id.isEmpty ? nil : table.id, name: table.sourceName, sizeBytes: table.sizeBytes,
-                    rows: table.rows, registered: known.contains(table.id), problem: table.problem)
+                    rows: table.rows, registered: known.contains(table.id) || claimed.contains(table.sourceName),
+                    problem: table.problem)
             }
             return JSONBody.response(object: Discovered(tables: offered, count: offered.count, source: source, error: nil))
         }
@@ -97,14 +100,16 @@ struct DiscoveryRoutes {
                 throw APIError(.unprocessableContent, "source_type: \(Self.noConnector(source))")
             }
             let registry = DuckDBTableRegistryRepository(store: services.store)
-            let known = Set(try await registry.list(sourceType: nil).map(\.id))
+            let existing = try await registry.list(sourceType: nil)
+            let known = Set(existing.map(\.id))
+            let claimed = Set(existing.filter { $0.sourceType == source }.compactMap(\.sourceTable))
             var registered: [String] = []
             var skipped = 0
             var errors: [String] = []
             for table in try await discover(connector) {
                 if let problem = table.problem {
                     errors.append("\(table.sourceName): \(problem)")
-                } else if known.contains(table.id) {
+                } else if known.contains(table.id) || claimed.contains(table.sourceName) {
                     skipped += 1
                 } else {
                     if body.dryRun != true {
