@@ -163,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "agnes-bench",
             dependencies: [
-                "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", "AgnesAuth", "AgnesServer",
+                "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", "AgnesAuth", "AgnesJobs", "AgnesServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

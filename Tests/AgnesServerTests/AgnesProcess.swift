@@ -82,7 +82,7 @@ enum HTTPGet {
 /// Any HTTP request with a JSON body over a real socket (URLSession).
 enum HTTPCall {
     static func json(
-        _ method: String, _ url: String, headers: [String: String] = [:], body: [String: Any]? = nil
+        _ method: String, _ url: String, headers: [String: String] = [:], body: Any? = nil
     ) async throws -> (status: Int, body: [String: Any], headers: [String: String]) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method

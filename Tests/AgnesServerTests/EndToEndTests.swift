@@ -69,6 +69,63 @@ import Testing
         #expect(try await second.wait() == 0)
     }
 
+    /// kill -9 while a sync run works (its connector stuck reading a FIFO that nothing writes): the
+    /// table keeps serving its previous data during the run, the restart records the run as
+    /// interrupted, and the start-up run takes the work up.
+    @Test func killDashNineMidSyncRunIsRecordedAndTheNextRunTakesTheWorkUp() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let local = root.appendingPathComponent("sources/local")
+        try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+        let slow = local.appendingPathComponent("slow.csv")
+        try Data("id\n1\n".utf8).write(to: slow)
+        try Data("id,name\n1,a\n".utf8).write(to: local.appendingPathComponent("things.csv"))
+        let first = try AgnesProcess(["serve", "--port", "0", "--data-dir", root.path])
+        let port = try #require(try await first.listeningPort(), "no listening line in: \(first.output)")
+        let base = "http://127.0.0.1:\(port)"
+        let boot = try await HTTPCall.json(
+            "POST", "\(base)/auth/bootstrap", body: ["email": "root@example.com", "password": "password123"])
+        let token = try #require(boot.body["access_token"] as? String)
+        let auth = ["Authorization": "Bearer \(token)"]
+        func hashes(_ base: String) async throws -> [String: String] {
+            let manifest = try await HTTPCall.json("GET", "\(base)/api/sync/manifest", headers: auth)
+            let tables = manifest.body["tables"] as? [String: [String: Any]] ?? [:]
+            return tables.compactMapValues { $0["hash"] as? String }
+        }
+        let before = try await hashes(base)
+        #expect(before.keys.sorted() == ["slow", "things"])
+        try FileManager.default.removeItem(at: slow)
+        #expect(mkfifo(slow.path, 0o644) == 0)
+        let trigger = try await HTTPCall.json("POST", "\(base)/api/sync/trigger", headers: auth, body: ["slow"])
+        let runID = try #require(trigger.body["run_id"] as? String)
+        var status = ""
+        for _ in 0..<600 where status != "running" {
+            status = try await HTTPCall.json("GET", "\(base)/api/sync/runs/\(runID)", headers: auth).body["status"]
+                as? String ?? ""
+            if status != "running" { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(status == "running")
+        #expect(try await hashes(base) == before, "during the run every table serves its previous data")
+        first.signal(SIGKILL)
+        _ = try await first.wait()
+
+        try FileManager.default.removeItem(at: slow)
+        try Data("id\n1\n2\n3\n".utf8).write(to: slow)
+        let second = try AgnesProcess(["serve", "--port", "0", "--data-dir", root.path])
+        let secondPort = try #require(try await second.listeningPort(), "no listening line in: \(second.output)")
+        let again = "http://127.0.0.1:\(secondPort)"
+        let run = try await HTTPCall.json("GET", "\(again)/api/sync/runs/\(runID)", headers: auth)
+        #expect(run.body["status"] as? String == "interrupted")
+        #expect((run.body["error"] as? String)?.contains("kept its previous data") == true)
+        let after = try await hashes(again)
+        #expect(after["things"] == before["things"])
+        #expect(after["slow"] != nil && after["slow"] != before["slow"], "the start-up run synced the new file")
+        let runs = try await HTTPCall.json("GET", "\(again)/api/sync/runs?limit=1", headers: auth)
+        let latest = (runs.body["runs"] as? [[String: Any]])?.first
+        #expect(latest?["trigger"] as? String == "startup" && latest?["status"] as? String == "succeeded")
+        second.signal(SIGTERM)
+        #expect(try await second.wait() == 0)
+    }
+
     @Test func badConfigurationFailsWithTheFileAndKey() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let config = root.appendingPathComponent("config")

@@ -12,9 +12,10 @@ do {
     case "profile": try ProfileBench.run(Array(arguments.dropFirst()))
     case "cli": try await CLIBench.run(Array(arguments.dropFirst()))
     case "interrupt": try await InterruptBench.run(Array(arguments.dropFirst()))
+    case "sync": try await SyncBench.run(Array(arguments.dropFirst()))
     default:
         FileHandle.standardError.write(
-            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt …\n".utf8))
+            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync …\n".utf8))
         exit(2)
     }
 } catch {
