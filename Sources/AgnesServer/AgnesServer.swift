@@ -50,6 +50,7 @@ public enum AgnesServer {
             SchedulerRoutes(services: services),
             RegistryRoutes(services: services),
             DiscoveryRoutes(services: services),
+            ServerConfigRoutes(services: services),
             ScanRoutes(services: services),
             TableUploadRoutes(services: services),
             TemplateRoutes(services: services),

@@ -24,7 +24,7 @@ struct Agnes: AsyncParsableCommand {
             InitCommand.self, PullCommand.self, PushCommand.self, QueryCommand.self, CatalogCommand.self,
             SchemaCommand.self, DescribeCommand.self, ExploreCommand.self, StatusCommand.self, DiagnoseCommand.self,
             DiskInfoCommand.self, AuthCommand.self, AdminCommand.self, SetupCommand.self, ServeCommand.self,
-            RebuildCommand.self, DoctorCommand.self,
+            RebuildCommand.self, DoctorCommand.self, SchedulerCommand.self,
         ]
     )
 

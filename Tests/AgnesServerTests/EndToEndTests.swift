@@ -126,6 +126,40 @@ import Testing
         #expect(try await second.wait() == 0)
     }
 
+    /// `agnes scheduler --url` drives the jobs of a server whose own clock is off, with the
+    /// scheduler token; what it started is not due again; a wrong token stops it with exit 7.
+    @Test func anExternalSchedulerDrivesTheJobsOverHTTP() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let config = root.appendingPathComponent("config")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try Data("scheduler:\n  enabled: false\n".utf8).write(to: config.appendingPathComponent("instance.yaml"))
+        let secret = String(repeating: "s", count: 40)
+        let server = try AgnesProcess(
+            ["serve", "--port", "0", "--data-dir", root.path],
+            environment: ["CONFIG_DIR": config.path, "SCHEDULER_API_TOKEN": secret])
+        let port = try #require(try await server.listeningPort(), "no listening line in: \(server.output)")
+        let base = "http://127.0.0.1:\(port)"
+        let auth = ["Authorization": "Bearer \(secret)"]
+        let listed = try await HTTPCall.json("GET", "\(base)/api/admin/scheduler/jobs", headers: auth)
+        #expect(listed.body["driver"] as? String == "external")
+        let environment = ["SCHEDULER_API_TOKEN": secret, "AGNES_CONFIG_DIR": root.appendingPathComponent("cli").path]
+        let first = try AgnesProcess(["scheduler", "--url", base, "--once"], environment: environment)
+        #expect(try await first.wait() == 0, "\(first.output)")
+        #expect(first.output.contains("started data-refresh, health-check"), "\(first.output)")
+        let second = try AgnesProcess(["scheduler", "--url", base, "--once"], environment: environment)
+        #expect(try await second.wait() == 0)
+        #expect(second.output.contains("nothing due"), "\(second.output)")
+        let jobs = try await HTTPCall.json("GET", "\(base)/api/admin/scheduler/jobs", headers: auth)
+        let refresh = (jobs.body["jobs"] as? [[String: Any]])?.first { $0["name"] as? String == "data-refresh" }
+        #expect(refresh?["last_run_at"] is String && refresh?["due"] as? Bool == false)
+        let wrong = try AgnesProcess(
+            ["scheduler", "--url", base, "--once"],
+            environment: ["SCHEDULER_API_TOKEN": String(repeating: "x", count: 40), "AGNES_CONFIG_DIR": root.path])
+        #expect(try await wrong.wait() == 7, "\(wrong.output)")
+        server.signal(SIGTERM)
+        #expect(try await server.wait() == 0)
+    }
+
     @Test func badConfigurationFailsWithTheFileAndKey() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let config = root.appendingPathComponent("config")

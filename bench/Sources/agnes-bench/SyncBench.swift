@@ -5,6 +5,7 @@ import AgnesJobs
 import AgnesServer
 import AgnesStore
 import Foundation
+import Glibc
 import Hummingbird
 import Logging
 
