@@ -79,6 +79,34 @@ import Testing
         await agnes.stop()
     }
 
+    /// Our CLI's registry commands against our server: precheck, register (the table syncs at once),
+    /// a duplicate, a bad schedule, and the list.
+    @Test func adminRegisterAndListTablesWorkAgainstOurServer() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let agnes = try await RealAgnes.start(in: root, tables: ["orders": 3])
+        try Data("code,name\nCZ,Czechia\n".utf8).write(to: agnes.data.appendingPathComponent("sources/local/regions.csv"))
+        let admin = agnes.admin
+        let check = try await admin.run(["admin", "register-table", "regions", "--source-type", "local", "--dry-run"])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("Check passed for regions."), "\(check.stdout)")
+        let registered = try await admin.run(
+            ["admin", "register-table", "regions", "--source-type", "local", "--sync-schedule", "every 1h"])
+        #expect(registered.status == 0, "\(registered.stderr)")
+        #expect(registered.stdout.contains("Registered regions (registered)."), "\(registered.stdout)")
+        let again = try await admin.run(["admin", "register-table", "regions", "--source-type", "local"])
+        #expect(again.status == 6)
+        #expect(again.stderr.contains("Already exists"), "\(again.stderr)")
+        let bad = try await admin.run(["admin", "register-table", "later", "--sync-schedule", "hourly"])
+        #expect(bad.status == 2, "\(bad.stderr)")
+        #expect(bad.stderr.contains("sync_schedule: invalid schedule 'hourly'"), "\(bad.stderr)")
+        let list = try await admin.run(["admin", "list-tables", "--json"])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("\"regions\"") && list.stdout.contains("\"orders\""), "\(list.stdout)")
+        #expect(list.stdout.contains("every 1h"))
+        await agnes.stop()
+    }
+
     @Test func aWrongTokenIsRefusedWithExitCode7AndAHint() async throws {
         let root = try TemporaryDirectory()
         defer { root.remove() }

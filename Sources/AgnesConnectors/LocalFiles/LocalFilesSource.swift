@@ -86,7 +86,7 @@ public struct LocalFilesSource: Sendable {
                 report.kept.append(table.rawValue)
                 continue
             }
-            let candidates = registration.sourceTable.map { name in files.filter { $0.fileName == name } }
+            let candidates = registration.sourceTable.map { name in files.filter { Self.gives($0, sourceTable: name) } }
                 ?? byTable[table.rawValue] ?? []
             guard candidates.count == 1, let input = candidates.first else {
                 let message =
@@ -139,6 +139,14 @@ public struct LocalFilesSource: Sendable {
         }
         report.tables = sorted.map(\.name.rawValue)
         return report
+    }
+
+    /// Whether `file` is what a registration's `source_table` names: the file name itself, or, without a
+    /// known extension, the name the file gives (the original CLIs send the table name by default).
+    package static func gives(_ file: InputFile, sourceTable: String) -> Bool {
+        let fileExtension = URL(fileURLWithPath: sourceTable).pathExtension.lowercased()
+        if readers[fileExtension] != nil { return file.fileName == sourceTable }
+        return file.claimedBy == nil && file.table != nil && file.table == Identifier.derived(from: sourceTable)?.rawValue
     }
 
     /// A file of the folder and the table it gives.

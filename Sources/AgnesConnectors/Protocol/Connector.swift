@@ -72,3 +72,13 @@ public struct DiscoveredTable: Sendable, Hashable, Codable {
         self.problem = problem
     }
 }
+
+extension DiscoveredTable {
+    /// Whether a registration's `source_table` names this table: its name at the source, or, for a
+    /// `source_table` without an extension, the id it would get (the CLIs send the table name).
+    public func isNamed(by sourceTable: String) -> Bool {
+        if sourceName == sourceTable { return true }
+        guard !sourceTable.contains("."), problem == nil else { return false }
+        return id == Identifier.derived(from: sourceTable)?.rawValue
+    }
+}

@@ -122,9 +122,9 @@ extension SyncPipeline {
             let registered = try await registry.list(sourceType: nil)
             let known = Set(registered.map(\.id))
             // A file an admin registered under another name (its source_table) is taken already.
-            let claimed = Set(registered.filter { $0.sourceType == connector.sourceType }.compactMap(\.sourceTable))
+            let claimed = registered.filter { $0.sourceType == connector.sourceType }.compactMap(\.sourceTable)
             for table in try await connector.discover()
-            where table.problem == nil && !known.contains(table.id) && !claimed.contains(table.sourceName) {
+            where table.problem == nil && !known.contains(table.id) && !claimed.contains(where: table.isNamed) {
                 _ = try await registry.register(
                     TableRegistration(
                         id: table.id, name: table.id, sourceType: connector.sourceType, queryMode: .local,

@@ -80,11 +80,11 @@ struct DiscoveryRoutes {
             }
             let registered = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
             let known = Set(registered.map(\.id))
-            let claimed = Set(registered.filter { $0.sourceType == source }.compactMap(\.sourceTable))
+            let claimed = registered.filter { $0.sourceType == source }.compactMap(\.sourceTable)
             let offered = try await discover(connector).map { table in
                 Offered(
                     id: table.id.isEmpty ? nil : table.id, name: table.sourceName, sizeBytes: table.sizeBytes,
-                    rows: table.rows, registered: known.contains(table.id) || claimed.contains(table.sourceName),
+                    rows: table.rows, registered: known.contains(table.id) || claimed.contains(where: table.isNamed),
                     problem: table.problem)
             }
             return JSONBody.response(object: Discovered(tables: offered, count: offered.count, source: source, error: nil))
@@ -102,14 +102,14 @@ struct DiscoveryRoutes {
             let registry = DuckDBTableRegistryRepository(store: services.store)
             let existing = try await registry.list(sourceType: nil)
             let known = Set(existing.map(\.id))
-            let claimed = Set(existing.filter { $0.sourceType == source }.compactMap(\.sourceTable))
+            let claimed = existing.filter { $0.sourceType == source }.compactMap(\.sourceTable)
             var registered: [String] = []
             var skipped = 0
             var errors: [String] = []
             for table in try await discover(connector) {
                 if let problem = table.problem {
                     errors.append("\(table.sourceName): \(problem)")
-                } else if known.contains(table.id) || claimed.contains(table.sourceName) {
+                } else if known.contains(table.id) || claimed.contains(where: table.isNamed) {
                     skipped += 1
                 } else {
                     if body.dryRun != true {

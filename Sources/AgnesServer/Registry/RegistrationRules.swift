@@ -68,10 +68,13 @@ struct RegistrationRules {
         }
         if source == "local", let file = table.sourceTable {
             let fileExtension = URL(fileURLWithPath: file).pathExtension.lowercased()
-            guard !file.contains("/"), !file.hasPrefix("."), LocalFilesSource.readers[fileExtension] != nil else {
+            let isFileName = LocalFilesSource.readers[fileExtension] != nil
+            guard !file.contains("/"), !file.contains("\\"), !file.hasPrefix("."),
+                isFileName || Identifier.derived(from: file) != nil
+            else {
                 throw invalid(
                     "source_table",
-                    "a local table's source_table is a file name in sources/local ending in .csv, .tsv, .json, .ndjson, .jsonl or .parquet"
+                    "a local table's source_table is a file name in sources/local (ending in .csv, .tsv, .json, .ndjson, .jsonl or .parquet) or the name it gives"
                 )
             }
         }

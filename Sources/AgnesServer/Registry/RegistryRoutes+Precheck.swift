@@ -66,7 +66,7 @@ extension RegistryRoutes {
             let offered = try await services.localFiles.discover()
             let wanted = table.sourceTable
             let file = offered.first { offer in
-                wanted.map { offer.sourceName == $0 } ?? (offer.id == table.id && offer.problem == nil)
+                wanted.map { offer.isNamed(by: $0) } ?? (offer.id == table.id && offer.problem == nil)
             }
             if let file {
                 size = file.sizeBytes
@@ -82,7 +82,7 @@ extension RegistryRoutes {
                     )
                 }
             } else {
-                note = "Valid; no file for it in sources/local yet: upload it or place \(table.sourceTable ?? "\(table.id).csv") there."
+                note = "Valid; no file for it in sources/local yet: upload it or place \(table.sourceTable.map { $0.contains(".") ? $0 : "\($0).csv" } ?? "\(table.id).csv") there."
             }
         }
         return JSONBody.response(

@@ -18,7 +18,7 @@ struct TableRemoval {
         let manager = FileManager.default
         if table.sourceType == LocalFilesSource.sourceName.rawValue {
             let inputs = try await services.localFiles.discover().filter {
-                ($0.problem == nil && $0.id == table.id) || $0.sourceName == table.sourceTable
+                table.sourceTable.map($0.isNamed) ?? ($0.problem == nil && $0.id == table.id)
             }
             for input in inputs {
                 let file = layout.localSourceDirectory.appendingPathComponent(input.sourceName)
