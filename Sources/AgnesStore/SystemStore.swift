@@ -19,6 +19,14 @@ public final class SystemStore: Sendable {
     let database: Database
     let writer: SerializedConnection
     let readers: ConnectionPool
+    /// A connection of its own for health checks: they never queue behind reads or writes.
+    let probe: SerializedConnection
+    /// The last health check, and the one running: checks are shared for ``healthFreshness``.
+    private let probes = Mutex<(checked: ContinuousClock.Instant, health: StoreHealth)?>(nil)
+    private let probing = Mutex<Task<StoreHealth, Never>?>(nil)
+    /// How long a health check answers for: a load balancer polling every few seconds always gets a
+    /// fresh read; a flood of polls costs one read a second.
+    public static let healthFreshness = Duration.seconds(1)
     let logger: Logger
     private let writes = Atomic<Int>(0)
 
@@ -32,6 +40,7 @@ public final class SystemStore: Sendable {
         let setup: (Connection) throws -> Void = { try $0.execute("SET TimeZone = 'UTC'") }
         self.writer = try SerializedConnection(database: database, label: "system.writer", setup: setup)
         self.readers = try ConnectionPool(database: database, size: readerCount, label: "system.reader", setup: setup)
+        self.probe = try SerializedConnection(database: database, label: "system.probe", setup: setup)
         let migrator = Migrator(path: path, logger: logger)
         let connection = try database.connect()
         try setup(connection)
@@ -100,10 +109,32 @@ public final class SystemStore: Sendable {
     /// know whether anything may have changed since they read.
     public var writeCount: Int { writes.load(ordering: .sequentiallyConsistent) }
 
-    /// The current schema version and whether it is the one this binary expects.
+    /// The current schema version and whether it is the one this binary expects: a real read of the
+    /// store, on a connection of its own (a health check must not wait for the readers or the writer),
+    /// at most ``healthFreshness`` old; concurrent callers share one read.
     public func health() async -> StoreHealth {
+        let now = ContinuousClock.now
+        if let last = probes.withLock({ $0 }), now - last.checked < Self.healthFreshness { return last.health }
+        let task = probing.withLock { running -> Task<StoreHealth, Never> in
+            if let running { return running }
+            let task = Task { [self] in
+                let health = await probeNow()
+                probes.withLock { $0 = (ContinuousClock.now, health) }
+                probing.withLock { $0 = nil }
+                return health
+            }
+            running = task
+            return task
+        }
+        return await task.value
+    }
+
+    /// Reads the schema version now.
+    public func probeNow() async -> StoreHealth {
         do {
-            let current = try await read { try Migrator.currentVersion($0) }
+            let current = try await probe.run { connection in
+                try connection.query("SELECT coalesce(max(version), 0) FROM schema_version").rows[0][0].int ?? 0
+            }
             return StoreHealth(current: current, expected: Self.schemaVersion, error: nil)
         } catch {
             return StoreHealth(current: nil, expected: Self.schemaVersion, error: "\(error)")

@@ -30,6 +30,9 @@ public final class Scheduler: Sendable {
     private struct State {
         var running: [String: Task<Void, Never>] = [:]
         var loop: Task<Void, Never>?
+        /// The stored job records, read once and then kept as this process writes them (one process
+        /// drives a data directory: its store is not shared).
+        var records: [String: SchedulerJobRepository.Record]?
     }
 
     /// The jobs, by name, in the order given.
@@ -64,6 +67,7 @@ public final class Scheduler: Sendable {
     /// Marks runs the last process left running as interrupted (call once at start-up).
     public func recoverInterruptedJobs() async throws {
         let names = try await records.interruptRunning()
+        state.withLock { $0.records = nil }
         if !names.isEmpty { logger.warning("scheduler jobs interrupted by the last stop", metadata: ["jobs": "\(names)"]) }
     }
 
@@ -99,7 +103,7 @@ public final class Scheduler: Sendable {
     /// Returns when the next job falls due.
     @discardableResult
     public func runDueJobs(at date: Date, waiting: Bool = true) async throws -> Date? {
-        let records = try await self.records.all()
+        let records = try await storedRecords()
         var started: [Task<Void, Never>] = []
         var next: Date?
         for job in jobs where job.isEnabled && job.work != nil {
@@ -132,7 +136,7 @@ public final class Scheduler: Sendable {
 
     /// What every job looks like now.
     public func statuses() async throws -> [SchedulerJobStatus] {
-        let records = try await self.records.all()
+        let records = try await storedRecords()
         let running = state.withLock { Set($0.running.keys) }
         let date = now()
         return jobs.map { job in
@@ -166,9 +170,34 @@ public final class Scheduler: Sendable {
         return claimed
     }
 
+    /// The job records: from the store once, then from memory.
+    private func storedRecords() async throws -> [String: SchedulerJobRepository.Record] {
+        if let cached = state.withLock({ $0.records }) { return cached }
+        let loaded = try await records.all()
+        return state.withLock { state in
+            if state.records == nil { state.records = loaded }
+            return state.records ?? loaded
+        }
+    }
+
+    private func remember(_ name: String, _ change: (inout SchedulerJobRepository.Record) -> Void) {
+        state.withLock { state in
+            guard state.records != nil else { return }
+            var record = state.records?[name] ?? SchedulerJobRepository.Record(name: name)
+            change(&record)
+            state.records?[name] = record
+        }
+    }
+
     private func perform(_ name: String, _ work: @Sendable () async throws -> String?, startedAt: Date) async {
         let clock = ContinuousClock()
         let start = clock.now
+        _ = try? await storedRecords()
+        remember(name) {
+            $0.lastRunAt = startedAt
+            $0.lastStatus = "running"
+            $0.lastError = nil
+        }
         do {
             try await records.started(name, at: startedAt)
         } catch {
@@ -185,6 +214,11 @@ public final class Scheduler: Sendable {
         }
         let elapsed = clock.now - start
         let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        remember(name) {
+            $0.lastStatus = status
+            $0.lastError = detail
+            $0.lastDurationMS = milliseconds
+        }
         try? await records.finished(name, status: status, detail: detail, durationMS: milliseconds)
     }
 }

@@ -142,8 +142,9 @@ struct DataRoutes {
 /// Files on disk.
 enum ServedFile {
     static func size(of file: URL) -> Int64? {
-        var info = stat()
-        guard stat(file.path, &info) == 0 else { return nil }
-        return Int64(info.st_size)
+        guard let size = try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber else {
+            return nil
+        }
+        return size.int64Value
     }
 }

@@ -62,10 +62,15 @@ struct DetailedHealth: Encodable {
         report["duckdb_state"] = Service(
             status: generation == nil ? "warning" : "ok",
             fields: ["generation": generation.map { .int($0.number) } ?? .null])
-        report["data"] = await data(services: services, caller: caller, now: now)
-        report["users"] = await users(services: services)
-        report["sync"] = await sync(services: services)
-        report["scheduler"] = await scheduler(services: services)
+        // Independent reads, side by side on the store's readers.
+        async let data = data(services: services, caller: caller, now: now)
+        async let users = users(services: services)
+        async let sync = sync(services: services)
+        async let scheduler = scheduler(services: services)
+        report["data"] = await data
+        report["users"] = await users
+        report["sync"] = await sync
+        report["scheduler"] = await scheduler
         let statuses = report.values.map(\.status)
         let overall =
             statuses.contains("error") || health.status != "ok"
@@ -75,16 +80,14 @@ struct DetailedHealth: Encodable {
 
     private static func data(services: AgnesServices, caller: AuthenticatedUser, now: Date) async -> Service {
         do {
+            async let readableTables = services.access.readableTables(caller)
+            async let attention = SyncRunRepository(store: services.store).tablesNeedingAttention(
+                staleBefore: now.addingTimeInterval(-86_400))
             let served = try await services.analytics.generation?.servedTables() ?? [:]
-            let readable = try await services.access.readableTables(caller)
-            let checks = try await SyncRunRepository(store: services.store).checks()
-            let registered = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
-            let dayAgo = now.addingTimeInterval(-86_400)
-            let stale = registered.filter { table in
-                guard table.queryMode == .local, readable?.contains(table.id) ?? true else { return false }
-                return (checks[table.id]?.succeededAt ?? .distantPast) < dayAgo
-            }.map(\.id).sorted()
-            let failing = registered.filter { checks[$0.id]?.outcome == .failed && (readable?.contains($0.id) ?? true) }
+            let readable = try await readableTables
+            let flagged = try await attention.filter { readable?.contains($0.id) ?? true }
+            let stale = flagged.filter(\.isStale).map(\.id)
+            let failing = flagged.filter(\.isFailing)
             let visible = served.values.filter { readable?.contains($0.id) ?? true }
             return Service(
                 status: stale.isEmpty && failing.isEmpty ? "ok" : "warning",

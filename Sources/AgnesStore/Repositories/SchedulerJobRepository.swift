@@ -17,6 +17,18 @@ public struct SchedulerJobRepository: Sendable {
         public var lastError: String?
         /// How long the last finished run took.
         public var lastDurationMS: Int?
+
+        /// Creates a record.
+        public init(
+            name: String, lastRunAt: Date? = nil, lastStatus: String? = nil, lastError: String? = nil,
+            lastDurationMS: Int? = nil
+        ) {
+            self.name = name
+            self.lastRunAt = lastRunAt
+            self.lastStatus = lastStatus
+            self.lastError = lastError
+            self.lastDurationMS = lastDurationMS
+        }
     }
 
     let store: SystemStore

@@ -152,6 +152,26 @@ public struct SyncRunRepository: Sendable {
         }
     }
 
+    /// The registered tables that need attention, in one read (the detailed health): local tables not
+    /// synced or found unchanged since `staleBefore` (never, included), and tables whose last check failed.
+    public func tablesNeedingAttention(staleBefore: Date) async throws -> [(id: String, isStale: Bool, isFailing: Bool)] {
+        try await store.read { connection in
+            try connection.query(
+                """
+                SELECT id, is_stale, is_failing FROM (
+                    SELECT r.id,
+                        r.query_mode = 'local' AND coalesce(c.last_success_at < ?, TRUE) AS is_stale,
+                        coalesce(c.last_outcome = 'failed', FALSE) AS is_failing
+                    FROM table_registry r LEFT JOIN table_sync_checks c ON c.table_id = r.id
+                ) WHERE is_stale OR is_failing ORDER BY id
+                """, [.optional(staleBefore)]
+            ).rows.compactMap { row in
+                guard let id = row[0].string else { return nil }
+                return (id, row[1].bool ?? false, row[2].bool ?? false)
+            }
+        }
+    }
+
     /// Deletes history entries and finished runs older than `date`.
     public func prune(before date: Date) async throws {
         try await store.write { connection in
