@@ -104,8 +104,11 @@ let package = Package(
             name: "AgnesServer",
             dependencies: [
                 "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesAuth", "AgnesMail", "DuckDB",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

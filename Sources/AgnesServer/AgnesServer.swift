@@ -51,6 +51,7 @@ public enum AgnesServer {
             RegistryRoutes(services: services),
             DiscoveryRoutes(services: services),
             ServerConfigRoutes(services: services),
+            ConfigureRoutes(services: services),
             ScanRoutes(services: services),
             TableUploadRoutes(services: services),
             TemplateRoutes(services: services),

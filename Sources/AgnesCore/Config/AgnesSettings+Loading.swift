@@ -72,6 +72,7 @@ extension AgnesSettings {
             query: try QueryLimits(config: config),
             upload: try UploadLimits(config: config),
             profiler: try ProfilerSettings(config: config),
+            outboundAllowedHosts: env.list("AGNES_OUTBOUND_ALLOWED_HOSTS")?.map { $0.lowercased() } ?? [],
             sync: try SyncSettings(config: config),
             scheduler: try SchedulerSettings(config: config, environment: env),
             instanceName: try config.string(at: ["instance", "name"]) ?? "Agnes",

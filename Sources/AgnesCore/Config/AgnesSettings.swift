@@ -72,6 +72,9 @@ public struct AgnesSettings: Sendable {
     public var upload: UploadLimits
     /// Profiler tuning (`profiler`).
     public var profiler: ProfilerSettings
+    /// Hosts an admin-given outbound URL may name even when they resolve to an inner address
+    /// (`AGNES_OUTBOUND_ALLOWED_HOSTS`, comma-separated; empty by default).
+    public var outboundAllowedHosts: [String]
     /// How sync runs behave (`sync`).
     public var sync: SyncSettings
     /// The in-process scheduler (`scheduler`, `SCHEDULER_*_INTERVAL`).
@@ -111,6 +114,7 @@ public struct AgnesSettings: Sendable {
         query: QueryLimits = QueryLimits(),
         upload: UploadLimits = UploadLimits(),
         profiler: ProfilerSettings = ProfilerSettings(),
+        outboundAllowedHosts: [String] = [],
         sync: SyncSettings = SyncSettings(),
         scheduler: SchedulerSettings = SchedulerSettings(),
         instanceName: String = "Agnes",
@@ -142,6 +146,7 @@ public struct AgnesSettings: Sendable {
         self.query = query
         self.upload = upload
         self.profiler = profiler
+        self.outboundAllowedHosts = outboundAllowedHosts
         self.sync = sync
         self.scheduler = scheduler
         self.instanceName = instanceName

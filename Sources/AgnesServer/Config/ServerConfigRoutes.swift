@@ -125,7 +125,7 @@ struct ServerConfigRoutes {
             )
         }
         let cleaned = given.mapValues(ConfigRedaction.droppingSentinels)
-        try Self.check(cleaned)
+        try Self.check(cleaned, allowing: services.settings.outboundAllowedHosts)
         let environment = loaderEnvironment
         let file = overlayFile
         let dataDirectory = services.settings.dataDir
@@ -158,9 +158,9 @@ struct ServerConfigRoutes {
     }
 
     /// The checks a save must pass before anything is written.
-    static func check(_ sections: [String: ConfigValue]) throws(APIError) {
+    static func check(_ sections: [String: ConfigValue], allowing allowed: [String]) throws(APIError) {
         if let url = sections["data_source"]?["keboola"]?["stack_url"]?.stringValue,
-            let problem = OutboundURLCheck.problem(with: url)
+            let problem = OutboundURLCheck.problem(with: url, allowing: allowed)
         {
             throw APIError.badRequest("data_source.keboola.stack_url: \(problem)")
         }

@@ -1,0 +1,162 @@
+import AgnesCore
+import AgnesServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// A fake of the Keboola Storage API's bucket list on 127.0.0.1, as the configure check calls it:
+/// `GET /v2/storage/buckets` authenticated by the `X-StorageApi-Token` header; a JSON array of
+/// buckets for the right token, and Keboola's error envelope (`{"error", "code", "status":
+/// "error"}`) with 401 for any other.
+final class FakeKeboolaBuckets: Sendable {
+    static let token = "123-abcdefgh-good"
+
+    /// Runs `body` with the fake's base URL while it serves.
+    static func run(_ body: @Sendable (String) async throws -> Void) async throws {
+        let router = Router()
+        router.get("/v2/storage/buckets") { request, _ -> Response in
+            guard request.headers[HTTPField.Name("X-StorageApi-Token")!] == token else {
+                return Response(
+                    status: .unauthorized, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: .init(string: #"{"error":"Invalid access token","code":401,"status":"error"}"#)))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: .init(string: #"[{"id":"in.c-sales","name":"c-sales","stage":"in"}]"#)))
+        }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "fake-keboola")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            }, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            var iterator = ports.makeAsyncIterator()
+            let port = await iterator.next() ?? 0
+            do { try await body("http://127.0.0.1:\(port)") } catch {
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+        }
+    }
+}
+
+@Suite struct ConfigureRoutesTests {
+    static func fixture(allowing hosts: [String] = ["127.0.0.1"]) async throws -> ServerFixture {
+        try await ServerFixture(settings: { AgnesSettings(dataDir: $0, outboundAllowedHosts: hosts) })
+    }
+
+    @Test func keboolaIsCheckedThenWrittenWithItsTokenOutOfTheYAML() async throws {
+        let fixture = try await Self.fixture()
+        let root = try await fixture.admin()
+        try await FakeKeboolaBuckets.run { base in
+            try await fixture.application.test(.router) { client in
+                let reply = try await client.call(
+                    .post, "/api/admin/configure", as: root.token,
+                    body: [
+                        "data_source": "keboola", "keboola_token": FakeKeboolaBuckets.token, "keboola_url": base + "/",
+                        "instance_name": "Acme Data",
+                    ])
+                #expect(reply.status == .ok, "\(reply.object)")
+                #expect(reply.object["connection"] as? String == "verified")
+                #expect(reply.object["data_source"] as? String == "keboola")
+            }
+            let settings = try ConfigLoader.load(
+                environment: ["DATA_DIR": fixture.root.path, "CONFIG_DIR": fixture.root.appendingPathComponent("none").path],
+                logger: Logger(label: "test"))
+            #expect(settings.dataSourceType == .keboola)
+            #expect(settings.instance["data_source.keboola.stack_url"]?.stringValue == base)
+            #expect(settings.instance["data_source.keboola.token_env"]?.stringValue == "KEBOOLA_STORAGE_TOKEN")
+            #expect(settings.instanceName == "Acme Data")
+            #expect(settings.environment["KEBOOLA_STORAGE_TOKEN"] == FakeKeboolaBuckets.token)
+            let yaml = try String(contentsOf: fixture.root.appendingPathComponent("state/instance.yaml"), encoding: .utf8)
+            #expect(!yaml.contains(FakeKeboolaBuckets.token))
+            let envFile = fixture.root.appendingPathComponent("state/.env_overlay")
+            let mode = try FileManager.default.attributesOfItem(atPath: envFile.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+        let audit = try #require(try await fixture.auditLog().first { $0.action == "configure" })
+        #expect(audit.params?["keboola_token"] == "***")
+    }
+
+    @Test func aRefusedTokenOrAnInnerURLWritesNothing() async throws {
+        let fixture = try await Self.fixture()
+        let strict = try await Self.fixture(allowing: [])
+        let root = try await fixture.admin()
+        let strictRoot = try await strict.admin()
+        try await FakeKeboolaBuckets.run { base in
+            try await fixture.application.test(.router) { client in
+                let refused = try await client.call(
+                    .post, "/api/admin/configure", as: root.token,
+                    body: ["data_source": "keboola", "keboola_token": "wrong", "keboola_url": base])
+                #expect(refused.status == .badRequest)
+                #expect(
+                    refused.detail
+                        == "Keboola connection failed: the token was refused (HTTP 401 from GET /v2/storage/buckets)")
+            }
+            try await strict.application.test(.router) { client in
+                let inner = try await client.call(
+                    .post, "/api/admin/configure", as: strictRoot.token,
+                    body: ["data_source": "keboola", "keboola_token": FakeKeboolaBuckets.token, "keboola_url": base])
+                #expect(inner.status == .badRequest)
+                #expect(inner.detail?.hasPrefix("keboola_url: its host 127.0.0.1 resolves to an inner address") == true)
+            }
+        }
+        for fixture in [fixture, strict] {
+            #expect(!FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("state/instance.yaml").path))
+            #expect(!FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("state/.env_overlay").path))
+        }
+    }
+
+    @Test(arguments: [
+        (#"{}"#, "data_source: must be one of keboola, bigquery, local"),
+        (#"{"data_source": "oracle"}"#, "data_source: must be one of keboola, bigquery, local"),
+        (#"{"data_source": "keboola", "keboola_url": "https://connection.keboola.com"}"#, "keboola_token: field required"),
+        (#"{"data_source": "keboola", "keboola_token": "t"}"#, "keboola_url: field required"),
+        (#"{"data_source": "bigquery"}"#, "bigquery_project: field required"),
+        (#"{"data_source": "bigquery", "bigquery_project": "Bad_Project"}"#, "bigquery_project: 'Bad_Project' is not a Google Cloud project id"),
+        (#"{"data_source": "local", "instance_name": "a\nb"}"#, "instance_name: at most 2048 characters, no control characters"),
+    ])
+    func aMissingOrBadFieldIsA422NamingIt(_ json: String, _ detail: String) async throws {
+        let fixture = try await Self.fixture()
+        let root = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            let response = try await client.executeRequest(
+                uri: "/api/admin/configure", method: .post,
+                headers: [.authorization: "Bearer \(root.token)", .contentType: "application/json"],
+                body: .init(string: json))
+            #expect(response.status == .unprocessableContent)
+            #expect(response.object["detail"] as? String == detail)
+        }
+        #expect(!FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("state/instance.yaml").path))
+    }
+
+    @Test func bigQueryAndLocalNeedNoConnectionAndOnlyAdminsConfigure() async throws {
+        let fixture = try await Self.fixture()
+        let root = try await fixture.admin()
+        let ana = try await fixture.analyst("ana@example.com", tables: [])
+        try await fixture.application.test(.router) { client in
+            let bigquery = try await client.call(
+                .post, "/api/admin/configure", as: root.token,
+                body: ["data_source": "bigquery", "bigquery_project": "acme-analytics"])
+            #expect(bigquery.status == .ok && bigquery.object["connection"] as? String == "local")
+            let local = try await client.call(.post, "/api/admin/configure", as: root.token, body: ["data_source": "local"])
+            #expect(local.status == .ok)
+            let refused = try await client.call(.post, "/api/admin/configure", as: ana, body: ["data_source": "local"])
+            #expect(refused.status == .forbidden)
+        }
+        let settings = try ConfigLoader.load(
+            environment: ["DATA_DIR": fixture.root.path, "CONFIG_DIR": fixture.root.appendingPathComponent("none").path],
+            logger: Logger(label: "test"))
+        #expect(settings.dataSourceType == .local)
+        #expect(settings.instance["data_source.bigquery"] == nil, "the old source's block is replaced, not merged")
+    }
+}
