@@ -176,6 +176,25 @@ import Testing
         #expect(audit.params?["files_removed"]?.contains("sources/local/orders.csv") == true)
     }
 
+    @Test func deletingATableKeepsAFileAnotherRegistrationReads() async throws {
+        let fixture = try await ServerFixture.withTables()
+        let root = try await fixture.admin()
+        let local = fixture.services.layout.localSourceDirectory
+        try await fixture.application.test(.router) { client in
+            let created = try await client.call(
+                .post, "/api/admin/register-table", as: root.token,
+                body: ["name": "orders_copy", "source_type": "local", "source_table": "orders.csv"])
+            #expect(created.status == .created)
+            _ = await fixture.services.pipeline.completion(of: try #require(created.object["run_id"] as? String))
+            #expect(try await fixture.services.analytics.generation?.servedTables()["orders_copy"]?.rows == 5)
+            let deleted = try await client.call(.delete, "/api/admin/registry/orders_copy", as: root.token)
+            #expect(deleted.status == .noContent)
+            #expect(FileManager.default.fileExists(atPath: local.appendingPathComponent("orders.csv").path))
+            let served = try #require(try await fixture.services.analytics.generation?.servedTables())
+            #expect(served["orders_copy"] == nil && served["orders"]?.rows == 5)
+        }
+    }
+
     @Test func discoveryListsTheFolderAndRegistersWhatIsNew() async throws {
         let fixture = try await ServerFixture.withTables()
         let root = try await fixture.admin()

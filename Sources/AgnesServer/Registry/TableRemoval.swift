@@ -17,15 +17,20 @@ struct TableRemoval {
         var removed: [String] = []
         let manager = FileManager.default
         if table.sourceType == LocalFilesSource.sourceName.rawValue {
-            let inputs = try await services.localFiles.discover().filter {
-                table.sourceTable.map($0.isNamed) ?? ($0.problem == nil && $0.id == table.id)
+            let remaining = try await DuckDBTableRegistryRepository(store: services.store).list(
+                sourceType: LocalFilesSource.sourceName.rawValue)
+            // A file another registration still reads (its id or its source_table) stays.
+            let inputs = try await services.localFiles.discover().filter { input in
+                let isThis = table.sourceTable.map(input.isNamed) ?? (input.problem == nil && input.id == table.id)
+                let isOthers = remaining.contains { other in
+                    other.sourceTable.map(input.isNamed) ?? (input.problem == nil && input.id == other.id)
+                }
+                return isThis && !isOthers
             }
             for input in inputs {
                 let file = layout.localSourceDirectory.appendingPathComponent(input.sourceName)
                 if (try? manager.removeItem(at: file)) != nil { removed.append("sources/local/\(input.sourceName)") }
             }
-            let remaining = try await DuckDBTableRegistryRepository(store: services.store).list(
-                sourceType: LocalFilesSource.sourceName.rawValue)
             // Rewrites the extract without it (its canonical parquet goes; versions once unused).
             let report = try await services.localFiles.syncReport(registered: remaining, due: [])
             removed += report.removed.map { "extracts/local/data/\($0).parquet" }
