@@ -18,7 +18,15 @@ final class FakeKeboolaBuckets: Sendable {
     static func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
         router.get("/v2/storage/buckets") { request, _ -> Response in
-            guard request.headers[HTTPField.Name("X-StorageApi-Token")!] == token else {
+            let given = request.headers[HTTPField.Name("X-StorageApi-Token")!]
+            // A stack that redirects: a client following it would be sent somewhere unchecked.
+            if given == "redirect-me" {
+                if request.uri.query?.contains("followed") == true {
+                    return Response(status: .ok, body: .init(byteBuffer: .init(string: "[]")))
+                }
+                return Response(status: .found, headers: [.location: "/v2/storage/buckets?followed=1"])
+            }
+            guard given == token else {
                 return Response(
                     status: .unauthorized, headers: [.contentType: "application/json"],
                     body: .init(byteBuffer: .init(string: #"{"error":"Invalid access token","code":401,"status":"error"}"#)))
@@ -101,6 +109,11 @@ final class FakeKeboolaBuckets: Sendable {
                 #expect(
                     refused.detail
                         == "Keboola connection failed: the token was refused (HTTP 401 from GET /v2/storage/buckets)")
+                let redirected = try await client.call(
+                    .post, "/api/admin/configure", as: root.token,
+                    body: ["data_source": "keboola", "keboola_token": "redirect-me", "keboola_url": base])
+                #expect(redirected.status == .badRequest, "a redirect is not followed")
+                #expect(redirected.detail == "Keboola connection failed: the stack answered (HTTP 302 from GET /v2/storage/buckets)")
             }
             try await strict.application.test(.router) { client in
                 let inner = try await client.call(

@@ -20,6 +20,7 @@ import Testing
                 email: {smtp_host: mail.example.com, smtp_password: hunter2, smtp_user: ""}
                 ai: {provider: anthropic, api_key: sk-secret}
                 telegram: {bot_token: ""}
+                sync: {alert_webhook_url: "https://hooks.example.com/services/T0/B0/secret-part"}
                 """.utf8
             ).write(to: config.appendingPathComponent("instance.yaml"))
             var settings = AgnesSettings(dataDir: directory)
@@ -40,6 +41,7 @@ import Testing
             #expect(sections["telegram"]?["bot_token"] as? String == "<empty>")
             #expect(sections["email"]?["smtp_host"] as? String == "mail.example.com")
             #expect(sections["ai"]?["api_key"] as? String == "***")
+            #expect(sections["sync"]?["alert_webhook_url"] as? String == "***", "a webhook URL carries its secret")
             #expect(shown.object["danger_sections"] as? [String] == ["auth", "server"])
             #expect((shown.object["editable_sections"] as? [String])?.contains("data_source") == true)
 
@@ -94,6 +96,7 @@ import Testing
         (#"{"sections": {"data_source": {"keboola": {"stack_url": "http://localhost/"}}}}"#, 400, "data_source.keboola.stack_url: must not point at this machine"),
         (#"{"sections": {"data_source": {"keboola": {"stack_url": "http://[fd00::1]/"}}}}"#, 400, "data_source.keboola.stack_url: its host"),
         (#"{"sections": {"data_source": {"keboola": {"stack_url": "file:///etc/passwd"}}}}"#, 400, "data_source.keboola.stack_url: must be an http or https URL"),
+        (#"{"sections": {"sync": {"alert_webhook_url": "http://169.254.169.254/latest"}}}"#, 400, "sync.alert_webhook_url: its host 169.254.169.254 resolves to an inner address"),
         (#"{"sections": {"materialize": {"lock_ttl_seconds": 5}}}"#, 422, "materialize.lock_ttl_seconds: a whole number from 60 to 604800"),
         (#"{"sections": {"scheduler": {"jobs": {"data-refresh": {"schedule": "sometimes"}}}}}"#, 422, "/state/instance.yaml: scheduler.jobs.data-refresh.schedule"),
     ])

@@ -122,7 +122,12 @@ import Testing
             #expect(services.values.allSatisfy { $0["status"] as? String == "ok" })
             #expect(services["data"]?["tables"] as? Int == 1, "only the tables she may read")
             #expect(services["users"]?["count"] as? Int == 1)
-            #expect((services["sync"]?["latest_runs"] as? [[String: Any]])?.first?["trigger"] as? String == "startup")
+            #expect(services["sync"]?["latest_runs"] == nil, "run errors and job details are for admins")
+            let root = try await fixture.admin()
+            let asAdmin = try await client.call(.get, "/api/health/detailed", as: root.token)
+            let adminServices = try #require(asAdmin.object["services"] as? [String: [String: Any]])
+            #expect((adminServices["sync"]?["latest_runs"] as? [[String: Any]])?.first?["trigger"] as? String == "startup")
+            #expect((adminServices["scheduler"]?["jobs"] as? [[String: Any]])?.count == 7)
             #expect(try await client.call(.get, "/api/health/detailed", as: nil).status == .unauthorized)
 
             try SyncPipelineTests.unreadable.write(

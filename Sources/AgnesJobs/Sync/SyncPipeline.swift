@@ -85,13 +85,19 @@ public final class SyncPipeline: Sendable {
             defer { state.isDraining = true }
             return (run, !state.isDraining)
         }
-        try await writes.run {
-            // Written only while still queued: once taken up, the drain writes it.
-            if let queued = state.withLock({ $0.queued?.id == run.id ? $0.queued : nil }) {
-                try await runs.save(queued)
-            }
-        }
+        // The drain starts whatever becomes of the save below: a store error must not leave the queue
+        // claimed with nothing draining it.
         if startsDrain { Task { await drain() } }
+        do {
+            try await writes.run {
+                // Written only while still queued: once taken up, the drain writes it.
+                if let queued = state.withLock({ $0.queued?.id == run.id ? $0.queued : nil }) {
+                    try await runs.save(queued)
+                }
+            }
+        } catch {
+            logger.error("queued sync run could not be recorded", metadata: ["run": "\(run.id)", "error": "\(error)"])
+        }
         return run
     }
 

@@ -3,8 +3,9 @@ import AgnesCore
 /// Secrets in configuration trees: which keys hold them, how they are shown (`***`, or `<empty>`
 /// when unset), and how a shown value sent back unchanged is told from a new one.
 enum ConfigRedaction {
-    /// A key whose name contains one of these (any case) holds a secret.
-    static let secretPatterns = ["secret", "token", "password", "api_key"]
+    /// A key whose name contains one of these (any case) holds a secret (a webhook URL carries its
+    /// secret in its path).
+    static let secretPatterns = ["secret", "token", "password", "api_key", "webhook"]
     /// What a set secret is shown as.
     static let hidden = "***"
     /// What an unset secret is shown as.

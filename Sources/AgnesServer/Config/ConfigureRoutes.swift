@@ -142,7 +142,7 @@ struct ConfigureRoutes {
         request.headers.add(name: "Accept", value: "application/json")
         let status: UInt
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(15))
+            let response = try await OutboundHTTP.client.execute(request, timeout: .seconds(15))
             _ = try? await response.body.collect(upTo: 8 << 20)
             status = response.status.code
         } catch {
@@ -166,8 +166,7 @@ struct ConfigureRoutes {
             let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             lines.append("\(key)=\"\(escaped)\"")
         }
-        try ServerConfigRoutes.writeText(lines.joined(separator: "\n") + "\n", to: file)
-        chmod(file.path, 0o600)
+        try ServerConfigRoutes.writeText(lines.joined(separator: "\n") + "\n", to: file, mode: 0o600)
     }
 }
 

@@ -164,6 +164,11 @@ struct ServerConfigRoutes {
         {
             throw APIError.badRequest("data_source.keboola.stack_url: \(problem)")
         }
+        if let url = sections["sync"]?["alert_webhook_url"]?.stringValue, !url.isEmpty,
+            let problem = OutboundURLCheck.problem(with: url, allowing: allowed)
+        {
+            throw APIError.badRequest("sync.alert_webhook_url: \(problem)")
+        }
         if let ttl = sections["materialize"]?["lock_ttl_seconds"] {
             guard let seconds = ttl.intValue, (60...604_800).contains(seconds) else {
                 throw APIError(.unprocessableContent, "materialize.lock_ttl_seconds: a whole number from 60 to 604800")
@@ -190,9 +195,13 @@ struct ServerConfigRoutes {
         try writeText("# Written by agnes (POST /api/admin/server-config). JSON is YAML.\n" + json + "\n", to: file)
     }
 
-    static func writeText(_ text: String, to file: URL) throws {
+    static func writeText(_ text: String, to file: URL, mode: mode_t = 0o644) throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".instance.yaml.\(UUID().uuidString)")
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString)")
+        // Created with its final mode, so a secret is never readable by others, not even for a moment.
+        let created = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard created >= 0 else { throw APIError(.internalServerError, "the configuration overlay could not be written") }
+        close(created)
         try Data(text.utf8).write(to: temporary)
         let descriptor = open(temporary.path, O_RDONLY)
         if descriptor >= 0 {

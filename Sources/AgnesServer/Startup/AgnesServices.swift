@@ -93,7 +93,7 @@ public struct AgnesServices: Sendable {
         let localFiles = LocalFilesConnector(layout: layout, logger: logger)
         let pipeline = SyncPipeline(
             store: store, orchestrator: orchestrator, connectors: [localFiles], settings: settings.sync,
-            alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0) }, logger: logger)
+            alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0, client: OutboundHTTP.client) }, logger: logger)
         let scheduler = Scheduler(
             jobs: ServerJobs.make(settings: settings.scheduler, pipeline: pipeline, store: store), store: store,
             lock: DriverLock(file: layout.root.appendingPathComponent("state/scheduler.lock")),
