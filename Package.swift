@@ -103,7 +103,8 @@ let package = Package(
         .target(
             name: "AgnesServer",
             dependencies: [
-                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesAuth", "AgnesMail", "DuckDB",
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesAuth", "AgnesMail", "AgnesClient",
+                "DuckDB",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -35,25 +35,14 @@ final class FakeKeboolaBuckets: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: .init(string: #"[{"id":"in.c-sales","name":"c-sales","stage":"in"}]"#)))
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "fake-keboola")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            do { try await body("http://127.0.0.1:\(port)") } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
+        let server = await LoopbackServer.start(router, label: "fake-keboola")
+        do {
+            try await body(server.base)
+        } catch {
+            await server.stop()
+            throw error
         }
+        await server.stop()
     }
 }
 

@@ -7,8 +7,7 @@ import Synchronization
 /// chat or incident webhook does.
 final class WebhookRecorder: Sendable {
     private let received = Mutex<[Data]>([])
-    private let server = Mutex<Task<Void, any Error>?>(nil)
-    private let port = Mutex(0)
+    private let server = Mutex<LoopbackServer?>(nil)
 
     /// Starts the endpoint and waits until it listens.
     static func start() async throws -> WebhookRecorder {
@@ -20,23 +19,12 @@ final class WebhookRecorder: Sendable {
             recorder.received.withLock { $0.append(data) }
             return Response(status: .noContent)
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "webhook")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        recorder.server.withLock { $0 = Task { try await app.runService() } }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        recorder.port.withLock { $0 = port }
+        let server = await LoopbackServer.start(router, label: "webhook")
+        recorder.server.withLock { $0 = server }
         return recorder
     }
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port.withLock { $0 })/hook")! }
+    var url: URL { URL(string: "\(server.withLock { $0 }?.base ?? "")/hook")! }
 
     /// Every body received so far.
     var bodies: [[String: Any]] {
@@ -45,8 +33,6 @@ final class WebhookRecorder: Sendable {
 
     /// Stops listening.
     func stop() async throws {
-        let task = server.withLock { $0 }
-        task?.cancel()
-        _ = await task?.result
+        await server.withLock { $0 }?.stop()
     }
 }

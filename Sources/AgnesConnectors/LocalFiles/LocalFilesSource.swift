@@ -42,13 +42,14 @@ public struct LocalFilesSource: Sendable {
     /// Converts new and changed files, drops tables whose file is gone, and rewrites the extract: every
     /// file in the folder is a table, due now. Blocking: run it off the cooperative pool.
     public func sync() throws -> LocalSyncReport {
-        let tables = try discover().compactMap { file -> TableRegistration? in
+        let files = try discover()
+        let tables = files.compactMap { file -> TableRegistration? in
             guard let table = file.table, file.claimedBy == nil else { return nil }
             return TableRegistration(id: table, name: table, sourceType: Self.sourceName.rawValue)
         }
         var report = try sync(registered: tables, due: Set(tables.map(\.id)))
         // A file whose name gives no table, or whose table another file already gives, is reported too.
-        for file in try discover() where file.table == nil || file.claimedBy != nil {
+        for file in files where file.table == nil || file.claimedBy != nil {
             report.failures.append(
                 .init(
                     file: file.fileName, table: file.table,

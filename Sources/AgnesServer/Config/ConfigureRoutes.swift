@@ -1,6 +1,7 @@
 import AgnesAuth
 import AgnesCore
 import AgnesData
+import DuckDB
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
@@ -80,7 +81,9 @@ struct ConfigureRoutes {
             guard let url = body.keboolaURL?.trimmingCharacters(in: CharacterSet(charactersIn: "/ ")), !url.isEmpty else {
                 throw APIError(.unprocessableContent, "keboola_url: field required")
             }
-            if let problem = OutboundURLCheck.problem(with: url, allowing: services.settings.outboundAllowedHosts) {
+            if let problem = await OutboundURLCheck.checkedProblem(
+                with: url, allowing: services.settings.outboundAllowedHosts)
+            {
                 throw APIError.badRequest("keboola_url: \(problem)")
             }
             try await Self.checkKeboola(url: url, token: token)
@@ -115,7 +118,9 @@ struct ConfigureRoutes {
         let routes = ServerConfigRoutes(services: services)
         let file = routes.overlayFile
         let envFile = file.deletingLastPathComponent().appendingPathComponent(".env_overlay")
+        let (overlayToWrite, secretsToWrite) = (overlay, secrets)
         try await ServerConfigRoutes.writes.run { () async throws in
+            try await offloaded("agnes.configure") {
             let previousText = try? String(contentsOf: file, encoding: .utf8)
             var previous = try previousText.map { try ConfigValue.parseYAMLDocument($0, file: file.path) } ?? .object([:])
             // data_source is replaced whole: the old source's keys must not linger.
@@ -123,8 +128,9 @@ struct ConfigureRoutes {
                 members["data_source"] = nil
                 previous = .object(members)
             }
-            try ServerConfigRoutes.write(previous.merging(.object(overlay)), to: file)
-            if !secrets.isEmpty { try Self.writeSecrets(secrets, to: envFile) }
+            try ServerConfigRoutes.write(previous.merging(.object(overlayToWrite)), to: file)
+            if !secretsToWrite.isEmpty { try Self.writeSecrets(secretsToWrite, to: envFile) }
+            }
         }
         await services.audit(
             "configure", userID: caller.user.id, resource: "instance_config",

@@ -1,3 +1,4 @@
+import DuckDB
 import Foundation
 
 #if canImport(Glibc)
@@ -47,27 +48,23 @@ enum OutboundURLCheck {
         return addresses
     }
 
-    /// Loopback, private, link-local, shared (CGNAT), reserved, multicast or unspecified.
-    static func isInner(_ address: IPAddress) -> Bool {
-        let b = address.bytes
-        if address.isIPv4 {
-            switch b[0] {
-            case 0, 10, 127: return true
-            case 100: return (64...127).contains(b[1])
-            case 169: return b[1] == 254
-            case 172: return (16...31).contains(b[1])
-            case 192: return (b[1] == 168) || (b[1] == 0 && (b[2] == 0 || b[2] == 2)) || (b[1] == 88 && b[2] == 99)
-            case 198: return (18...19).contains(b[1]) || (b[1] == 51 && b[2] == 100)
-            case 203: return b[1] == 0 && b[2] == 113
-            default: return b[0] >= 224
-            }
+    /// Loopback, private, link-local, shared (CGNAT), documentation, benchmarking, multicast, reserved
+    /// or unspecified blocks, matched with the CIDR lists `AGNES_TRUSTED_PROXIES` is parsed into.
+    static let innerNetworks = try! TrustedProxies(
+        parsing: """
+            0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.0.0.0/24, \
+            192.0.2.0/24, 192.88.99.0/24, 192.168.0.0/16, 198.18.0.0/15, 198.51.100.0/24, 203.0.113.0/24, \
+            224.0.0.0/3, ::/128, ::1/128, fc00::/7, fe80::/10, ff00::/8, 2001:db8::/32
+            """)
+
+    static func isInner(_ address: IPAddress) -> Bool { innerNetworks.contains(address) }
+
+    /// ``problem(with:allowing:)`` off the cooperative pool: resolving a name blocks.
+    static func checkedProblem(with text: String, allowing allowed: [String]) async -> String? {
+        do {
+            return try await offloaded("agnes.outbound-check") { problem(with: text, allowing: allowed) }
+        } catch {
+            return "its host could not be checked"
         }
-        if b.allSatisfy({ $0 == 0 }) { return true }  // ::
-        if b[0..<15].allSatisfy({ $0 == 0 }) && b[15] == 1 { return true }  // ::1
-        if b[0] & 0xFE == 0xFC { return true }  // fc00::/7 unique local
-        if b[0] == 0xFE && b[1] & 0xC0 == 0x80 { return true }  // fe80::/10 link-local
-        if b[0] == 0xFF { return true }  // multicast
-        if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8 { return true }  // documentation
-        return false
     }
 }

@@ -1,6 +1,8 @@
 import AgnesAuth
+import AgnesClient
 import AgnesCore
 import AgnesData
+import DuckDB
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -125,27 +127,14 @@ struct ServerConfigRoutes {
             )
         }
         let cleaned = given.mapValues(ConfigRedaction.droppingSentinels)
-        try Self.check(cleaned, allowing: services.settings.outboundAllowedHosts)
+        try await Self.check(cleaned, allowing: services.settings.outboundAllowedHosts)
         let environment = loaderEnvironment
         let file = overlayFile
         let dataDirectory = services.settings.dataDir
         let (changes, sections) = try await Self.writes.run { () async throws -> ([ConfigRedaction.Change], [String]) in
-            let previousText = try? String(contentsOf: file, encoding: .utf8)
-            let previous = try previousText.map { try ConfigValue.parseYAMLDocument($0, file: file.path) } ?? .object([:])
-            let before = (try? ConfigLoader.load(environment: environment, logger: quiet).instance) ?? .object([:])
-            let next = previous.merging(.object(cleaned))
-            try Self.write(next, to: file)
-            let after: ConfigValue
-            do throws(ConfigError) {
-                after = try ConfigLoader.load(environment: environment, logger: quiet).instance
-            } catch {
-                // The merged configuration does not load: put the old overlay back.
-                if let previousText { try? Self.writeText(previousText, to: file) } else { try? FileManager.default.removeItem(at: file) }
-                throw APIError(
-                    .unprocessableContent, error.message.replacingOccurrences(of: dataDirectory, with: "DATA_DIR"))
+            try await offloaded("agnes.server-config") {
+                try Self.merge(cleaned, into: file, environment: environment, dataDirectory: dataDirectory)
             }
-            let changes = cleaned.keys.sorted().flatMap { ConfigRedaction.diff(before[$0], after[$0], path: [$0]) }
-            return (changes, cleaned.keys.sorted())
         }
         let diff = String(decoding: (try? JSONBody.encoder.encode(changes)) ?? Data("[]".utf8), as: UTF8.self)
         await services.audit(
@@ -157,15 +146,38 @@ struct ServerConfigRoutes {
         return JSONBody.response(object: Saved(sectionsUpdated: sections, diffCount: changes.count))
     }
 
+    /// Deep-merges `sections` into the overlay file, checks that the configuration still loads (else
+    /// restores the old file) and returns the changed leaves. Blocking: file I/O and fsync.
+    static func merge(_ cleaned: [String: ConfigValue], into file: URL, environment: [String: String], dataDirectory: String)
+        throws -> ([ConfigRedaction.Change], [String])
+    {
+        let previousText = try? String(contentsOf: file, encoding: .utf8)
+        let previous = try previousText.map { try ConfigValue.parseYAMLDocument($0, file: file.path) } ?? .object([:])
+        let before = (try? ConfigLoader.load(environment: environment, logger: quiet).instance) ?? .object([:])
+        let next = previous.merging(.object(cleaned))
+        try Self.write(next, to: file)
+        let after: ConfigValue
+        do throws(ConfigError) {
+            after = try ConfigLoader.load(environment: environment, logger: quiet).instance
+        } catch {
+            // The merged configuration does not load: put the old overlay back.
+            if let previousText { try? Self.writeText(previousText, to: file) } else { try? FileManager.default.removeItem(at: file) }
+            throw APIError(
+                .unprocessableContent, error.message.replacingOccurrences(of: dataDirectory, with: "DATA_DIR"))
+        }
+        let changes = cleaned.keys.sorted().flatMap { ConfigRedaction.diff(before[$0], after[$0], path: [$0]) }
+        return (changes, cleaned.keys.sorted())
+    }
+
     /// The checks a save must pass before anything is written.
-    static func check(_ sections: [String: ConfigValue], allowing allowed: [String]) throws(APIError) {
+    static func check(_ sections: [String: ConfigValue], allowing allowed: [String]) async throws(APIError) {
         if let url = sections["data_source"]?["keboola"]?["stack_url"]?.stringValue,
-            let problem = OutboundURLCheck.problem(with: url, allowing: allowed)
+            let problem = await OutboundURLCheck.checkedProblem(with: url, allowing: allowed)
         {
             throw APIError.badRequest("data_source.keboola.stack_url: \(problem)")
         }
         if let url = sections["sync"]?["alert_webhook_url"]?.stringValue, !url.isEmpty,
-            let problem = OutboundURLCheck.problem(with: url, allowing: allowed)
+            let problem = await OutboundURLCheck.checkedProblem(with: url, allowing: allowed)
         {
             throw APIError.badRequest("sync.alert_webhook_url: \(problem)")
         }
@@ -195,21 +207,14 @@ struct ServerConfigRoutes {
         try writeText("# Written by agnes (POST /api/admin/server-config). JSON is YAML.\n" + json + "\n", to: file)
     }
 
+    /// Writes through ``AtomicFile`` (temporary file with its final mode, fsync, rename, directory
+    /// sync); a failure is the server's, not the caller's.
     static func writeText(_ text: String, to file: URL, mode: mode_t = 0o644) throws {
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString)")
-        // Created with its final mode, so a secret is never readable by others, not even for a moment.
-        let created = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard created >= 0 else { throw APIError(.internalServerError, "the configuration overlay could not be written") }
-        close(created)
-        try Data(text.utf8).write(to: temporary)
-        let descriptor = open(temporary.path, O_RDONLY)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
-        guard rename(temporary.path, file.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
+        do {
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try AtomicFile.write(text, to: file, mode: mode)
+        } catch {
             throw APIError(.internalServerError, "the configuration overlay could not be written")
         }
     }
