@@ -35,6 +35,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB/include"),
+        .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .target(
             name: "DuckDB",
             dependencies: ["CDuckDB"],
@@ -88,7 +89,7 @@ let package = Package(
         .target(
             name: "AgnesAuth",
             dependencies: [
-                "AgnesCore", "AgnesStore", "DuckDB",
+                "AgnesCore", "AgnesStore", "DuckDB", "CArgon2",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -195,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "AgnesAuthTests",
             dependencies: [
-                "AgnesAuth", "AgnesStore", "AgnesCore", "DuckDB", .product(name: "Logging", package: "swift-log"),
+                "AgnesAuth", "AgnesStore", "AgnesCore", "AgnesTestSupport", "DuckDB", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

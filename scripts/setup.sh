@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Agnes needs to build and run, idempotently:
+#   - Debian's libargon2-dev (verifies the Argon2 password hashes of accounts migrated from the original);
 #   - Debian's libpython3.11 (the DuckDB wheel's extension module references Python C-API symbols;
 #     nothing we call enters Python, but the linker and loader must resolve them);
 #   - the `duckdb` wheel from PyPI (pinned), unpacked into .duckdb/ and exposed as .duckdb/lib/libduckdb.so.
@@ -46,6 +47,15 @@ if [ -z "$pylib" ]; then
     [ -n "$pylib" ] || { say "libpython3.11 is still missing after apt-get install"; exit 1; }
 fi
 
+# 1b. libargon2's header and link name (Debian package libargon2-dev), only when missing.
+if [ ! -f /usr/include/argon2.h ]; then
+    say "installing libargon2-dev through apt"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libargon2-dev >/dev/null
+    [ -f /usr/include/argon2.h ] || { say "argon2.h is still missing after apt-get install libargon2-dev"; exit 1; }
+fi
+
 # 2. The DuckDB wheel, only when the pinned version is not already unpacked.
 if [ -f "$LIB_DIR/libduckdb.so" ] && [ "$(cat "$DUCKDB_DIR/VERSION" 2>/dev/null)" = "$DUCKDB_VERSION" ]; then
     : # already installed
@@ -84,15 +94,16 @@ if [ "$(readlink "$LIB_DIR/libpython3.11.so" 2>/dev/null)" != "$pylib" ]; then
     mv -Tf "$LIB_DIR/libpython3.11.so.tmp.$$" "$LIB_DIR/libpython3.11.so"
 fi
 
-# 4. Test-only: a Python venv with aiosmtpd, the real SMTP server the AgnesMail tests talk to, and
-#    pyarrow, Arrow's own reader that cross-checks the Arrow IPC streams we write (/api/v2/scan).
-#    Skipped when both are already importable there, so a re-run touches no network.
+# 4. Test-only: a Python venv with aiosmtpd, the real SMTP server the AgnesMail tests talk to,
+#    pyarrow, Arrow's own reader that cross-checks the Arrow IPC streams we write (/api/v2/scan), and
+#    argon2-cffi, the original's password hasher, which makes the migrated-account hashes the sign-in
+#    tests verify. Skipped when all are already importable there, so a re-run touches no network.
 TEST_VENV="$DUCKDB_DIR/test-venv"
-if ! "$TEST_VENV/bin/python" -c "import aiosmtpd, pyarrow" >/dev/null 2>&1; then
-    say "installing aiosmtpd and pyarrow into $TEST_VENV (test fixtures)"
+if ! "$TEST_VENV/bin/python" -c "import aiosmtpd, pyarrow, argon2" >/dev/null 2>&1; then
+    say "installing aiosmtpd, pyarrow and argon2-cffi into $TEST_VENV (test fixtures)"
     PYTHON="$(command -v python3 || command -v python3.11 || true)"
     [ -n "$PYTHON" ] || { say "python3 is needed for the test fixtures"; exit 1; }
     [ -x "$TEST_VENV/bin/python" ] || "$PYTHON" -m venv "$TEST_VENV"
     "$TEST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=pyarrow \
-        "aiosmtpd==1.4.6" "pyarrow==21.0.0"
+        "aiosmtpd==1.4.6" "pyarrow==21.0.0" "argon2-cffi==25.1.0"
 fi

@@ -121,4 +121,26 @@ import Testing
             #expect((sample.object["rows"] as? [[String: Any]])?.first?["note"] as? String == "changed")
         }
     }
+
+    @Test func sampleAndProfileRowsKeepTheTablesColumnOrder() async throws {
+        let fixture = try await ServerFixture.fast()
+        let callers = try await fixture.catalogData()
+        try await fixture.resync("orders.csv", "zeta,alpha,mid,b_col,a_col\n1,x,2.5,true,\"a\"\"q\"\n")
+        try await fixture.application.test(.router) { client in
+            func text(_ uri: String) async throws -> String {
+                let response = try await client.executeRequest(
+                    uri: uri, method: .get, headers: [.authorization: "Bearer \(callers.admin)"], body: nil)
+                #expect(response.status == .ok)
+                return String(decoding: response.body.readableBytesView, as: UTF8.self)
+            }
+            let sample = try await text("/api/v2/sample/orders?n=1")
+            #expect(sample.hasPrefix(#"{"table_id":"orders","rows":[{"zeta":1,"alpha":"x","mid":2.5,"b_col":true"#))
+            #expect(sample.contains(#""a_col":"a\"q"}],"source":"local"}"#))
+            let profile = try await text("/api/catalog/profile/orders")
+            let rows = try #require(profile.range(of: #""sample_rows":[{"#))
+            let names = ["zeta", "alpha", "mid", "b_col", "a_col"].map { #""\#($0)":"# }
+            let positions = names.compactMap { profile.range(of: $0, range: rows.upperBound..<profile.endIndex)?.lowerBound }
+            #expect(positions.count == names.count && positions == positions.sorted())
+        }
+    }
 }

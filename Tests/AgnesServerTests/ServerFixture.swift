@@ -15,10 +15,12 @@ final class ServerFixture: Sendable {
     init(
         settings: (String) -> AgnesSettings = { AgnesSettings(dataDir: $0) },
         hasher: PasswordHasher = PasswordHasher(cost: 4),
-        mailer: Mailer? = nil
+        mailer: Mailer? = nil,
+        prepare: (URL) throws -> Void = { _ in }
     ) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("agnes-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try prepare(root)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         services = try await AgnesServices.open(

@@ -1,3 +1,4 @@
+import AgnesCore
 import Foundation
 
 /// A table's profile as stored in `table_profiles` and served by `/api/catalog/profile/{table}`
@@ -79,7 +80,7 @@ public struct ProfileDocument: Sendable, Hashable, Encodable {
         try container.encode(missingCells, forKey: .missingCells)
         try container.encode(missingCellsPercent, forKey: .missingCellsPercent)
         try container.encode(duplicateRows, forKey: .duplicateRows)
-        try container.encode(variableTypes, forKey: .variableTypes)
+        try container.encode(OrderedMembers(sorting: variableTypes), forKey: .variableTypes)
         try container.encode(dateRange, forKey: .dateRange)
         try container.encode(alerts, forKey: .alerts)
         try container.encode(isSampled, forKey: .sampled)

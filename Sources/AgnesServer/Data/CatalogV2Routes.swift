@@ -91,7 +91,7 @@ struct CatalogV2Routes {
             }
             samples.store(rows, generation: generation.number, key: key)
         }
-        return JSONBody.response(
+        return JSONBody.orderedResponse(
             object: SampleResponse(tableID: table.id, rows: rows, source: registration.sourceType ?? ""))
     }
 

@@ -1,3 +1,4 @@
+import AgnesCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -86,6 +87,14 @@ enum JSONBody {
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }()
+
+    /// A JSON answer whose object members keep the order `object` encodes them in (rows keep the
+    /// table's column order); other answers have sorted keys.
+    static func orderedResponse(object: some Encodable) -> Response {
+        let data = (try? OrderedJSONEncoder().encode(object)) ?? Data(#"{"detail":"Internal server error"}"#.utf8)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
 
     static func response(status: HTTPResponse.Status = .ok, object: some Encodable, headers: HTTPFields = [:])
         -> Response

@@ -3,6 +3,7 @@ import AgnesCore
 import AgnesStore
 import Foundation
 import Hummingbird
+import Logging
 
 /// Password sign-in and bootstrap (REFERENCE §1.1): `POST /auth/token`, `POST /auth/password/login`,
 /// `POST /auth/bootstrap`.
@@ -164,7 +165,23 @@ extension AgnesServices {
             await audit("login_failed", userID: user.id, params: ["email": user.email], result: "deactivated")
             throw APIError(.unauthorized, AuthError.deactivated.detail)
         }
+        if let stored = user.passwordHash, !PasswordHasher.isCurrent(stored) {
+            await upgradePasswordHash(of: user, from: stored, password: password)
+        }
         return user
+    }
+
+    /// Rehashes a password verified against a hash of the original's (Argon2) to bcrypt. A failure is
+    /// logged and the sign-in goes on: the old hash still verifies next time.
+    private func upgradePasswordHash(of user: User, from stored: String, password: String) async {
+        do {
+            let fresh = try await auth.hasher.hash(password)
+            if try await DuckDBUserRepository(store: store).upgradePasswordHash(id: user.id, from: stored, to: fresh) {
+                await audit("user.password_rehashed", userID: user.id, params: ["from": "argon2"], result: "success")
+            }
+        } catch {
+            logger.warning("could not rehash the migrated password of \(user.email): \(error)")
+        }
     }
 
     /// Writes an audit row (failures are logged, never thrown).

@@ -97,6 +97,18 @@ public struct DuckDBUserRepository: UserRepository {
         }
     }
 
+    /// Replaces the stored hash by `new` only while it is still `old` (a rehash at sign-in must not undo a
+    /// password change made meanwhile). Sessions are untouched: the password is the same. Returns
+    /// whether the hash was replaced.
+    @discardableResult
+    public func upgradePasswordHash(id: String, from old: String, to new: String) async throws -> Bool {
+        try await store.write { connection in
+            try connection.run(
+                "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+                [.varchar(new), .varchar(id), .varchar(old)]) == 1
+        }
+    }
+
     /// Deactivation also moves the session epoch on: the user's sessions end.
     public func setActive(id: String, isActive: Bool, by actor: String?) async throws {
         try await store.write { connection in

@@ -17,13 +17,14 @@ public protocol TableProfileRepository: Sendable {
 }
 
 extension TableProfileRepository {
-    /// Stores `profile` encoded as JSON (sorted keys), replacing any earlier one.
+    /// Stores `profile` encoded as JSON, members in the order it encodes them (sample rows keep the
+    /// table's column order), replacing any earlier one.
     ///
     /// ```swift
     /// try await profiles.save(tableID: "orders", profile: ["row_count": 42])
     /// ```
     @discardableResult
     public func save<Profile: Encodable & Sendable>(tableID: String, profile: Profile) async throws -> TableProfile {
-        try await save(tableID: tableID, profileJSON: try JSONText.encoded(profile, column: "profile"))
+        try await save(tableID: tableID, profileJSON: try JSONText.encodedInOrder(profile, column: "profile"))
     }
 }

@@ -1,3 +1,4 @@
+import AgnesCore
 import Foundation
 
 /// JSON text kept in JSON and VARCHAR columns: checked before it is written, decoded strictly when read,
@@ -17,6 +18,15 @@ enum JSONText {
     static func encoded<T: Encodable>(_ value: T, column: String) throws -> String {
         do {
             return String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self)
+        } catch {
+            throw StoreError(invalidValue, "\(column) cannot be encoded as JSON", cause: error)
+        }
+    }
+
+    /// `value` as JSON text with its members in the order it encodes them (`OrderedJSONEncoder`).
+    static func encodedInOrder<T: Encodable>(_ value: T, column: String) throws -> String {
+        do {
+            return String(decoding: try OrderedJSONEncoder().encode(value), as: UTF8.self)
         } catch {
             throw StoreError(invalidValue, "\(column) cannot be encoded as JSON", cause: error)
         }
