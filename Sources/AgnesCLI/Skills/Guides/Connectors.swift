@@ -1,0 +1,81 @@
+extension BundledSkill {
+    /// Which data sources this version syncs, how sync runs work, and how a new connector fits in.
+    static let connectors = BundledSkill(
+        name: "connectors",
+        summary: "Data sources: the local-folder connector, sync runs and schedules, and adding a connector",
+        body: #"""
+        # Connectors: where the server's tables come from
+
+        Use this to understand or operate how data gets into Agnes, or to add a source. A connector brings one
+        source's tables into `DATA_DIR/extracts/<source>/` (`extract.duckdb` plus `data/*.parquet`); after each run
+        that changed anything, the server rebuilds `DATA_DIR/analytics/server.duckdb` and profiles changed tables.
+
+        ## What is available in this version
+
+        | source | state |
+        |---|---|
+        | `local` (files in `DATA_DIR/sources/local/`) | available: CSV, TSV, JSON, NDJSON/JSONL, Parquet |
+        | Keboola | configuration and registration only; syncing is not available yet in this version |
+        | BigQuery (remote and materialized tables) | configuration and registration only; not available yet |
+        | Jira (webhooks, incremental parquet) | not available yet in this version |
+        | custom connectors, OpenMetadata catalog export | not available yet in this version |
+
+        ### The local folder
+
+        - Every file there is a table whose id comes from the file name (lowercase letters, digits, single
+          underscores). A name that gives no id, or an id another file already gives, is reported and skipped.
+        - DuckDB infers the schema; the result is published as parquet with a content hash (the manifest's `hash`
+          that `agnes pull` compares). Unchanged files are not converted again.
+        - A file that cannot be read fails only its own table, which keeps serving its last good version.
+        - New files are registered by the next run; admins can also upload (`POST /api/upload/table`) or register
+          explicitly: see `agnes skills show agnes-table-registration`.
+
+        ### Keboola and BigQuery today
+
+        `POST /api/admin/configure` (admin) records the choice of data source: for Keboola it first checks the
+        stack URL and token against the Storage API's bucket list, then keeps them in `DATA_DIR/state/.env_overlay`
+        (mode 600), never in the YAML; for BigQuery it records the project. `config/instance.yaml` has the same
+        `data_source.type` and `data_source.keboola` / `data_source.bigquery` blocks (`DATA_SOURCE` overrides the
+        type). With that, tables of those types can be registered, but a run records each of them as
+        `skipped: no keboola connector is configured on this server`, and `GET /api/admin/discover-tables` answers an
+        empty list with the same error. Tell users plainly that such tables have no data yet.
+
+        ## Sync runs
+
+        - The scheduler's `data-refresh` job starts a run every 15 minutes (`scheduler.jobs.data-refresh.schedule`
+          in `instance.yaml`, or `SCHEDULER_DATA_REFRESH_INTERVAL` in seconds). A run syncs the **due** tables: a
+          table without `sync_schedule` is due every run; `every 1h` or `daily 03:00` (UTC) when its last
+          successful check is that old.
+        - Start one now (admin): `agnes setup first-sync` (every due table), or
+          `curl -X POST -H "Authorization: Bearer $TOKEN" -d '["orders"]' "$AGNES_SERVER/api/sync/trigger"` for
+          named tables whatever their schedules. It answers at once with a `run_id`; one run works at a time and a
+          trigger during a run joins the one queued behind it.
+        - Follow it: `GET /api/sync/runs` (latest runs) and `GET /api/sync/runs/{id}` (every table's outcome:
+          `synced`, `unchanged: ...`, `skipped: ...`, `failed: <cause>`), or `agnes admin list-tables` for each
+          table's `last_sync_error`. History is kept `sync.history_retention_days` (30).
+        - A connector that runs longer than `sync.connector_timeout_seconds` (1800) is recorded as failed.
+        - With `sync.alert_webhook_url` set, a run with failures is POSTed there as JSON (see `notifications`).
+        - `GET /api/admin/scheduler/jobs` lists the jobs; `POST /api/admin/scheduler/jobs/data-refresh/run` runs
+          one now (409 while it runs).
+        - A stopped server can be synced and rebuilt offline: `agnes rebuild --data-dir /data` (prints JSON).
+
+        ## Adding a connector (developers)
+
+        Connectors are Swift types in the `AgnesConnectors` module, one folder per source
+        (`Sources/AgnesConnectors/LocalFiles/` is the model to copy):
+
+        1. Conform to the `Connector` protocol (`Sources/AgnesConnectors/Protocol/Connector.swift`):
+           `sourceType` (the registry's `source_type` and the extract directory name), `registersDiscoveredTables`,
+           `discover()` (what the source offers, for `discover-tables`) and `sync(_:)` (one outcome per due table).
+        2. Write the extract through `ExtractWriter` and publish data files through `Publisher` (`AgnesData`):
+           a `_meta` row and a view per table; tables not due keep their data, `_meta` row and view; a failing
+           table keeps its previous data and never takes down the others.
+        3. Add it to the pipeline's connector list in `Sources/AgnesServer/Startup/AgnesServices.swift`.
+        4. Read credentials from the environment (`settings.environment`, which includes `.env_overlay`), never
+           from `extract.duckdb`; list new variables in `config/.env.template`.
+        5. Test against a fake of the source's real HTTP API on 127.0.0.1, not a mock of our own code.
+
+        After that, `source_type` values of that connector sync like the local folder, and analysts get the
+        tables through the usual manifest and `agnes pull`.
+        """#)
+}
