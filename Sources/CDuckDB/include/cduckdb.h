@@ -212,6 +212,19 @@ struct ArrowArray {
     void *private_data;
 };
 #endif
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+struct ArrowArrayStream {
+    int (*get_schema)(struct ArrowArrayStream *, struct ArrowSchema *out);
+    int (*get_next)(struct ArrowArrayStream *, struct ArrowArray *out);
+    const char *(*get_last_error)(struct ArrowArrayStream *);
+    void (*release)(struct ArrowArrayStream *);
+    void *private_data;
+};
+#endif
+// Creates a view `table_name` that reads the stream (which must outlive every query over the view).
+typedef struct _duckdb_arrow_stream { void *internal_ptr; } *duckdb_arrow_stream;
+duckdb_state duckdb_arrow_scan(duckdb_connection connection, const char *table_name, duckdb_arrow_stream arrow);
 typedef struct _duckdb_arrow_options { void *internal_ptr; } *duckdb_arrow_options;
 typedef struct _duckdb_error_data { void *internal_ptr; } *duckdb_error_data;
 duckdb_arrow_options duckdb_result_get_arrow_options(duckdb_result *result);
