@@ -22,8 +22,9 @@ struct Agnes: AsyncParsableCommand {
         version: AgnesVersion.current,
         subcommands: [
             InitCommand.self, PullCommand.self, PushCommand.self, QueryCommand.self, CatalogCommand.self,
-            SchemaCommand.self, DescribeCommand.self, ExploreCommand.self, StatusCommand.self, DiagnoseCommand.self,
-            DiskInfoCommand.self, AuthCommand.self, AdminCommand.self, SetupCommand.self, ServeCommand.self,
+            SchemaCommand.self, DescribeCommand.self, ExploreCommand.self, SnapshotCommand.self, StatusCommand.self,
+            DiagnoseCommand.self, DiskInfoCommand.self, AuthCommand.self, AdminCommand.self, SetupCommand.self,
+            ServeCommand.self,
             RebuildCommand.self, DoctorCommand.self, SchedulerCommand.self,
         ]
     )

@@ -51,9 +51,11 @@ public struct LocalDatabase: Sendable {
             where !tables.contains(name) && sql.contains(prefix) {
                 result.dropped.append(name)
             }
+            let snapshots = "read_parquet(" + String(Self.literal(workspace.snapshotsDirectory.path + "/").dropLast())
             var creates: [(table: String, sql: String)] = []
             for table in tables.sorted() {
-                if baseTables.contains(table) {
+                // The analyst's own tables and snapshots keep their names.
+                if baseTables.contains(table) || views[table]?.contains(snapshots) == true {
                     result.shadowed.append(table)
                     continue
                 }
@@ -80,6 +82,54 @@ public struct LocalDatabase: Sendable {
                 }
             }
             return result
+        }
+    }
+
+    /// What `name` is in the database: a pulled table's view, a snapshot's view, another view, the
+    /// analyst's table, or nothing. Nil when there is no database yet.
+    public func relationKind(_ name: String) async throws -> RelationKind? {
+        let workspace = workspace
+        guard FileManager.default.fileExists(atPath: workspace.database.path) else { return nil }
+        return try await offloaded("agnes.local-db") {
+            let connection = try Self.open(workspace, readOnly: true)
+            if try !connection.query(
+                "SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", [.varchar(name)]
+            ).rows.isEmpty {
+                return .table
+            }
+            guard
+                let sql = try connection.query(
+                    "SELECT sql FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' AND view_name = ?",
+                    [.varchar(name)]
+                ).rows.first?[0].string
+            else { return RelationKind.none }
+            if sql.contains(String(Self.literal(workspace.snapshotsDirectory.path + "/").dropLast())) { return .snapshot }
+            if sql.contains(String(Self.literal(workspace.parquetDirectory.path + "/").dropLast())) { return .pulled }
+            return .otherView
+        }
+    }
+
+    /// What a name is in the workspace database.
+    public enum RelationKind: Sendable, Equatable {
+        case none, pulled, snapshot, otherView, table
+    }
+
+    /// Creates or replaces the view `name` over the snapshot file `file`.
+    public func createSnapshotView(_ name: String, file: URL) async throws {
+        let workspace = workspace
+        try await offloaded("agnes.local-db") {
+            let connection = try Self.open(workspace, readOnly: false)
+            try connection.execute(
+                "CREATE OR REPLACE VIEW \(Self.quoted(name)) AS SELECT * FROM read_parquet(\(Self.literal(file.path)))")
+        }
+    }
+
+    /// Drops the view `name` if it is a snapshot's.
+    public func dropSnapshotView(_ name: String) async throws {
+        guard try await relationKind(name) == .snapshot else { return }
+        let workspace = workspace
+        try await offloaded("agnes.local-db") {
+            try Self.open(workspace, readOnly: false).execute("DROP VIEW IF EXISTS \(Self.quoted(name))")
         }
     }
 

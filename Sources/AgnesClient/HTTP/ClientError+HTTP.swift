@@ -47,7 +47,8 @@ extension ClientError {
         case .string(let text): return text
         case .object(let members):
             let main = members["message"]?.string ?? members["reason"]?.string ?? members["kind"]?.string
-            let extra = members["hint"]?.string ?? members["suggestion"]?.string
+            // `details` says what exactly: `{"kind": "unknown_column", "details": "orders has no column x"}`.
+            let extra = members["hint"]?.string ?? members["suggestion"]?.string ?? members["details"]?.string
             if let main { return extra.map { "\(main) — \($0)" } ?? main }
             return detail.jsonText
         case .array(let items):
