@@ -106,10 +106,8 @@ import Testing
             "BEGIN TRANSACTION",
             "CHECKPOINT",
             "VACUUM",
-            // Secrets and the machine.
-            "SELECT * FROM duckdb_secrets()",
+            // The machine.
             "SELECT getenv('HOME')",
-            "SELECT * FROM which_secret('s3://bucket/x', 's3')",
         ]
     }
 
@@ -143,6 +141,9 @@ import Testing
         "SHOW TABLES",
         "SHOW ALL TABLES",
         "SELECT current_setting('allowed_paths')",
+        // No secrets exist, and no persistent ones are looked for in a home directory.
+        "SELECT * FROM duckdb_secrets()",
+        "SELECT * FROM which_secret('s3://bucket/x', 's3')",
     ]
 
     /// Queries that need the machine's resources: stopped by the timeout or the memory limit.
@@ -255,5 +256,78 @@ import Testing
         }
         let after = try await fixture.analyst("SELECT count(*) FROM orders")
         #expect(after.rows[0][0].int == 100)
+    }
+
+    /// What could tell an analyst where the server keeps its files: none of it shows a path of the data
+    /// directory or of the server's home. The settings (`allowed_paths`, `allowed_directories`) hide the
+    /// data directory only where ``SandboxFiles/isSealed`` (not as root); `MachinePathTests` in the CLI
+    /// tests checks them with a server run as an unprivileged user.
+    static let pathProbes = [
+        "SELECT sql FROM duckdb_views()",
+        "SELECT view_definition FROM information_schema.views",
+        "SELECT sql FROM sqlite_master",
+        "SELECT * FROM duckdb_dependencies()",
+        "SELECT current_setting('temp_directory'), current_setting('home_directory'), current_setting('secret_directory')",
+        "SELECT * FROM duckdb_settings() WHERE name NOT IN ('allowed_paths', 'allowed_directories')",
+        "EXPLAIN ANALYZE SELECT * FROM orders",
+        "EXPLAIN SELECT * FROM orders JOIN customers USING (customer_id)",
+        "SELECT * FROM duckdb_databases()",
+        "SELECT * FROM duckdb_extensions()",
+        "SELECT * FROM duckdb_temporary_files()",
+        "SELECT * FROM read_parquet('/etc/passwd')",
+        "SELECT * FROM read_parquet('/proc/self/fd/0')",
+        "SELECT * FROM glob('/proc/self/fd/*')",
+        "SELECT filename FROM orders",
+        "SELECT * FROM read_parquet('orders.parquet')",
+    ]
+
+    @Test func noProbeShowsAServerPath() async throws {
+        let fixture = try await SandboxFixture()
+        let root = fixture.data.root.path
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
+        for sql in Self.pathProbes {
+            let text: String
+            do {
+                text = try await fixture.analyst(sql).text
+            } catch {
+                text = "\(error)"
+            }
+            #expect(!text.contains(root), "\(sql) shows the data directory: \(text.prefix(300))")
+            #expect(!text.contains(home + "/"), "\(sql) shows the home directory: \(text.prefix(300))")
+            #expect(!text.contains("/tmp/"), "\(sql) shows a temporary directory: \(text.prefix(300))")
+        }
+        let settings = try await fixture.analyst(
+            "SELECT current_setting('allowed_paths')::VARCHAR || current_setting('allowed_directories')::VARCHAR").text
+        if fixture.engine.files.isSealed {
+            #expect(!settings.contains(root), "\(settings)")
+            #expect(settings.contains("/proc/"), "\(settings)")
+        } else {
+            // As root (or off Linux): the hard links under DATA_DIR/tmp/sandbox show, never the served files.
+            #expect(!settings.contains(fixture.data.layout.root.appendingPathComponent("extracts").path), "\(settings)")
+            #expect(settings.contains(fixture.engine.files.root.path), "\(settings)")
+        }
+        // A spilling query still works through the descriptor directory.
+        let sorted = try await fixture.analyst("SELECT count(*) FROM (SELECT * FROM orders ORDER BY random())")
+        #expect(sorted.rows[0][0].int == 100)
+    }
+
+    @Test func aSandboxsFilesAreGoneWithIt() async throws {
+        let fixture = try await SandboxFixture()
+        _ = try await fixture.analyst("SELECT count(*) FROM orders")
+        let files = fixture.engine.files
+        let orders = try #require(fixture.files["orders"])
+        let mount = try files.mount([URL(fileURLWithPath: orders.versionPath ?? orders.path)])
+        #expect(mount.files.count == 1)
+        #if os(Linux)
+            #expect(mount.files[0].hasPrefix("/proc/self/fd/"))
+            let descriptor = Int32(mount.files[0].dropFirst("/proc/self/fd/".count))!
+            #expect(fcntl(descriptor, F_GETFD) >= 0)
+        #endif
+        let count = try await offloadedCount(mount.files[0])
+        #expect(count == 100)
+    }
+
+    func offloadedCount(_ path: String) async throws -> Int? {
+        try Database().connect().query("SELECT count(*) FROM read_parquet('\(path)')").rows[0][0].int
     }
 }

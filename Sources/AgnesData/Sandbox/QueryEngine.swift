@@ -29,6 +29,8 @@ public final class QueryEngine: Sendable {
 
     let analytics: AnalyticsDatabase
     let layout: DataLayout
+    /// How sandboxes reach their files (`DATA_DIR/tmp/sandbox`).
+    public let files: SandboxFiles
     /// The limits every sandbox gets.
     public let limits: SandboxLimits
     private let state = Mutex(State())
@@ -38,7 +40,7 @@ public final class QueryEngine: Sendable {
         self.analytics = analytics
         self.layout = layout
         self.limits = limits
-        try? FileManager.default.removeItem(at: layout.sandboxTemporaryDirectory)  // leftovers of a crash
+        self.files = SandboxFiles(root: layout.sandboxTemporaryDirectory)  // also clears leftovers of a crash
     }
 
     /// Runs `sql` for a caller who may read `readable` (nil: every table) and returns up to `limit` rows.
@@ -60,7 +62,7 @@ public final class QueryEngine: Sendable {
         let served = try await generation.servedTables()
         let permitted = served.values.filter { $0.file != nil && (readable?.contains($0.id) ?? true) }
         let key = Key(generation: generation.number, tables: permitted.map(\.id).sorted())
-        let (limits, layout) = (self.limits, self.layout)
+        let (limits, files) = (self.limits, self.files)
         let task = state.withLock { state -> Task<QuerySandbox, any Error> in
             state.tick += 1
             if var entry = state.entries[key] {
@@ -72,10 +74,7 @@ public final class QueryEngine: Sendable {
             state.entries = state.entries.filter { $0.key.generation >= key.generation }
             let task = Task {
                 try await offloaded("agnes.sandbox.open") {
-                    try QuerySandbox(
-                        tables: permitted, limits: limits,
-                        temporaryDirectory: layout.sandboxTemporaryDirectory.appendingPathComponent(UUID().uuidString),
-                        owner: generation)
+                    try QuerySandbox(tables: permitted, limits: limits, files: files, owner: generation)
                 }
             }
             state.entries[key] = Entry(task: task, lastUsed: state.tick)

@@ -5,9 +5,12 @@ import Foundation
 /// A DuckDB database that holds only the views one set of callers may read, and nothing else that
 /// reaches outside it (DESIGN decision 5, `spec/SECURITY.md`):
 ///
-/// - in memory, one view per permitted local table, each reading exactly that table's immutable file;
+/// - in memory, one view per permitted local table, each reading exactly that table's immutable file,
+///   reached through a descriptor path of ``SandboxFiles`` so that no path of the server shows in view
+///   definitions, plans, errors or settings;
 /// - `allowed_paths` = exactly those files, then `enable_external_access = false` (no other file, no
-///   network, no ATTACH, COPY, INSTALL), extension autoload and autoinstall off, no secrets;
+///   network, no ATTACH, COPY, INSTALL), extension autoload and autoinstall off, no secrets (no
+///   persistent secrets, and a home directory that does not exist);
 /// - `threads`, `memory_limit` and `max_temp_directory_size` set, `lock_configuration = true` last, so
 ///   user SQL cannot `SET` any of it back;
 /// - every query must be exactly one SELECT statement by DuckDB's own parser, runs under an
@@ -20,38 +23,38 @@ public final class QuerySandbox: Sendable {
     public let tables: [String]
     let pool: ConnectionPool
     let timeout: Duration
-    let temporaryDirectory: URL
+    /// The files the sandbox reads and its spill directory (released when the sandbox goes).
+    let mount: SandboxMount
     /// Whatever must stay alive while the sandbox reads its files (the generation that serves them).
     let owner: (any Sendable)?
 
-    /// Builds a sandbox over `tables` (those without a local file are left out), spilling into
-    /// `temporaryDirectory` (created; removed when the sandbox goes). Blocking.
-    public init(
-        tables: [ServedTable], limits: SandboxLimits, temporaryDirectory: URL, owner: (any Sendable)? = nil
-    ) throws {
+    /// Builds a sandbox over `tables` (those without a local file are left out), reaching them and
+    /// spilling through `files`. Blocking.
+    public init(tables: [ServedTable], limits: SandboxLimits, files: SandboxFiles, owner: (any Sendable)? = nil) throws {
         let local = tables.filter { $0.file != nil && Identifier.isValid($0.id) }.sorted { $0.id < $1.id }
-        try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
+        let mount = try files.mount(local.map { $0.file! })
         let database = try Database(options: [
             "threads": String(limits.threads),
             "memory_limit": limits.memoryLimit,
             "max_temp_directory_size": limits.maxTempDirectorySize,
-            "temp_directory": temporaryDirectory.path,
+            "temp_directory": mount.spill,
+            "home_directory": "/nonexistent",
+            "allow_persistent_secrets": "false",
             "autoload_known_extensions": "false",
             "autoinstall_known_extensions": "false",
         ])
         let setup = try database.connect()
-        for table in local {
-            try setup.execute(
-                "CREATE VIEW \"\(table.id)\" AS SELECT * FROM read_parquet(\(SQLText.literal(table.file!.path)))")
+        for (table, file) in zip(local, mount.files) {
+            try setup.execute("CREATE VIEW \"\(table.id)\" AS SELECT * FROM read_parquet(\(SQLText.literal(file)))")
         }
-        let paths = local.map { SQLText.literal($0.file!.path) }.joined(separator: ", ")
+        let paths = mount.files.map { SQLText.literal($0) }.joined(separator: ", ")
         try setup.execute("SET allowed_paths = [\(paths)]")
         try setup.execute("SET enable_external_access = false")
         try setup.execute("SET lock_configuration = true")
         self.tables = local.map(\.id)
         self.pool = try ConnectionPool(database: database, size: max(1, limits.connections), label: "sandbox")
         self.timeout = limits.timeout
-        self.temporaryDirectory = temporaryDirectory
+        self.mount = mount
         self.owner = owner
     }
 
@@ -61,10 +64,6 @@ public final class QuerySandbox: Sendable {
         guard let json = try? connection.query("SELECT json_serialize_sql(?)", [.varchar(sql)]).rows.first?[0].string
         else { return false }
         return !json.hasPrefix(#"{"error":true"#)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: temporaryDirectory)
     }
 
     /// Runs `sql` (one SELECT) and returns up to `limit` rows.

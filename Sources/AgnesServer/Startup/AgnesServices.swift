@@ -85,6 +85,11 @@ public struct AgnesServices: Sendable {
                 threads: limits.threads, memoryLimit: limits.memoryLimit,
                 maxTempDirectorySize: limits.maxTempDirectorySize, connections: limits.concurrency,
                 timeout: .seconds(limits.timeoutSeconds)))
+        if !queryEngine.files.isSealed {
+            logger.warning(
+                "the query sandbox cannot hide the data directory's paths from analysts (current_setting('allowed_paths') shows them): the server runs as root, or not on Linux; run it as an unprivileged user"
+            )
+        }
         let profiling = ProfilingService(
             store: store, analytics: analytics, settings: settings.profiler,
             limits: ProfilerLimits(temporaryDirectory: layout.root.appendingPathComponent("tmp/profiler")),

@@ -7,12 +7,22 @@ final class ServerProcess: @unchecked Sendable {
     let outputFile: URL
     private(set) var port = 0
 
-    /// Starts `agnes serve --port 0 --data-dir <dataDirectory> <extra>` and waits for its port.
-    init(dataDirectory: URL, arguments extra: [String] = [], environment: [String: String] = [:]) async throws {
+    /// Starts `agnes serve --port 0 --data-dir <dataDirectory> <extra>` and waits for its port; with a
+    /// `launcher` (e.g. `setpriv … --`), the binary `binary` is started through it.
+    init(
+        dataDirectory: URL, arguments extra: [String] = [], environment: [String: String] = [:],
+        launcher: [String] = [], binary: URL = CLI.binary
+    ) async throws {
         outputFile = dataDirectory.deletingLastPathComponent().appendingPathComponent("server-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        process.executableURL = CLI.binary
-        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory.path] + extra
+        let command = ["serve", "--port", "0", "--data-dir", dataDirectory.path] + extra
+        if let first = launcher.first {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = Array(launcher.dropFirst()) + [binary.path] + command
+        } else {
+            process.executableURL = binary
+            process.arguments = command
+        }
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LOG_LEVEL": "error"]
         env["HOME"] = dataDirectory.path
         for (key, value) in environment { env[key] = value }
