@@ -23,9 +23,8 @@ struct Agnes: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, PullCommand.self, PushCommand.self, QueryCommand.self, CatalogCommand.self,
             SchemaCommand.self, DescribeCommand.self, ExploreCommand.self, SnapshotCommand.self, StatusCommand.self,
-            DiagnoseCommand.self, DiskInfoCommand.self, AuthCommand.self, AdminCommand.self, SetupCommand.self,
-            ServeCommand.self,
-            RebuildCommand.self, DoctorCommand.self, SchedulerCommand.self,
+            DiagnoseCommand.self, DiskInfoCommand.self, SkillsCommand.self, AuthCommand.self, AdminCommand.self,
+            SetupCommand.self, ServeCommand.self, RebuildCommand.self, DoctorCommand.self, SchedulerCommand.self,
         ]
     )
 

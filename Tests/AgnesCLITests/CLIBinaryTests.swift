@@ -194,7 +194,9 @@ import Testing
             ["admin", "group", "list"], ["admin", "group", "add-member"], ["admin", "grant", "create"],
             ["admin", "metrics", "import"], ["admin", "break-glass", "grant-admin"], ["setup", "bootstrap"],
             ["setup", "first-sync"], ["auth"], ["auth", "token"], ["admin"], ["admin", "set-role"], ["admin", "group"],
-            ["admin", "grant"], ["admin", "metrics"], ["admin", "break-glass"], ["setup"],
+            ["admin", "grant"], ["admin", "metrics"], ["admin", "break-glass"], ["setup"], ["diagnose", "system"],
+            ["setup", "verify"], ["skills"], ["skills", "list"], ["skills", "show"], ["admin", "metadata-show"],
+            ["admin", "metadata-apply"],
         ]
         for command in commands {
             let help = try await cli.run(command + ["--help"])

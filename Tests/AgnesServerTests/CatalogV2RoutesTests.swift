@@ -36,6 +36,9 @@ import Testing
             let mine = try await client.call(.get, "/api/v2/catalog", as: callers.analyst)
             #expect((mine.object["tables"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["orders"])
             #expect(try await client.call(.get, "/api/v2/catalog", as: nil).status == .unauthorized)
+            let raw = try await client.executeRequest(
+                uri: "/api/v2/catalog", method: .get, headers: [.authorization: "Bearer \(callers.admin)"], body: nil)
+            #expect(raw.headers[.cacheControl] == "no-store", "per caller and read on every request: no cache keeps it")
         }
     }
 

@@ -5,18 +5,7 @@ import Foundation
 /// server healthy, which tables are stale, missing, interrupted or damaged — each with what to do.
 public struct Diagnosis: Sendable, Encodable {
     /// One check.
-    public struct Check: Sendable, Encodable, Equatable {
-        /// `ok`, `warning` or `fail`.
-        public enum Status: String, Sendable, Encodable { case ok, warning, fail }
-        /// What was checked.
-        public var name: String
-        /// The verdict.
-        public var status: Status
-        /// What was found.
-        public var detail: String
-        /// What to do, when something is wrong.
-        public var action: String?
-    }
+    public typealias Check = HealthCheck
 
     /// `ok`, `warning` or `fail`: the worst check.
     public var overall: Check.Status
@@ -98,8 +87,7 @@ public struct Diagnosis: Sendable, Encodable {
 
     init(checks: [Check]) {
         self.checks = checks
-        overall =
-            checks.contains { $0.status == .fail } ? .fail : checks.contains { $0.status == .warning } ? .warning : .ok
+        overall = HealthCheck.overall(checks)
     }
 
     /// Compares the manifest with the workspace without hashing anything.
@@ -140,12 +128,5 @@ public struct Diagnosis: Sendable, Encodable {
     }
 
     /// The lines printed without `--json`.
-    public var lines: [String] {
-        checks.flatMap { check -> [String] in
-            let mark = check.status == .ok ? "ok  " : check.status == .warning ? "warn" : "FAIL"
-            var lines = ["[\(mark)] \(check.name): \(check.detail)"]
-            if let action = check.action { lines.append("       → \(action)") }
-            return lines
-        } + ["overall: \(overall.rawValue)"]
-    }
+    public var lines: [String] { HealthCheck.lines(checks, overall: overall) }
 }

@@ -135,6 +135,9 @@ public struct APIResponse: Sendable {
         self.request = request
     }
 
+    /// The `Content-Type` header, if any.
+    public var contentType: String? { headers.first(name: "Content-Type") }
+
     /// The body decoded as `T`; `invalid_response` when it is not.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         do {

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
 
@@ -34,12 +35,24 @@ extension AgnesAPI {
 
     /// The catalog: `GET /api/v2/catalog`, falling back to `GET /api/catalog/tables`, then to the
     /// sync manifest (ids, modes and sources only) on servers without either.
-    public func catalog() async throws -> [CatalogTable] {
+    ///
+    /// With `refresh`, the catalog requests carry `Cache-Control: no-cache` (and `Pragma: no-cache`
+    /// for HTTP/1.0 caches), so an HTTP cache between the CLI and the server (a proxy, a CDN) must ask
+    /// the server again instead of answering from what it kept. The CLI itself keeps no copy.
+    public func catalog(refresh: Bool = false) async throws -> [CatalogTable] {
+        func page(_ path: String) async throws -> [CatalogTable] {
+            var request = request(.GET, path)
+            if refresh {
+                request.headers.add(name: "Cache-Control", value: "no-cache")
+                request.headers.add(name: "Pragma", value: "no-cache")
+            }
+            return try await send(request).decode(CatalogPage.self).tables
+        }
         do {
-            return try await get("/api/v2/catalog", as: CatalogPage.self).tables
+            return try await page("/api/v2/catalog")
         } catch let error as ClientError where error.code == .notFound {
             do {
-                return try await get("/api/catalog/tables", as: CatalogPage.self).tables
+                return try await page("/api/catalog/tables")
             } catch let error as ClientError where error.code == .notFound {
                 return try await manifest().tables.sorted { $0.key < $1.key }.map { id, table in
                     CatalogTable(
@@ -83,6 +96,13 @@ extension AgnesAPI {
     /// `GET /api/health/detailed`.
     public func detailedHealth() async throws -> JSONValue {
         try await get("/api/health/detailed")
+    }
+
+    /// `GET path` without the bearer token, whatever the status: a page as a browser would load it.
+    public func anonymousPage(_ path: String) async throws -> APIResponse {
+        var request = request(.GET, path)
+        request.headers.remove(name: "Authorization")
+        return try await exchange(request)
     }
 
     /// `GET /api/version`.

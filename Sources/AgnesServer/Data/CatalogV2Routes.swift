@@ -41,7 +41,10 @@ struct CatalogV2Routes {
         let tables = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
             .filter { readable?.contains($0.id) ?? true }
             .map(CatalogEntry.init)
-        return JSONBody.response(object: CatalogResponse(tables: tables, serverTime: Date().wireText))
+        // Read from the registry on every request (there is no catalog cache to go stale) and per
+        // caller: no cache along the way may keep it (`agnes catalog --refresh` also asks for that).
+        return JSONBody.response(
+            object: CatalogResponse(tables: tables, serverTime: Date().wireText), headers: [.cacheControl: "no-store"])
     }
 
     func schema(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {

@@ -7,7 +7,7 @@ import Foundation
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Administer users, tables, groups, grants and metrics (needs an admin token).",
+        abstract: "Administer users, tables, column documentation, groups, grants and metrics (needs an admin token).",
         discussion: """
             Most subcommands call the server's admin API with your token. metrics import/export and \
             break-glass write the server's system store directly (the server must be stopped; pass its \
@@ -20,8 +20,9 @@ struct AdminCommand: AsyncParsableCommand {
             """,
         subcommands: [
             AddUser.self, ListUsers.self, RemoveUser.self, Deactivate.self, Activate.self, ResetPassword.self,
-            SetPassword.self, SetRole.self, RegisterTableCommand.self, ListTablesCommand.self, GroupCommand.self,
-            GrantCommand.self, MetricsCommand.self, BreakGlassCommand.self,
+            SetPassword.self, SetRole.self, RegisterTableCommand.self, ListTablesCommand.self,
+            MetadataShowCommand.self, MetadataApplyCommand.self, GroupCommand.self, GrantCommand.self,
+            MetricsCommand.self, BreakGlassCommand.self,
         ]
     )
 

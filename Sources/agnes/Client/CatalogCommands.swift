@@ -9,11 +9,15 @@ struct CatalogCommand: AsyncParsableCommand {
         commandName: "catalog",
         abstract: "List the tables (or metrics) you may use.",
         discussion: """
-            Exits 5 when the catalog cannot be fetched (REFERENCE §2.7).
+            The catalog is always asked of the server (the CLI keeps no copy, and the server reads its \
+            registry on every request). --refresh also tells any HTTP cache between you and the server (a \
+            proxy, a CDN) not to answer from what it kept (Cache-Control: no-cache). Exits 5 when the \
+            catalog cannot be fetched (REFERENCE §2.7).
 
             Examples:
               agnes catalog
               agnes catalog --json
+              agnes catalog --refresh
               agnes catalog --metrics
               agnes catalog --metrics --show revenue/mrr
             """
@@ -28,7 +32,7 @@ struct CatalogCommand: AsyncParsableCommand {
     @Option(help: "With --metrics: show one metric, by <category>/<name>.")
     var show: String?
 
-    @Flag(help: "Accepted for compatibility; the catalog is always fetched fresh.")
+    @Flag(help: "Ask caches on the way to the server for fresh data (Cache-Control: no-cache).")
     var refresh = false
 
     func validate() throws {
@@ -49,7 +53,7 @@ struct CatalogCommand: AsyncParsableCommand {
                         items, keys: ["id", "display_name", "unit", "grain"], json: json,
                         environment: context.environment)
                 } else {
-                    let tables = try await api.catalog()
+                    let tables = try await api.catalog(refresh: refresh)
                     if json {
                         try Output.json(tables.map(Self.object))
                     } else {

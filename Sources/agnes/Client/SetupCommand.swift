@@ -7,9 +7,13 @@ import Foundation
 struct SetupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setup", abstract: "First steps against a new server: point at it, create the first admin, sync.",
-        discussion:
-            "Examples:\n  agnes setup bootstrap admin@example.com --server http://localhost:8000\n  agnes setup first-sync",
-        subcommands: [Init.self, Bootstrap.self, TestConnection.self, FirstSync.self])
+        discussion: """
+            Examples:
+              agnes setup bootstrap admin@example.com --server http://localhost:8000
+              agnes setup first-sync
+              agnes setup verify
+            """,
+        subcommands: [Init.self, Bootstrap.self, TestConnection.self, FirstSync.self, Verify.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -73,6 +77,32 @@ struct SetupCommand: AsyncParsableCommand {
             let context = try ClientContext()
             let answer = try await context.withAPI { api in try await api.triggerSync(tables: nil) }
             Output.lines([answer["message"]?.string ?? "Sync \(answer["status"]?.string ?? "requested")."])
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Check the server end to end: health, detailed health, manifest, users, /login, /docs.",
+            discussion: """
+                One line per check. A route only admins may use is reported as "needs admin" (a warning, \
+                not a failure) when the token is not an admin's; without a token the signed-in checks fail. \
+                When the server does not answer, the other checks are not attempted. Exits 1 when a check \
+                fails.
+
+                Examples:
+                  agnes setup verify
+                  agnes setup verify --json   # {server, overall, checks: [{name, status, detail, action}]}
+                """)
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let context = try ClientContext()
+            let report = try await context.withAPI(requireToken: false) { api in
+                await ServerVerification.run(api: api, hasToken: context.settings.token != nil)
+            }
+            if json { try Output.json(report) } else { Output.lines(report.lines) }
+            if report.overall == .fail { throw ExitCode(1) }
         }
     }
 }

@@ -41,7 +41,11 @@ actor FakeAgnes {
     var bundle: JSONValue? = .object(["mandatory": .array([]), "approved": .array([])])
     var ignoresRange = false
     var uploadFailure: Int?
+    /// Whether `GET /api/v2/catalog` exists (404 otherwise, as on an older server).
+    var servesCatalog = false
     private(set) var log: [String] = []
+    /// Every request received, as `METHOD /path`, whatever the route.
+    private(set) var requests: [String] = []
     private(set) var uploads: [String: Data] = [:]
 
     func set(_ id: String, _ data: Data, mode: String = "local") { tables[id] = Table(data: data, queryMode: mode) }
@@ -50,6 +54,8 @@ actor FakeAgnes {
     func setBundle(_ value: JSONValue?) { bundle = value }
     func setIgnoresRange(_ value: Bool) { ignoresRange = value }
     func setUploadFailure(_ status: Int?) { uploadFailure = status }
+    func setServesCatalog(_ value: Bool) { servesCatalog = value }
+    func recordRequest(_ entry: String) { requests.append(entry) }
     func setHashOverride(_ id: String, _ hash: String?) { tables[id]?.hashOverride = hash }
     func clearLog() { log = [] }
     func record(_ entry: String) { log.append(entry) }
@@ -77,6 +83,21 @@ actor FakeAgnes {
 
     nonisolated func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestRecorder(fake: self))
+        router.get("/api/v2/catalog") { request, _ in
+            guard await self.servesCatalog else { throw FakeError(.notFound, "Not Found") }
+            try await self.authorize(request)
+            await self.record("catalog cache-control=\(request.headers[.cacheControl] ?? "none")")
+            let tables = await self.tables.keys.sorted().map { id in
+                JSONValue.object([
+                    "id": .string(id), "name": .string(id), "description": .string(""), "source_type": .string("local"),
+                    "query_mode": .string("local"), "sql_flavor": .string("duckdb"), "where_examples": .array([]),
+                    "fetch_via": .string("already local"), "rough_size_hint": .null,
+                ])
+            }
+            return Self.json(
+                .object(["tables": .array(tables), "server_time": .string(Date().formatted(.iso8601))]))
+        }
         router.get("/api/sync/manifest") { request, _ in
             try await self.authorize(request)
             await self.record("manifest")
@@ -201,6 +222,19 @@ actor FakeAgnes {
             return (filename, content)
         }
         return nil
+    }
+}
+
+/// Records every request the fake receives, before routing (so a 404 is recorded too).
+struct RequestRecorder: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let fake: FakeAgnes
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        await fake.recordRequest("\(request.method) \(request.uri.path)")
+        return try await next(request, context)
     }
 }
 

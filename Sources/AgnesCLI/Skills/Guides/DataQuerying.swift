@@ -20,8 +20,8 @@ extension BundledSkill {
         agnes catalog --metrics        # shared metric definitions; add --show <category>/<name> for one
         ```
 
-        `agnes catalog` always asks the server (`--refresh` is accepted and changes nothing). Never write `SELECT *`
-        over a table you have not looked at. A table that is not in the catalog is either not registered or not
+        `agnes catalog` always asks the server, which reads its registry every time (`--refresh` only tells a
+        proxy in between not to answer from a copy). Never write `SELECT *` over a table you have not looked at. A table that is not in the catalog is either not registered or not
         granted to you: tell the user and ask an Agnes admin (see `agnes skills show agnes-table-registration`).
 
         ## 2. Make sure the local copy is current

@@ -16,7 +16,7 @@ extension BundledSkill {
         agnes diagnose --json     # the same for a program, or to attach to a report
         agnes status              # the workspace from local files only
         agnes auth whoami --verify   # whose token, which server, expiry, admin or not
-        agnes diagnose system     # the server's health, service by service
+        agnes diagnose system     # this machine: config, token expiry, server and its services, local DB, disk
         agnes disk-info           # space used by snapshots and tables, free space
         agnes setup verify        # admins: the whole server end to end
         ```
