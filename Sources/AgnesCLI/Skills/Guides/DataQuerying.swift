@@ -81,8 +81,9 @@ extension BundledSkill {
         - `create` prints the server's estimate first (upper bounds: the predicate is not evaluated) unless
           `--no-estimate`; `--estimate` stops there. Bound the result with `--select`, `--where`,
           `--order-by "col DESC"` and `--limit N`.
-        - Name it with `--as NAME` (letters, digits, underscores; not starting with a digit). A name that exists is
-          refused (exit 6) unless `--force`.
+        - Name it with `--as NAME` (letters, digits, underscores; not starting with a digit; default: the table
+          id). A snapshot name that exists is refused (exit 6) unless `--force`; the name of a pulled table or of
+          your own table is always refused (exit 6), so a pulled table is never shadowed: pick another `--as`.
         - `--where` is a DuckDB predicate over that table's own columns: comparisons, AND/OR/NOT, IN, BETWEEN,
           LIKE/ILIKE, CASE, casts to scalar types, and scalar functions such as lower, upper, trim, date_trunc,
           year, month, strftime, coalesce, abs, round. No subqueries, other tables, aggregates, window functions or
