@@ -36,6 +36,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB/include"),
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "DuckDB",
             dependencies: ["CDuckDB"],
@@ -105,7 +106,7 @@ let package = Package(
             name: "AgnesServer",
             dependencies: [
                 "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesAuth", "AgnesMail", "AgnesClient",
-                "DuckDB",
+                "DuckDB", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

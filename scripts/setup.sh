@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Agnes needs to build and run, idempotently:
 #   - Debian's libargon2-dev (verifies the Argon2 password hashes of accounts migrated from the original);
+#   - Debian's zlib1g-dev (gzip-encoded responses);
 #   - Debian's libpython3.11 (the DuckDB wheel's extension module references Python C-API symbols;
 #     nothing we call enters Python, but the linker and loader must resolve them);
 #   - the `duckdb` wheel from PyPI (pinned), unpacked into .duckdb/ and exposed as .duckdb/lib/libduckdb.so.
@@ -54,6 +55,15 @@ if [ ! -f /usr/include/argon2.h ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libargon2-dev >/dev/null
     [ -f /usr/include/argon2.h ] || { say "argon2.h is still missing after apt-get install libargon2-dev"; exit 1; }
+fi
+
+# 1c. zlib's header and link name (Debian package zlib1g-dev), only when missing.
+if [ ! -f /usr/include/zlib.h ]; then
+    say "installing zlib1g-dev through apt"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq zlib1g-dev >/dev/null
+    [ -f /usr/include/zlib.h ] || { say "zlib.h is still missing after apt-get install zlib1g-dev"; exit 1; }
 fi
 
 # 2. The DuckDB wheel, only when the pinned version is not already unpacked.

@@ -14,7 +14,11 @@ public enum AgnesServer {
         let router = Router(context: AgnesRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestLogMiddleware())
+        // Outside the error renderer, so errors are compressed and carry CORS headers too (a page may
+        // read the detail of an error it is allowed to see).
+        router.add(middleware: ResponseCompressionMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: CORSMiddleware(settings: services.settings))
         router.add(middleware: ErrorMiddleware(exposesErrors: services.settings.isDebug))
         router.add(middleware: CSRFMiddleware(settings: services.settings))
         for routes in routeGroups(services: services) { routes.register(on: router) }

@@ -36,14 +36,14 @@ import Testing
         let secret = String(repeating: "a", count: 64)
         let settings = try fixture.load([
             "JWT_SECRET_KEY": secret, "SESSION_SECRET": secret,
-            "CORS_ORIGINS": " https://a.example , ,https://b.example",
+            "CORS_ORIGINS": " https://a.example , ,https://b.example/,http://[::1]:3000",
             "SERVER_URL": "https://agnes.example.com", "SEED_ADMIN_EMAIL": "admin@example.com",
             "SEED_ADMIN_PASSWORD": "pw", "LOCAL_DEV_USER_EMAIL": "me@example.com", "SCHEDULER_API_TOKEN": "tok",
             "AGNES_REMOTE_ATTACH_EXTENSIONS": "keboola", "AGNES_REMOTE_ATTACH_TOKEN_ENVS": "KBC_TOKEN,MY_TOKEN_2",
         ])
         #expect(settings.jwtSecretKey == secret)
         #expect(settings.sessionSecret == secret)
-        #expect(settings.corsOrigins == ["https://a.example", "https://b.example"])
+        #expect(settings.corsOrigins == ["https://a.example", "https://b.example/", "http://[::1]:3000"])
         #expect(settings.serverURL == URL(string: "https://agnes.example.com"))
         #expect(settings.seedAdminEmail == "admin@example.com")
         #expect(settings.seedAdminPassword == "pw")
@@ -99,6 +99,14 @@ import Testing
         ("SERVER_URL", "agnes.example.com", #"got "agnes.example.com""#),
         ("AGNES_REMOTE_ATTACH_EXTENSIONS", "keboola,bad-ext", #"got "bad-ext""#),
         ("AGNES_REMOTE_ATTACH_TOKEN_ENVS", "KBC_TOKEN,lower_case", #"got "lower_case""#),
+        // With credentials allowed, `*` would let every site read answers with a signed-in cookie.
+        ("CORS_ORIGINS", "http://localhost:3000,*", #"(never *: credentials are allowed), got "*""#),
+        ("CORS_ORIGINS", "localhost:3000", #"got "localhost:3000""#),
+        ("CORS_ORIGINS", "https://app.example.com/path", #"got "https://app.example.com/path""#),
+        ("CORS_ORIGINS", "https://app.example.com?x=1", #"got "https://app.example.com?x=1""#),
+        ("CORS_ORIGINS", "https://user@app.example.com", #"got "https://user@app.example.com""#),
+        ("CORS_ORIGINS", "ftp://app.example.com", #"got "ftp://app.example.com""#),
+        ("CORS_ORIGINS", "null", #"got "null""#),
     ])
     func invalidVariablesAreNamed(variable: String, value: String, detail: String) throws {
         let error = try #require(throws: ConfigError.self) { try fixture.load([variable: value]) }

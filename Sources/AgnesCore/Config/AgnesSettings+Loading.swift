@@ -34,6 +34,12 @@ extension AgnesSettings {
             Logger.Level(rawValue: $0.lowercased())
         }
         let serverURL = try env.value("SERVER_URL", expected: "an http or https URL with a host", parse: Self.httpURL)
+        let corsOrigins = try Self.validatedList(
+            env,
+            "CORS_ORIGINS",
+            expected: "http(s) origins such as https://app.example.com (never *: credentials are allowed)",
+            isValid: Self.isHTTPOrigin
+        )
         let remoteAttachExtensions = try Self.validatedList(
             env,
             "AGNES_REMOTE_ATTACH_EXTENSIONS",
@@ -51,7 +57,7 @@ extension AgnesSettings {
             configDir: configDir,
             jwtSecretKey: jwtSecretKey,
             sessionSecret: sessionSecret,
-            corsOrigins: env.list("CORS_ORIGINS") ?? Self.defaultCORSOrigins,
+            corsOrigins: corsOrigins ?? Self.defaultCORSOrigins,
             csrfTrustedOrigins: env.list("CSRF_TRUSTED_ORIGINS") ?? [],
             http: try HTTPLimits(config: config),
             logLevel: logLevel ?? .info,
@@ -112,6 +118,18 @@ extension AgnesSettings {
             throw .invalidEnvironment(variable: name, expected: expected, value: invalid)
         }
         return items
+    }
+
+    /// `scheme://host[:port]` with an http(s) scheme and nothing after the authority but an optional `/`:
+    /// what a browser's `Origin` can equal. `*` is not one: with credentials allowed it would let every
+    /// site read answers with a signed-in browser's cookie.
+    static func isHTTPOrigin(_ text: String) -> Bool {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", components.host?.isEmpty == false,
+            components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil,
+            components.user == nil, components.password == nil
+        else { return false }
+        return true
     }
 
     /// `^[a-zA-Z_][a-zA-Z0-9_]{0,63}$`, the strict identifier rule extension names must follow.

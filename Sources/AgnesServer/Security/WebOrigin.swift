@@ -17,6 +17,23 @@ struct WebOrigin: Hashable, Sendable {
         self.port = components.port ?? defaultPort
     }
 
+    /// Parses a configured origin (`https://app.example.com`; a trailing `/` or the default port is
+    /// fine); nil when it has a path, query, fragment or user, or is not http(s) — `*` included.
+    init?(origin text: String) {
+        guard let components = URLComponents(string: text.trimmedOfWhitespace),
+            components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil,
+            components.user == nil, components.password == nil
+        else { return nil }
+        self.init(url: text)
+    }
+
+    /// The origin as browsers send it in `Origin`: `scheme://host`, and `:port` unless it is the
+    /// scheme's default.
+    var serialized: String {
+        let host = self.host.contains(":") && !self.host.hasPrefix("[") ? "[\(self.host)]" : self.host
+        return port == Self.defaultPort(scheme) ? "\(scheme)://\(host)" : "\(scheme)://\(host):\(port)"
+    }
+
     /// Whether this origin names the server reached through `Host: authority`. The request's own scheme
     /// is not compared: behind a TLS-terminating proxy the server cannot know it, and a page served from
     /// our own host name is not cross-site.

@@ -91,11 +91,13 @@ final class BenchServer: Sendable {
         return services.auth.issuer.session(for: user)
     }
 
-    /// GETs `path`; returns the body's size.
+    /// GETs `path`; returns the body's size as sent (still gzipped when `acceptEncoding` asked for it:
+    /// the client does not decompress).
     @discardableResult
-    func get(_ path: String, token: String?) async throws -> Int {
+    func get(_ path: String, token: String?, acceptEncoding: String? = nil) async throws -> Int {
         var request = HTTPClientRequest(url: base + path)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let acceptEncoding { request.headers.add(name: "Accept-Encoding", value: acceptEncoding) }
         let response = try await client.execute(request, timeout: .seconds(60))
         guard response.status == .ok else { throw BenchFailure("\(path) answered \(response.status)") }
         return try await response.body.collect(upTo: 64 << 20).readableBytes

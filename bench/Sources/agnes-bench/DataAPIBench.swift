@@ -16,7 +16,8 @@ import NIOCore
 ///   and a group-by over `events`, 1 and 8 concurrent clients (``RawHTTPLoad``, a wrk-like load
 ///   generator): p50/p99 latency and throughput, next to the same SQL run in-process on the DuckDB
 ///   binding over the same files (same threads, same pool);
-/// - `GET /api/sync/manifest` with 1,000 tables next to `GET /api/version`;
+/// - `GET /api/sync/manifest` with 1,000 tables next to `GET /api/version`, and again with
+///   `Accept-Encoding: gzip` (no other client here sends it);
 /// - `GET /api/data/big/download` of a 1 GB parquet next to `cat` of the same file and to a bare
 ///   `sendfile(2)` responder (the loopback HTTP ceiling), with the file in the page cache; then both
 ///   again with the file dropped from the page cache before each read.
@@ -136,10 +137,19 @@ enum DataAPIBench {
             try await wide.get("/api/sync/manifest", token: reader)
         }
         let bytes = try await wide.get("/api/sync/manifest", token: reader)
+        // The same with `Accept-Encoding: gzip`, as browsers and curl --compressed send it (the lines above
+        // and the query figures are clients that do not: answered as before, plus `Vary`).
+        let gzipped = try await measure(requests: 300, clients: 1) {
+            try await wide.get("/api/sync/manifest", token: reader, acceptEncoding: "gzip")
+        }
+        let gzippedBytes = try await wide.get("/api/sync/manifest", token: reader, acceptEncoding: "gzip")
         print("  GET /api/version (floor)             p50 \(ms(version.p50)) p99 \(ms(version.p99))")
         print(
             "  GET /api/sync/manifest (1,000 rows)  p50 \(ms(manifest.p50)) p99 \(ms(manifest.p99))  "
                 + "(\(bytes / 1024) KiB, analyst with 1,000 grants)")
+        print(
+            "  GET /api/sync/manifest, gzip         p50 \(ms(gzipped.p50)) p99 \(ms(gzipped.p99))  "
+                + "(\(gzippedBytes / 1024) KiB on the wire)")
         wide.stop()
         for name in ["demo", "wide"] { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
     }

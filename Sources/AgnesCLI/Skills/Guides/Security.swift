@@ -76,6 +76,7 @@ extension BundledSkill {
         | `DEBUG` | shows error details to clients: development only |
         | `AGNES_AUTH_RATELIMIT_ENABLED` | keep on: per client, sign-in 10/min, bootstrap 3/min, mail 5/min (429) |
         | `AGNES_TRUSTED_PROXIES` | only your reverse proxies; their `X-Forwarded-For` names the client |
+        | `CORS_ORIGINS` | pages that may read answers with the sign-in cookie (default localhost:3000, :8000; no `*`) |
         | `CSRF_TRUSTED_ORIGINS` | other origins that may post with the sign-in cookie (`CORS_ORIGINS` never may) |
         | `AGNES_OUTBOUND_ALLOWED_HOSTS` | internal hosts admin-given URLs may reach (others must be public) |
 
