@@ -35,8 +35,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Generate demo data (orders, customers, events) when DATA_DIR is empty, and a first admin.")
     var demo = false
 
+    @Option(
+        name: .customLong("demo-scale"),
+        help: "With --demo: this fraction of the full demo's rows (1M orders, 5M events), e.g. 0.01 for a quick start.")
+    var demoScale: Double = 1
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard demoScale > 0, demoScale <= 1 else {
+            throw ValidationError("--demo-scale must be a fraction above 0 and at most 1, such as 0.01")
+        }
     }
 
     func run() async throws {
@@ -48,7 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
             let logger = ServerLogging.logger(level: settings.logLevel)
             OpenFileLimit.raise(for: settings.http, logger: logger)
             let services = try await AgnesServices.open(settings: settings, logger: logger)
-            let report = try await ServerBootstrap.run(services: services, demo: demo)
+            let report = try await ServerBootstrap.run(
+                services: services, demo: demo, demoSize: .scaled(demoScale))
             if let admin = report.generatedAdmin {
                 StandardOutput.line(
                     "agnes: created the first admin \(admin.email) with password \(admin.password) (shown once)")

@@ -141,6 +141,10 @@ import Testing
         #expect(badURL.status == 2 && badURL.stderr.contains("not a server URL"))
         let removed = try await cli.run(["admin", "set-role", "x", "admin"])
         #expect(removed.status == 2 && removed.stderr.contains("Admin group"))
+        for scale in ["0", "1.5", "-0.5"] {
+            let badScale = try await cli.run(["serve", "--demo", "--demo-scale=\(scale)", "--port", "0"])
+            #expect(badScale.status == 2 && badScale.stderr.contains("--demo-scale must be"), "\(scale): \(badScale.stderr)")
+        }
     }
 
     @Test func aFailedTableMakesPullExit1AndNameIt() async throws {

@@ -16,7 +16,7 @@ import Testing
         let root = try TemporaryDirectory()
         defer { root.remove() }
         let server = try await ServerProcess(
-            dataDirectory: root.path("data"), arguments: ["--demo"],
+            dataDirectory: root.path("data"), arguments: ["--demo", "--demo-scale", "0.02"],
             environment: ["SEED_ADMIN_EMAIL": "admin@example.com", "SEED_ADMIN_PASSWORD": "password123"])
         defer { Task { await server.stop() } }
         let cli = try CLI(root: root.url, server: server.base)

@@ -18,6 +18,12 @@ public enum DemoData {
         /// The demo's full size.
         public static let full = Size(orders: 1_000_000, customers: 10_000, events: 5_000_000)
 
+        /// The full size scaled by `fraction` (0 < fraction ≤ 1), at least 10 rows a table.
+        public static func scaled(_ fraction: Double) -> Size {
+            func rows(_ full: Int) -> Int { max(10, Int((Double(full) * fraction).rounded())) }
+            return Size(orders: rows(full.orders), customers: rows(full.customers), events: rows(full.events))
+        }
+
         /// Creates a size.
         public init(orders: Int, customers: Int, events: Int) {
             self.orders = orders
