@@ -12,7 +12,7 @@ ensure_big_parquet() {
         "$venv/bin/python" -c "
 import duckdb
 duckdb.sql(\"COPY (SELECT random() AS a, random() AS b, hash(range) AS c, random() AS d FROM range(32000000)) TO '$big' (FORMAT parquet, COMPRESSION uncompressed)\")
-"
+" >&2  # DuckDB's progress bar goes to stdout, which must carry the path alone
     fi
     echo "$big"
 }
