@@ -20,8 +20,8 @@ struct Argon2Hash: Sendable, Equatable {
         }
     }
 
-    /// The largest memory cost accepted, in KiB (1 GiB; argon2-cffi's default is 64 MiB).
-    static let maximumMemoryKiB = 1 << 20
+    /// The largest memory cost accepted, in KiB (256 MiB; argon2-cffi's default is 64 MiB).
+    static let maximumMemoryKiB = 1 << 18
     /// The largest time cost (passes) accepted.
     static let maximumIterations = 64
     /// The largest parallelism accepted.

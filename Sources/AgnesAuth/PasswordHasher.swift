@@ -43,7 +43,16 @@ public struct PasswordHasher: Sendable {
     public func verify(_ password: String, hash: String?) async throws -> Bool {
         if let hash, Argon2Hash.isArgon2(hash) {
             let argon2 = Argon2Hash(hash)
-            let ok = try await offloaded("agnes.argon2") { argon2?.verify(password) ?? false }
+            // Each check takes its memory cost (64 MiB at argon2-cffi's defaults): a few at a time.
+            await Self.argon2Checks.acquire()
+            let ok: Bool
+            do {
+                ok = try await offloaded("agnes.argon2") { argon2?.verify(password) ?? false }
+            } catch {
+                await Self.argon2Checks.release()
+                throw error
+            }
+            await Self.argon2Checks.release()
             verificationObserver?(false)
             return ok
         }
@@ -72,4 +81,32 @@ public struct PasswordHasher: Sendable {
     }
 
     private static let dummyHashes = Mutex<[UInt8: String]>([:])
+
+    /// Argon2 checks running at once, process-wide.
+    static let argon2Checks = ConcurrencyLimit(width: 2)
+}
+
+/// At most `width` holders at a time; the others wait, first come first served.
+actor ConcurrencyLimit {
+    let width: Int
+    private var holders = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(width: Int) { self.width = width }
+
+    func acquire() async {
+        if holders < width {
+            holders += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            holders -= 1
+        } else {
+            waiting.removeFirst().resume()  // the place passes straight to the next in line
+        }
+    }
 }

@@ -76,4 +76,16 @@ import Testing
         #expect(!PasswordHasher.isCurrent(Self.fixed[0].hash))
         #expect(!PasswordHasher.isCurrent("plain text"))
     }
+
+    @Test func concurrentChecksAllFinishThroughTheLimit() async throws {
+        let (password, hash) = Self.fixed[0]
+        let hasher = self.hasher
+        let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<6 {
+                group.addTask { try await hasher.verify(index % 2 == 0 ? password : "wrong", hash: hash) }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 3 && results.count == 6)
+    }
 }

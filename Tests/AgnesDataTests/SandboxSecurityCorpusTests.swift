@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import Synchronization
 import Testing
 
 @testable import AgnesData
@@ -329,5 +330,24 @@ import Testing
 
     func offloadedCount(_ path: String) async throws -> Int? {
         try Database().connect().query("SELECT count(*) FROM read_parquet('\(path)')").rows[0][0].int
+    }
+
+    @Test func aFileOnAnotherFileSystemIsReadByItsPathAndSaidOnce() async throws {
+        #if os(Linux)
+            let shm = URL(fileURLWithPath: "/dev/shm/agnes-\(UUID().uuidString).parquet")
+            guard FileManager.default.fileExists(atPath: "/dev/shm") else { return }
+            try Database().connect().execute("COPY (SELECT 42 AS answer) TO '\(shm.path)' (FORMAT parquet)")
+            defer { try? FileManager.default.removeItem(at: shm) }
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID().uuidString)")
+            let told = Mutex<[String]>([])
+            let files = SandboxFiles(root: root, onUnlinkedFile: { reason in told.withLock { $0.append(reason) } })
+            let first = try files.mount([shm])
+            let second = try files.mount([shm])
+            #expect(told.withLock { $0.count } == 1, "said once, not per sandbox")
+            #expect(told.withLock { $0.first?.contains(shm.lastPathComponent) } == true)
+            let answer = try Database().connect().query("SELECT answer FROM read_parquet('\(first.files[0])')")
+            #expect(answer.rows[0][0].int == 42)
+            _ = second
+        #endif
     }
 }

@@ -64,7 +64,9 @@ import Testing
             t = pa.table({'id': pa.array([1, 2, None], pa.int64()), 'name': ['a', None, 'ccc'],
                 'amount': pa.array([decimal.Decimal('1.25'), None, decimal.Decimal('-3.50')], pa.decimal128(10, 2)),
                 'day': pa.array([datetime.date(2024, 1, 1), None, datetime.date(2024, 12, 31)]),
-                'tags': pa.array([['x'], [], None], pa.list_(pa.string())), 'big': pa.array(['p', 'q', 'r'], pa.large_string())})
+                'tags': pa.array([['x'], [], None], pa.list_(pa.string())), 'big': pa.array(['p', 'q', 'r'], pa.large_string()),
+                'd64': pa.array([datetime.date(2024, 2, 29), None, datetime.date(1999, 12, 31)], pa.date64()),
+                't32': pa.array([datetime.time(12, 30, 15), None, datetime.time(0, 0, 1)], pa.time32('ms'))})
             with pa.OSFile(sys.argv[1], 'wb') as sink, ipc.new_stream(sink, t.schema) as w:
                 w.write_table(t, max_chunksize=2)
             """
@@ -79,8 +81,9 @@ import Testing
         let back = try Self.rows(
             "SELECT * FROM read_parquet('\(files.url("py.parquet").path)')", try Database().connect())
         #expect(back == [
-            ["1", "a", "1.25", "2024-01-01", "['x']", "p"], ["2", "NULL", "NULL", "NULL", "[]", "q"],
-            ["NULL", "ccc", "-3.50", "2024-12-31", "NULL", "r"],
+            ["1", "a", "1.25", "2024-01-01", "['x']", "p", "2024-02-29", "12:30:15"],
+            ["2", "NULL", "NULL", "NULL", "[]", "q", "NULL", "NULL"],
+            ["NULL", "ccc", "-3.50", "2024-12-31", "NULL", "r", "1999-12-31", "00:00:01"],
         ])
     }
 
@@ -93,6 +96,8 @@ import Testing
             ("truncated mid-body", Array(good.prefix(good.count / 2))),
             ("only the end marker", [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0]),
             ("huge metadata length", [0xFF, 0xFF, 0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0x7F]),
+            // Cut exactly where a message ends: without the end-of-stream marker it is not whole.
+            ("no end marker", Array(good.dropLast(8))),
         ]
         // A buffer offset in the first record batch pushed past its body.
         var corrupt = good
@@ -106,7 +111,7 @@ import Testing
             try Data(bytes).write(to: stream)
             #expect(throws: DuckDBError.self, "\(name)") { try Database.copyArrowStream(at: stream, toParquet: parquet) }
         }
-        #expect(cases.count == 6)
+        #expect(cases.count == 7)
     }
 
     /// The position of the first buffer's offset in the first record batch (found by searching for

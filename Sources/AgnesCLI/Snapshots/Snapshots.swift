@@ -203,6 +203,15 @@ public struct SnapshotStore: Sendable {
         return meta
     }
 
+    /// Removes what a killed `agnes snapshot` left behind (`.<name>.<pid>.arrows` / `.parquet`). Only
+    /// under the lock: then no other process is writing one.
+    public func removeStaleTemporaryFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasPrefix(".") && (name.hasSuffix(".arrows") || name.hasSuffix(".parquet")) {
+            unlink(directory.appendingPathComponent(name).path)
+        }
+    }
+
     /// Removes the snapshot's files (the view is the caller's).
     public func remove(_ name: String) {
         unlink(parquet(name).path)
@@ -248,7 +257,8 @@ extension SnapshotStore {
         let lower = text.lowercased().replacingOccurrences(of: "b", with: "")
         let factors: [Character: Double] = ["k": 1024, "m": 1024 * 1024, "g": 1024 * 1024 * 1024, "t": 1_099_511_627_776]
         if let unit = lower.last, let factor = factors[unit], let value = Double(lower.dropLast()), value >= 0 {
-            return Int64(value * factor)
+            let bytes = value * factor
+            return bytes < 9.2e18 ? Int64(bytes) : nil
         }
         return Int64(lower).flatMap { $0 >= 0 ? $0 : nil }
     }

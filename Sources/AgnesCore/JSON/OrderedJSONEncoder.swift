@@ -23,78 +23,94 @@ public struct OrderedJSONEncoder: Sendable {
     static func encode(_ value: some Encodable, into node: JSONNode, codingPath: [any CodingKey]) throws {
         switch value {
         case let date as Date:
-            node.kind = .raw(JSONNode.quoted(date.formatted(.iso8601)))
+            node.setRaw(JSONNode.quoted(date.formatted(.iso8601)))
         case let data as Data:
-            node.kind = .raw(JSONNode.quoted(data.base64EncodedString()))
+            node.setRaw(JSONNode.quoted(data.base64EncodedString()))
         case let url as URL:
-            node.kind = .raw(JSONNode.quoted(url.absoluteString))
+            node.setRaw(JSONNode.quoted(url.absoluteString))
         case let decimal as Decimal:
-            node.kind = .raw(decimal.description)
+            node.setRaw(decimal.description)
         default:
             try value.encode(to: JSONNodeEncoder(node: node, codingPath: codingPath))
         }
     }
 }
 
-/// One value of the tree being built; containers fill it after it is placed in its parent.
+/// One value of the tree being built; containers fill it after it is placed in its parent. Members
+/// and items are appended in place (with an index of member keys), so a wide object costs linear time.
 final class JSONNode {
     enum Kind {
-        case empty
-        case raw(String)
-        case array([JSONNode])
-        case object([(String, JSONNode)])
+        case empty, raw, array, object
     }
 
-    var kind = Kind.empty
+    private(set) var kind = Kind.empty
+    private var raw = ""
+    private var items: [JSONNode] = []
+    private var members: [(key: String, value: JSONNode)] = []
+    private var keys: [String: Int] = [:]
+
+    func setRaw(_ text: String) {
+        kind = .raw
+        raw = text
+    }
+
+    func makeObject() {
+        guard kind != .object else { return }
+        kind = .object
+        members = []
+        keys = [:]
+    }
+
+    func makeArray() {
+        guard kind != .array else { return }
+        kind = .array
+        items = []
+    }
 
     func write(into output: inout String) {
         switch kind {
         case .empty: output += "{}"
-        case .raw(let text): output += text
-        case .array(let items):
+        case .raw: output += raw
+        case .array:
             output += "["
             for (index, item) in items.enumerated() {
                 if index > 0 { output += "," }
                 item.write(into: &output)
             }
             output += "]"
-        case .object(let members):
+        case .object:
             output += "{"
-            for (index, (key, value)) in members.enumerated() {
+            for (index, member) in members.enumerated() {
                 if index > 0 { output += "," }
-                output += Self.quoted(key)
+                output += Self.quoted(member.key)
                 output += ":"
-                value.write(into: &output)
+                member.value.write(into: &output)
             }
             output += "}"
         }
     }
 
+    /// A new member `key` (encoding a key twice replaces it, as JSONEncoder does).
     func append(_ key: String) -> JSONNode {
+        makeObject()
         let child = JSONNode()
-        if case .object(var members) = kind {
-            if let index = members.firstIndex(where: { $0.0 == key }) {
-                members[index].1 = child  // encoding a key twice replaces it, as JSONEncoder does
-            } else {
-                members.append((key, child))
-            }
-            kind = .object(members)
+        if let index = keys[key] {
+            members[index].value = child
         } else {
-            kind = .object([(key, child)])
+            keys[key] = members.count
+            members.append((key, child))
         }
         return child
     }
 
     func append() -> JSONNode {
+        makeArray()
         let child = JSONNode()
-        if case .array(let items) = kind { kind = .array(items + [child]) } else { kind = .array([child]) }
+        items.append(child)
         return child
     }
 
-    var count: Int {
-        if case .array(let items) = kind { return items.count }
-        return 0
-    }
+    var count: Int { kind == .array ? items.count : 0 }
 
     /// `text` as a JSON string.
     static func quoted(_ text: String) -> String {
@@ -135,12 +151,12 @@ struct JSONNodeEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = node.kind {} else { node.kind = .object([]) }
+        node.makeObject()
         return KeyedEncodingContainer(KeyedNodeContainer<Key>(node: node, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array = node.kind {} else { node.kind = .array([]) }
+        node.makeArray()
         return UnkeyedNodeContainer(node: node, codingPath: codingPath)
     }
 
@@ -152,11 +168,11 @@ struct JSONNodeEncoder: Encoder {
 /// Writes a scalar or an `Encodable` into a node: the one place every container funnels into.
 private func place(_ value: some Encodable, in node: JSONNode, codingPath: [any CodingKey]) throws {
     switch value {
-    case let text as String: node.kind = .raw(JSONNode.quoted(text))
-    case let flag as Bool: node.kind = .raw(flag ? "true" : "false")
-    case let number as Double: node.kind = .raw(try JSONNode.number(number, codingPath: codingPath))
-    case let number as Float: node.kind = .raw(try JSONNode.number(Double(number), codingPath: codingPath))
-    case let number as any BinaryInteger: node.kind = .raw(String(describing: number))
+    case let text as String: node.setRaw(JSONNode.quoted(text))
+    case let flag as Bool: node.setRaw(flag ? "true" : "false")
+    case let number as Double: node.setRaw(try JSONNode.number(number, codingPath: codingPath))
+    case let number as Float: node.setRaw(try JSONNode.number(Double(number), codingPath: codingPath))
+    case let number as any BinaryInteger: node.setRaw(String(describing: number))
     default: try OrderedJSONEncoder.encode(value, into: node, codingPath: codingPath)
     }
 }
@@ -173,7 +189,7 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     let node: JSONNode
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil(forKey key: Key) throws { node.append(key.stringValue).kind = .raw("null") }
+    mutating func encodeNil(forKey key: Key) throws { node.append(key.stringValue).setRaw("null") }
     mutating func encode(_ value: Bool, forKey key: Key) throws { try put(value, key) }
     mutating func encode(_ value: String, forKey key: Key) throws { try put(value, key) }
     mutating func encode(_ value: Double, forKey key: Key) throws { try put(value, key) }
@@ -218,7 +234,7 @@ private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     let codingPath: [any CodingKey]
     var count: Int { node.count }
 
-    mutating func encodeNil() throws { node.append().kind = .raw("null") }
+    mutating func encodeNil() throws { node.append().setRaw("null") }
     mutating func encode(_ value: Bool) throws { try put(value) }
     mutating func encode(_ value: String) throws { try put(value) }
     mutating func encode(_ value: Double) throws { try put(value) }
@@ -261,7 +277,7 @@ private struct SingleNodeContainer: SingleValueEncodingContainer {
     let node: JSONNode
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil() throws { node.kind = .raw("null") }
+    mutating func encodeNil() throws { node.setRaw("null") }
     mutating func encode(_ value: Bool) throws { try place(value, in: node, codingPath: codingPath) }
     mutating func encode(_ value: String) throws { try place(value, in: node, codingPath: codingPath) }
     mutating func encode(_ value: Double) throws { try place(value, in: node, codingPath: codingPath) }

@@ -36,11 +36,17 @@ public final class QueryEngine: Sendable {
     private let state = Mutex(State())
 
     /// Creates an engine over the analytics database of `layout`.
-    public init(analytics: AnalyticsDatabase, layout: DataLayout, limits: SandboxLimits) {
+    /// `onUnlinkedFile` is told once when a table's file cannot be hard-linked for a sandbox (see
+    /// ``SandboxFiles``).
+    public init(
+        analytics: AnalyticsDatabase, layout: DataLayout, limits: SandboxLimits,
+        onUnlinkedFile: (@Sendable (String) -> Void)? = nil
+    ) {
         self.analytics = analytics
         self.layout = layout
         self.limits = limits
-        self.files = SandboxFiles(root: layout.sandboxTemporaryDirectory)  // also clears leftovers of a crash
+        // Also clears what a crashed process left there.
+        self.files = SandboxFiles(root: layout.sandboxTemporaryDirectory, onUnlinkedFile: onUnlinkedFile)
     }
 
     /// Runs `sql` for a caller who may read `readable` (nil: every table) and returns up to `limit` rows.

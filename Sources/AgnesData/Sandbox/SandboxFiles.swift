@@ -36,10 +36,15 @@ public final class SandboxFiles: Sendable {
     /// `inner`, opened; -1 where descriptors are not used.
     let inner: Int32
     private let counter = Atomic<Int>(0)
+    /// Told once when a file could not be linked into `inner` (another file system, or hard links
+    /// refused) and is read through its own path, which then shows in the sandbox's settings.
+    private let onUnlinkedFile: (@Sendable (String) -> Void)?
+    private let toldUnlinked = Atomic<Bool>(false)
 
     /// Prepares `root` (removing what a previous process left there).
-    public init(root: URL) {
+    public init(root: URL, onUnlinkedFile: (@Sendable (String) -> Void)? = nil) {
         self.root = root
+        self.onUnlinkedFile = onUnlinkedFile
         Self.unseal(root)
         try? FileManager.default.removeItem(at: root)
         #if os(Linux)
@@ -81,8 +86,13 @@ public final class SandboxFiles: Sendable {
             return SandboxMount(files: sources.map(\.path), spill: spill.path, cleanup: .directory(spill), owner: self)
         }
         let name = "s\(counter.add(1, ordering: .relaxed).newValue)-\(UUID().uuidString.prefix(8))"
-        guard mkdirat(inner, name, 0o700) == 0, mkdirat(inner, "\(name)/spill", 0o700) == 0 else {
+        guard mkdirat(inner, name, 0o700) == 0 else {
             throw SandboxFilesError("cannot create the sandbox directory: \(String(cString: strerror(errno)))")
+        }
+        guard mkdirat(inner, "\(name)/spill", 0o700) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlinkat(inner, name, AT_REMOVEDIR)
+            throw SandboxFilesError("cannot create the sandbox's spill directory: \(reason)")
         }
         var descriptors: [Int32] = []
         var links: [String] = []
@@ -94,7 +104,11 @@ public final class SandboxFiles: Sendable {
                     links.append(link)
                     descriptor = openat(inner, link, O_RDONLY | O_CLOEXEC)
                 } else {
-                    // Another file system (no hard link across them): read the file itself.
+                    // Another file system (no hard link across them), or links refused: read the file itself.
+                    let reason = String(cString: strerror(errno))
+                    if let onUnlinkedFile, !toldUnlinked.exchange(true, ordering: .relaxed) {
+                        onUnlinkedFile("\(source.lastPathComponent): \(reason)")
+                    }
                     descriptor = open(source.path, O_RDONLY | O_CLOEXEC)
                 }
                 guard descriptor >= 0 else {

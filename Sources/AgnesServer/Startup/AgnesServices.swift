@@ -84,7 +84,12 @@ public struct AgnesServices: Sendable {
             limits: SandboxLimits(
                 threads: limits.threads, memoryLimit: limits.memoryLimit,
                 maxTempDirectorySize: limits.maxTempDirectorySize, connections: limits.concurrency,
-                timeout: .seconds(limits.timeoutSeconds)))
+                timeout: .seconds(limits.timeoutSeconds)),
+            onUnlinkedFile: { [logger] reason in
+                logger.warning(
+                    "a table's file cannot be hard-linked under DATA_DIR/tmp/sandbox, so the query sandbox reads it by its path, which analysts can see in its settings: keep DATA_DIR on one file system",
+                    metadata: ["file": "\(reason)"])
+            })
         if !queryEngine.files.isSealed {
             logger.warning(
                 "the query sandbox cannot hide the data directory's paths from analysts (current_setting('allowed_paths') shows them): the server runs as root, or not on Linux; run it as an unprivileged user"

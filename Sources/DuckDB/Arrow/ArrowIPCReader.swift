@@ -29,6 +29,10 @@ final class ArrowIPCReader {
 
     static let maximumMetadataBytes = 64 << 20
     static let maximumBodyBytes = 4 << 30
+    /// Columns and their children together (a FlatBuffer may point at one table many times).
+    static let maximumFields = 10_000
+    /// The longest array accepted: every size computed from it stays far from overflowing.
+    static let maximumLength = 1 << 40
 
     private let handle: FileHandle
     private(set) var fields: [Field] = []
@@ -43,7 +47,8 @@ final class ArrowIPCReader {
             throw Self.malformed("the stream ends before its schema")
         }
         guard kind == 1, body.count == 0 else { throw Self.malformed("the stream does not start with a schema") }
-        fields = try metadata.tables(header, 1).map { try Self.field(metadata, $0, depth: 0) }
+        var count = 0
+        fields = try metadata.tables(header, 1).map { try Self.field(metadata, $0, depth: 0, count: &count) }
         guard !fields.isEmpty else { throw Self.malformed("the schema has no columns") }
     }
 
@@ -66,7 +71,9 @@ final class ArrowIPCReader {
         let length = try Int(metadata.scalar(header, 0, as: Int64.self) ?? 0)
         let nodes = try metadata.structs(header, 1).map { (length: Int($0.0), nullCount: Int($0.1)) }
         let buffers = try metadata.structs(header, 2).map { (offset: Int($0.0), length: Int($0.1)) }
-        guard length >= 0, nodes.allSatisfy({ $0.length >= 0 && $0.nullCount >= 0 && $0.nullCount <= $0.length }),
+        let bound = Self.maximumLength
+        guard (0...bound).contains(length),
+            nodes.allSatisfy({ $0.length >= 0 && $0.length <= bound && $0.nullCount >= 0 && $0.nullCount <= $0.length }),
             buffers.allSatisfy({ $0.offset >= 0 && $0.length >= 0 && $0.offset <= body.count - $0.length })
         else { throw Self.malformed("a record batch's lengths or buffers are out of bounds") }
         rows += length
@@ -75,7 +82,10 @@ final class ArrowIPCReader {
 
     /// Reads one message: its header type, metadata, header table and body; nil at end of stream.
     private func nextMessage() throws -> (UInt8, FlatBufferReader, Int, ArrowBody)? {
-        guard let prefix = try read(4, allowEnd: true) else { return nil }  // a stream may end without the marker
+        guard let prefix = try read(4, allowEnd: true) else {
+            // Without the end-of-stream marker a stream cut at a message boundary would look whole.
+            throw Self.malformed("the stream ends without its end-of-stream marker")
+        }
         var length = Int(prefix.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian })
         if length == 0xFFFF_FFFF {
             guard let size = try read(4, allowEnd: false) else { return nil }
@@ -126,22 +136,31 @@ final class ArrowIPCReader {
 
     // MARK: Schema
 
-    private static func field(_ buffer: FlatBufferReader, _ table: Int, depth: Int) throws -> Field {
+    private static func field(_ buffer: FlatBufferReader, _ table: Int, depth: Int, count: inout Int) throws -> Field {
         guard depth < 32 else { throw malformed("types nested too deeply") }
+        count += 1
+        guard count <= maximumFields else { throw malformed("more than \(maximumFields) fields") }
         guard try buffer.object(table, 4) == nil else {
             throw malformed("dictionary-encoded columns are not supported")
         }
         let typeID = try buffer.scalar(table, 2, as: UInt8.self) ?? 0
         let type = try buffer.object(table, 3)
-        let children = try buffer.tables(table, 5).map { try field(buffer, $0, depth: depth + 1) }
+        let children = try buffer.tables(table, 5).map { try field(buffer, $0, depth: depth + 1, count: &count) }
         let (format, flags) = try formatString(typeID: typeID, type: type, in: buffer)
         let layout = try ArrowFormat(format: format, flags: flags).layout
         switch layout {
         case .list, .fixedList:
             guard children.count == 1 else { throw malformed("a list type needs one child") }
+            if format == "+m" {
+                // DuckDB reads a map's entries as a struct of exactly a key and a value.
+                guard children[0].format == "+s", children[0].children.count == 2 else {
+                    throw malformed("a map's entries must be a struct of a key and a value")
+                }
+            }
         case .structure: break
         default: guard children.isEmpty else { throw malformed("a flat type with children") }
         }
+
         let nullable = try buffer.scalar(table, 1, as: UInt8.self) ?? 0 != 0
         return Field(
             name: try buffer.string(table, 0), nullable: nullable,
@@ -151,7 +170,9 @@ final class ArrowIPCReader {
 
     /// The C data interface format string of an IPC `Type` union member (the inverse of ``ArrowFormat``).
     private static func formatString(typeID: UInt8, type: Int?, in buffer: FlatBufferReader) throws -> (String, Int64) {
-        func int16(_ id: Int) throws -> Int16 { try type.flatMap { try buffer.scalar($0, id, as: Int16.self) } ?? 0 }
+        func int16(_ id: Int, default value: Int16 = 0) throws -> Int16 {
+            try type.flatMap { try buffer.scalar($0, id, as: Int16.self) } ?? value
+        }
         func int32(_ id: Int) throws -> Int32? { try type.flatMap { try buffer.scalar($0, id, as: Int32.self) } }
         func unit(_ value: Int16) throws -> String {
             guard (0...3).contains(value) else { throw malformed("time unit \(value)") }
@@ -178,9 +199,14 @@ final class ArrowIPCReader {
             let precision = try int32(0) ?? 0
             let scale = try int32(1) ?? 0
             let bits = try int32(2) ?? 128
+            guard (1...76).contains(precision), (0...precision).contains(scale) else {
+                throw malformed("decimal(\(precision), \(scale))")
+            }
             return (bits == 128 ? "d:\(precision),\(scale)" : "d:\(precision),\(scale),\(bits)", 0)
-        case 8: return (try int16(0) == 0 ? "tdD" : "tdm", 0)
-        case 9: return ("tt" + (try unit(int16(0))), 0)
+        // Schema.fbs defaults (a writer leaves a default out): Date MILLISECOND, Time MILLISECOND/32 bits,
+        // Duration MILLISECOND; Timestamp and Interval default to their first value.
+        case 8: return (try (int16(0, default: 1)) == 0 ? "tdD" : "tdm", 0)
+        case 9: return ("tt" + (try unit(int16(0, default: 1))), 0)
         case 10:
             let zone = try type.map { try buffer.string($0, 1) } ?? ""
             return ("ts" + (try unit(int16(0))) + ":" + zone, 0)
@@ -196,7 +222,7 @@ final class ArrowIPCReader {
         case 17:
             let sorted = try type.flatMap { try buffer.scalar($0, 0, as: UInt8.self) } ?? 0 != 0
             return ("+m", sorted ? Int64(ARROW_FLAG_MAP_KEYS_SORTED) : 0)
-        case 18: return ("tD" + (try unit(int16(0))), 0)
+        case 18: return ("tD" + (try unit(int16(0, default: 1))), 0)
         default: throw malformed("Arrow type \(typeID) is not supported")
         }
     }

@@ -171,7 +171,9 @@ final class ArrowExport {
             return buffer.length == 0 ? nil : UnsafeRawPointer(base + buffer.offset)
         }
         func offsets(width: Int) throws -> (pointer: UnsafeRawPointer, last: Int) {
-            let pointer = try take(atLeast: node.length == 0 ? 0 : (node.length + 1) * width) ?? UnsafeRawPointer(zeros)
+            let given = try take(atLeast: node.length == 0 ? 0 : (node.length + 1) * width)
+            // An empty array reads one offset: from our zeros unless the buffer holds a whole one.
+            let pointer = node.length == 0 ? UnsafeRawPointer(zeros) : given!
             var previous = 0
             for index in 0...node.length {
                 let value =
@@ -208,7 +210,8 @@ final class ArrowExport {
             children.append(child)
         case .fixedList(let size):
             let child = try array(field.children[0], batch, &cursor)
-            guard child.pointee.length >= node.length * size else {
+            let (needed, overflow) = node.length.multipliedReportingOverflow(by: size)
+            guard !overflow, child.pointee.length >= needed else {
                 throw ArrowIPCReader.malformed("a fixed-size list child is too short")
             }
             children.append(child)

@@ -183,8 +183,11 @@ struct SnapshotMaker {
         try SnapshotStore.requireValidName(name)
         let store = SnapshotStore(workspace: context.workspace)
         let database = LocalDatabase(workspace: context.workspace)
+        var hadView = false
         if !estimateOnly {
-            switch try await database.relationKind(name) {
+            let kind = try await database.relationKind(name)
+            hadView = kind == .snapshot
+            switch kind {
             case nil:
                 throw ClientError(
                     .notConfigured, "no local database at \(context.workspace.database.path)",
@@ -210,6 +213,7 @@ struct SnapshotMaker {
                     .conflict, "snapshot \(name) already exists",
                     hint: "--force replaces it; agnes snapshot refresh \(name) fetches it again")
             }
+            store.removeStaleTemporaryFiles()
             let stream = store.directory.appendingPathComponent(".\(name).\(getpid()).arrows")
             defer { unlink(stream.path) }
             let fetchedAt = Date()
@@ -224,6 +228,9 @@ struct SnapshotMaker {
             }
             do {
                 try await database.createSnapshotView(name, file: store.parquet(name))
+            } catch where hadView {
+                // The existing view reads the same file, so it already shows the new rows.
+                Output.warn("the view \(name) could not be re-created (\(error)); it still reads the snapshot")
             } catch {
                 store.remove(name)
                 throw ClientError(.io, "the view \(name) could not be created: \(error)")

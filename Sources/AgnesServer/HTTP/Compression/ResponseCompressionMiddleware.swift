@@ -13,7 +13,8 @@ import NIOCore
 ///   `Cache-Control: no-transform`;
 /// - bodies shorter than 1,024 bytes, and already-compressed or opaque types: parquet,
 ///   `application/octet-stream`, zip, gzip and other archives, PDF, images (but SVG), audio, video, WOFF
-///   fonts; `text/event-stream` too (deflate would hold events back); and a body without a type.
+///   fonts; `text/event-stream` too (deflate would hold events back); the scan's Arrow stream (binary,
+///   often large, and its `Content-Length` lets the client see a cut); and a body without a type.
 ///
 /// An eligible answer carries `Vary: Accept-Encoding` whether or not this client accepted gzip, so a
 /// cache never hands one client's encoding to another. A compressed one gets `Content-Encoding: gzip`,
@@ -42,6 +43,8 @@ struct ResponseCompressionMiddleware: RouterMiddleware {
         "application/zip", "application/gzip", "application/x-gzip", "application/zstd", "application/x-bzip2",
         "application/x-xz", "application/x-7z-compressed", "application/x-rar-compressed", "application/pdf",
         "text/event-stream",
+        // The scan's Arrow stream: binary, often large, and its Content-Length lets a client see a cut.
+        "application/vnd.apache.arrow.stream",
     ]
     static let compressedTypePrefixes = ["image/", "audio/", "video/", "font/woff"]
 
