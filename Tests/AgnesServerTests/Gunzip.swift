@@ -1,3 +1,4 @@
+import AgnesTestSupport
 import Foundation
 import NIOCore
 
@@ -12,21 +13,9 @@ enum Gunzip {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("agnes-gunzip-\(UUID().uuidString).gz")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
-        process.arguments = ["-dc", file.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let decoded = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "gzip -d: \(String(decoding: message, as: UTF8.self))")
-        }
-        return Array(decoded)
+        let result = try TestProcess.run("/usr/bin/gzip", ["-dc", file.path])
+        guard result.status == 0 else { throw Failure(description: "gzip -d: \(result.standardError)") }
+        return Array(result.standardOutput)
     }
 
     static func decode(_ buffer: ByteBuffer) throws -> [UInt8] { try decode(Array(buffer.readableBytesView)) }

@@ -11,26 +11,14 @@ public enum OriginalPasswordHasher {
             hasher = argon2.PasswordHasher()
             print(json.dumps([hasher.hash(p) for p in json.loads(sys.stdin.read())]))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PyArrow.python)
-        process.arguments = ["-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: passwords))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let hashes = try JSONSerialization.jsonObject(with: data) as? [String]
+        let result = try TestProcess.run(
+            PyArrow.python, ["-c", script], input: try JSONSerialization.data(withJSONObject: passwords))
+        guard result.status == 0,
+            let hashes = try JSONSerialization.jsonObject(with: result.standardOutput) as? [String]
         else {
             throw PyArrow.Failure(
                 description: "argon2-cffi (\(PyArrow.python)) failed; run scripts/setup.sh if it is missing: "
-                    + String(decoding: message, as: UTF8.self))
+                    + result.standardError)
         }
         return hashes
     }

@@ -26,22 +26,13 @@ public enum PyArrow {
             print(json.dumps({'rows': table.num_rows, 'schema': [str(f.type) for f in table.schema],
                 'names': table.schema.names, 'columns': table.to_pydict()}, default=str))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, file.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let result = try TestProcess.run(python, ["-c", script, file.path])
+        guard result.status == 0 else {
             throw Failure(
                 description: "pyarrow (\(python)) refused the stream; run scripts/setup.sh if it is missing: "
-                    + String(decoding: message, as: UTF8.self))
+                    + result.standardError)
         }
+        let data = result.standardOutput
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw Failure(description: "pyarrow printed no JSON object")
         }

@@ -70,12 +70,8 @@ import Testing
             with pa.OSFile(sys.argv[1], 'wb') as sink, ipc.new_stream(sink, t.schema) as w:
                 w.write_table(t, max_chunksize=2)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PyArrow.python)
-        process.arguments = ["-c", script, stream.path]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let written = try TestProcess.run(PyArrow.python, ["-c", script, stream.path])
+        #expect(written.status == 0, "\(written.standardError)")
         let rows = try Database.copyArrowStream(at: stream, toParquet: files.url("py.parquet"))
         #expect(rows == 3)
         let back = try Self.rows(
