@@ -25,7 +25,7 @@ import Testing
         for url in [directory, libraries, binary] + (try FileManager.default.contentsOfDirectory(
             at: libraries, includingPropertiesForKeys: nil))
         {
-            chmod(url.path, url == directory || url == libraries ? 0o755 : 0o755)
+            chmod(url.path, 0o755)
         }
         return (binary, libraries)
     }

@@ -1,6 +1,5 @@
 import AgnesClient
 import AgnesCore
-import Crypto
 import DuckDB
 import Foundation
 
@@ -197,7 +196,7 @@ public struct SnapshotStore: Sendable {
             name: name, tableID: request.tableID, select: request.select, predicate: request.predicate,
             limit: request.limit, orderBy: request.orderBy, fetchedAt: Self.iso(fetchedAt),
             effectiveAsOf: Self.iso(fetchedAt), rows: rows, bytesLocal: size, estimatedScanBytesAtFetch: estimate,
-            resultHashMD5: Self.prefixMD5(temporary))
+            resultHashMD5: FileDigest.md5(path: temporary.path, firstBytes: 1 << 20) ?? "")
         try AtomicFile.replace(parquet(name), with: temporary)
         try AtomicFile.write(try OrderedJSONEncoder().encode(meta), to: self.meta(name))
         return meta
@@ -216,13 +215,6 @@ public struct SnapshotStore: Sendable {
     public func remove(_ name: String) {
         unlink(parquet(name).path)
         unlink(meta(name).path)
-    }
-
-    static func prefixMD5(_ file: URL) -> String {
-        guard let handle = try? FileHandle(forReadingFrom: file) else { return "" }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 1 << 20)) ?? Data()
-        return Insecure.MD5.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     static func iso(_ date: Date) -> String { date.formatted(.iso8601) }

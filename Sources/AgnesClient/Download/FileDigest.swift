@@ -11,6 +11,14 @@ public enum FileDigest {
         return hex(hasher.finalize())
     }
 
+    /// The hex MD5 of the first `limit` bytes of `path` (all of a shorter file); nil when it cannot be read.
+    public static func md5(path: String, firstBytes limit: Int64) -> String? {
+        guard FileManager.default.isReadableFile(atPath: path) else { return nil }
+        var hasher = Insecure.MD5()
+        _ = update(&hasher, path: path, upTo: limit)
+        return hex(hasher.finalize())
+    }
+
     /// Feeds the first `limit` bytes (all when nil) of `path` into `hasher`. False when unreadable.
     static func update(_ hasher: inout Insecure.MD5, path: String, upTo limit: Int64?) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }

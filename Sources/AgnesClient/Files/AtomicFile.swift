@@ -63,16 +63,19 @@ public enum AtomicFile {
 
     /// Writes all of `data` to `descriptor`, retrying short writes and EINTR.
     static func writeAll(_ descriptor: Int32, _ data: Data, path: String) throws {
-        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw ClientError.io("write", path: path, errno: errno)
-                }
-                offset += written
+        try data.withUnsafeBytes { try writeAll(descriptor, $0, path: path) }
+    }
+
+    /// Writes all of `buffer` to `descriptor`, retrying short writes and EINTR.
+    static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ClientError.io("write", path: path, errno: errno)
             }
+            offset += written
         }
     }
 

@@ -32,9 +32,7 @@ extension AgnesAPI {
         var written: Int64 = 0
         do {
             for try await chunk in response.body {
-                try chunk.withUnsafeReadableBytes { bytes in
-                    try AtomicFile.writeAll(descriptor, Data(bytes), path: file.path)
-                }
+                try chunk.withUnsafeReadableBytes { try AtomicFile.writeAll(descriptor, $0, path: file.path) }
                 written += Int64(chunk.readableBytes)
             }
         } catch let error as ClientError {
