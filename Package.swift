@@ -72,7 +72,15 @@ let package = Package(
         ),
         .target(
             name: "AgnesConnectors",
-            dependencies: ["AgnesCore", "AgnesData", "DuckDB", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AgnesCore", "AgnesData", "DuckDB", "CZlib",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -169,7 +177,8 @@ let package = Package(
         .executableTarget(
             name: "agnes-bench",
             dependencies: [
-                "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", "AgnesAuth", "AgnesJobs", "AgnesServer",
+                "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", "AgnesAuth", "AgnesJobs", "AgnesServer", "AgnesConnectors",
+                "AgnesFakes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -207,6 +216,7 @@ let package = Package(
             name: "AgnesServerTests",
             dependencies: [
                 "AgnesServer", "AgnesAuth", "AgnesConnectors", "AgnesData", "AgnesJobs", "AgnesStore", "AgnesCore", "AgnesMail", "AgnesTestSupport",
+                "AgnesFakes",
                 "DuckDB",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -222,6 +232,28 @@ let package = Package(
             dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/AgnesTestSupport",
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AgnesFakes",
+            dependencies: [
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/AgnesFakes",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AgnesConnectorsTests",
+            dependencies: [
+                "AgnesConnectors", "AgnesData", "AgnesCore", "AgnesFakes", "AgnesTestSupport", "DuckDB",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import AgnesFakes
 import AgnesCore
 import AgnesServer
 import Foundation

@@ -1,3 +1,4 @@
+import AgnesFakes
 import Foundation
 import Hummingbird
 import Logging

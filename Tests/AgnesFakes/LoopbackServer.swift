@@ -4,8 +4,9 @@ import Logging
 
 /// A Hummingbird application on a free port of 127.0.0.1, for fakes of outside services: started by
 /// a test, stopped when it is done with it.
-final class LoopbackServer: Sendable {
-    let port: Int
+public final class LoopbackServer: Sendable {
+    /// The port it listens on.
+    public let port: Int
     private let task: Task<Void, any Error>
 
     private init(port: Int, task: Task<Void, any Error>) {
@@ -14,7 +15,7 @@ final class LoopbackServer: Sendable {
     }
 
     /// Serves `router` and returns once it listens.
-    static func start(_ router: Router<BasicRequestContext>, label: String) async -> LoopbackServer {
+    public static func start(_ router: Router<BasicRequestContext>, label: String) async -> LoopbackServer {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: label)
         logger.logLevel = .critical
@@ -30,10 +31,10 @@ final class LoopbackServer: Sendable {
     }
 
     /// `http://127.0.0.1:<port>`.
-    var base: String { "http://127.0.0.1:\(port)" }
+    public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Stops listening.
-    func stop() async {
+    public func stop() async {
         task.cancel()
         _ = await task.result
     }
