@@ -1,0 +1,150 @@
+import AgnesCore
+import AgnesData
+import DuckDB
+import Foundation
+
+extension KeboolaConnector {
+    /// What one table's sync produced.
+    struct TableResult: Sendable {
+        var table: ExtractTable
+        var isUnchanged = false
+        /// What happened, for the run's outcome (`merged 12 changed rows`).
+        var note: String?
+    }
+
+    /// Syncs one table by its strategy.
+    func syncTable(
+        _ registration: TableRegistration, name: Identifier, remote listed: KeboolaTable, client: KeboolaStorageClient,
+        previous: ExtractTable?
+    ) async throws -> TableResult {
+        let remote = try await client.table(id: listed.id)
+        let columns = remote.columns.map { KeboolaTableConverter.Column(name: $0, type: KeboolaColumnType.of(column: $0, in: remote)) }
+        guard !columns.isEmpty else {
+            throw KeboolaError(.invalidResponse, "\(remote.id): Keboola lists no columns for it")
+        }
+        let strategy = registration.syncStrategy
+        var state = KeboolaTableState(
+            tableID: remote.id, strategy: strategy.rawValue, lastChangeDate: remote.lastChangeDate, exportedAt: nil,
+            columns: columns.map { "\($0.name) \($0.type.sqlType)" }, primaryKey: [])
+        if strategy != .fullRefresh {
+            let key = registration.primaryKey.isEmpty ? remote.primaryKey : registration.primaryKey
+            guard !key.isEmpty else {
+                throw KeboolaError(
+                    .invalidRegistration,
+                    "\(registration.id): \(strategy.rawValue) sync merges on the primary key, and neither the registry nor Keboola gives \(remote.id) one; set primary_key or use full_refresh")
+            }
+            let missing = key.filter { !remote.columns.contains($0) }
+            guard missing.isEmpty else {
+                throw KeboolaError(
+                    .invalidRegistration, "\(registration.id): primary key column \(missing.joined(separator: ", ")) is not a column of \(remote.id)")
+            }
+            state.primaryKey = key
+        }
+        let old = previous.flatMap { KeboolaTableState.decode($0.sourceSignature) }
+        let isCompatible = old.map { $0.tableID == state.tableID && $0.strategy == state.strategy && $0.columns == state.columns && $0.primaryKey == state.primaryKey } ?? false
+        if let previous, let old, isCompatible, old.lastChangeDate != nil, old.lastChangeDate == remote.lastChangeDate {
+            return TableResult(table: previous, isUnchanged: true, note: "unchanged in Keboola since the last export")
+        }
+        let work = layout.root.appendingPathComponent("tmp/keboola/\(UUID().uuidString.lowercased())")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let target = layout.dataFile(source: Self.source, table: name)
+        let description = remote.tableMetadata("KBC.description") ?? "Keboola table \(remote.id)"
+        if strategy == .incremental, let previous, let file = previous.file, let old, isCompatible,
+            let since = KeboolaTableState.date(old.exportedAt)
+        {
+            return try await mergeIncrement(
+                remote: remote, columns: columns, state: state, since: since, previous: file, name: name,
+                description: description, client: client, work: work, target: target)
+        }
+        // A full export: the first sync, full_refresh, or a changed schema or key.
+        let (job, slices) = try await export(remote.id, KeboolaExportRequest(columns: remote.columns), client: client, into: work)
+        state.exportedAt = job.createdTime ?? job.startTime
+        let converter = work.appendingPathComponent("duckdb")
+        let tableID = remote.id
+        let publisher = self.publisher
+        let (published, rows) = try await offloaded("agnes.keboola.convert") {
+            let converter = try KeboolaTableConverter.open(temporaryDirectory: converter, tableID: tableID)
+            var rows: Int64 = 0
+            let published = try publisher.publish(to: target) { temporary in
+                rows = try converter.convert(slices: slices, columns: columns, to: temporary)
+            }
+            return (published, rows)
+        }
+        let table = ExtractTable(
+            name: name, description: description, rows: rows, sizeBytes: published.sizeBytes, extractedAt: Date(),
+            queryMode: "local", file: published, sourceSignature: state.encoded)
+        let why = previous == nil ? "first export" : (isCompatible ? "full export" : "full export (new columns, types, key or strategy)")
+        return TableResult(table: table, note: "\(why): \(rows) rows")
+    }
+
+    /// An incremental sync: exports the rows changed since the last export (less an overlap), merges
+    /// them on the primary key, and, when the row count then differs from Keboola's, drops the rows
+    /// whose key Keboola no longer has (deletions are not in a change export; a key-only export shows them).
+    private func mergeIncrement(
+        remote: KeboolaTable, columns: [KeboolaTableConverter.Column], state: KeboolaTableState, since: Date,
+        previous: PublishedFile, name: Identifier, description: String, client: KeboolaStorageClient, work: URL,
+        target: URL
+    ) async throws -> TableResult {
+        var state = state
+        let overlap = client.configuration.incrementalOverlap
+        let changedSince = since.addingTimeInterval(-Double(overlap.components.seconds))
+        let (job, slices) = try await export(
+            remote.id, KeboolaExportRequest(columns: remote.columns, changedSince: changedSince), client: client,
+            into: work.appendingPathComponent("delta"))
+        state.exportedAt = job.createdTime ?? job.startTime
+        let keyColumns = columns.filter { state.primaryKey.contains($0.name) }
+        let expected = remote.rowsCount
+        let tableID = remote.id
+        let scratch = work.appendingPathComponent("duckdb")
+        let publisher = self.publisher
+        let deltaFile = work.appendingPathComponent("delta.parquet")
+        let previousFile = URL(fileURLWithPath: previous.readPath)
+        let primaryKey = state.primaryKey
+        let merged = try await offloaded("agnes.keboola.merge") { () -> (PublishedFile, Int64, Int64) in
+            let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID)
+            let changed = try converter.convert(slices: slices, columns: columns, to: deltaFile)
+            var rows: Int64 = 0
+            let published = try publisher.publish(to: target) { temporary in
+                rows = try converter.merge(previous: previousFile, delta: deltaFile, primaryKey: primaryKey, to: temporary)
+            }
+            return (published, rows, changed)
+        }
+        var (published, rows) = (merged.0, merged.1)
+        var note = "merged \(merged.2) changed rows"
+        if let expected, expected != rows {
+            // Rows left Keboola: keep only the keys it still has.
+            let (_, keySlices) = try await export(
+                remote.id, KeboolaExportRequest(columns: keyColumns.map(\.name)), client: client, into: work.appendingPathComponent("keys"))
+            let current = URL(fileURLWithPath: published.readPath)
+            let retained = try await offloaded("agnes.keboola.retain") { () -> (PublishedFile, Int64) in
+                let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID)
+                var rows: Int64 = 0
+                let published = try publisher.publish(to: target) { temporary in
+                    rows = try converter.retainKeys(of: keySlices, keyColumns: keyColumns, file: current, to: temporary)
+                }
+                return (published, rows)
+            }
+            note += "; removed \(rows - retained.1) rows deleted in Keboola"
+            (published, rows) = retained
+        }
+        let table = ExtractTable(
+            name: name, description: description, rows: rows, sizeBytes: published.sizeBytes, extractedAt: Date(),
+            queryMode: "local", file: published, sourceSignature: state.encoded)
+        return TableResult(table: table, note: note)
+    }
+
+    /// Runs an export job to its end and downloads its slices into `directory`.
+    func export(_ tableID: String, _ request: KeboolaExportRequest, client: KeboolaStorageClient, into directory: URL)
+        async throws -> (KeboolaJob, [URL])
+    {
+        let started = try await client.startExport(tableID: tableID, request)
+        let job = try await client.waitForJob(started)
+        guard let fileID = job.fileID else {
+            throw KeboolaError(.invalidResponse, "Keboola's export job \(job.id) succeeded without a file")
+        }
+        let file = try await client.file(id: fileID)
+        let downloader = KeboolaFileDownloader(configuration: client.configuration, http: http, logger: logger)
+        let slices = try await downloader.download(file, into: directory)
+        return (job, slices.map(\.file))
+    }
+}

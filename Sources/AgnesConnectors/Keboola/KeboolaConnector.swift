@@ -1,0 +1,167 @@
+import AgnesCore
+import AgnesData
+import AsyncHTTPClient
+import DuckDB
+import Foundation
+import Logging
+import NIOCore
+
+/// Keboola Storage as a ``Connector``: each due table is exported through the Storage API (async
+/// export, sliced gzip CSV), converted to parquet with the types its column metadata gives, and
+/// published atomically; the extract lists every registered table, so a table not due or failing keeps
+/// serving what it had. `full_refresh` replaces, `incremental` merges what changed since the last
+/// export on the primary key, `partitioned` rewrites only the partitions that changed.
+///
+/// The configuration is read at every call, so a token set through `POST /api/admin/configure` is
+/// used from the next sync on. Syncs of the source run one at a time.
+public final class KeboolaConnector: Connector {
+    public let sourceType = "keboola"
+    public let registersDiscoveredTables = false
+    /// The source's extract directory name.
+    static let source = Identifier("keboola")!
+
+    let configuration: @Sendable () -> KeboolaConfiguration?
+    let layout: DataLayout
+    let http: HTTPClient
+    let logger: Logger
+    let publisher = Publisher()
+    let lane = SerialLane()
+
+    /// The HTTP client of Keboola calls: redirects are not followed (an API address that passed the
+    /// outbound check cannot send the token elsewhere), a read that stalls for two minutes fails.
+    public static let defaultHTTPClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(15), read: .seconds(120))))
+
+    /// Creates the connector.
+    public init(
+        layout: DataLayout, http: HTTPClient = KeboolaConnector.defaultHTTPClient, logger: Logger,
+        configuration: @escaping @Sendable () -> KeboolaConfiguration?
+    ) {
+        self.layout = layout
+        self.http = http
+        self.logger = logger
+        self.configuration = configuration
+    }
+
+    /// A client for the current configuration.
+    public func client() throws -> KeboolaStorageClient {
+        guard let configuration = configuration() else {
+            throw KeboolaError(
+                .notConfigured,
+                "Keboola is not configured: set data_source.keboola.stack_url and the token variable (KEBOOLA_STORAGE_TOKEN), or use POST /api/admin/configure")
+        }
+        return KeboolaStorageClient(configuration: configuration, http: http, logger: logger)
+    }
+
+    public func discover() async throws -> [DiscoveredTable] {
+        try await client().tables().map { table in
+            let id = Self.registryID(for: table.id)
+            return DiscoveredTable(
+                id: id, sourceName: table.id, sizeBytes: table.dataSizeBytes, rows: table.rowsCount,
+                problem: Identifier(id) == nil ? "no table name can be derived from \(table.id)" : nil)
+        }
+    }
+
+    /// The registry id discovery gives a Keboola table: its id lowercased with `.`, `-` and spaces as
+    /// `_` (`in.c-main.orders` → `in_c_main_orders`).
+    public static func registryID(for tableID: String) -> String {
+        String(tableID.lowercased().map { $0 == "." || $0 == " " || $0 == "-" ? "_" : $0 })
+    }
+
+    public func sync(_ request: ConnectorSyncRequest) async throws -> ConnectorSyncResult {
+        try await lane.run { try await self.syncNow(request) }
+    }
+
+    private func syncNow(_ request: ConnectorSyncRequest) async throws -> ConnectorSyncResult {
+        let writer = ExtractWriter(sourceDirectory: layout.sourceDirectory(Self.source))
+        let previous = PreviousExtract.read(writer.extractFile)
+        Publisher.removeStaleTemporaries(in: writer.dataDirectory)
+        var outcomes: [SyncTableOutcome] = []
+        var tables: [String: ExtractTable] = [:]
+        let due = Set(request.due.map(\.id))
+        for registration in request.registered where registration.queryMode == .local && !due.contains(registration.id) {
+            if let kept = previous[registration.id], LocalFilesSource.isReadable(kept) { tables[registration.id] = kept }
+        }
+        let client: KeboolaStorageClient
+        let remoteTables: [KeboolaTable]
+        do {
+            client = try self.client()
+            remoteTables = try await client.tables()
+        } catch {
+            for registration in request.due {
+                if let kept = previous[registration.id], LocalFilesSource.isReadable(kept) { tables[registration.id] = kept }
+                outcomes.append(.init(tableID: registration.id, source: sourceType, kind: .failed, reason: "\(error)"))
+            }
+            let changed = try await writeIfChanged(writer, tables: tables, previous: previous)
+            return ConnectorSyncResult(outcomes: outcomes, changedExtract: changed)
+        }
+        for registration in request.due.sorted(by: { $0.id < $1.id }) {
+            let kept = previous[registration.id].flatMap { LocalFilesSource.isReadable($0) ? $0 : nil }
+            let started = ContinuousClock.now
+            do {
+                guard let name = Identifier(registration.id) else {
+                    throw KeboolaError(.invalidRegistration, "'\(registration.id)' is not a valid table name")
+                }
+                let remote = try Self.resolve(registration, in: remoteTables)
+                let result = try await syncTable(registration, name: name, remote: remote, client: client, previous: kept)
+                tables[registration.id] = result.table
+                let elapsed = ContinuousClock.now - started
+                let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                outcomes.append(
+                    result.isUnchanged
+                        ? .init(tableID: registration.id, source: sourceType, kind: .unchanged, reason: result.note,
+                            rows: result.table.rows.map(Int.init))
+                        : .init(tableID: registration.id, source: sourceType, kind: .synced, reason: result.note,
+                            rows: result.table.rows.map(Int.init), durationMS: milliseconds))
+            } catch {
+                if let kept { tables[registration.id] = kept }  // its previous data keeps serving
+                logger.warning("keboola table failed", metadata: ["table": "\(registration.id)", "error": "\(error)"])
+                outcomes.append(.init(tableID: registration.id, source: sourceType, kind: .failed, reason: "\(error)"))
+            }
+        }
+        let changed = try await writeIfChanged(writer, tables: tables, previous: previous)
+        return ConnectorSyncResult(outcomes: outcomes, changedExtract: changed)
+    }
+
+    /// Writes the extract when what it lists differs from the previous one.
+    private func writeIfChanged(_ writer: ExtractWriter, tables: [String: ExtractTable], previous: [String: ExtractTable])
+        async throws -> Bool
+    {
+        let sorted = tables.values.sorted { $0.name < $1.name }
+        let isSame =
+            sorted.count == previous.count
+            && sorted.allSatisfy { table in
+                previous[table.name.rawValue].map { $0.file == table.file && $0.sourceSignature == table.sourceSignature } ?? false
+            }
+        if isSame && FileManager.default.fileExists(atPath: writer.extractFile.path) { return false }
+        try await offloaded("agnes.keboola.extract") { try writer.write(tables: sorted) }
+        return true
+    }
+
+    /// The Keboola table a registration names: `source_table` as a full table id (`in.c-main.orders`),
+    /// or `bucket` (its id `in.c-main` or its name `c-main`) with `source_table` (the table's name).
+    static func resolve(_ registration: TableRegistration, in tables: [KeboolaTable]) throws -> KeboolaTable {
+        guard let sourceTable = registration.sourceTable?.trimmingCharacters(in: .whitespaces), !sourceTable.isEmpty else {
+            throw KeboolaError(
+                .invalidRegistration, "\(registration.id): set bucket and source_table to the Keboola table it comes from")
+        }
+        if let exact = tables.first(where: { $0.id == sourceTable }) { return exact }
+        let bucket = registration.bucket?.trimmingCharacters(in: .whitespaces) ?? ""
+        let candidates = tables.filter { table in
+            table.name == sourceTable
+                && (bucket.isEmpty || table.bucketID == bucket || table.bucketName == bucket || table.bucketID.hasSuffix("." + bucket))
+        }
+        guard candidates.count == 1 else {
+            let named = bucket.isEmpty ? sourceTable : "\(bucket).\(sourceTable)"
+            if candidates.isEmpty {
+                throw KeboolaError(.notFound, "Keboola has no table \(named) that this token can read")
+            }
+            throw KeboolaError(
+                .invalidRegistration,
+                "\(named) names more than one Keboola table (\(candidates.map(\.id).sorted().joined(separator: ", "))); set bucket to the full bucket id")
+        }
+        return candidates[0]
+    }
+}

@@ -1,0 +1,137 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Keboola's Storage API, as its official clients call it: `X-StorageApi-Token` on every request,
+/// form-encoded POST bodies, async jobs polled until they end, and the retry policy of the PHP and
+/// Python clients (5xx other than 501, 429 and broken connections retried with backoff, honouring
+/// `Retry-After`; a 401 is final and says the token is wrong).
+///
+/// ```swift
+/// let client = KeboolaStorageClient(configuration: configuration, http: .shared)
+/// let tables = try await client.tables()
+/// ```
+public struct KeboolaStorageClient: Sendable {
+    /// Where and how.
+    public let configuration: KeboolaConfiguration
+    let http: HTTPClient
+    let logger: Logger
+    /// Longest API answer read (the table list of a large project is a few MB).
+    static let maxBodyBytes = 64 << 20
+
+    /// Creates a client.
+    public init(configuration: KeboolaConfiguration, http: HTTPClient, logger: Logger = Logger(label: "agnes.keboola")) {
+        self.configuration = configuration
+        self.http = http
+        self.logger = logger
+    }
+
+    /// The token's identity: the connection test.
+    public func verifyToken() async throws -> KeboolaToken {
+        try await get("/v2/storage/tokens/verify", as: KeboolaToken.self)
+    }
+
+    /// Every bucket the token can read.
+    public func buckets() async throws -> [KeboolaBucket] {
+        try await get("/v2/storage/buckets", as: [KeboolaBucket].self)
+    }
+
+    /// Every table the token can read, with columns and column metadata (one call, no paging).
+    public func tables() async throws -> [KeboolaTable] {
+        try await get(
+            "/v2/storage/tables", query: [("include", "buckets,columns,metadata,columnMetadata")], as: [KeboolaTable].self)
+    }
+
+    /// One table's detail.
+    public func table(id: String) async throws -> KeboolaTable {
+        try await get("/v2/storage/tables/\(Self.pathSegment(id))", as: KeboolaTable.self)
+    }
+
+    /// A GET of an API path, decoded.
+    func get<T: Decodable>(_ path: String, query: [(String, String)] = [], as type: T.Type) async throws -> T {
+        let body = try await send(.GET, path, query: query)
+        do {
+            return try JSONDecoder().decode(T.self, from: body)
+        } catch {
+            throw KeboolaError(.invalidResponse, "Keboola's answer to GET \(path) is not what the Storage API documents: \(error)")
+        }
+    }
+
+    /// Sends a request with retries and returns the body of a 2xx answer.
+    func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], form: [(String, String)]? = nil)
+        async throws -> Data
+    {
+        var components = URLComponents()
+        components.queryItems = query.isEmpty ? nil : query.map { URLQueryItem(name: $0.0, value: $0.1) }
+        let url = configuration.stackURL + path + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let what = "\(method.rawValue) \(path)"
+        let http = self.http
+        let token = configuration.token
+        do {
+            return try await configuration.retry.run { attempt in
+                var request = HTTPClientRequest(url: url)
+                request.method = method
+                request.headers.add(name: "X-StorageApi-Token", value: token)
+                request.headers.add(name: "Accept", value: "application/json")
+                request.headers.add(name: "User-Agent", value: "agnes-keboola-connector")
+                if let form {
+                    request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                    request.body = .bytes(ByteBuffer(string: Self.formEncoded(form)))
+                }
+                let response: HTTPClientResponse
+                let body: ByteBuffer
+                do {
+                    response = try await http.execute(request, timeout: .seconds(120))
+                    body = try await response.body.collect(upTo: Self.maxBodyBytes)
+                } catch let error as CancellationError {
+                    throw error
+                } catch {
+                    throw TransientFailure(message: "\(what): the connection to Keboola failed (\(error))")
+                }
+                let status = Int(response.status.code)
+                let data = Data(buffer: body)
+                if (200..<300).contains(status) { return data }
+                let summary = KeboolaErrorEnvelope.summary(of: data) ?? "HTTP \(status)"
+                if TransientFailure.isTransient(status: status) {
+                    if attempt > 1 || status != 503 {
+                        logger.info("Keboola answered \(status); retrying", metadata: ["request": "\(what)", "attempt": "\(attempt)"])
+                    }
+                    throw TransientFailure(
+                        status: status, retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),
+                        message: "\(what): Keboola answered HTTP \(status): \(summary)")
+                }
+                throw Self.error(status: status, summary: summary, request: what, tokenVariable: configuration.tokenVariable)
+            }
+        } catch let failure as TransientFailure {
+            throw KeboolaError(.unavailable, failure.message + " (gave up after retries)", status: failure.status)
+        }
+    }
+
+    static func error(status: Int, summary: String, request: String, tokenVariable: String) -> KeboolaError {
+        switch status {
+        case 401:
+            return KeboolaError(
+                .unauthorized,
+                "Keboola rejected the Storage API token (\(summary)): check \(tokenVariable) and the stack URL",
+                status: status)
+        case 403: return KeboolaError(.forbidden, "\(request): the token may not do this (\(summary))", status: status)
+        case 404: return KeboolaError(.notFound, "\(request): not found in Keboola (\(summary))", status: status)
+        default: return KeboolaError(.rejected, "\(request): Keboola answered HTTP \(status): \(summary)", status: status)
+        }
+    }
+
+    /// A table or bucket id as one path segment.
+    static func pathSegment(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
+    }
+
+    /// `application/x-www-form-urlencoded`, PHP bracket names passed through as given.
+    static func formEncoded(_ fields: [(String, String)]) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
+        return fields.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+    }
+}

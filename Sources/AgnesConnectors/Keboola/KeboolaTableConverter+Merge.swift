@@ -1,0 +1,41 @@
+import AgnesCore
+import AgnesData
+import DuckDB
+import Foundation
+
+extension KeboolaTableConverter {
+    /// Writes `previous` with the rows of `delta` merged in on the primary key (a delta row replaces
+    /// the previous row with its key, a new key is added) to `target`; returns the rows written.
+    func merge(previous: URL, delta: URL, primaryKey: [String], to target: URL) throws -> Int64 {
+        let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
+        let sql = """
+            COPY (
+                SELECT * FROM read_parquet(\(SQLText.literal(previous.path))) ANTI JOIN read_parquet(\(SQLText.literal(delta.path))) USING (\(keys))
+                UNION ALL BY NAME SELECT * FROM read_parquet(\(SQLText.literal(delta.path)))
+            ) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)
+            """
+        return Int64(try connection.run(sql))
+    }
+
+    /// Writes the rows of `file` whose primary key is among the keys of an export of the key columns
+    /// (what Keboola still holds) to `target`: rows deleted in Keboola leave. Returns the rows written.
+    func retainKeys(of keySlices: [URL], keyColumns: [Column], file: URL, to target: URL) throws -> Int64 {
+        let keys = keyColumns.map { Identifier.quoted($0.name) }.joined(separator: ", ")
+        let existing = "(\(Self.typedSelect(of: keySlices, columns: keyColumns)))"
+        let sql = """
+            COPY (SELECT * FROM read_parquet(\(SQLText.literal(file.path))) SEMI JOIN \(existing) AS k USING (\(keys)))
+            TO \(SQLText.literal(target.path)) \(Self.parquetOptions)
+            """
+        do {
+            return Int64(try connection.run(sql))
+        } catch let error as DuckDBError {
+            unlink(target.path)
+            throw diagnose(error, slices: keySlices, columns: keyColumns)
+        }
+    }
+
+    /// Rows of a parquet file.
+    func rowCount(of file: URL) throws -> Int64 {
+        try connection.query("SELECT count(*) FROM read_parquet(?)", [.varchar(file.path)]).rows[0][0].int64 ?? 0
+    }
+}
