@@ -60,9 +60,13 @@ public final class KeboolaConnector: Connector {
             let id = Self.registryID(for: table.id)
             return DiscoveredTable(
                 id: id, sourceName: table.id, sizeBytes: table.dataSizeBytes, rows: table.rowsCount,
-                problem: Identifier(id) == nil ? "no table name can be derived from \(table.id)" : nil)
+                problem: Identifier(id) == nil ? "no table name can be derived from \(table.id)" : nil,
+                bucket: table.bucketID, sourceTable: table.name)
         }
     }
+
+    /// With a token, a run that finds the registry empty registers every table first.
+    public var registersIntoEmptyRegistry: Bool { configuration() != nil }
 
     /// The registry id discovery gives a Keboola table: its id lowercased with `.`, `-` and spaces as
     /// `_` (`in.c-main.orders` → `in_c_main_orders`).

@@ -34,6 +34,12 @@ public struct KeboolaStorageClient: Sendable {
         try await get("/v2/storage/tokens/verify", as: KeboolaToken.self)
     }
 
+    /// The connection test: the token's identity, then the bucket list with it.
+    public func checkConnection() async throws -> (token: KeboolaToken, buckets: [KeboolaBucket]) {
+        let token = try await verifyToken()
+        return (token, try await buckets())
+    }
+
     /// Every bucket the token can read.
     public func buckets() async throws -> [KeboolaBucket] {
         try await get("/v2/storage/buckets", as: [KeboolaBucket].self)

@@ -20,6 +20,13 @@ public protocol Connector: Sendable {
     func discover() async throws -> [DiscoveredTable]
     /// Syncs the due tables; one outcome per due table.
     func sync(_ request: ConnectorSyncRequest) async throws -> ConnectorSyncResult
+    /// True when a sync run that finds the registry empty registers everything ``discover()`` offers
+    /// first (Keboola with a token: REFERENCE §4.1 step 2).
+    var registersIntoEmptyRegistry: Bool { get }
+}
+
+extension Connector {
+    public var registersIntoEmptyRegistry: Bool { false }
 }
 
 /// What a run asks of a connector.
@@ -62,18 +69,38 @@ public struct DiscoveredTable: Sendable, Hashable, Codable {
     public var rows: Int64?
     /// Why it cannot be registered as it is, when it cannot.
     public var problem: String?
+    /// The registration's `bucket`, for sources that have buckets (Keboola's bucket id).
+    public var bucket: String?
+    /// The registration's `source_table` when it differs from ``sourceName`` (Keboola's table name).
+    public var sourceTable: String?
 
     /// Creates a value.
-    public init(id: String, sourceName: String, sizeBytes: Int64? = nil, rows: Int64? = nil, problem: String? = nil) {
+    public init(
+        id: String, sourceName: String, sizeBytes: Int64? = nil, rows: Int64? = nil, problem: String? = nil,
+        bucket: String? = nil, sourceTable: String? = nil
+    ) {
         self.id = id
         self.sourceName = sourceName
         self.sizeBytes = sizeBytes
         self.rows = rows
         self.problem = problem
+        self.bucket = bucket
+        self.sourceTable = sourceTable
     }
 }
 
 extension DiscoveredTable {
+    /// Whether a registration of the same source already takes this table: by its `source_table` (and,
+    /// for a source with buckets, its `bucket` as the bucket's id or name).
+    public func isClaimed(by registration: TableRegistration) -> Bool {
+        guard let given = registration.sourceTable, !given.isEmpty else { return false }
+        guard let bucket, let sourceTable else { return isNamed(by: given) }
+        if given == sourceName { return true }
+        guard given == sourceTable else { return false }
+        let named = registration.bucket ?? ""
+        return named.isEmpty || named == bucket || bucket.hasSuffix("." + named)
+    }
+
     /// Whether a registration's `source_table` names this table: its name at the source, or, for a
     /// `source_table` without an extension, the id it would get (the CLIs send the table name).
     public func isNamed(by sourceTable: String) -> Bool {

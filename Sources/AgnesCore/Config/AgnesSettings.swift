@@ -77,6 +77,8 @@ public struct AgnesSettings: Sendable {
     public var outboundAllowedHosts: [String]
     /// How sync runs behave (`sync`).
     public var sync: SyncSettings
+    /// The Keboola project (`data_source.keboola`).
+    public var keboola: KeboolaSettings
     /// The in-process scheduler (`scheduler`, `SCHEDULER_*_INTERVAL`).
     public var scheduler: SchedulerSettings
     /// The instance's display name (`instance.name`, default `Agnes`).
@@ -116,6 +118,7 @@ public struct AgnesSettings: Sendable {
         profiler: ProfilerSettings = ProfilerSettings(),
         outboundAllowedHosts: [String] = [],
         sync: SyncSettings = SyncSettings(),
+        keboola: KeboolaSettings = KeboolaSettings(),
         scheduler: SchedulerSettings = SchedulerSettings(),
         instanceName: String = "Agnes",
         instance: ConfigValue = .object([:]),
@@ -148,6 +151,7 @@ public struct AgnesSettings: Sendable {
         self.profiler = profiler
         self.outboundAllowedHosts = outboundAllowedHosts
         self.sync = sync
+        self.keboola = keboola
         self.scheduler = scheduler
         self.instanceName = instanceName
         self.instance = instance

@@ -118,6 +118,25 @@ extension SyncPipeline {
     /// Registers what a drop-folder source offers and the registry does not know yet.
     private func registerDiscoveredTables(for run: SyncRun) async throws {
         guard run.requestedTables == nil else { return }
+        if try await registry.list(sourceType: nil).isEmpty {
+            for connector in connectors.values.sorted(by: { $0.sourceType < $1.sourceType })
+            where connector.registersIntoEmptyRegistry {
+                do {
+                    for table in try await connector.discover() where table.problem == nil {
+                        _ = try await registry.register(
+                            TableRegistration(
+                                id: table.id, name: table.id, sourceType: connector.sourceType, bucket: table.bucket,
+                                sourceTable: table.sourceTable, queryMode: .local,
+                                description: "Auto-discovered from \(connector.sourceType == "keboola" ? "Keboola" : connector.sourceType): \(table.sourceName)",
+                                registeredBy: "system:auto-discovery"))
+                    }
+                    logger.info("empty registry: registered what \(connector.sourceType) offers")
+                } catch {
+                    logger.warning(
+                        "empty registry: discovery failed", metadata: ["source": "\(connector.sourceType)", "error": "\(error)"])
+                }
+            }
+        }
         for connector in connectors.values where connector.registersDiscoveredTables {
             let registered = try await registry.list(sourceType: nil)
             let known = Set(registered.map(\.id))

@@ -1,4 +1,5 @@
 import AgnesAuth
+import AgnesConnectors
 import AgnesCore
 import AgnesData
 import DuckDB
@@ -87,6 +88,7 @@ struct ConfigureRoutes {
                 throw APIError.badRequest("keboola_url: \(problem)")
             }
             try await Self.checkKeboola(url: url, token: token)
+            services.keboolaCredentials.set(url: url, token: token)
             dataSource["keboola"] = .object(["stack_url": .string(url), "token_env": .string("KEBOOLA_STORAGE_TOKEN")])
             secrets = ["KEBOOLA_STORAGE_TOKEN": token, "KEBOOLA_STACK_URL": url]
             connection = "verified"
@@ -141,22 +143,18 @@ struct ConfigureRoutes {
         return JSONBody.response(object: Reply(dataSource: source, connection: connection))
     }
 
-    /// Lists the stack's buckets with the token: the documented cheapest call that proves both work.
+    /// Verifies the token and lists the stack's buckets with it (what Keboola's own clients call to
+    /// test a connection); redirects are not followed, failures are retried twice at most.
     static func checkKeboola(url: String, token: String) async throws {
-        var request = HTTPClientRequest(url: "\(url)/v2/storage/buckets")
-        request.headers.add(name: "X-StorageApi-Token", value: token)
-        request.headers.add(name: "Accept", value: "application/json")
-        let status: UInt
+        let configuration = KeboolaConfiguration(
+            stackURL: url, token: token, retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(200)))
+        let client = KeboolaStorageClient(configuration: configuration, http: KeboolaConnector.defaultHTTPClient)
         do {
-            let response = try await OutboundHTTP.client.execute(request, timeout: .seconds(15))
-            _ = try? await response.body.collect(upTo: 8 << 20)
-            status = response.status.code
+            _ = try await client.checkConnection()
+        } catch let error as KeboolaError {
+            throw APIError.badRequest("Keboola connection failed: \(error.message)")
         } catch {
             throw APIError.badRequest("Keboola connection failed: \(error)")
-        }
-        guard (200..<300).contains(status) else {
-            let why = status == 401 || status == 403 ? "the token was refused" : "the stack answered"
-            throw APIError.badRequest("Keboola connection failed: \(why) (HTTP \(status) from GET /v2/storage/buckets)")
         }
     }
 

@@ -80,11 +80,14 @@ struct DiscoveryRoutes {
             }
             let registered = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
             let known = Set(registered.map(\.id))
-            let claimed = registered.filter { $0.sourceType == source }.compactMap(\.sourceTable)
+            let claimed = registered.filter { $0.sourceType == source }
+            if source == services.keboola.sourceType {
+                return try await keboolaTables(known: known, claimed: claimed)
+            }
             let offered = try await discover(connector).map { table in
                 Offered(
                     id: table.id.isEmpty ? nil : table.id, name: table.sourceName, sizeBytes: table.sizeBytes,
-                    rows: table.rows, registered: known.contains(table.id) || claimed.contains(where: table.isNamed),
+                    rows: table.rows, registered: known.contains(table.id) || claimed.contains(where: table.isClaimed),
                     problem: table.problem)
             }
             return JSONBody.response(object: Discovered(tables: offered, count: offered.count, source: source, error: nil))
@@ -102,21 +105,24 @@ struct DiscoveryRoutes {
             let registry = DuckDBTableRegistryRepository(store: services.store)
             let existing = try await registry.list(sourceType: nil)
             let known = Set(existing.map(\.id))
-            let claimed = existing.filter { $0.sourceType == source }.compactMap(\.sourceTable)
+            let claimed = existing.filter { $0.sourceType == source }
             var registered: [String] = []
             var skipped = 0
             var errors: [String] = []
             for table in try await discover(connector) {
                 if let problem = table.problem {
                     errors.append("\(table.sourceName): \(problem)")
-                } else if known.contains(table.id) || claimed.contains(where: table.isNamed) {
+                } else if known.contains(table.id) || claimed.contains(where: table.isClaimed) {
                     skipped += 1
                 } else {
                     if body.dryRun != true {
                         _ = try await registry.register(
                             TableRegistration(
-                                id: table.id, name: table.id, sourceType: source, queryMode: .local,
-                                description: "Discovered in \(source): \(table.sourceName)",
+                                id: table.id, name: table.id, sourceType: source, bucket: table.bucket,
+                                sourceTable: table.sourceTable, queryMode: .local,
+                                description: source == "keboola"
+                                    ? "Auto-discovered from Keboola: \(table.sourceName)"
+                                    : "Discovered in \(source): \(table.sourceName)",
                                 registeredBy: caller.user.email))
                     }
                     registered.append(table.id)

@@ -44,6 +44,10 @@ public struct AgnesServices: Sendable {
     public let scanQuota: ScanQuota
     /// The local folder's connector (sync runs and uploads share its one-at-a-time lane).
     public let localFiles: LocalFilesConnector
+    /// The Keboola project's stack and token as they are now.
+    let keboolaCredentials: KeboolaCredentials
+    /// Keboola Storage's connector.
+    public let keboola: KeboolaConnector
     /// Sync runs: due connectors, one rebuild, per-table outcomes.
     public let pipeline: SyncPipeline
     /// The in-process scheduler's jobs.
@@ -101,8 +105,10 @@ public struct AgnesServices: Sendable {
             logger: logger)
         orchestrator.onRebuild { _ in profiling.scheduleAfterRebuild() }
         let localFiles = LocalFilesConnector(layout: layout, logger: logger)
+        let keboolaCredentials = KeboolaCredentials(settings: settings.keboola, environment: settings.environment)
+        let keboola = KeboolaConnector(layout: layout, logger: logger, configuration: keboolaCredentials.configuration)
         let pipeline = SyncPipeline(
-            store: store, orchestrator: orchestrator, connectors: [localFiles], settings: settings.sync,
+            store: store, orchestrator: orchestrator, connectors: [localFiles, keboola], settings: settings.sync,
             alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0, client: OutboundHTTP.client) }, logger: logger)
         let scheduler = Scheduler(
             jobs: ServerJobs.make(settings: settings.scheduler, pipeline: pipeline, store: store), store: store,
@@ -115,6 +121,6 @@ public struct AgnesServices: Sendable {
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
             queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics), profiling: profiling,
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
-            localFiles: localFiles, pipeline: pipeline, scheduler: scheduler, background: BackgroundWork())
+            localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola, pipeline: pipeline, scheduler: scheduler, background: BackgroundWork())
     }
 }
