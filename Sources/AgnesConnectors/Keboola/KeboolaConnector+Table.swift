@@ -40,8 +40,23 @@ extension KeboolaConnector {
             }
             state.primaryKey = key
         }
+        var partitionColumn: KeboolaTableConverter.Column?
+        if strategy == .partitioned {
+            guard let named = registration.partitionBy, let column = columns.first(where: { $0.name == named }) else {
+                throw KeboolaError(
+                    .invalidRegistration,
+                    registration.partitionBy.map { "\(registration.id): partition_by \($0) is not a column of \(remote.id)" }
+                        ?? "\(registration.id): a partitioned table needs partition_by, the column whose values split it")
+            }
+            partitionColumn = column
+            state.partitionBy = column.name
+        }
         let old = previous.flatMap { KeboolaTableState.decode($0.sourceSignature) }
-        let isCompatible = old.map { $0.tableID == state.tableID && $0.strategy == state.strategy && $0.columns == state.columns && $0.primaryKey == state.primaryKey } ?? false
+        let isCompatible =
+            old.map {
+                $0.tableID == state.tableID && $0.strategy == state.strategy && $0.columns == state.columns
+                    && $0.primaryKey == state.primaryKey && $0.partitionBy == state.partitionBy
+            } ?? false
         if let previous, let old, isCompatible, old.lastChangeDate != nil, old.lastChangeDate == remote.lastChangeDate {
             return TableResult(table: previous, isUnchanged: true, note: "unchanged in Keboola since the last export")
         }
@@ -49,6 +64,13 @@ extension KeboolaConnector {
         defer { try? FileManager.default.removeItem(at: work) }
         let target = layout.dataFile(source: Self.source, table: name)
         let description = remote.tableMetadata("KBC.description") ?? "Keboola table \(remote.id)"
+        if let partitionColumn {
+            return try await syncPartitioned(
+                PartitionedSync(
+                    remote: remote, columns: columns, partitionColumn: partitionColumn, state: state,
+                    old: isCompatible ? old : nil, name: name, description: description, work: work, target: target),
+                client: client)
+        }
         if strategy == .incremental, let previous, let file = previous.file, let old, isCompatible,
             let since = KeboolaTableState.date(old.exportedAt)
         {

@@ -24,6 +24,9 @@ public struct TableRegistration: Sendable, Hashable, Codable {
     public var profileAfterSync: Bool
     /// The primary-key columns, empty when unknown.
     public var primaryKey: [String]
+    /// The column whose values split a `partitioned` table into one file each (dates and timestamps
+    /// by month), nil for other strategies.
+    public var partitionBy: String?
     /// A folder for grouping in the catalog.
     public var folder: String?
     /// Free text.
@@ -38,7 +41,7 @@ public struct TableRegistration: Sendable, Hashable, Codable {
         id: String, name: String, sourceType: String? = nil, bucket: String? = nil, sourceTable: String? = nil,
         sourceQuery: String? = nil, syncStrategy: SyncStrategy = .fullRefresh, queryMode: QueryMode = .local,
         syncSchedule: String? = nil, profileAfterSync: Bool = true, primaryKey: [String] = [], folder: String? = nil,
-        description: String? = nil, registeredBy: String? = nil, registeredAt: Date? = nil
+        description: String? = nil, registeredBy: String? = nil, registeredAt: Date? = nil, partitionBy: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -55,5 +58,6 @@ public struct TableRegistration: Sendable, Hashable, Codable {
         self.description = description
         self.registeredBy = registeredBy
         self.registeredAt = registeredAt
+        self.partitionBy = partitionBy
     }
 }

@@ -18,6 +18,7 @@ struct RegistrationRequest: Decodable {
     var queryMode: String?
     var syncSchedule: String?
     var profileAfterSync: Bool?
+    var partitionBy: String?
 
     enum CodingKeys: String, CodingKey {
         case name, folder, description, bucket
@@ -29,6 +30,7 @@ struct RegistrationRequest: Decodable {
         case queryMode = "query_mode"
         case syncSchedule = "sync_schedule"
         case profileAfterSync = "profile_after_sync"
+        case partitionBy = "partition_by"
     }
 
     init(from decoder: any Decoder) throws {
@@ -45,6 +47,7 @@ struct RegistrationRequest: Decodable {
         queryMode = try text(.queryMode)
         syncSchedule = try text(.syncSchedule)
         profileAfterSync = try container.decodeIfPresent(Bool.self, forKey: .profileAfterSync)
+        partitionBy = try text(.partitionBy)
         if let one = try? container.decodeIfPresent(String.self, forKey: .primaryKey) {
             primaryKey = [one]
         } else {
@@ -67,6 +70,7 @@ struct RegistrationRequest: Decodable {
         if queryMode != nil { fields.append("query_mode") }
         if syncSchedule != nil { fields.append("sync_schedule") }
         if profileAfterSync != nil { fields.append("profile_after_sync") }
+        if partitionBy != nil { fields.append("partition_by") }
         return fields
     }
 
@@ -101,7 +105,11 @@ struct RegistrationRequest: Decodable {
         }
         if let syncSchedule { result.syncSchedule = syncSchedule.isEmpty ? nil : syncSchedule }
         if let profileAfterSync { result.profileAfterSync = profileAfterSync }
+        if let partitionBy { result.partitionBy = partitionBy.isEmpty ? nil : partitionBy }
         if result.queryMode != .materialized { result.sourceQuery = nil }
+        // Leaving partitioned drops the partition column unless this very body names one (then the
+        // rules refuse the combination).
+        if result.syncStrategy != .partitioned, partitionBy == nil { result.partitionBy = nil }
         return result
     }
 }

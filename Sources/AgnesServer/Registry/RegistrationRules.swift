@@ -90,6 +90,13 @@ struct RegistrationRules {
         guard table.primaryKey.count <= 64,
             table.primaryKey.allSatisfy({ !$0.isEmpty && $0.count <= 256 && !Self.hasControl($0) })
         else { throw invalid("primary_key", "up to 64 non-empty column names") }
+        try checkText("partition_by", table.partitionBy, limit: 256)
+        if table.partitionBy != nil, table.syncStrategy != .partitioned {
+            throw invalid("partition_by", "only partitioned tables have a partition column (sync_strategy: partitioned)")
+        }
+        if table.syncStrategy == .partitioned, table.sourceType == "keboola", table.queryMode == .local, table.partitionBy == nil {
+            throw invalid("partition_by", "a partitioned Keboola table needs the column whose values split it")
+        }
     }
 
     /// A name and the id it gives: the id names the view, the file and the grant, so it must be a

@@ -8,7 +8,7 @@ extension RegistryRoutes: DescribedRoutes {
             "source_type": .oneOf(RegistrationRules.sourceTypes), "bucket": .string, "source_table": .string,
             "source_query": .string, "query_mode": .oneOf(["local", "remote", "materialized"]),
             "sync_schedule": .string, "sync_strategy": .oneOf(["full_refresh", "incremental", "partitioned"]),
-            "primary_key": .any, "profile_after_sync": .boolean,
+            "primary_key": .any, "partition_by": .string, "profile_after_sync": .boolean,
         ])
     }
 

@@ -20,6 +20,7 @@ struct RegistryRow: Encodable {
         case syncSchedule = "sync_schedule"
         case profileAfterSync = "profile_after_sync"
         case primaryKey = "primary_key"
+        case partitionBy = "partition_by"
         case registeredBy = "registered_by"
         case registeredAt = "registered_at"
         case lastSyncError = "last_sync_error"
@@ -41,6 +42,7 @@ struct RegistryRow: Encodable {
         try container.encode(table.syncSchedule, forKey: .syncSchedule)
         try container.encode(table.profileAfterSync, forKey: .profileAfterSync)
         try container.encode(table.primaryKey.isEmpty ? nil : table.primaryKey, forKey: .primaryKey)
+        try container.encode(table.partitionBy, forKey: .partitionBy)
         try container.encode(table.folder, forKey: .folder)
         try container.encode(table.description, forKey: .description)
         try container.encode(table.registeredBy, forKey: .registeredBy)

@@ -11,7 +11,7 @@ public struct DuckDBTableRegistryRepository: TableRegistryRepository {
 
     private static let columns = """
         id, name, source_type, bucket, source_table, source_query, sync_strategy, query_mode, sync_schedule,
-        profile_after_sync, primary_key, folder, description, registered_by, registered_at
+        profile_after_sync, primary_key, folder, description, registered_by, registered_at, partition_by
         """
 
     /// Tables whose rows belong to one registered table, children of the registry row.
@@ -25,14 +25,15 @@ public struct DuckDBTableRegistryRepository: TableRegistryRepository {
             try connection.run(
                 """
                 INSERT INTO table_registry (\(Self.columns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp), ?)
                 ON CONFLICT (id) DO UPDATE SET
                     name = excluded.name, source_type = excluded.source_type, bucket = excluded.bucket,
                     source_table = excluded.source_table, source_query = excluded.source_query,
                     sync_strategy = excluded.sync_strategy, query_mode = excluded.query_mode,
                     sync_schedule = excluded.sync_schedule, profile_after_sync = excluded.profile_after_sync,
                     primary_key = excluded.primary_key, folder = excluded.folder, description = excluded.description,
-                    registered_by = excluded.registered_by, registered_at = excluded.registered_at
+                    registered_by = excluded.registered_by, registered_at = excluded.registered_at,
+                    partition_by = excluded.partition_by
                 """, values)
             return try Self.fetch(connection, where: "id = ?", [.varchar(table.id)])[0]
         }
@@ -59,9 +60,9 @@ public struct DuckDBTableRegistryRepository: TableRegistryRepository {
                 UPDATE table_registry SET
                     name = ?, source_type = ?, bucket = ?, source_table = ?, source_query = ?, sync_strategy = ?,
                     query_mode = ?, sync_schedule = ?, profile_after_sync = ?, primary_key = ?, folder = ?,
-                    description = ?
+                    description = ?, partition_by = ?
                 WHERE id = ?
-                """, Array(values[1...12]) + [.varchar(id)])
+                """, Array(values[1...12]) + [values[15], .varchar(id)])
             return try Self.fetch(connection, where: "id = ?", [.varchar(id)]).first
         }
     }
@@ -98,7 +99,7 @@ public struct DuckDBTableRegistryRepository: TableRegistryRepository {
             .optional(table.sourceTable), .optional(table.sourceQuery), .varchar(table.syncStrategy.rawValue),
             .varchar(table.queryMode.rawValue), .optional(table.syncSchedule), .boolean(table.profileAfterSync),
             .optional(primaryKey), .optional(table.folder), .optional(table.description), .optional(table.registeredBy),
-            .optional(table.registeredAt),
+            .optional(table.registeredAt), .optional(table.partitionBy),
         ]
     }
 
@@ -127,7 +128,7 @@ public struct DuckDBTableRegistryRepository: TableRegistryRepository {
             profileAfterSync: record.bool("profile_after_sync") ?? true,
             primaryKey: primaryKey(record.string("primary_key")), folder: record.string("folder"),
             description: record.string("description"), registeredBy: record.string("registered_by"),
-            registeredAt: record.date("registered_at"))
+            registeredAt: record.date("registered_at"), partitionBy: record.string("partition_by"))
     }
 
     /// Reads `primary_key`: a JSON array; a bare column name (as older writers stored it) is one column.

@@ -34,6 +34,8 @@ public struct TableRegistrationChanges: Sendable, Hashable {
     public var folder: String??
     /// New description, or `.some(nil)` to clear it.
     public var description: String??
+    /// New partition column, or `.some(nil)` to clear it.
+    public var partitionBy: String??
 
     /// Creates an empty change set.
     public init() {}
@@ -50,6 +52,7 @@ public struct TableRegistrationChanges: Sendable, Hashable {
         if let sourceTable { result.sourceTable = sourceTable }
         if let sourceQuery { result.sourceQuery = sourceQuery }
         if let syncStrategy { result.syncStrategy = syncStrategy }
+        if let partitionBy { result.partitionBy = partitionBy }
         if let queryMode { result.queryMode = queryMode }
         if let syncSchedule { result.syncSchedule = syncSchedule }
         if let profileAfterSync { result.profileAfterSync = profileAfterSync }

@@ -110,6 +110,9 @@ enum Migrations {
                 )
                 """,
             ]),
+        Migration(
+            version: 28, name: "the partition column of partitioned tables",
+            statements: ["ALTER TABLE table_registry ADD COLUMN IF NOT EXISTS partition_by VARCHAR"]),
     ]
 
     /// The schema version this binary writes.
