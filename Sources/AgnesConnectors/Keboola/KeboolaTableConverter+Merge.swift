@@ -10,7 +10,8 @@ extension KeboolaTableConverter {
         let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
         let sql = """
             COPY (
-                SELECT * FROM read_parquet(\(SQLText.literal(previous.path))) ANTI JOIN read_parquet(\(SQLText.literal(delta.path))) USING (\(keys))
+                SELECT p.* FROM read_parquet(\(SQLText.literal(previous.path))) AS p
+                    ANTI JOIN read_parquet(\(SQLText.literal(delta.path))) AS d USING (\(keys))
                 UNION ALL BY NAME SELECT * FROM read_parquet(\(SQLText.literal(delta.path)))
             ) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)
             """
@@ -23,7 +24,7 @@ extension KeboolaTableConverter {
         let keys = keyColumns.map { Identifier.quoted($0.name) }.joined(separator: ", ")
         let existing = "(\(Self.typedSelect(of: keySlices, columns: keyColumns)))"
         let sql = """
-            COPY (SELECT * FROM read_parquet(\(SQLText.literal(file.path))) SEMI JOIN \(existing) AS k USING (\(keys)))
+            COPY (SELECT f.* FROM read_parquet(\(SQLText.literal(file.path))) AS f SEMI JOIN \(existing) AS k USING (\(keys)))
             TO \(SQLText.literal(target.path)) \(Self.parquetOptions)
             """
         do {

@@ -39,7 +39,7 @@ extension KeboolaTableConverter {
         var holding: Set<String> = []
         for (value, file) in files {
             let found = try connection.query(
-                "SELECT count(*) FROM (SELECT \(keys) FROM read_parquet(?) SEMI JOIN (SELECT \(keys) FROM read_parquet(?)) AS d USING (\(keys)))",
+                "SELECT count(*) FROM read_parquet(?) AS f SEMI JOIN read_parquet(?) AS d USING (\(keys))",
                 [.varchar(file.path), .varchar(delta.path)]
             ).rows[0][0].int64 ?? 0
             if found > 0 { holding.insert(value) }
@@ -55,7 +55,7 @@ extension KeboolaTableConverter {
         let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
         let incoming = "SELECT * FROM read_parquet(\(SQLText.literal(delta.path))) WHERE \(Self.partitionValue(of: column)) = \(SQLText.literal(value))"
         let kept = previous.map {
-            "SELECT * FROM read_parquet(\(SQLText.literal($0.path))) ANTI JOIN read_parquet(\(SQLText.literal(delta.path))) USING (\(keys)) UNION ALL BY NAME "
+            "SELECT p.* FROM read_parquet(\(SQLText.literal($0.path))) AS p ANTI JOIN read_parquet(\(SQLText.literal(delta.path))) AS d USING (\(keys)) UNION ALL BY NAME "
         } ?? ""
         return Int64(try connection.run("COPY (\(kept)\(incoming)) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)"))
     }
@@ -64,7 +64,7 @@ extension KeboolaTableConverter {
     func rowsMissingKeys(in file: URL, keys keyFile: URL, primaryKey: [String]) throws -> Int64 {
         let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
         return try connection.query(
-            "SELECT count(*) FROM read_parquet(?) ANTI JOIN read_parquet(?) USING (\(keys))",
+            "SELECT count(*) FROM read_parquet(?) AS f ANTI JOIN read_parquet(?) AS k USING (\(keys))",
             [.varchar(file.path), .varchar(keyFile.path)]
         ).rows[0][0].int64 ?? 0
     }
@@ -74,7 +74,7 @@ extension KeboolaTableConverter {
         let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
         return Int64(
             try connection.run(
-                "COPY (SELECT * FROM read_parquet(\(SQLText.literal(file.path))) SEMI JOIN read_parquet(\(SQLText.literal(keyFile.path))) USING (\(keys))) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)"
+                "COPY (SELECT f.* FROM read_parquet(\(SQLText.literal(file.path))) AS f SEMI JOIN read_parquet(\(SQLText.literal(keyFile.path))) AS k USING (\(keys))) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)"
             ))
     }
 
