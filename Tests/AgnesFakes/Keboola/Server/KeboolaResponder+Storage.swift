@@ -5,6 +5,7 @@ import Synchronization
 extension KeboolaResponder {
     /// A Storage API request: token check (every route but the index), then the route's handler.
     func storage(_ route: KeboolaRoute, _ request: IncomingRequest, failure: FakeKeboolaFailure?) -> Response {
+        if case .notFound = route { return KeboolaJSON.error(.notFound("Route not found", code: "notFound")) }
         do {
             if route != .index {
                 // Header names are case-insensitive; the handler sees them lowercased.
@@ -61,11 +62,8 @@ extension KeboolaResponder {
     private func bucket(_ id: String, _ request: IncomingRequest) throws(KeboolaAPIError) -> Response {
         let (tables, base) = store.state.withLock { ($0.tables.values.filter { $0.bucketID == id }, $0.baseURL) }
         guard !tables.isEmpty else { throw .notFound("Bucket \(id) not found", code: "storage.buckets.notFound") }
-        var json = KeboolaJSON.bucket(id: id, tables: tables, include: request.include(default: []), base: base)
-        if request.include(default: []).contains("columns") || request.include(default: []).contains("metadata") {
-            json["metadata"] = [Any]()
-        }
-        return KeboolaJSON.response(json)
+        return KeboolaJSON.response(
+            KeboolaJSON.bucket(id: id, tables: tables, include: request.include(default: []), base: base))
     }
 
     /// `GET /tables` and `GET /buckets/{id}/tables`: no pagination; `include` defaults to `metadata`.

@@ -21,7 +21,7 @@ enum KeboolaRoute: Equatable {
     case gcsJSON(bucket: String, key: String)
     case gcsXML(bucket: String, key: String)
     case azure(account: String, container: String, blob: String)
-    case notFound(isStorage: Bool)
+    case notFound
 
     init(method: String, path: String) {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
@@ -38,7 +38,7 @@ enum KeboolaRoute: Equatable {
                 account: segments[1], container: Self.decode(segments[2]),
                 blob: Self.decode(segments[3...].joined(separator: "/")))
         default:
-            self = .notFound(isStorage: false)
+            self = .notFound
         }
     }
 
@@ -70,9 +70,9 @@ enum KeboolaRoute: Equatable {
         case ("GET", 1, "tables"): return .tables
         case ("GET", 2, "tables"): return .table(path[1])
         case ("POST", 3, "tables") where path[2] == "export-async": return .exportTable(path[1])
-        case ("GET", 2, "jobs"): return Int(path[1]).map { .job($0) } ?? .notFound(isStorage: true)
-        case ("GET", 2, "files"): return Int(path[1]).map { .file($0) } ?? .notFound(isStorage: true)
-        default: return .notFound(isStorage: true)
+        case ("GET", 2, "jobs"): return Int(path[1]).map { .job($0) } ?? .notFound
+        case ("GET", 2, "files"): return Int(path[1]).map { .file($0) } ?? .notFound
+        default: return .notFound
         }
     }
 
@@ -84,7 +84,7 @@ enum KeboolaRoute: Equatable {
         if path.count >= 2, path[0] != "storage", !path[0].isEmpty {
             return .gcsXML(bucket: decode(path[0]), key: decode(path[1...].joined(separator: "/")))
         }
-        return .notFound(isStorage: false)
+        return .notFound
     }
 
     private static func decode(_ text: String) -> String {
