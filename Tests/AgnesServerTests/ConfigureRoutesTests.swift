@@ -8,33 +8,38 @@ import HummingbirdTesting
 import Logging
 import Testing
 
-/// A fake of the Keboola Storage API's bucket list on 127.0.0.1, as the configure check calls it:
-/// `GET /v2/storage/buckets` authenticated by the `X-StorageApi-Token` header; a JSON array of
-/// buckets for the right token, and Keboola's error envelope (`{"error", "code", "status":
-/// "error"}`) with 401 for any other.
+/// A fake of the two Storage API calls the configure check makes, on 127.0.0.1: `GET
+/// /v2/storage/tokens/verify` and `GET /v2/storage/buckets`, authenticated by the `X-StorageApi-Token`
+/// header; the token's detail and a JSON array of buckets for the right token, Keboola's error envelope
+/// (`{"error", "code", "status": "error"}`) with 401 for any other, and a redirect for `redirect-me`.
 final class FakeKeboolaBuckets: Sendable {
     static let token = "123-abcdefgh-good"
 
     /// Runs `body` with the fake's base URL while it serves.
     static func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
-        router.get("/v2/storage/buckets") { request, _ -> Response in
-            let given = request.headers[HTTPField.Name("X-StorageApi-Token")!]
-            // A stack that redirects: a client following it would be sent somewhere unchecked.
-            if given == "redirect-me" {
-                if request.uri.query?.contains("followed") == true {
-                    return Response(status: .ok, body: .init(byteBuffer: .init(string: "[]")))
+        for (path, answer) in [
+            ("/v2/storage/tokens/verify", #"{"id":"44","description":"test","owner":{"id":"58","name":"Acme"}}"#),
+            ("/v2/storage/buckets", #"[{"id":"in.c-sales","name":"c-sales","stage":"in"}]"#),
+        ] {
+            router.get(RouterPath(path)) { request, _ -> Response in
+                let given = request.headers[HTTPField.Name("X-StorageApi-Token")!]
+                // A stack that redirects: a client following it would be sent somewhere unchecked.
+                if given == "redirect-me" {
+                    if request.uri.query?.contains("followed") == true {
+                        return Response(status: .ok, body: .init(byteBuffer: .init(string: answer)))
+                    }
+                    return Response(status: .found, headers: [.location: "\(path)?followed=1"])
                 }
-                return Response(status: .found, headers: [.location: "/v2/storage/buckets?followed=1"])
-            }
-            guard given == token else {
+                guard given == token else {
+                    return Response(
+                        status: .unauthorized, headers: [.contentType: "application/json"],
+                        body: .init(
+                            byteBuffer: .init(string: #"{"error":"Invalid access token","code":"storage.tokenInvalid","status":"error"}"#)))
+                }
                 return Response(
-                    status: .unauthorized, headers: [.contentType: "application/json"],
-                    body: .init(byteBuffer: .init(string: #"{"error":"Invalid access token","code":401,"status":"error"}"#)))
+                    status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: answer)))
             }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: .init(string: #"[{"id":"in.c-sales","name":"c-sales","stage":"in"}]"#)))
         }
         let server = await LoopbackServer.start(router, label: "fake-keboola")
         do {
@@ -98,12 +103,12 @@ final class FakeKeboolaBuckets: Sendable {
                 #expect(refused.status == .badRequest)
                 #expect(
                     refused.detail
-                        == "Keboola connection failed: the token was refused (HTTP 401 from GET /v2/storage/buckets)")
+                        == "Keboola connection failed: Keboola rejected the Storage API token (Invalid access token (storage.tokenInvalid)): check KEBOOLA_STORAGE_TOKEN and the stack URL")
                 let redirected = try await client.call(
                     .post, "/api/admin/configure", as: root.token,
                     body: ["data_source": "keboola", "keboola_token": "redirect-me", "keboola_url": base])
                 #expect(redirected.status == .badRequest, "a redirect is not followed")
-                #expect(redirected.detail == "Keboola connection failed: the stack answered (HTTP 302 from GET /v2/storage/buckets)")
+                #expect(redirected.detail == "Keboola connection failed: GET /v2/storage/tokens/verify: Keboola answered HTTP 302")
             }
             try await strict.application.test(.router) { client in
                 let inner = try await client.call(

@@ -100,14 +100,14 @@ public struct KeboolaStorageClient: Sendable {
                 let status = Int(response.status.code)
                 let data = Data(buffer: body)
                 if (200..<300).contains(status) { return data }
-                let summary = KeboolaErrorEnvelope.summary(of: data) ?? "HTTP \(status)"
+                let summary = KeboolaErrorEnvelope.summary(of: data)
                 if TransientFailure.isTransient(status: status) {
                     if attempt > 1 || status != 503 {
                         logger.info("Keboola answered \(status); retrying", metadata: ["request": "\(what)", "attempt": "\(attempt)"])
                     }
                     throw TransientFailure(
                         status: status, retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),
-                        message: "\(what): Keboola answered HTTP \(status): \(summary)")
+                        message: "\(what): Keboola answered HTTP \(status)" + (summary.map { ": \($0)" } ?? ""))
                 }
                 throw Self.error(status: status, summary: summary, request: what, tokenVariable: configuration.tokenVariable)
             }
@@ -116,16 +116,19 @@ public struct KeboolaStorageClient: Sendable {
         }
     }
 
-    static func error(status: Int, summary: String, request: String, tokenVariable: String) -> KeboolaError {
+    static func error(status: Int, summary: String?, request: String, tokenVariable: String) -> KeboolaError {
+        let detail = summary ?? "HTTP \(status)"
         switch status {
         case 401:
             return KeboolaError(
                 .unauthorized,
-                "Keboola rejected the Storage API token (\(summary)): check \(tokenVariable) and the stack URL",
+                "Keboola rejected the Storage API token (\(detail)): check \(tokenVariable) and the stack URL",
                 status: status)
-        case 403: return KeboolaError(.forbidden, "\(request): the token may not do this (\(summary))", status: status)
-        case 404: return KeboolaError(.notFound, "\(request): not found in Keboola (\(summary))", status: status)
-        default: return KeboolaError(.rejected, "\(request): Keboola answered HTTP \(status): \(summary)", status: status)
+        case 403: return KeboolaError(.forbidden, "\(request): the token may not do this (\(detail))", status: status)
+        case 404: return KeboolaError(.notFound, "\(request): not found in Keboola (\(detail))", status: status)
+        default:
+            return KeboolaError(
+                .rejected, "\(request): Keboola answered HTTP \(status)" + (summary.map { ": \($0)" } ?? ""), status: status)
         }
     }
 
