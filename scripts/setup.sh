@@ -117,3 +117,18 @@ if ! "$TEST_VENV/bin/python" -c "import aiosmtpd, pyarrow, argon2" >/dev/null 2>
     "$TEST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=pyarrow \
         "aiosmtpd==1.4.6" "pyarrow==21.0.0" "argon2-cffi==25.1.0"
 fi
+
+# 5. Test-only: the duckdb package in the test venv, from the very wheel unpacked above (no network):
+#    the custom-connector tests run the sample connector (connectors/custom/sample), a Python program
+#    that writes extract.duckdb, and connectors of their own written the same way. Skipped when it is
+#    importable there already.
+if ! "$TEST_VENV/bin/python" -c "import duckdb" >/dev/null 2>&1; then
+    say "installing the duckdb $DUCKDB_VERSION wheel into $TEST_VENV (custom-connector tests)"
+    wheel="$(ls "$WHEEL_DIR"/duckdb-"$DUCKDB_VERSION"-*.whl 2>/dev/null | head -n 1 || true)"
+    if [ -n "$wheel" ]; then
+        "$TEST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --no-deps "$wheel"
+    else
+        "$TEST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: \
+            "duckdb==$DUCKDB_VERSION"
+    fi
+fi

@@ -53,6 +53,19 @@ import Testing
         #expect(settings.remoteAttachTokenEnvs == ["KBC_TOKEN", "MY_TOKEN_2"])
     }
 
+    @Test func customConnectorsLiveNextToTheConfigurationDirectoryUnlessCONNECTORS_DIRSaysOtherwise() throws {
+        let settings = try fixture.load()
+        let configDir = settings.configDir as NSString
+        #expect(
+            settings.connectorsDir
+                == (configDir.deletingLastPathComponent as NSString).appendingPathComponent("connectors/custom"))
+        #expect(try fixture.load(["CONNECTORS_DIR": "/srv/connectors"]).connectorsDir == "/srv/connectors")
+        #expect(AgnesSettings.defaultConnectorsDir(configDir: "./config") == "./connectors/custom")
+        #expect(AgnesSettings.defaultConnectorsDir(configDir: "config") == "./connectors/custom")
+        #expect(AgnesSettings.defaultConnectorsDir(configDir: "/app/config/") == "/app/connectors/custom")
+        #expect(AgnesSettings().connectorsDir == nil, "settings built in code run no custom connector")
+    }
+
     @Test func blankValuesCountAsUnset() throws {
         let settings = try fixture.load([
             "JWT_SECRET_KEY": "  ", "CORS_ORIGINS": ",", "LOG_LEVEL": "", "DATA_SOURCE": "",

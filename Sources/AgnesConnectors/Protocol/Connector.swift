@@ -73,11 +73,13 @@ public struct DiscoveredTable: Sendable, Hashable, Codable {
     public var bucket: String?
     /// The registration's `source_table` when it differs from ``sourceName`` (Keboola's table name).
     public var sourceTable: String?
+    /// What the source says the table is; the description its registration gets when the sync registers it.
+    public var description: String?
 
     /// Creates a value.
     public init(
         id: String, sourceName: String, sizeBytes: Int64? = nil, rows: Int64? = nil, problem: String? = nil,
-        bucket: String? = nil, sourceTable: String? = nil
+        bucket: String? = nil, sourceTable: String? = nil, description: String? = nil
     ) {
         self.id = id
         self.sourceName = sourceName
@@ -86,6 +88,7 @@ public struct DiscoveredTable: Sendable, Hashable, Codable {
         self.problem = problem
         self.bucket = bucket
         self.sourceTable = sourceTable
+        self.description = description
     }
 }
 

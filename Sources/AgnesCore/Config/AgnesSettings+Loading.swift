@@ -55,6 +55,7 @@ extension AgnesSettings {
         self.init(
             dataDir: dataDir,
             configDir: configDir,
+            connectorsDir: env.string("CONNECTORS_DIR") ?? Self.defaultConnectorsDir(configDir: configDir),
             jwtSecretKey: jwtSecretKey,
             sessionSecret: sessionSecret,
             corsOrigins: corsOrigins ?? Self.defaultCORSOrigins,
@@ -86,6 +87,14 @@ extension AgnesSettings {
             instance: config.merged,
             environment: env.environment
         )
+    }
+
+    /// `connectors/custom` next to the configuration directory (`./config` → `./connectors/custom`): the
+    /// original's layout, where `config/` and `connectors/` sit side by side at the application's root.
+    static func defaultConnectorsDir(configDir: String) -> String {
+        var parent = (configDir as NSString).deletingLastPathComponent
+        if parent.isEmpty { parent = "." }
+        return (parent as NSString).appendingPathComponent("connectors/custom")
     }
 
     /// `DATA_SOURCE` wins over `data_source.type`; both accept any case.

@@ -24,6 +24,9 @@ public struct AgnesSettings: Sendable {
     public var dataDir: String
     /// Directory holding the static `instance.yaml` (`CONFIG_DIR`, default `./config`).
     public var configDir: String
+    /// Directory of the custom connectors, one subdirectory each (`CONNECTORS_DIR`; the loader's default
+    /// is `connectors/custom` next to `CONFIG_DIR`, so `./connectors/custom` by default). Nil: none.
+    public var connectorsDir: String?
     /// Secret for signing JWTs (`JWT_SECRET_KEY`); `nil` means generate and persist one. At least 32 bytes.
     public var jwtSecretKey: String?
     /// Secret for session cookies (`SESSION_SECRET`); `nil` means generate and persist one.
@@ -93,6 +96,7 @@ public struct AgnesSettings: Sendable {
     public init(
         dataDir: String = "./data",
         configDir: String = "./config",
+        connectorsDir: String? = nil,
         jwtSecretKey: String? = nil,
         sessionSecret: String? = nil,
         corsOrigins: [String] = AgnesSettings.defaultCORSOrigins,
@@ -126,6 +130,7 @@ public struct AgnesSettings: Sendable {
     ) {
         self.dataDir = dataDir
         self.configDir = configDir
+        self.connectorsDir = connectorsDir
         self.jwtSecretKey = jwtSecretKey
         self.sessionSecret = sessionSecret
         self.corsOrigins = corsOrigins

@@ -115,7 +115,8 @@ extension SyncPipeline {
         return nil
     }
 
-    /// Registers what a drop-folder source offers and the registry does not know yet.
+    /// Registers what a source that defines its own tables (the drop folder, custom connectors) offers and
+    /// the registry does not know yet.
     private func registerDiscoveredTables(for run: SyncRun) async throws {
         guard run.requestedTables == nil else { return }
         if try await registry.list(sourceType: nil).isEmpty {
@@ -147,7 +148,7 @@ extension SyncPipeline {
                 _ = try await registry.register(
                     TableRegistration(
                         id: table.id, name: table.id, sourceType: connector.sourceType, queryMode: .local,
-                        description: "Local file \(table.sourceName)",
+                        description: table.description ?? "Local file \(table.sourceName)",
                         registeredBy: "system:\(connector.sourceType)-source"))
             }
         }

@@ -8,6 +8,9 @@ import HTTPTypes
 struct RegistrationRules {
     static let sourceTypes = ["keboola", "bigquery", "jira", "local"]
     let settings: AgnesSettings
+    /// Whether a source type is one of this server's custom connectors (`CONNECTORS_DIR/<name>`): those
+    /// register their own tables, which admins may then edit like any other.
+    var isCustomSource: (String) -> Bool = { _ in false }
 
     /// Whether a source type can be used here: `local` always; another when it is the primary data
     /// source or has its own `data_source.<type>` block (Jira: a `jira` section or `JIRA_BASE_URL`).
@@ -32,10 +35,11 @@ struct RegistrationRules {
     func check(_ table: TableRegistration) throws(APIError) {
         try checkName(table.name, id: table.id)
         let source = table.sourceType ?? ""
-        guard Self.sourceTypes.contains(source) else {
+        let isCustom = isCustomSource(source)
+        guard Self.sourceTypes.contains(source) || isCustom else {
             throw invalid("source_type", "must be one of \(Self.sourceTypes.joined(separator: ", "))")
         }
-        guard isConfigured(source) else {
+        guard isCustom || isConfigured(source) else {
             throw invalid(
                 "source_type",
                 "\(source) is not configured on this server (configured: \(configuredTypes.joined(separator: ", ")))")
@@ -48,7 +52,7 @@ struct RegistrationRules {
             if source != "bigquery", (table.sourceQuery ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw invalid("source_query", "a materialized table needs the SQL that makes it")
             }
-            if source == "local" || source == "jira" {
+            if source == "local" || source == "jira" || isCustom {
                 throw invalid("query_mode", "materialized tables come from keboola or bigquery, not \(source)")
             }
         case .remote:

@@ -13,7 +13,11 @@ import Logging
 /// deleting one removes its data files, view, sync state, history and grants.
 struct RegistryRoutes {
     let services: AgnesServices
-    var rules: RegistrationRules { RegistrationRules(settings: services.settings) }
+    var rules: RegistrationRules {
+        RegistrationRules(settings: services.settings) { [pipeline = services.pipeline] source in
+            pipeline.connector(for: source) is CustomConnector
+        }
+    }
     var registry: DuckDBTableRegistryRepository { DuckDBTableRegistryRepository(store: services.store) }
 
     struct List: Encodable {

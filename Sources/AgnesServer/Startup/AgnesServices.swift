@@ -107,8 +107,11 @@ public struct AgnesServices: Sendable {
         let localFiles = LocalFilesConnector(layout: layout, logger: logger)
         let keboolaCredentials = KeboolaCredentials(settings: settings.keboola, environment: settings.environment)
         let keboola = KeboolaConnector(layout: layout, logger: logger, configuration: keboolaCredentials.configuration)
+        let custom = CustomConnector.all(
+            in: settings.connectorsDir.map { URL(fileURLWithPath: $0) }, layout: layout, policy: policy,
+            environment: settings.environment, logger: logger)
         let pipeline = SyncPipeline(
-            store: store, orchestrator: orchestrator, connectors: [localFiles, keboola], settings: settings.sync,
+            store: store, orchestrator: orchestrator, connectors: [localFiles, keboola] + custom, settings: settings.sync,
             alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0, client: OutboundHTTP.client) }, logger: logger)
         let scheduler = Scheduler(
             jobs: ServerJobs.make(settings: settings.scheduler, pipeline: pipeline, store: store), store: store,

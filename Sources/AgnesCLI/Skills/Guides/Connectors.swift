@@ -18,7 +18,8 @@ extension BundledSkill {
         | Keboola | configuration and registration only; syncing is not available yet in this version |
         | BigQuery (remote and materialized tables) | configuration and registration only; not available yet |
         | Jira (webhooks, incremental parquet) | not available yet in this version |
-        | custom connectors, OpenMetadata catalog export | not available yet in this version |
+        | custom connectors (programs in `CONNECTORS_DIR/<name>/`) | available: see below |
+        | OpenMetadata catalog export | not available yet in this version |
 
         ### The local folder
 
@@ -29,6 +30,21 @@ extension BundledSkill {
         - A file that cannot be read fails only its own table, which keeps serving its last good version.
         - New files are registered by the next run; admins can also upload (`POST /api/upload/table`) or register
           explicitly: see `agnes skills show agnes-table-registration`.
+
+        ### Custom connectors
+
+        - Each directory of `CONNECTORS_DIR` (default `connectors/custom` next to `CONFIG_DIR`) is a source named by
+          the directory (`^[a-zA-Z_][a-zA-Z0-9_]{0,63}$`, not `local`, `keboola`, `bigquery`, `jira`). Read at
+          start-up: restart the server after adding one. `connectors/custom/sample/` in the repository is a template.
+        - The program (`./extractor`, or `python3 ./extractor.py`, or `command` in `connector.yaml`) runs in a fresh
+          working directory (`$AGNES_OUTPUT_DIR`) with only `PATH`, `LANG`, its own `HOME`/`TMPDIR` and the variables
+          `env:` in `connector.yaml` names, for at most `timeout_seconds` (600). It writes `extract.duckdb` (`_meta`
+          plus one view `SELECT * FROM read_parquet('data/<table>.parquet')` or one table per row) and `data/`.
+        - Agnes refuses output that breaks the contract (bad or duplicate names, missing `_meta` columns or views,
+          symbolic links, views reading files outside the directory, `_remote_attach` off the allowlists, remote
+          mode), then publishes the data itself. Its tables are registered automatically.
+        - A failure (`failed: the connector exited with status N: <its stderr>`, the timeout, or the refusal's
+          reason) fails only that connector's tables; their last good data keeps serving.
 
         ### Keboola and BigQuery today
 
