@@ -120,6 +120,24 @@ import Testing
         #expect(fixture.extract("slow") == nil)
     }
 
+    @Test func convertingItsOutputCountsAgainstItsTimeoutToo() async throws {
+        let fixture = try CustomConnectorFixture()
+        // The view binds at once but would aggregate for ages when it is converted.
+        try fixture.python(
+            "endless",
+            """
+            con.execute("CREATE VIEW endless AS SELECT sum(a.range * b.range) AS s FROM range(100000000) a, range(100000000) b")
+            meta("endless")
+            """, yaml: "timeout_seconds: 1.5\n")
+        let error = await #expect(throws: CustomConnectorError.self) { try await fixture.connector("endless").run() }
+        #expect(error?.code == .timedOut)
+        #expect(
+            error?.message
+                == "the connector's output was still being converted when its 1.5 s (timeout_seconds) ran out; it was stopped"
+        )
+        #expect(fixture.extract("endless") == nil)
+    }
+
     @Test func aConnectorThatExitsNonZeroFailsWithTheEndOfItsStandardError() async throws {
         let fixture = try CustomConnectorFixture()
         try fixture.shell(
@@ -230,6 +248,10 @@ import Testing
             "extract.duckdb cannot be opened as a DuckDB database"
         ),
         ("con.close()\nos.remove('extract.duckdb')", "the connector wrote no extract.duckdb into its output directory"),
+        (
+            "parquet('t', 'SELECT 1 AS a')\nos.mkfifo('data/waiting.parquet')",
+            "data/waiting.parquet is not a regular file (a pipe, socket or device)"
+        ),
         (
             "parquet('t', 'SELECT 1 AS a')\nos.remove('data/t.parquet')",
             "view t reads data/t.parquet, which the connector did not write"

@@ -1,5 +1,6 @@
 import AgnesCore
 import AgnesData
+import DuckDB
 import Foundation
 import Logging
 
@@ -39,9 +40,12 @@ extension CustomConnector {
                 metadata: ["source": "\(name)", "variables": "\(missing.joined(separator: ","))"])
         }
         let (executable, arguments) = try configuration.launchCommand(path: variables["PATH"] ?? "")
+        // timeout_seconds bounds the whole run: the program, then the conversion of what it wrote.
+        let timeout = Duration.milliseconds(Int64(configuration.timeoutSeconds * 1000))
+        let deadline = clock.now + timeout
         let process = ConnectorProcess(
             executable: executable, arguments: arguments, environment: variables, workingDirectory: output,
-            timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)), gracePeriod: gracePeriod)
+            timeout: timeout, gracePeriod: gracePeriod)
         let result = try process.run(cancellation: cancellation)
         let errors = Self.quoted(result.standardErrorTail)
         switch result.ending {
@@ -66,8 +70,22 @@ extension CustomConnector {
             output: output, publishing: layout.versionsDirectory(name), spill: run.appendingPathComponent("spill"),
             policy: policy)
         let writer = ExtractWriter(sourceDirectory: layout.sourceDirectory(name))
-        var report = try staged.publish(
-            into: writer, source: name, previous: PreviousExtract.read(writer.extractFile), keep: keeping)
+        // Converting its tables runs its views' SQL: stopped at the run's deadline too.
+        let watchdog = Watchdog(
+            deadline: deadline, cancellation: cancellation, interrupt: staged.connection.interruptHandle)
+        var report: CustomRunReport
+        do {
+            defer { watchdog.stop() }
+            report = try staged.publish(
+                into: writer, source: name, previous: PreviousExtract.read(writer.extractFile), keep: keeping)
+        } catch  where watchdog.hasFired {
+            throw CustomConnectorError(
+                cancellation.isSet ? .cancelled : .timedOut,
+                cancellation.isSet
+                    ? "the sync was cancelled while the connector's output was converted"
+                    : "the connector's output was still being converted when its \(Self.seconds(configuration.timeoutSeconds)) s (timeout_seconds) ran out; it was stopped",
+                cause: error)
+        }
         let elapsed = clock.now - started
         report.durationMS = Int(
             elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// ```yaml
 /// command: ["python3", "./extractor.py"]   # default: ./extractor if executable, else python3 ./extractor.py
-/// timeout_seconds: 600                      # default 600; killed (its whole process group) past it
+/// timeout_seconds: 600                      # default 600, for the run and the conversion of its output
 /// env: [CRM_API_TOKEN, CRM_BASE_URL]        # server variables passed through; nothing else is
 /// ```
 ///

@@ -8,8 +8,8 @@ extension StagedExtract {
     /// The most entries an output directory may hold.
     static let maximumEntries = 100_000
 
-    /// Refuses a symbolic link anywhere in `output` (its target could be any file of the server), and an
-    /// `extract.duckdb` that is missing or not a regular file.
+    /// Refuses a symbolic link anywhere in `output` (its target could be any file of the server), any
+    /// other entry that is neither a regular file nor a directory, and a missing `extract.duckdb`.
     static func checkFiles(in output: URL) throws(CustomConnectorError) {
         var pending = [output.path]
         var count = 0
@@ -34,7 +34,13 @@ extension StagedExtract {
                         "\(relative(path, to: output)) is a symbolic link (to \(target)); a connector's output must be regular files inside its output directory"
                     )
                 case S_IFDIR: pending.append(path)
-                default: break
+                case S_IFREG: break
+                default:
+                    // A pipe with no writer would block whoever opens it to read.
+                    throw CustomConnectorError(
+                        .invalidOutput,
+                        "\(relative(path, to: output)) is not a regular file (a pipe, socket or device); a connector's output must be regular files"
+                    )
                 }
             }
         }
