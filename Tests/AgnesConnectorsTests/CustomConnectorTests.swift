@@ -122,13 +122,24 @@ import Testing
 
     @Test func convertingItsOutputCountsAgainstItsTimeoutToo() async throws {
         let fixture = try CustomConnectorFixture()
-        // The view binds at once but would aggregate for ages when it is converted.
-        try fixture.python(
-            "endless",
-            """
-            con.execute("CREATE VIEW endless AS SELECT sum(a.range * b.range) AS s FROM range(100000000) a, range(100000000) b")
-            meta("endless")
-            """, yaml: "timeout_seconds: 1.5\n")
+        // The view binds at once but would aggregate for ages when it is converted. The extract is made
+        // here and only copied by the connector, so the connector itself ends in milliseconds even on a
+        // loaded machine: what runs out is the conversion's time.
+        let prebuilt = fixture.root.appendingPathComponent("prebuilt.duckdb")
+        do {
+            let connection = try Database(path: prebuilt.path).connect()
+            try connection.execute(
+                """
+                CREATE TABLE _meta (table_name VARCHAR NOT NULL, description VARCHAR, rows BIGINT, size_bytes BIGINT,
+                    extracted_at TIMESTAMP, query_mode VARCHAR DEFAULT 'local');
+                INSERT INTO _meta VALUES ('endless', NULL, NULL, NULL, NULL, 'local');
+                CREATE VIEW endless AS SELECT sum(a.range * b.range) AS s FROM range(100000000) a, range(100000000) b;
+                CHECKPOINT
+                """)
+        }
+        try fixture.shell(
+            "endless", "cp \(CustomConnectorFixture.quoted(prebuilt.path)) \"$AGNES_OUTPUT_DIR/extract.duckdb\"\n",
+            yaml: "timeout_seconds: 1.5\n")
         let error = await #expect(throws: CustomConnectorError.self) { try await fixture.connector("endless").run() }
         #expect(error?.code == .timedOut)
         #expect(
@@ -154,6 +165,22 @@ import Testing
         #expect(
             error?.message
                 == "the connector exited with status 3: connecting to the CRM\nerror: the API token was rejected")
+    }
+
+    @Test func aConnectorInheritsNoDescriptorOfTheServer() async throws {
+        let fixture = try CustomConnectorFixture()
+        // A descriptor the server holds without close-on-exec (as Foundation opens files for writing).
+        let descriptor = open(fixture.root.appendingPathComponent("held").path, O_WRONLY | O_CREAT, 0o600)
+        #expect(descriptor > 2)
+        defer { close(descriptor) }
+        try fixture.shell(
+            "peek",
+            """
+            if [ -e /proc/$$/fd/\(descriptor) ]; then echo "inherited \(descriptor)" >&2; else echo "clean" >&2; fi
+            exit 1
+            """)
+        let error = await #expect(throws: CustomConnectorError.self) { try await fixture.connector("peek").run() }
+        #expect(error?.message == "the connector exited with status 1: clean")
     }
 
     static let outsideCases: [(name: String, body: String, message: String)] = [

@@ -23,6 +23,11 @@ extension ConnectorProcess {
         failed = failed || posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) != 0
         failed = failed || posix_spawn_file_actions_adddup2(&actions, standardOutput, 1) != 0
         failed = failed || posix_spawn_file_actions_adddup2(&actions, standardError, 2) != 0
+        // Nothing else of the server's reaches the program: its sockets, database files and the
+        // descriptors of files other threads are writing (which would also keep those busy for exec).
+        if let addClosefrom = Self.addClosefrom {
+            failed = failed || addClosefrom(&actions, 3) != 0
+        }
         var everySignal = sigset_t()
         sigfillset(&everySignal)
         var noSignal = sigset_t()
@@ -43,12 +48,30 @@ extension ConnectorProcess {
             for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        var result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        // ETXTBSY: the program file is still open for writing somewhere — typically a copy of a writer's
+        // descriptor inherited by a process forked elsewhere in the server that has not exec'd yet, or a
+        // deployment in progress. It clears within moments; try again for up to a second.
+        var attempts = 1
+        while result == ETXTBSY, attempts < 20 {
+            usleep(50_000)
+            attempts += 1
+            result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        }
         guard result == 0 else {
             throw CustomConnectorError(.launch, "cannot start \(executable): \(String(cString: strerror(result)))")
         }
         return pid
     }
+
+    private typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time like `addChdir`.
+    private static let addClosefrom: AddClosefrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        else { return nil }
+        return unsafeBitCast(symbol, to: AddClosefrom.self)
+    }()
 
     private typealias AddChdir =
         @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32

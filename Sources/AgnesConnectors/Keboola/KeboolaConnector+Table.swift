@@ -123,7 +123,7 @@ extension KeboolaConnector {
         let previousFile = URL(fileURLWithPath: previous.readPath)
         let primaryKey = state.primaryKey
         let merged = try await offloaded("agnes.keboola.merge") { () -> (PublishedFile, Int64, Int64) in
-            let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID)
+            let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID).forMerges()
             let changed = try converter.convert(slices: slices, columns: columns, to: deltaFile)
             var rows: Int64 = 0
             let published = try publisher.publish(to: target) { temporary in

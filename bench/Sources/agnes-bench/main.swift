@@ -13,9 +13,11 @@ do {
     case "cli": try await CLIBench.run(Array(arguments.dropFirst()))
     case "interrupt": try await InterruptBench.run(Array(arguments.dropFirst()))
     case "sync": try await SyncBench.run(Array(arguments.dropFirst()))
+    case "keboola-slices": try KeboolaBench.writeSlices(Array(arguments.dropFirst()))
+    case "keboola": try await KeboolaBench.run(Array(arguments.dropFirst()))
     default:
         FileHandle.standardError.write(
-            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync …\n".utf8))
+            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola …\n".utf8))
         exit(2)
     }
 } catch {

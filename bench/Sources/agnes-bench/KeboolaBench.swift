@@ -1,0 +1,159 @@
+import AgnesConnectors
+import AgnesCore
+import AgnesData
+import AgnesFakes
+import DuckDB
+import Foundation
+import Logging
+
+/// `keboola-slices <dir> <rows>` writes a Keboola-style export (header-less, every value quoted,
+/// gzipped CSV in 8 slices) plus delta exports of 1,000, 10,000 and 100,000 changed rows;
+/// `keboola <dir> <rows>` then measures, against the fake stack on 127.0.0.1:
+/// - the connector's export-to-parquet (download of the slices over HTTP + typed conversion + publish)
+///   next to the floor of DuckDB alone converting the same local slices to parquet, and its peak RSS;
+/// - incremental runs merging the deltas into the table, next to DuckDB alone merging them.
+enum KeboolaBench {
+    static let columns = ["id", "customer", "amount", "ordered_on", "updated_at", "active", "ratio", "note"]
+    static let metadata: [String: [String: String]] = [
+        "id": ["KBC.datatype.basetype": "INTEGER"],
+        "amount": ["KBC.datatype.basetype": "NUMERIC", "KBC.datatype.length": "12,2"],
+        "ordered_on": ["KBC.datatype.basetype": "DATE"], "updated_at": ["KBC.datatype.basetype": "TIMESTAMP"],
+        "active": ["KBC.datatype.basetype": "BOOLEAN"], "ratio": ["KBC.datatype.basetype": "FLOAT"],
+    ]
+    static let deltas = [1_000, 10_000, 100_000]
+
+    static func rowsSQL(_ range: String, marker: String) -> String {
+        """
+        SELECT i AS id, 'customer_' || (i % 100000) AS customer, ((i % 100000) / 100.0)::DECIMAL(12,2) AS amount,
+               DATE '2020-01-01' + (i % 2000)::INTEGER AS ordered_on,
+               TIMESTAMP '2024-01-01 00:00:00' + to_seconds(i % 10000000) AS updated_at, i % 3 = 0 AS active,
+               (i % 997) / 7.0 AS ratio, '\(marker) note, "quoted" ' || (i % 1000) AS note
+        FROM \(range)
+        """
+    }
+
+    static func writeSlices(_ arguments: [String]) throws {
+        guard arguments.count == 2, let rows = Int(arguments[1]) else { throw BenchUsage("keboola-slices <dir> <rows>") }
+        let directory = URL(fileURLWithPath: arguments[0])
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let connection = try Database(options: ["threads": "2"]).connect()
+        let slices = 8
+        for slice in 0..<slices {
+            let start = rows / slices * slice
+            let end = slice == slices - 1 ? rows : rows / slices * (slice + 1)
+            let file = directory.appendingPathComponent("full-\(slice).csv.gz").path
+            try connection.execute(
+                "COPY (\(rowsSQL("range(\(start), \(end)) t(i)", marker: "base"))) TO '\(file)' (FORMAT csv, HEADER false, FORCE_QUOTE *, COMPRESSION gzip)"
+            )
+        }
+        for count in deltas {
+            let step = max(1, rows / count)
+            let file = directory.appendingPathComponent("delta-\(count).csv.gz").path
+            try connection.execute(
+                "COPY (\(rowsSQL("(SELECT i * \(step) AS i FROM range(\(count)) r(i)) t", marker: "changed"))) TO '\(file)' (FORMAT csv, HEADER false, FORCE_QUOTE *, COMPRESSION gzip)"
+            )
+        }
+        print("wrote \(slices) slices of \(rows) rows and deltas of \(deltas.map(String.init).joined(separator: ", ")) rows")
+    }
+
+    static func run(_ arguments: [String]) async throws {
+        guard arguments.count == 2, let rows = Int(arguments[1]) else { throw BenchUsage("keboola <dir> <rows>") }
+        let directory = URL(fileURLWithPath: arguments[0])
+        let slices = (0..<8).map { directory.appendingPathComponent("full-\($0).csv.gz") }
+        let dataDirectory = directory.appendingPathComponent("data")
+        try? FileManager.default.removeItem(at: dataDirectory)
+        let keboola = await FakeKeboola.start()
+        defer { Task { await keboola.stop() } }
+        keboola.putFileBackedTable(
+            id: "in.c-bench.orders", columns: columns, primaryKey: ["id"], columnMetadata: metadata, sliceFiles: slices,
+            rowsCount: rows)
+        var logger = Logger(label: "bench.keboola")
+        logger.logLevel = .warning
+        let configuration = KeboolaConfiguration(
+            stackURL: keboola.stackURL, token: keboola.token, s3Endpoint: keboola.s3Endpoint,
+            pollInterval: .milliseconds(20), maxPollInterval: .milliseconds(20), incrementalOverlap: .zero)
+        let connector = KeboolaConnector(layout: DataLayout(root: dataDirectory), logger: logger) { configuration }
+        let registration = TableRegistration(
+            id: "orders", name: "orders", sourceType: "keboola", bucket: "in.c-bench", sourceTable: "orders",
+            syncStrategy: .incremental, primaryKey: ["id"])
+
+        // 1. The connector's full export.
+        let started = DispatchTime.now().uptimeNanoseconds
+        let result = try await connector.sync(ConnectorSyncRequest(due: [registration], registered: [registration]))
+        let seconds = milliseconds(since: started) / 1000
+        let peak = peakResidentMegabytes()
+        guard let outcome = result.outcomes.first, outcome.kind == .synced else {
+            throw BenchUsage("the export failed: \(result.outcomes.first?.reason ?? "no outcome")")
+        }
+        let compressed = slices.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
+
+        // 2. The floor: DuckDB alone converting the same slices (already on disk) to parquet.
+        let floorTarget = directory.appendingPathComponent("floor.parquet")
+        let connection = try Database(options: ["threads": "2", "memory_limit": "256MB", "preserve_insertion_order": "false"])
+            .connect()
+        let types = [
+            "id": "BIGINT", "customer": "VARCHAR", "amount": "DECIMAL(12,2)", "ordered_on": "DATE", "updated_at": "TIMESTAMP",
+            "active": "BOOLEAN", "ratio": "DOUBLE", "note": "VARCHAR",
+        ]
+        let fields = columns.map { "'\($0)': '\(types[$0]!)'" }.joined(separator: ", ")
+        let files = "[" + slices.map { "'\($0.path)'" }.joined(separator: ", ") + "]"
+        let floorStart = DispatchTime.now().uptimeNanoseconds
+        try connection.execute(
+            "COPY (SELECT * FROM read_csv(\(files), header = false, auto_detect = false, columns = {\(fields)})) TO '\(floorTarget.path)' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 245760)"
+        )
+        let floorSeconds = milliseconds(since: floorStart) / 1000
+        print(
+            String(
+                format: "keboola export %d rows (%.0f MB gzip, 8 slices over HTTP, S3 SigV4): %6.2f s  %9.0f rows/s   peak RSS %4.0f MB (target < 300 MB)",
+                rows, Double(compressed) / 1e6, seconds, Double(rows) / seconds, peak))
+        print(
+            String(
+                format: "floor: DuckDB alone, same slices on disk -> parquet:          %6.2f s  %9.0f rows/s   connector at %3.0f%% of the floor (target >= 70%%)",
+                floorSeconds, Double(rows) / floorSeconds, floorSeconds / seconds * 100))
+
+        // 3. Incremental runs: each delta export merged into the table on its primary key.
+        for count in deltas {
+            keboola.putFileBackedTable(
+                id: "in.c-bench.orders", columns: columns, primaryKey: ["id"], columnMetadata: metadata,
+                sliceFiles: [directory.appendingPathComponent("delta-\(count).csv.gz")], rowsCount: rows)
+            let mergeStart = DispatchTime.now().uptimeNanoseconds
+            let merged = try await connector.sync(ConnectorSyncRequest(due: [registration], registered: [registration]))
+            let mergeSeconds = milliseconds(since: mergeStart) / 1000
+            guard let note = merged.outcomes.first, note.kind == .synced, note.rows == rows else {
+                throw BenchUsage("the incremental run failed: \(merged.outcomes.first?.reason ?? "no outcome")")
+            }
+            let current = try currentFile(dataDirectory)
+            let delta = directory.appendingPathComponent("delta-\(count).parquet")
+            try connection.execute(
+                "COPY (SELECT * FROM read_csv('\(directory.appendingPathComponent("delta-\(count).csv.gz").path)', header = false, auto_detect = false, columns = {\(fields)})) TO '\(delta.path)' (FORMAT parquet)"
+            )
+            let floorMerge = DispatchTime.now().uptimeNanoseconds
+            try connection.execute(
+                "COPY (SELECT p.* FROM read_parquet('\(current)') p ANTI JOIN read_parquet('\(delta.path)') d USING (id) UNION ALL BY NAME SELECT * FROM read_parquet('\(delta.path)')) TO '\(directory.appendingPathComponent("floor-merge.parquet").path)' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 245760)"
+            )
+            let floorMergeSeconds = milliseconds(since: floorMerge) / 1000
+            print(
+                String(
+                    format: "keboola incremental run, %6d changed rows into %d: %6.2f s (target < 3 s for 10,000)   floor: DuckDB alone merging the same delta %5.2f s",
+                    count, rows, mergeSeconds, floorMergeSeconds))
+        }
+    }
+
+    /// The parquet file the extract's view reads now.
+    static func currentFile(_ dataDirectory: URL) throws -> String {
+        let connection = try Database(path: dataDirectory.appendingPathComponent("extracts/keboola/extract.duckdb").path, options: ["access_mode": "READ_ONLY"]).connect()
+        guard let path = try connection.query("SELECT coalesce(version_file, file) FROM _content_hashes").rows.first?[0].string else {
+            throw BenchUsage("no published file")
+        }
+        return path
+    }
+
+    /// The process's peak resident set size so far (`VmHWM`), in MB.
+    static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+        return kilobytes / 1024
+    }
+}
