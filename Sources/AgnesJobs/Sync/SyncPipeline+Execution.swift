@@ -99,6 +99,9 @@ extension SyncPipeline {
                 ? "it has no source type" : "no \(source) connector is configured on this server"
         }
         guard table.queryMode == .local else {
+            if table.queryMode == .remote, source == "keboola" {
+                return "remote Keboola tables cannot be queried in this build yet; register it with query_mode local to sync it"
+            }
             return table.queryMode == .remote
                 ? "remote tables are queried in place" : "materialized tables of \(source) are not supported yet"
         }
