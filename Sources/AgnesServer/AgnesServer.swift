@@ -52,6 +52,7 @@ public enum AgnesServer {
             SyncTriggerRoutes(services: services),
             SyncRunRoutes(services: services),
             SchedulerRoutes(services: services),
+            CatalogExportRoutes(services: services),
             RegistryRoutes(services: services),
             DiscoveryRoutes(services: services),
             ServerConfigRoutes(services: services),

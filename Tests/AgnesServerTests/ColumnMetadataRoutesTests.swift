@@ -19,7 +19,7 @@ import Testing
     }
 
     static let wireKeys: Set<String> = [
-        "table_id", "column_name", "basetype", "description", "confidence", "source", "updated_at",
+        "table_id", "column_name", "basetype", "description", "tags", "confidence", "source", "updated_at",
     ]
 
     @Test func adminsSaveAndReadersWithAGrantRead() async throws {

@@ -70,7 +70,7 @@ import Testing
             let jobs = try #require(list.object["jobs"] as? [[String: Any]])
             #expect(jobs.map { $0["name"] as? String ?? "" } == [
                 "data-refresh", "health-check", "session-collector", "verification-detector", "corporate-memory",
-                "script-runner", "marketplaces",
+                "script-runner", "marketplaces", "catalog-export",
             ])
             let refresh = try #require(jobs.first)
             #expect(refresh["schedule"] as? String == "every 15m" && refresh["state"] as? String == "ready")
@@ -127,7 +127,7 @@ import Testing
             let asAdmin = try await client.call(.get, "/api/health/detailed", as: root.token)
             let adminServices = try #require(asAdmin.object["services"] as? [String: [String: Any]])
             #expect((adminServices["sync"]?["latest_runs"] as? [[String: Any]])?.first?["trigger"] as? String == "startup")
-            #expect((adminServices["scheduler"]?["jobs"] as? [[String: Any]])?.count == 7)
+            #expect((adminServices["scheduler"]?["jobs"] as? [[String: Any]])?.count == 8)
             #expect(try await client.call(.get, "/api/health/detailed", as: nil).status == .unauthorized)
 
             try SyncPipelineTests.unreadable.write(

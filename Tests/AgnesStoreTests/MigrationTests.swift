@@ -14,6 +14,7 @@ import Testing
         "marketplace_plugins", "user_groups", "user_group_members", "resource_grants", "welcome_template",
         "setup_banner",
         "claude_md_template", "scheduler_jobs", "revoked_sessions", "sync_runs", "table_sync_checks",
+        "table_metadata",
     ]
 
     @Test func freshStoreHasEveryTableAndTheLatestVersion() async throws {
@@ -31,7 +32,7 @@ import Testing
         let versions = try await store.read {
             try $0.query("SELECT version FROM schema_version ORDER BY version").rows.compactMap { $0[0].int }
         }
-        #expect(versions == [24, 25, 26, 27])
+        #expect(versions == [24, 25, 26, 27, 28, 29])
     }
 
     @Test func reopeningIsIdempotentAndReseedsSystemGroups() async throws {
@@ -45,8 +46,8 @@ import Testing
         let groups = try await DuckDBGroupRepository(store: store).list()
         #expect(groups.filter(\.isSystem).map(\.name).sorted() == ["Admin", "Everyone"])
         let versionRows = try await store.read { try $0.query("SELECT count(*) FROM schema_version").rows[0][0].int }
-        #expect(versionRows == 4)
-        #expect(!FileManager.default.fileExists(atPath: directory.storePath + ".pre-migrate-v27"))
+        #expect(versionRows == 6)
+        #expect(!FileManager.default.fileExists(atPath: directory.storePath + ".pre-migrate-v29"))
     }
 
     /// The database of a dropped store is closed by the time the caller goes on, so reopening the file

@@ -82,6 +82,8 @@ public struct AgnesSettings: Sendable {
     public var sync: SyncSettings
     /// The Keboola project (`data_source.keboola`).
     public var keboola: KeboolaSettings
+    /// The OpenMetadata catalog the `catalog-export` job reads (`openmetadata`).
+    public var openMetadata: OpenMetadataSettings
     /// The in-process scheduler (`scheduler`, `SCHEDULER_*_INTERVAL`).
     public var scheduler: SchedulerSettings
     /// The instance's display name (`instance.name`, default `Agnes`).
@@ -123,6 +125,7 @@ public struct AgnesSettings: Sendable {
         outboundAllowedHosts: [String] = [],
         sync: SyncSettings = SyncSettings(),
         keboola: KeboolaSettings = KeboolaSettings(),
+        openMetadata: OpenMetadataSettings = OpenMetadataSettings(),
         scheduler: SchedulerSettings = SchedulerSettings(),
         instanceName: String = "Agnes",
         instance: ConfigValue = .object([:]),
@@ -157,6 +160,7 @@ public struct AgnesSettings: Sendable {
         self.outboundAllowedHosts = outboundAllowedHosts
         self.sync = sync
         self.keboola = keboola
+        self.openMetadata = openMetadata
         self.scheduler = scheduler
         self.instanceName = instanceName
         self.instance = instance

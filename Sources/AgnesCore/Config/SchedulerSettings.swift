@@ -23,7 +23,7 @@ public struct SchedulerSettings: Sendable, Hashable {
     public static let defaultSchedules: [String: String] = [
         "data-refresh": "every 15m", "health-check": "every 5m", "session-collector": "every 10m",
         "verification-detector": "every 15m", "corporate-memory": "every 17m", "script-runner": "every 1m",
-        "marketplaces": "daily 03:00",
+        "marketplaces": "daily 03:00", "catalog-export": "every 6h",
     ]
 
     /// Environment variables (seconds) of the original's scheduler, by job.

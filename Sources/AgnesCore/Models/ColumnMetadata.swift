@@ -10,9 +10,11 @@ public struct ColumnMetadata: Sendable, Hashable, Codable {
     public var basetype: String?
     /// Free text.
     public var description: String?
+    /// Tag FQNs from a catalog (`PII.Sensitive`), empty when none.
+    public var tags: [String]
     /// `manual` by default, or a level an AI proposal assigned.
     public var confidence: String
-    /// Where it came from (`manual` by default).
+    /// Who wrote it (`manual` by default; see ``MetadataSource``).
     public var source: String
     /// Last update time.
     public var updatedAt: Date?
@@ -20,12 +22,14 @@ public struct ColumnMetadata: Sendable, Hashable, Codable {
     /// Creates a column-metadata value.
     public init(
         tableID: String, columnName: String, basetype: String? = nil, description: String? = nil,
-        confidence: String = "manual", source: String = "manual", updatedAt: Date? = nil
+        tags: [String] = [], confidence: String = "manual", source: String = MetadataSource.manual,
+        updatedAt: Date? = nil
     ) {
         self.tableID = tableID
         self.columnName = columnName
         self.basetype = basetype
         self.description = description
+        self.tags = tags
         self.confidence = confidence
         self.source = source
         self.updatedAt = updatedAt

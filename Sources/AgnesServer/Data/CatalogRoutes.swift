@@ -70,12 +70,16 @@ struct CatalogRoutes {
     func tables(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
         let caller = try await services.caller(request, context)
         let readable = try await services.access.readableTables(caller)
+        // A table the admin left undescribed shows what the catalog export brought for it.
+        let documented = try await DuckDBTableMetadataRepository(store: services.store).descriptions()
         let items = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
             .filter { readable?.contains($0.id) ?? true }
-            .map {
-                TableItem(
-                    id: $0.id, name: $0.name, description: $0.description, sourceType: $0.sourceType,
-                    syncStrategy: $0.syncStrategy.rawValue, queryMode: $0.queryMode.rawValue)
+            .map { table in
+                let description = table.description?.isEmpty == false ? table.description : documented[table.id]
+                return TableItem(
+                    id: table.id, name: table.name, description: description ?? table.description,
+                    sourceType: table.sourceType, syncStrategy: table.syncStrategy.rawValue,
+                    queryMode: table.queryMode.rawValue)
             }
         return JSONBody.response(object: TablesResponse(tables: items, count: items.count))
     }

@@ -38,9 +38,17 @@ struct CatalogV2Routes {
     func catalog(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
         let caller = try await services.caller(request, context)
         let readable = try await services.access.readableTables(caller)
+        // A table the admin left undescribed shows what the catalog export brought for it.
+        let documented = try await DuckDBTableMetadataRepository(store: services.store).descriptions()
         let tables = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
             .filter { readable?.contains($0.id) ?? true }
-            .map(CatalogEntry.init)
+            .map { registration in
+                var registration = registration
+                if registration.description?.isEmpty ?? true, let text = documented[registration.id] {
+                    registration.description = text
+                }
+                return CatalogEntry(registration)
+            }
         // Read from the registry on every request (there is no catalog cache to go stale) and per
         // caller: no cache along the way may keep it (`agnes catalog --refresh` also asks for that).
         return JSONBody.response(

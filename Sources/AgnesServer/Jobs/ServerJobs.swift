@@ -7,7 +7,9 @@ import Foundation
 /// here yet. Later subsystems replace their `notBuilt` entry with their work.
 enum ServerJobs {
     /// The jobs, with schedules from the settings.
-    static func make(settings: SchedulerSettings, pipeline: SyncPipeline, store: SystemStore) -> [SchedulerJob] {
+    static func make(
+        settings: SchedulerSettings, pipeline: SyncPipeline, store: SystemStore, catalogExport: CatalogExportJob
+    ) -> [SchedulerJob] {
         func job(_ name: String, _ availability: SchedulerJob.Availability) -> SchedulerJob {
             SchedulerJob(
                 name: name, schedule: settings.schedule(of: name) ?? Schedule(everySeconds: 3600),
@@ -39,6 +41,7 @@ enum ServerJobs {
             job("corporate-memory", .notBuilt(reason: "corporate memory is not built yet (issue 19)")),
             job("script-runner", .notBuilt(reason: "deployed scripts are not built yet")),
             job("marketplaces", .notBuilt(reason: "marketplaces are not built yet")),
+            job(CatalogExportJob.name, catalogExport.availability),
         ]
     }
 }

@@ -5,14 +5,22 @@ extension ColumnMetadataRoutes: DescribedRoutes {
         let column: JSONSchema = .object(
             [
                 "column_name": .string, "basetype": .string.orNull, "description": .string.orNull,
-                "confidence": .string.orNull,
+                "tags": .array(.string), "confidence": .string.orNull,
             ],
             required: ["column_name"])
         return [
             .get(
                 "/api/admin/metadata/:table_id", "Column documentation of a table you may read", .user,
                 responses: [
-                    .ok(.object(["table_id": .string, "columns": .array(column)])),
+                    .ok(
+                        .object([
+                            "table_id": .string, "columns": .array(column),
+                            "table": .object([
+                                "fqn": .string.orNull, "description": .string.orNull, "tags": .array(.string),
+                                "owners": .array(.string), "tier": .string.orNull, "source": .string,
+                                "updated_at": .timestamp.orNull,
+                            ]).orNull,
+                        ])),
                     .error(403, "Access denied to table"), .error(404, "Table not found"),
                 ]),
             .post(

@@ -13,6 +13,10 @@ import Hummingbird
 /// descriptions never leak to someone who may not read the data. A table that is not registered is 404
 /// `Table not found: <id>` for readers and writers alike (the original silently stored metadata for
 /// typos).
+///
+/// A saved column is written by hand (`source: manual`): the OpenMetadata export never overwrites it.
+/// Beside the original's `columns`, the read answers `table`: what the catalog export brought about the
+/// table itself (description, tags, owners, tier), or null.
 struct ColumnMetadataRoutes {
     let services: AgnesServices
 
@@ -25,10 +29,11 @@ struct ColumnMetadataRoutes {
             let columnName: String
             let basetype: String?
             let description: String?
+            let tags: [String]?
             let confidence: String?
 
             enum CodingKeys: String, CodingKey {
-                case basetype, description, confidence
+                case basetype, description, tags, confidence
                 case columnName = "column_name"
             }
         }
@@ -37,10 +42,39 @@ struct ColumnMetadataRoutes {
     struct TableColumns: Encodable {
         let tableID: String
         let columns: [ColumnView]
+        let table: TableView?
 
         enum CodingKeys: String, CodingKey {
-            case columns
+            case columns, table
             case tableID = "table_id"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(tableID, forKey: .tableID)
+            try container.encode(columns, forKey: .columns)
+            try container.encode(table, forKey: .table)  // null, not absent
+        }
+    }
+
+    /// A `table_metadata` row on the wire.
+    struct TableView: Encodable {
+        let table: TableMetadata
+
+        enum CodingKeys: String, CodingKey {
+            case fqn, description, tags, owners, tier, source
+            case updatedAt = "updated_at"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(table.fqn, forKey: .fqn)
+            try container.encode(table.description, forKey: .description)
+            try container.encode(table.tags, forKey: .tags)
+            try container.encode(table.owners, forKey: .owners)
+            try container.encode(table.tier, forKey: .tier)
+            try container.encode(table.source, forKey: .source)
+            try container.encode(table.updatedAt?.wireText, forKey: .updatedAt)
         }
     }
 
@@ -49,7 +83,7 @@ struct ColumnMetadataRoutes {
         let column: ColumnMetadata
 
         enum CodingKeys: String, CodingKey {
-            case basetype, description, confidence, source
+            case basetype, description, tags, confidence, source
             case tableID = "table_id"
             case columnName = "column_name"
             case updatedAt = "updated_at"
@@ -61,6 +95,7 @@ struct ColumnMetadataRoutes {
             try container.encode(column.columnName, forKey: .columnName)
             try container.encode(column.basetype, forKey: .basetype)
             try container.encode(column.description, forKey: .description)
+            try container.encode(column.tags, forKey: .tags)
             try container.encode(column.confidence, forKey: .confidence)
             try container.encode(column.source, forKey: .source)
             try container.encode(column.updatedAt?.wireText, forKey: .updatedAt)
@@ -78,7 +113,10 @@ struct ColumnMetadataRoutes {
             let table = try await TableAccessCheck(services: services).readableTable(
                 caller, id: try context.parameters.require("table_id"))
             let rows = try await columns.list(tableID: table.id)
-            return JSONBody.response(object: TableColumns(tableID: table.id, columns: rows.map(ColumnView.init)))
+            let documented = try await DuckDBTableMetadataRepository(store: services.store).find(tableID: table.id)
+            return JSONBody.response(
+                object: TableColumns(
+                    tableID: table.id, columns: rows.map(ColumnView.init), table: documented.map(TableView.init)))
         }
         router.post("/api/admin/metadata/:table_id") { request, context in
             let actor = try await services.admin(request, context)
@@ -91,7 +129,8 @@ struct ColumnMetadataRoutes {
                 }
                 return ColumnMetadata(
                     tableID: table.id, columnName: column.columnName, basetype: column.basetype,
-                    description: column.description, confidence: column.confidence ?? "manual")
+                    description: column.description, tags: column.tags ?? [], confidence: column.confidence ?? "manual",
+                    source: MetadataSource.manual)
             }
             try await columns.upsert(rows)
             await services.auth.authenticator.record(

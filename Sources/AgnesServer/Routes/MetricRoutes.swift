@@ -55,7 +55,10 @@ struct MetricRoutes {
         }
         router.post("/api/admin/metrics") { request, context in
             let actor = try await services.admin(request, context)
-            let metric = try await request.decodeJSON(MetricCreateRequest.self, context: context).metric
+            var metric = try await request.decodeJSON(MetricCreateRequest.self, context: context).metric
+            // A metric saved here is written by hand, even one read back from the catalog export and
+            // sent again: marking it manual keeps the next export from overwriting the edit.
+            if metric.source == MetadataSource.openMetadata { metric.source = MetadataSource.manual }
             try Self.validate(metric)
             let stored = try await metrics.upsert(metric)
             await services.auth.authenticator.record(

@@ -52,6 +52,8 @@ public struct AgnesServices: Sendable {
     public let pipeline: SyncPipeline
     /// The in-process scheduler's jobs.
     public let scheduler: Scheduler
+    /// The OpenMetadata catalog export, the scheduler's `catalog-export` job.
+    public let catalogExport: CatalogExportJob
     /// Work requests start without waiting for it (the anonymous mail routes); tests await it.
     public let background: BackgroundWork
 
@@ -113,8 +115,11 @@ public struct AgnesServices: Sendable {
         let pipeline = SyncPipeline(
             store: store, orchestrator: orchestrator, connectors: [localFiles, keboola] + custom, settings: settings.sync,
             alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0, client: OutboundHTTP.client) }, logger: logger)
+        let catalogExport = CatalogExportJob(settings: settings.openMetadata, store: store, logger: logger)
         let scheduler = Scheduler(
-            jobs: ServerJobs.make(settings: settings.scheduler, pipeline: pipeline, store: store), store: store,
+            jobs: ServerJobs.make(
+                settings: settings.scheduler, pipeline: pipeline, store: store, catalogExport: catalogExport),
+            store: store,
             lock: DriverLock(file: layout.root.appendingPathComponent("state/scheduler.lock")),
             isDriving: settings.scheduler.isEnabled, logger: logger)
         return AgnesServices(
@@ -124,6 +129,7 @@ public struct AgnesServices: Sendable {
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
             queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics), profiling: profiling,
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
-            localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola, pipeline: pipeline, scheduler: scheduler, background: BackgroundWork())
+            localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola, pipeline: pipeline, scheduler: scheduler,
+            catalogExport: catalogExport, background: BackgroundWork())
     }
 }

@@ -16,9 +16,18 @@ public struct DuckDBMetricDefinitionRepository: MetricDefinitionRepository {
 
     @discardableResult
     public func upsert(_ metric: MetricDefinition) async throws -> MetricDefinition {
+        let values = try Self.values(metric)
+        return try await store.write { connection in
+            try Self.upsert(values, on: connection)
+            return try Self.fetch(connection, where: "id = ?", [.varchar(metric.id)])[0]
+        }
+    }
+
+    /// The parameters of ``upsert(_:on:)``; `invalid_value` when `validationJSON` is not JSON.
+    static func values(_ metric: MetricDefinition) throws -> [DuckDBValue] {
         let validation = try metric.validationJSON.map { try JSONText.validated($0, column: "validation") }
         let variants = try JSONText.encoded(metric.sqlVariants, column: "sql_variants")
-        let values: [DuckDBValue] = [
+        return [
             .varchar(metric.id), .varchar(metric.name), .varchar(metric.displayName), .varchar(metric.category),
             .optional(metric.description), .varchar(metric.type), .optional(metric.unit), .varchar(metric.grain),
             .optional(metric.tableName), .stringList(metric.tables), .optional(metric.expression),
@@ -26,25 +35,26 @@ public struct DuckDBMetricDefinitionRepository: MetricDefinitionRepository {
             .stringList(metric.synonyms), .stringList(metric.notes), .varchar(metric.sql), .varchar(variants),
             .optional(validation), .varchar(metric.source), .optional(metric.createdAt),
         ]
-        return try await store.write { connection in
-            try connection.run(
-                """
-                INSERT INTO metric_definitions (\(Self.columns))
-                VALUES (
-                    ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                    coalesce(?, current_timestamp), current_timestamp)
-                ON CONFLICT (id) DO UPDATE SET
-                    name = excluded.name, display_name = excluded.display_name, category = excluded.category,
-                    description = excluded.description, type = excluded.type, unit = excluded.unit,
-                    grain = excluded.grain,
-                    table_name = excluded.table_name, tables = excluded.tables, expression = excluded.expression,
-                    time_column = excluded.time_column, dimensions = excluded.dimensions, filters = excluded.filters,
-                    synonyms = excluded.synonyms, notes = excluded.notes, sql = excluded.sql,
-                    sql_variants = excluded.sql_variants, validation = excluded.validation, source = excluded.source,
-                    updated_at = excluded.updated_at
-                """, values)
-            return try Self.fetch(connection, where: "id = ?", [.varchar(metric.id)])[0]
-        }
+    }
+
+    /// Creates or replaces a metric inside the caller's transaction (a replaced metric keeps its creation time).
+    static func upsert(_ values: [DuckDBValue], on connection: Connection) throws {
+        try connection.run(
+            """
+            INSERT INTO metric_definitions (\(Self.columns))
+            VALUES (
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                coalesce(?, current_timestamp), current_timestamp)
+            ON CONFLICT (id) DO UPDATE SET
+                name = excluded.name, display_name = excluded.display_name, category = excluded.category,
+                description = excluded.description, type = excluded.type, unit = excluded.unit,
+                grain = excluded.grain,
+                table_name = excluded.table_name, tables = excluded.tables, expression = excluded.expression,
+                time_column = excluded.time_column, dimensions = excluded.dimensions, filters = excluded.filters,
+                synonyms = excluded.synonyms, notes = excluded.notes, sql = excluded.sql,
+                sql_variants = excluded.sql_variants, validation = excluded.validation, source = excluded.source,
+                updated_at = excluded.updated_at
+            """, values)
     }
 
     public func find(id: String) async throws -> MetricDefinition? {

@@ -113,6 +113,25 @@ enum Migrations {
         Migration(
             version: 28, name: "the partition column of partitioned tables",
             statements: ["ALTER TABLE table_registry ADD COLUMN IF NOT EXISTS partition_by VARCHAR"]),
+        Migration(
+            version: 29, name: "catalog export: table metadata and column tags",
+            statements: [
+                // What a catalog says about a table, kept apart from the registration (whose description
+                // is the admin's). `source` says who wrote the row, as in column_metadata.
+                """
+                CREATE TABLE IF NOT EXISTS table_metadata (
+                    table_id VARCHAR PRIMARY KEY,
+                    fqn VARCHAR,
+                    description TEXT,
+                    tags VARCHAR[],
+                    owners VARCHAR[],
+                    tier VARCHAR,
+                    source VARCHAR NOT NULL DEFAULT 'manual',
+                    updated_at TIMESTAMP DEFAULT current_timestamp
+                )
+                """,
+                "ALTER TABLE column_metadata ADD COLUMN IF NOT EXISTS tags VARCHAR[]",
+            ]),
     ]
 
     /// The schema version this binary writes.
