@@ -82,6 +82,8 @@ public final class KeboolaConnector: Connector {
         let writer = ExtractWriter(sourceDirectory: layout.sourceDirectory(Self.source))
         let previous = PreviousExtract.read(writer.extractFile)
         Publisher.removeStaleTemporaries(in: writer.dataDirectory)
+        // Scratch of a sync a kill -9 interrupted (syncs of this source run one at a time).
+        try? FileManager.default.removeItem(at: layout.root.appendingPathComponent("tmp/keboola"))
         var outcomes: [SyncTableOutcome] = []
         var tables: [String: ExtractTable] = [:]
         let due = Set(request.due.map(\.id))

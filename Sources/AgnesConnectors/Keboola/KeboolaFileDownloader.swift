@@ -166,15 +166,8 @@ struct KeboolaFileDownloader: Sendable {
                 } catch {
                     throw TransientFailure(message: "\(what): the connection failed (\(error))")
                 }
-                let status = Int(response.status.code)
-                guard status == 200 else {
-                    let failure = "\(what): the object store answered HTTP \(status)"
-                    if TransientFailure.isTransient(status: status) {
-                        throw TransientFailure(
-                            status: status, retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),
-                            message: failure)
-                    }
-                    throw KeboolaError(.rejected, failure + Self.storeMessage(Data(buffer: body)), status: status)
+                guard response.status.code == 200 else {
+                    throw Self.refusal(response, body: Data(buffer: body), what: what)
                 }
                 return Data(buffer: body)
             }
@@ -205,16 +198,9 @@ struct KeboolaFileDownloader: Sendable {
                 } catch {
                     throw TransientFailure(message: "\(source.name): the connection failed (\(error))")
                 }
-                let status = Int(response.status.code)
-                guard status == 200 else {
+                guard response.status.code == 200 else {
                     let body = (try? await response.body.collect(upTo: 64 << 10)).map { Data(buffer: $0) } ?? Data()
-                    let failure = "\(source.name): the object store answered HTTP \(status)"
-                    if TransientFailure.isTransient(status: status) {
-                        throw TransientFailure(
-                            status: status, retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),
-                            message: failure)
-                    }
-                    throw KeboolaError(.rejected, failure + Self.storeMessage(body), status: status)
+                    throw Self.refusal(response, body: body, what: source.name)
                 }
                 var written: Int64 = 0
                 do {
@@ -257,6 +243,19 @@ struct KeboolaFileDownloader: Sendable {
             unlink(partial.path)
             throw error
         }
+    }
+
+    /// What an object store's answer other than 200 means: another attempt for 429 and 5xx (after its
+    /// `Retry-After`), else a refusal with the store's own error code.
+    static func refusal(_ response: HTTPClientResponse, body: Data, what: String) -> any Error {
+        let status = Int(response.status.code)
+        let failure = "\(what): the object store answered HTTP \(status)"
+        if TransientFailure.isTransient(status: status) {
+            return TransientFailure(
+                status: status, retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),
+                message: failure)
+        }
+        return KeboolaError(.rejected, failure + storeMessage(body), status: status)
     }
 
     /// Whether a file starts with gzip's magic bytes (names and `Content-Encoding` are not trusted).
