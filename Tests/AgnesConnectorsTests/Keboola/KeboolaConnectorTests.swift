@@ -65,6 +65,18 @@ import Testing
         #expect(slices.count == 3)
     }
 
+    @Test func anEmptyTableBecomesAnEmptyTypedParquet() async throws {
+        let fixture = try await KeboolaFixture.start()
+        defer { Task { await fixture.stop() } }
+        var empty = Self.orders
+        empty.rows = []
+        fixture.keboola.putTable(empty)
+        let outcome = try #require(try await fixture.sync([Self.registration()])["orders"])
+        #expect(outcome.kind == .synced && outcome.rows == 0, "\(outcome.reason ?? "")")
+        #expect(try fixture.schema("orders").first == "id BIGINT")
+        #expect(try fixture.rows("orders").isEmpty)
+    }
+
     @Test func aSecondRunOfAnUnchangedTableExportsNothing() async throws {
         let fixture = try await KeboolaFixture.start()
         defer { Task { await fixture.stop() } }
@@ -230,6 +242,22 @@ import Testing
         missing.sourceTable = "gone"
         outcome = try #require(try await fixture.sync([missing])["gone"])
         #expect(outcome.reason == "Keboola has no table c-sales.gone that this token can read")
+    }
+
+    @Test(arguments: [
+        ("/v2/storage/tables", #"{"unexpected": true}"#, "is not what the Storage API documents"),
+        ("/export-async", "<html>proxy error</html>", "is not a job"),
+        ("manifest", #"{"files": []}"#, "is not {\"entries\": [{\"url\": …}]}"),
+    ])
+    func aMalformedAnswerFailsTheTableSayingWhat(path: String, body: String, message: String) async throws {
+        let fixture = try await KeboolaFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.keboola.putTable(Self.orders)
+        fixture.keboola.inject(.status(200, body: body), pathContains: path)
+        let outcome = try #require(try await fixture.sync([Self.registration()])["orders"])
+        #expect(outcome.kind == .failed)
+        #expect(outcome.reason?.contains(message) == true, "\(outcome.reason ?? "")")
+        #expect(fixture.extract()["orders"] == nil)
     }
 
     @Test func withoutConfigurationEveryTableFailsWithTheReason() async throws {
