@@ -86,6 +86,18 @@ import Testing
             let relisted = try await client.call(.get, "/api/admin/discover-tables", as: root.token)
             let flags = (relisted.object["tables"] as? [[String: Any]] ?? []).map { $0["registered"] as? Bool }
             #expect(flags == [true, true])
+
+            // Unregistering takes the table out of the served database at once.
+            let removed = try await client.call(.delete, "/api/admin/registry/in_c_sales_orders", as: root.token)
+            #expect(removed.status == .noContent)
+            let gone = try await client.call(
+                .post, "/api/query", as: root.token, body: ["sql": "SELECT count(*) FROM in_c_sales_orders"])
+            #expect(gone.status.code >= 400 && gone.status.code < 500)
+            let kept = try await client.call(
+                .post, "/api/query", as: root.token, body: ["sql": "SELECT count(*) FROM out_c_reports_daily"])
+            #expect(kept.status == .ok)
+            #expect(!FileManager.default.fileExists(
+                atPath: fixture.root.appendingPathComponent("extracts/keboola/data/in_c_sales_orders.parquet").path))
         }
     }
 

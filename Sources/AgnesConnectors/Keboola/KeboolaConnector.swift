@@ -90,6 +90,11 @@ public final class KeboolaConnector: Connector {
         for registration in request.registered where registration.queryMode == .local && !due.contains(registration.id) {
             if let kept = previous[registration.id], LocalFilesSource.isReadable(kept) { tables[registration.id] = kept }
         }
+        guard !request.due.isEmpty else {
+            // Only the list changed (a table was unregistered): rewrite the extract, call nobody.
+            let changed = try await writeIfChanged(writer, tables: tables, previous: previous)
+            return ConnectorSyncResult(outcomes: [], changedExtract: changed)
+        }
         let client: KeboolaStorageClient
         let remoteTables: [KeboolaTable]
         do {

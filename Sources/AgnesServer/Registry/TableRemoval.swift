@@ -35,11 +35,17 @@ struct TableRemoval {
             let report = try await services.localFiles.syncReport(registered: remaining, due: [])
             removed += report.removed.map { "extracts/local/data/\($0).parquet" }
         } else if let source = table.sourceType.flatMap(Identifier.init), let name = Identifier(table.id) {
-            for file in [layout.dataFile(source: source, table: name)] {
-                for path in [file.path, file.path + ".tmp"] where manager.fileExists(atPath: path) {
-                    try? manager.removeItem(atPath: path)
-                    removed.append(String(path.dropFirst(layout.root.path.count + 1)))
-                }
+            let file = layout.dataFile(source: source, table: name)
+            let partitions = layout.dataDirectory(source).appendingPathComponent("\(name.rawValue).partitions")
+            for path in [file.path, file.path + ".tmp", partitions.path] where manager.fileExists(atPath: path) {
+                try? manager.removeItem(atPath: path)
+                removed.append(String(path.dropFirst(layout.root.path.count + 1)))
+            }
+            if table.sourceType == services.keboola.sourceType {
+                // The extract lists it until it is written without it.
+                let remaining = try await DuckDBTableRegistryRepository(store: services.store).list(
+                    sourceType: services.keboola.sourceType)
+                _ = try await services.keboola.sync(ConnectorSyncRequest(due: [], registered: remaining))
             }
         }
         _ = try await services.orchestrator.rebuild()
