@@ -35,12 +35,24 @@ struct KeboolaQueryService: Sendable {
                 "query job \(jobID)")
             if job.hasEnded { return job }
             guard clock.now < deadline else {
+                await cancel(jobID, reason: "Agnes stopped waiting after \(configuration.exportTimeout)")
                 throw KeboolaError(
                     .timeout, "Keboola query job \(jobID) did not finish within \(configuration.exportTimeout) (status \(job.status))")
             }
-            try await Task.sleep(for: wait)
+            do {
+                try await Task.sleep(for: wait)
+            } catch {
+                await cancel(jobID, reason: "the sync run was cancelled")
+                throw error
+            }
             wait = min(wait * 1.5, configuration.maxPollInterval)
         }
+    }
+
+    /// Asks Keboola to stop a job, best effort (a job left running only costs warehouse time).
+    func cancel(_ jobID: String, reason: String) async {
+        guard let body = try? JSONSerialization.data(withJSONObject: ["reason": reason]) else { return }
+        _ = try? await client.send(.POST, "/api/v1/queries/\(Self.segment(jobID))/cancel", json: body, base: baseURL)
     }
 
     /// One page of a statement's result.

@@ -140,6 +140,29 @@ import Testing
         #expect(fixture.extract()["order_facts"] == nil)
     }
 
+    @Test func anEmptyResultIsAnEmptyTypedTable() async throws {
+        let fixture = try await KeboolaFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.keboola.putTable(Self.orders)
+        let sql = #"SELECT "id"::BIGINT AS id, CAST("amount" AS NUMERIC(10,2)) AS amount FROM "in.c-sales"."orders" WHERE false"#
+        let outcome = try #require(try await fixture.sync([Self.registration(sql: sql)])["order_facts"])
+        #expect(outcome.kind == .synced && outcome.rows == 0, "\(outcome.reason ?? "")")
+        #expect(try fixture.schema("order_facts") == ["id BIGINT", "amount DECIMAL(10,2)"])
+        #expect(try fixture.rows("order_facts").isEmpty)
+    }
+
+    @Test func aQueryPastTheTimeoutIsCanceledAndFailsTheTable() async throws {
+        let fixture = try await KeboolaFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.keboola.putTable(Self.orders)
+        fixture.keboola.pollsUntilDone = 100
+        fixture.configure { $0.exportTimeout = .zero }
+        let outcome = try #require(try await fixture.sync([Self.registration()])["order_facts"])
+        #expect(outcome.kind == .failed && outcome.reason?.contains("did not finish within") == true, "\(outcome.reason ?? "")")
+        let cancel = try #require(fixture.requests("/cancel").first)
+        #expect(cancel.method == "POST" && cancel.body.contains("reason"))
+    }
+
     @Test func snowflakeTypesMapToDuckDBTypes() {
         let cases: [(String, String)] = [
             ("NUMBER(38,0)", "BIGINT"), ("NUMBER(10,2)", "DECIMAL(10,2)"), ("NUMBER", "DOUBLE"), ("FLOAT", "DOUBLE"),

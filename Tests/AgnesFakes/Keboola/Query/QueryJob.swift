@@ -10,4 +10,6 @@ struct QueryJob {
     /// The statement's error, as Snowflake words it.
     let error: String?
     var polls = 0
+    /// Why it was canceled (`POST …/cancel`), nil while it was not.
+    var cancellationReason: String?
 }

@@ -14,6 +14,7 @@ extension KeboolaResponder {
         switch route {
         case .submitQuery(let branch, let workspace): return await submitQuery(branch: branch, workspace: workspace, request)
         case .queryJob(let id): return queryJob(id)
+        case .cancelQuery(let id): return cancelQuery(id, request)
         case .queryResults(let job, let statement): return queryResults(job: job, statement: statement, request)
         default: return Self.queryError(status: 404, "Route not found")
         }
@@ -69,16 +70,31 @@ extension KeboolaResponder {
             return (state.queryJobs[id]!, state.queryJobs[id]!.polls >= state.pollsUntilDone)
         }
         guard let (job, isDone) = found else { return Self.queryError(status: 404, "Query job \(id) not found") }
-        let status = isDone ? (job.error == nil ? "completed" : "failed") : "processing"
+        var status = isDone ? (job.error == nil ? "completed" : "failed") : "processing"
+        if job.cancellationReason != nil { status = "canceled" }
         var statement: [String: Any] = [
             "id": job.statementID, "query": job.query, "status": status, "createdAt": job.createdAt,
         ]
         if isDone, let error = job.error { statement["error"] = error }
         if isDone, let result = job.result { statement["numberOfRows"] = result.rows.count }
-        return KeboolaJSON.response([
+        var json: [String: Any] = [
             "queryJobId": job.id, "status": status, "actorType": "user", "createdAt": job.createdAt,
             "changedAt": job.createdAt, "statements": [statement],
-        ])
+        ]
+        if let reason = job.cancellationReason { json["cancellationReason"] = reason }
+        return KeboolaJSON.response(json)
+    }
+
+    /// `POST /api/v1/queries/{id}/cancel` `{"reason"}`: the job ends `canceled` (unless it had ended).
+    private func cancelQuery(_ id: String, _ request: IncomingRequest) -> Response {
+        let body = (try? JSONSerialization.jsonObject(with: Data(request.body.utf8))) as? [String: Any] ?? [:]
+        let found = store.state.withLock { state -> Bool in
+            guard state.queryJobs[id] != nil else { return false }
+            state.queryJobs[id]!.cancellationReason = body["reason"] as? String ?? "canceled"
+            return true
+        }
+        guard found else { return Self.queryError(status: 404, "Query job \(id) not found") }
+        return KeboolaJSON.response(["queryJobId": id])
     }
 
     private func queryResults(job id: String, statement: String, _ request: IncomingRequest) -> Response {

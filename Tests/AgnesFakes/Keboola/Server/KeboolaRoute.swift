@@ -25,6 +25,7 @@ enum KeboolaRoute: Equatable {
     /// Query Service (`/query-service/api/v1/…`): submit to a branch's workspace, a job, a result page.
     case submitQuery(branch: String, workspace: String)
     case queryJob(String)
+    case cancelQuery(String)
     case queryResults(job: String, statement: String)
     case s3(bucket: String, key: String)
     case gcsJSON(bucket: String, key: String)
@@ -64,7 +65,7 @@ enum KeboolaRoute: Equatable {
     /// Whether the Query Service answers it.
     var isQueryService: Bool {
         switch self {
-        case .submitQuery, .queryJob, .queryResults: true
+        case .submitQuery, .queryJob, .cancelQuery, .queryResults: true
         default: false
         }
     }
@@ -107,6 +108,7 @@ enum KeboolaRoute: Equatable {
         case ("POST", 5, "branches") where rest[2] == "workspaces" && rest[4] == "queries":
             return .submitQuery(branch: rest[1], workspace: rest[3])
         case ("GET", 2, "queries"): return .queryJob(rest[1])
+        case ("POST", 3, "queries") where rest[2] == "cancel": return .cancelQuery(rest[1])
         case ("GET", 4, "queries") where rest[3] == "results": return .queryResults(job: rest[1], statement: rest[2])
         default: return .notFound
         }
