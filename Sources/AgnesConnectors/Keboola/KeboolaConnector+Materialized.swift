@@ -24,13 +24,18 @@ extension KeboolaConnector {
         do {
             client = try self.client()
         } catch {
-            return due.map { Materialized(outcome: .init(tableID: $0.id, source: sourceType, kind: .failed, reason: "\(error)")) }
+            return due.map {
+                Materialized(outcome: .init(tableID: $0.id, source: sourceType, kind: .failed, reason: "\(error)"))
+            }
         }
         var results: [Materialized] = []
         for registration in due {
-            guard let lock = materializations.acquire(registration.id, ttl: client.configuration.materializeLockTTL) else {
+            guard let lock = materializations.acquire(registration.id, ttl: client.configuration.materializeLockTTL)
+            else {
                 results.append(
-                    Materialized(outcome: .init(tableID: registration.id, source: sourceType, kind: .skipped, reason: "in_flight")))
+                    Materialized(
+                        outcome: .init(
+                            tableID: registration.id, source: sourceType, kind: .skipped, reason: "in_flight")))
                 continue
             }
             defer { lock.release() }
@@ -38,7 +43,8 @@ extension KeboolaConnector {
             do {
                 let table = try await materialize(registration, client: client)
                 let elapsed = ContinuousClock.now - started
-                let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                let milliseconds = Int(
+                    elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
                 results.append(
                     Materialized(
                         outcome: .init(
@@ -47,21 +53,27 @@ extension KeboolaConnector {
                             durationMS: milliseconds),
                         table: table))
             } catch {
-                logger.warning("keboola materialization failed", metadata: ["table": "\(registration.id)", "error": "\(error)"])
+                logger.warning(
+                    "keboola materialization failed", metadata: ["table": "\(registration.id)", "error": "\(error)"])
                 results.append(
-                    Materialized(outcome: .init(tableID: registration.id, source: sourceType, kind: .failed, reason: "\(error)")))
+                    Materialized(
+                        outcome: .init(tableID: registration.id, source: sourceType, kind: .failed, reason: "\(error)"))
+                )
             }
         }
         return results
     }
 
     /// Runs one registration's SQL and publishes its result.
-    private func materialize(_ registration: TableRegistration, client: KeboolaStorageClient) async throws -> ExtractTable {
+    private func materialize(_ registration: TableRegistration, client: KeboolaStorageClient) async throws
+        -> ExtractTable
+    {
         guard let name = Identifier(registration.id) else {
             throw KeboolaError(.invalidRegistration, "'\(registration.id)' is not a valid table name")
         }
         guard let sql = registration.sourceQuery?.trimmingCharacters(in: .whitespacesAndNewlines), !sql.isEmpty else {
-            throw KeboolaError(.invalidRegistration, "\(registration.id): a materialized table needs its SQL (source_query)")
+            throw KeboolaError(
+                .invalidRegistration, "\(registration.id): a materialized table needs its SQL (source_query)")
         }
         let service = KeboolaQueryService(client: client, baseURL: try await client.queryServiceURL())
         let branch = try await client.defaultBranchID()
@@ -86,7 +98,8 @@ extension KeboolaConnector {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let staged = work.appendingPathComponent("result.csv")
         let columns = try await KeboolaResultStager.stage(
-            jobID: jobID, statement: statement, service: service, pageSize: client.configuration.queryPageSize, into: staged)
+            jobID: jobID, statement: statement, service: service, pageSize: client.configuration.queryPageSize,
+            into: staged)
         let target = layout.dataFile(source: Self.source, table: name)
         let publisher = self.publisher
         let scratch = work.appendingPathComponent("duckdb")

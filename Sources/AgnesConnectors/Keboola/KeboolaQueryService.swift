@@ -18,7 +18,8 @@ struct KeboolaQueryService: Sendable {
 
     /// Submits one statement in a transaction; returns the job id.
     func submit(_ sql: String, branchID: Int64, workspaceID: Int64) async throws -> String {
-        let body = try JSONSerialization.data(withJSONObject: ["statements": [sql], "transactional": true] as [String: Any])
+        let body = try JSONSerialization.data(
+            withJSONObject: ["statements": [sql], "transactional": true] as [String: Any])
         let data = try await client.send(
             .POST, "/api/v1/branches/\(branchID)/workspaces/\(workspaceID)/queries", json: body, base: baseURL)
         return try decode(KeboolaQuerySubmission.self, data, "the submitted query").queryJobId
@@ -31,13 +32,16 @@ struct KeboolaQueryService: Sendable {
         var wait = configuration.pollInterval
         while true {
             let job = try decode(
-                KeboolaQueryJob.self, try await client.send(.GET, "/api/v1/queries/\(Self.segment(jobID))", base: baseURL),
+                KeboolaQueryJob.self,
+                try await client.send(.GET, "/api/v1/queries/\(Self.segment(jobID))", base: baseURL),
                 "query job \(jobID)")
             if job.hasEnded { return job }
             guard clock.now < deadline else {
                 await cancel(jobID, reason: "Agnes stopped waiting after \(configuration.exportTimeout)")
                 throw KeboolaError(
-                    .timeout, "Keboola query job \(jobID) did not finish within \(configuration.exportTimeout) (status \(job.status))")
+                    .timeout,
+                    "Keboola query job \(jobID) did not finish within \(configuration.exportTimeout) (status \(job.status))"
+                )
             }
             do {
                 try await Task.sleep(for: wait)
@@ -67,7 +71,8 @@ struct KeboolaQueryService: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
-            throw KeboolaError(.invalidResponse, "Keboola's Query Service answer about \(what) is not what it documents: \(error)")
+            throw KeboolaError(
+                .invalidResponse, "Keboola's Query Service answer about \(what) is not what it documents: \(error)")
         }
     }
 

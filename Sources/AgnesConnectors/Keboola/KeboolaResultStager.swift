@@ -1,4 +1,9 @@
+import DuckDB
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Pages a Query Service result into a header-less RFC 4180 CSV file (every value quoted, NULL as an
 /// empty unquoted field), one page in memory at a time, for ``KeboolaTableConverter`` to type.
@@ -12,15 +17,16 @@ enum KeboolaResultStager {
     static func stage(
         jobID: String, statement: KeboolaQueryJob.Statement, service: KeboolaQueryService, pageSize: Int, into file: URL
     ) async throws -> Staged {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-            throw KeboolaError(.invalidResponse, "cannot write \(file.path)")
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw KeboolaError(.invalidResponse, "cannot write the query result to \(file.path): errno \(errno)")
         }
-        let handle = try FileHandle(forWritingTo: file)
-        defer { try? handle.close() }
+        defer { close(descriptor) }
         var columns: [KeboolaTableConverter.Column]?
         var offset: Int64 = 0
         while true {
-            let page = try await service.page(jobID: jobID, statementID: statement.id, offset: offset, pageSize: pageSize)
+            let page = try await service.page(
+                jobID: jobID, statementID: statement.id, offset: offset, pageSize: pageSize)
             if columns == nil {
                 guard !page.columns.isEmpty else {
                     throw KeboolaError(.invalidResponse, "Keboola's result of query job \(jobID) has no columns")
@@ -32,16 +38,31 @@ enum KeboolaResultStager {
             for row in page.data {
                 guard row.count == width else {
                     throw KeboolaError(
-                        .invalidResponse, "Keboola's result of query job \(jobID) has a row of \(row.count) cells for \(width) columns")
+                        .invalidResponse,
+                        "Keboola's result of query job \(jobID) has a row of \(row.count) cells for \(width) columns")
                 }
                 text += row.map(csvField).joined(separator: ",") + "\n"
             }
-            try handle.write(contentsOf: Data(text.utf8))
+            let bytes = Array(text.utf8)
+            try await offloaded("agnes.keboola.stage") { try write(bytes, to: descriptor, path: file.path) }
             offset += Int64(page.data.count)
             let total = page.numberOfRows ?? statement.numberOfRows
             if page.data.isEmpty || (total.map { offset >= $0 } ?? false) { break }
         }
         return Staged(columns: columns ?? [], rows: offset)
+    }
+
+    /// Writes all of `bytes` (blocking: call it off the cooperative pool).
+    private static func write(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                if count < 0 && errno == EINTR { continue }
+                throw KeboolaError(.invalidResponse, "cannot write the query result to \(path): errno \(errno)")
+            }
+            written += count
+        }
     }
 
     private static func csvField(_ value: String?) -> String {

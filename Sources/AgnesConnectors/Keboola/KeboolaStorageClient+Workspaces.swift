@@ -29,7 +29,8 @@ extension KeboolaStorageClient {
         do {
             return try JSONDecoder().decode(KeboolaWorkspace.self, from: data)
         } catch {
-            throw KeboolaError(.invalidResponse, "Keboola's answer to POST /v2/storage/workspaces has no workspace id: \(error)")
+            throw KeboolaError(
+                .invalidResponse, "Keboola's answer to POST /v2/storage/workspaces has no workspace id: \(error)")
         }
     }
 }

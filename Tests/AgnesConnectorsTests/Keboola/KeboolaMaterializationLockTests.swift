@@ -32,7 +32,8 @@ import Testing
         let held = try #require(hung.acquire("orders", ttl: .seconds(60)))
         defer { held.release() }
         let file = directory.appendingPathComponent("keboola-materialize-orders.lock")
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-120)], ofItemAtPath: file.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-120)], ofItemAtPath: file.path)
         let elsewhere = KeboolaMaterializationLocks(directory: directory)
         #expect(elsewhere.acquire("orders", ttl: .seconds(3600)) == nil)
         let taken = try #require(elsewhere.acquire("orders", ttl: .seconds(60)))

@@ -19,7 +19,9 @@ import Testing
         FROM "in.c-sales"."orders" WHERE "amount" <> ''
         """
 
-    static func registration(_ id: String = "order_facts", sql: String = typedSQL, schedule: String? = nil) -> TableRegistration {
+    static func registration(_ id: String = "order_facts", sql: String = typedSQL, schedule: String? = nil)
+        -> TableRegistration
+    {
         TableRegistration(
             id: id, name: id, sourceType: "keboola", bucket: "in.c-sales", sourceQuery: sql, queryMode: .materialized,
             syncSchedule: schedule)
@@ -39,10 +41,12 @@ import Testing
         #expect(
             try fixture.schema("order_facts")
                 == [
-                    "id BIGINT", "note VARCHAR", "amount DECIMAL(10,2)", "ordered_on DATE", "active BOOLEAN", "ratio DOUBLE",
+                    "id BIGINT", "note VARCHAR", "amount DECIMAL(10,2)", "ordered_on DATE", "active BOOLEAN",
+                    "ratio DOUBLE",
                     "loaded_at TIMESTAMP",
                 ])
-        let rows = try fixture.rows("order_facts", "id, note, CAST(amount AS VARCHAR), active, ratio, CAST(loaded_at AS VARCHAR)")
+        let rows = try fixture.rows(
+            "order_facts", "id, note, CAST(amount AS VARCHAR), active, ratio, CAST(loaded_at AS VARCHAR)")
         #expect(rows.map { $0[0].int64 ?? 0 } == [1, 2, 4, 5, 6, 7])
         #expect(rows[1][1].string == "with \"quotes\", commas" && rows[1][4].double == 100)
         #expect(rows[2][1].string == "" && rows[2][2].string == "-4.25" && rows[2][3].bool == false)
@@ -54,7 +58,9 @@ import Testing
         let workspace = try #require(fixture.keboola.workspaces.first)
         #expect(workspace.readOnlyStorageAccess && workspace.backend == "snowflake")
         let submit = try #require(fixture.requests("/queries").first { $0.method == "POST" })
-        #expect(submit.path.hasSuffix("/api/v1/branches/\(fixture.keboola.defaultBranchID)/workspaces/\(workspace.id)/queries"))
+        #expect(
+            submit.path.hasSuffix(
+                "/api/v1/branches/\(fixture.keboola.defaultBranchID)/workspaces/\(workspace.id)/queries"))
         #expect(submit.headers["x-storageapi-token"] == fixture.keboola.token)
         #expect(submit.body.contains("\"transactional\":true"))
         #expect(fixture.requests("/results").count == 3)
@@ -108,7 +114,9 @@ import Testing
         let broken = Self.registration(sql: #"SELECT "no_such_column" FROM "in.c-sales"."orders""#)
         let outcome = try #require(try await fixture.sync([broken])["order_facts"])
         #expect(outcome.kind == .failed)
-        #expect(outcome.reason?.contains("Keboola's query failed: SQL compilation error") == true, "\(outcome.reason ?? "")")
+        #expect(
+            outcome.reason?.contains("Keboola's query failed: SQL compilation error") == true, "\(outcome.reason ?? "")"
+        )
         #expect(outcome.reason?.contains("no_such_column") == true)
         #expect(fixture.extract()["order_facts"]?.file == before)
         #expect(try fixture.rows("order_facts", "id").count == 6)
@@ -131,7 +139,8 @@ import Testing
         defer { Task { await fixture.stop() } }
         fixture.keboola.putTable(Self.orders)
         fixture.keboola.inject(
-            .status(400, body: #"{"exception":"Statements must not be empty","exceptionId":"exception-1","context":{}}"#),
+            .status(
+                400, body: #"{"exception":"Statements must not be empty","exceptionId":"exception-1","context":{}}"#),
             pathContains: "/query-service/api/v1/branches/")
         let outcome = try #require(try await fixture.sync([Self.registration()])["order_facts"])
         #expect(outcome.kind == .failed, "\(outcome.reason ?? "")")
@@ -144,7 +153,8 @@ import Testing
         let fixture = try await KeboolaFixture.start()
         defer { Task { await fixture.stop() } }
         fixture.keboola.putTable(Self.orders)
-        let sql = #"SELECT "id"::BIGINT AS id, CAST("amount" AS NUMERIC(10,2)) AS amount FROM "in.c-sales"."orders" WHERE false"#
+        let sql =
+            #"SELECT "id"::BIGINT AS id, CAST("amount" AS NUMERIC(10,2)) AS amount FROM "in.c-sales"."orders" WHERE false"#
         let outcome = try #require(try await fixture.sync([Self.registration(sql: sql)])["order_facts"])
         #expect(outcome.kind == .synced && outcome.rows == 0, "\(outcome.reason ?? "")")
         #expect(try fixture.schema("order_facts") == ["id BIGINT", "amount DECIMAL(10,2)"])
@@ -158,7 +168,9 @@ import Testing
         fixture.keboola.pollsUntilDone = 100
         fixture.configure { $0.exportTimeout = .zero }
         let outcome = try #require(try await fixture.sync([Self.registration()])["order_facts"])
-        #expect(outcome.kind == .failed && outcome.reason?.contains("did not finish within") == true, "\(outcome.reason ?? "")")
+        #expect(
+            outcome.kind == .failed && outcome.reason?.contains("did not finish within") == true,
+            "\(outcome.reason ?? "")")
         let cancel = try #require(fixture.requests("/cancel").first)
         #expect(cancel.method == "POST" && cancel.body.contains("reason"))
     }

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 extension KeboolaResponder {
     /// A Query Service request: the Storage API token (or `Authorization: Bearer` with it), then the route.
@@ -12,7 +12,8 @@ extension KeboolaResponder {
             return Self.queryError(status: 401, "Invalid access token")
         }
         switch route {
-        case .submitQuery(let branch, let workspace): return await submitQuery(branch: branch, workspace: workspace, request)
+        case .submitQuery(let branch, let workspace):
+            return await submitQuery(branch: branch, workspace: workspace, request)
         case .queryJob(let id): return queryJob(id)
         case .cancelQuery(let id): return cancelQuery(id, request)
         case .queryResults(let job, let statement): return queryResults(job: job, statement: statement, request)
@@ -23,7 +24,8 @@ extension KeboolaResponder {
     /// The Query Service's error body `{"exception","exceptionId","context"}`.
     static func queryError(status: Int, _ message: String, headers: HTTPFields = [:]) -> Response {
         KeboolaJSON.response(
-            ["exception": message, "exceptionId": KeboolaJSON.exceptionID(), "context": [String: Any]()], status: status,
+            ["exception": message, "exceptionId": KeboolaJSON.exceptionID(), "context": [String: Any]()],
+            status: status,
             headers: headers)
     }
 
@@ -107,7 +109,8 @@ extension KeboolaResponder {
         let parameters = request.queryParameters
         let offset = max(0, Int(parameters["offset"] ?? "0") ?? 0)
         let pageSize = min(max(1, Int(parameters["pageSize"] ?? "500") ?? 500), 10_000)
-        let page = offset < result.rows.count ? Array(result.rows[offset..<min(offset + pageSize, result.rows.count)]) : []
+        let page =
+            offset < result.rows.count ? Array(result.rows[offset..<min(offset + pageSize, result.rows.count)]) : []
         return KeboolaJSON.response([
             "status": "completed",
             "columns": result.columns.map { column -> [String: Any] in
@@ -115,7 +118,8 @@ extension KeboolaResponder {
                 if let length = column.length { json["length"] = length }
                 return json
             },
-            "data": page.map { $0.map { $0 as Any? ?? NSNull() } }, "numberOfRows": result.rows.count, "rowsAffected": 0,
+            "data": page.map { $0.map { $0 as Any? ?? NSNull() } }, "numberOfRows": result.rows.count,
+            "rowsAffected": 0,
         ])
     }
 }

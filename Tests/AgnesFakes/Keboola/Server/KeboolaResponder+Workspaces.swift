@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Hummingbird
+import Synchronization
 
 extension KeboolaResponder {
     /// `GET /v2/storage/dev-branches/`: the default branch only.
@@ -24,12 +24,14 @@ extension KeboolaResponder {
         let body = (try? JSONSerialization.jsonObject(with: Data(request.body.utf8))) as? [String: Any] ?? [:]
         let backend = body["backend"] as? String ?? "snowflake"
         guard backend == "snowflake" else {
-            throw .validation("Backend \(backend) is not supported by this project", code: "workspace.unsupportedBackend")
+            throw .validation(
+                "Backend \(backend) is not supported by this project", code: "workspace.unsupportedBackend")
         }
         let readOnly = body["readOnlyStorageAccess"] as? Bool ?? false
         let workspace = store.state.withLock { state in
             state.nextWorkspaceID += 1
-            let workspace = FakeKeboolaWorkspace(id: state.nextWorkspaceID, backend: backend, readOnlyStorageAccess: readOnly)
+            let workspace = FakeKeboolaWorkspace(
+                id: state.nextWorkspaceID, backend: backend, readOnlyStorageAccess: readOnly)
             state.workspaces[workspace.id] = workspace
             return workspace
         }
@@ -42,7 +44,9 @@ extension KeboolaResponder {
     }
 
     func deleteWorkspace(_ id: Int64) throws(KeboolaAPIError) -> Response {
-        guard store.state.withLock({ $0.workspaces.removeValue(forKey: id) }) != nil else { throw Self.workspaceNotFound(id) }
+        guard store.state.withLock({ $0.workspaces.removeValue(forKey: id) }) != nil else {
+            throw Self.workspaceNotFound(id)
+        }
         return Response(status: .noContent)
     }
 
@@ -56,7 +60,8 @@ extension KeboolaResponder {
             "readOnlyStorageAccess": workspace.readOnlyStorageAccess, "platform": workspace.backend,
             "connection": [
                 "backend": workspace.backend, "host": "keboola.snowflakecomputing.com", "database": "KEBOOLA_578",
-                "schema": "WORKSPACE_\(workspace.id)", "warehouse": "KEBOOLA_PROD_SMALL", "user": "KEBOOLA_WORKSPACE_\(workspace.id)",
+                "schema": "WORKSPACE_\(workspace.id)", "warehouse": "KEBOOLA_PROD_SMALL",
+                "user": "KEBOOLA_WORKSPACE_\(workspace.id)",
             ],
         ]
     }
