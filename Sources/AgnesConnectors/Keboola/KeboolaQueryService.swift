@@ -16,13 +16,25 @@ struct KeboolaQueryService: Sendable {
     /// `https://query.<stack>`, without a trailing `/`.
     let baseURL: String
 
-    /// Submits one statement in a transaction; returns the job id.
+    /// Submits one statement in a transaction; returns the job id. A 403 "Failed to get workspace
+    /// credentials" is transient (Keboola's MCP server retries it) and gets the retry policy's attempts.
     func submit(_ sql: String, branchID: Int64, workspaceID: Int64) async throws -> String {
         let body = try JSONSerialization.data(
             withJSONObject: ["statements": [sql], "transactional": true] as [String: Any])
-        let data = try await client.send(
-            .POST, "/api/v1/branches/\(branchID)/workspaces/\(workspaceID)/queries", json: body, base: baseURL)
-        return try decode(KeboolaQuerySubmission.self, data, "the submitted query").queryJobId
+        let retry = client.configuration.retry
+        var attempt = 1
+        while true {
+            do {
+                let data = try await client.send(
+                    .POST, "/api/v1/branches/\(branchID)/workspaces/\(workspaceID)/queries", json: body, base: baseURL)
+                return try decode(KeboolaQuerySubmission.self, data, "the submitted query").queryJobId
+            } catch let error as KeboolaError
+                where error.status == 403 && error.message.contains("workspace credentials") && attempt < retry.maxAttempts
+            {
+                try await retry.sleep(retry.delay(after: attempt, retryAfter: nil))
+                attempt += 1
+            }
+        }
     }
 
     /// Polls a job until it ends (waits grow 1.5 times from the poll interval), within the export timeout.

@@ -134,6 +134,19 @@ import Testing
         #expect(fixture.requests("/query-service/api/v1/branches/").count == 2)
     }
 
+    @Test func missingWorkspaceCredentialsAreRetried() async throws {
+        let fixture = try await KeboolaFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.keboola.putTable(Self.orders)
+        fixture.keboola.inject(
+            .status(
+                403, body: #"{"exception":"Failed to get workspace credentials","exceptionId":"exception-2","context":{}}"#
+            ), pathContains: "/query-service/api/v1/branches/", count: 2)
+        let outcome = try #require(try await fixture.sync([Self.registration()])["order_facts"])
+        #expect(outcome.kind == .synced, "\(outcome.reason ?? "")")
+        #expect(fixture.recordedSleeps == [.seconds(1), .seconds(2)])
+    }
+
     @Test func aQueryServiceErrorIsTheTablesFailure() async throws {
         let fixture = try await KeboolaFixture.start()
         defer { Task { await fixture.stop() } }
