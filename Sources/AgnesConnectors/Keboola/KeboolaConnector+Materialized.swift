@@ -5,11 +5,13 @@ import Foundation
 import Logging
 
 extension KeboolaConnector {
-    /// What one materialized registration came to: its outcome, and its new table (nil = the
-    /// previous one keeps serving).
+    /// What one materialized registration came to: its outcome, its new table (nil = the previous one
+    /// keeps serving), and its lock, held until the extract lists the result (so that a later
+    /// materialization of the same table cannot be listed before this one and then be replaced by it).
     struct Materialized: Sendable {
         var outcome: SyncTableOutcome
         var table: ExtractTable?
+        var lock: KeboolaMaterializationLocks.Held?
     }
 
     /// Materializes the due `query_mode='materialized'` rows one after another (REFERENCE §4.1 step 4):
@@ -17,6 +19,7 @@ extension KeboolaConnector {
     /// `extracts/keboola/data/<name>.parquet`. A table whose materialization is in flight (in this
     /// process or another) is skipped with reason `in_flight`; a failure is the table's failed outcome.
     /// Runs outside the connector's lane, so a long query holds neither local syncs nor other runs.
+    /// The caller releases the returned locks once the extract is written.
     func materialize(_ request: ConnectorSyncRequest) async -> [Materialized] {
         let due = request.due.filter { $0.queryMode == .materialized }.sorted { $0.id < $1.id }
         guard !due.isEmpty else { return [] }
@@ -38,7 +41,6 @@ extension KeboolaConnector {
                             tableID: registration.id, source: sourceType, kind: .skipped, reason: "in_flight")))
                 continue
             }
-            defer { lock.release() }
             let started = ContinuousClock.now
             do {
                 let table = try await materialize(registration, client: client)
@@ -51,13 +53,14 @@ extension KeboolaConnector {
                             tableID: registration.id, source: sourceType, kind: .synced,
                             reason: "materialized: \(table.rows ?? 0) rows", rows: table.rows.map(Int.init),
                             durationMS: milliseconds),
-                        table: table))
+                        table: table, lock: lock))
             } catch {
                 logger.warning(
                     "keboola materialization failed", metadata: ["table": "\(registration.id)", "error": "\(error)"])
                 results.append(
                     Materialized(
-                        outcome: .init(tableID: registration.id, source: sourceType, kind: .failed, reason: "\(error)"))
+                        outcome: .init(tableID: registration.id, source: sourceType, kind: .failed, reason: "\(error)"),
+                        lock: lock)
                 )
             }
         }

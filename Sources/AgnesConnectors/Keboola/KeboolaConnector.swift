@@ -85,6 +85,7 @@ public final class KeboolaConnector: Connector {
     public func sync(_ request: ConnectorSyncRequest) async throws -> ConnectorSyncResult {
         // Materialized tables first, outside the lane (per-table locks); the extract then lists them.
         let materialized = await materialize(request)
+        defer { for result in materialized { result.lock?.release() } }
         return try await lane.run { try await self.syncNow(request, materialized: materialized) }
     }
 
