@@ -31,7 +31,10 @@ enum KeboolaResultStager {
                 guard !page.columns.isEmpty else {
                     throw KeboolaError(.invalidResponse, "Keboola's result of query job \(jobID) has no columns")
                 }
-                columns = page.columns.map { .init(name: $0.name, type: KeboolaColumnType.of(snowflakeType: $0.type)) }
+                let names = uniqueNames(page.columns.map(\.name))
+                columns = zip(names, page.columns).map { name, column in
+                    .init(name: name, type: KeboolaColumnType.of(snowflakeType: column.type))
+                }
             }
             let width = columns!.count
             var text = ""
@@ -47,9 +50,27 @@ enum KeboolaResultStager {
             try await offloaded("agnes.keboola.stage") { try write(bytes, to: descriptor, path: file.path) }
             offset += Int64(page.data.count)
             let total = page.numberOfRows ?? statement.numberOfRows
-            if page.data.isEmpty || (total.map { offset >= $0 } ?? false) { break }
+            // Without a total, a short page is the last (a server ignoring `offset` cannot loop forever).
+            if page.data.isEmpty || (total.map { offset >= $0 } ?? (page.data.count < pageSize)) { break }
         }
         return Staged(columns: columns ?? [], rows: offset)
+    }
+
+    /// Column names a parquet file can hold: an empty name becomes `column_<n>`, a repeated one (`SELECT
+    /// a.id, b.id` gives two `ID`s) gets `_2`, `_3`, … (compared case-insensitively, as DuckDB does).
+    static func uniqueNames(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.enumerated().map { index, name in
+            let base = name.isEmpty ? "column_\(index + 1)" : name
+            var candidate = base
+            var suffix = 2
+            while seen.contains(candidate.lowercased()) {
+                candidate = "\(base)_\(suffix)"
+                suffix += 1
+            }
+            seen.insert(candidate.lowercased())
+            return candidate
+        }
     }
 
     /// Writes all of `bytes` (blocking: call it off the cooperative pool).

@@ -188,6 +188,10 @@ import Testing
         #expect(cancel.method == "POST" && cancel.body.contains("reason"))
     }
 
+    @Test func repeatedAndEmptyColumnNamesAreMadeUnique() {
+        #expect(KeboolaResultStager.uniqueNames(["ID", "id", "", "ID", "ID_2"]) == ["ID", "id_2", "column_3", "ID_3", "ID_2_2"])
+    }
+
     @Test func snowflakeTypesMapToDuckDBTypes() {
         let cases: [(String, String)] = [
             ("NUMBER(38,0)", "BIGINT"), ("NUMBER(10,2)", "DECIMAL(10,2)"), ("NUMBER", "DOUBLE"), ("FLOAT", "DOUBLE"),
