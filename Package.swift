@@ -238,7 +238,7 @@ let package = Package(
         .target(
             name: "AgnesFakes",
             dependencies: [
-                "CZlib",
+                "CZlib", "DuckDB",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -115,6 +115,37 @@ import Testing
         #expect(outcomes.map(\.summary).first?.hasPrefix("synced") == true)
     }
 
+    @Test func aMaterializedTableIsRunByKeboolaServedAndThenDueHourly() async throws {
+        let keboola = await FakeKeboola.start()
+        defer { Task { await keboola.stop() } }
+        keboola.putTable(Self.orders())
+        let fixture = try await Self.fixture(keboola)
+        let root = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            let created = try await client.call(
+                .post, "/api/admin/register-table", as: root.token,
+                body: [
+                    "name": "order_totals", "source_type": "keboola", "bucket": "in.c-sales", "query_mode": "materialized",
+                    "source_query": #"SELECT count(*) AS n, sum(CAST(NULLIF("amount", '') AS NUMERIC(10,2))) AS total FROM "in.c-sales"."orders""#,
+                ])
+            #expect(created.status == .created, "\(created.object)")
+            let runID = try #require(created.object["run_id"] as? String)
+            let run = await fixture.services.pipeline.completion(of: runID)
+            #expect(run?.status == .succeeded)
+            let query = try await client.call(
+                .post, "/api/query", as: root.token, body: ["sql": "SELECT n, total FROM order_totals"])
+            #expect(query.status == .ok, "\(query.object)")
+            #expect(query.object["column_types"] as? [String] == ["BIGINT", "DECIMAL(38,2)"])
+            let values = try #require((query.object["rows"] as? [[Any]])?.first)
+            #expect(values[0] as? Int == 3)
+            // No sync_schedule: materialized rows run every hour, so the next run skips it.
+            let again = try await fixture.services.pipeline.run(tables: nil, trigger: "test", requestedBy: nil)
+            let outcomes = try await SyncRunRepository(store: fixture.services.store).outcomes(runID: again.id)
+            let outcome = try #require(outcomes.first { $0.tableID == "order_totals" })
+            #expect(outcome.kind == .skipped && outcome.reason?.hasPrefix("not due (every 1h") == true, "\(outcome)")
+        }
+    }
+
     @Test func configuringKeboolaTakesEffectWithoutARestart() async throws {
         let keboola = await FakeKeboola.start()
         defer { Task { await keboola.stop() } }

@@ -28,6 +28,11 @@ public struct KeboolaConfiguration: Sendable {
     public var incrementalOverlap: Duration
     /// Retries of API calls and downloads.
     public var retry: RetryPolicy
+    /// How long a materialization's lock holds before another process may take it as stale
+    /// (`materialize.lock_ttl_seconds`, default 86400).
+    public var materializeLockTTL: Duration
+    /// Rows per Query Service result page of a materialization.
+    public var queryPageSize: Int
 
     /// Creates a configuration.
     public init(
@@ -35,7 +40,7 @@ public struct KeboolaConfiguration: Sendable {
         gcsEndpoint: String = "https://storage.googleapis.com", parallelism: Int = 4,
         exportTimeout: Duration = .seconds(1800), pollInterval: Duration = .seconds(1),
         maxPollInterval: Duration = .seconds(10), incrementalOverlap: Duration = .seconds(300),
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(), materializeLockTTL: Duration = .seconds(86_400), queryPageSize: Int = 10_000
     ) {
         self.stackURL = Self.trimmed(stackURL)
         self.token = token
@@ -48,6 +53,8 @@ public struct KeboolaConfiguration: Sendable {
         self.maxPollInterval = maxPollInterval
         self.incrementalOverlap = incrementalOverlap
         self.retry = retry
+        self.materializeLockTTL = materializeLockTTL
+        self.queryPageSize = max(1, queryPageSize)
     }
 
     static func trimmed(_ url: String) -> String {

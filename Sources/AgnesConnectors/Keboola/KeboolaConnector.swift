@@ -26,6 +26,10 @@ public final class KeboolaConnector: Connector {
     let logger: Logger
     let publisher = Publisher()
     let lane = SerialLane()
+    /// Per-table locks of materialized tables (``materialize(_:)``).
+    let materializations: KeboolaMaterializationLocks
+    /// The workspace materialized queries run in.
+    let workspaces: KeboolaWorkspaceStore
 
     /// The HTTP client of Keboola calls: redirects are not followed (an API address that passed the
     /// outbound check cannot send the token elsewhere), a read that stalls for two minutes fails.
@@ -43,6 +47,8 @@ public final class KeboolaConnector: Connector {
         self.http = http
         self.logger = logger
         self.configuration = configuration
+        materializations = KeboolaMaterializationLocks(directory: layout.root.appendingPathComponent("state/locks"))
+        workspaces = KeboolaWorkspaceStore(file: layout.root.appendingPathComponent("state/keboola-workspace.json"))
     }
 
     /// A client for the current configuration.
@@ -74,26 +80,38 @@ public final class KeboolaConnector: Connector {
         String(tableID.lowercased().map { $0 == "." || $0 == " " || $0 == "-" ? "_" : $0 })
     }
 
+    public var materializes: Bool { true }
+
     public func sync(_ request: ConnectorSyncRequest) async throws -> ConnectorSyncResult {
-        try await lane.run { try await self.syncNow(request) }
+        // Materialized tables first, outside the lane (per-table locks); the extract then lists them.
+        let materialized = await materialize(request)
+        defer { for result in materialized { result.lock?.release() } }
+        return try await lane.run { try await self.syncNow(request, materialized: materialized) }
     }
 
-    private func syncNow(_ request: ConnectorSyncRequest) async throws -> ConnectorSyncResult {
+    private func syncNow(_ request: ConnectorSyncRequest, materialized: [Materialized]) async throws -> ConnectorSyncResult {
         let writer = ExtractWriter(sourceDirectory: layout.sourceDirectory(Self.source))
         let previous = PreviousExtract.read(writer.extractFile)
-        Publisher.removeStaleTemporaries(in: writer.dataDirectory)
-        // Scratch of a sync a kill -9 interrupted (syncs of this source run one at a time).
-        try? FileManager.default.removeItem(at: layout.root.appendingPathComponent("tmp/keboola"))
-        var outcomes: [SyncTableOutcome] = []
+        // A materialization in flight (outside the lane) may be writing a temporary or scratch there;
+        // otherwise what is left is a killed sync's.
+        if !materializations.isBusy {
+            Publisher.removeStaleTemporaries(in: writer.dataDirectory)
+            try? FileManager.default.removeItem(at: layout.root.appendingPathComponent("tmp/keboola"))
+        }
+        var outcomes: [SyncTableOutcome] = materialized.map(\.outcome)
         var tables: [String: ExtractTable] = [:]
-        let due = Set(request.due.map(\.id))
-        for registration in request.registered where registration.queryMode == .local && !due.contains(registration.id) {
+        let due = Set(request.due.filter { $0.queryMode == .local }.map(\.id))
+        for registration in request.registered where registration.queryMode != .remote && !due.contains(registration.id) {
             if let kept = previous[registration.id], LocalFilesSource.isReadable(kept) { tables[registration.id] = kept }
         }
-        guard !request.due.isEmpty else {
-            // Only the list changed (a table was unregistered): rewrite the extract, call nobody.
+        for result in materialized {
+            if let table = result.table { tables[result.outcome.tableID] = table }
+        }
+        let localDue = request.due.filter { $0.queryMode == .local }
+        guard !localDue.isEmpty else {
+            // Nothing to export (only materialized tables, or a table was unregistered): call nobody.
             let changed = try await writeIfChanged(writer, tables: tables, previous: previous)
-            return ConnectorSyncResult(outcomes: [], changedExtract: changed)
+            return ConnectorSyncResult(outcomes: outcomes, changedExtract: changed)
         }
         let client: KeboolaStorageClient
         let remoteTables: [KeboolaTable]
@@ -101,14 +119,14 @@ public final class KeboolaConnector: Connector {
             client = try self.client()
             remoteTables = try await client.tables()
         } catch {
-            for registration in request.due {
+            for registration in localDue {
                 if let kept = previous[registration.id], LocalFilesSource.isReadable(kept) { tables[registration.id] = kept }
                 outcomes.append(.init(tableID: registration.id, source: sourceType, kind: .failed, reason: "\(error)"))
             }
             let changed = try await writeIfChanged(writer, tables: tables, previous: previous)
             return ConnectorSyncResult(outcomes: outcomes, changedExtract: changed)
         }
-        for registration in request.due.sorted(by: { $0.id < $1.id }) {
+        for registration in localDue.sorted(by: { $0.id < $1.id }) {
             let kept = previous[registration.id].flatMap { LocalFilesSource.isReadable($0) ? $0 : nil }
             let started = ContinuousClock.now
             do {

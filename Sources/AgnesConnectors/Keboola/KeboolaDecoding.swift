@@ -6,8 +6,10 @@ struct KeboolaErrorEnvelope: Decodable {
     var code: String?
     var message: String?
     var reason: String?
+    /// The Query Service's `{"exception","exceptionId","context"}`.
+    var exception: String?
 
-    enum CodingKeys: String, CodingKey { case error, code, message, reason }
+    enum CodingKeys: String, CodingKey { case error, code, message, reason, exception }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -15,12 +17,13 @@ struct KeboolaErrorEnvelope: Decodable {
         code = try container.decodeLenientString(forKey: .code)
         message = try? container.decodeIfPresent(String.self, forKey: .message)
         reason = try? container.decodeIfPresent(String.self, forKey: .reason)
+        exception = try? container.decodeIfPresent(String.self, forKey: .exception)
     }
 
     /// `Invalid access token (storage.tokenInvalid)`, or nil when the body says nothing.
     static func summary(of body: Data) -> String? {
         guard let envelope = try? JSONDecoder().decode(KeboolaErrorEnvelope.self, from: body) else { return nil }
-        guard let text = envelope.error ?? envelope.message ?? envelope.reason else { return nil }
+        guard let text = envelope.error ?? envelope.exception ?? envelope.message ?? envelope.reason else { return nil }
         return envelope.code.map { "\(text) (\($0))" } ?? text
     }
 }

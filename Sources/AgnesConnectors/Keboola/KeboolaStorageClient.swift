@@ -66,13 +66,15 @@ public struct KeboolaStorageClient: Sendable {
         }
     }
 
-    /// Sends a request with retries and returns the body of a 2xx answer.
-    func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], form: [(String, String)]? = nil)
-        async throws -> Data
-    {
+    /// Sends a request with retries and returns the body of a 2xx answer: to the stack, or to `base`
+    /// (another Keboola service, such as the Query Service), with a form or a JSON body.
+    func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], form: [(String, String)]? = nil,
+        json: Data? = nil, base: String? = nil
+    ) async throws -> Data {
         var components = URLComponents()
         components.queryItems = query.isEmpty ? nil : query.map { URLQueryItem(name: $0.0, value: $0.1) }
-        let url = configuration.stackURL + path + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let url = (base ?? configuration.stackURL) + path + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
         let what = "\(method.rawValue) \(path)"
         let http = self.http
         let token = configuration.token
@@ -86,6 +88,9 @@ public struct KeboolaStorageClient: Sendable {
                 if let form {
                     request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
                     request.body = .bytes(ByteBuffer(string: Self.formEncoded(form)))
+                } else if let json {
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(bytes: json))
                 }
                 let response: HTTPClientResponse
                 let body: ByteBuffer

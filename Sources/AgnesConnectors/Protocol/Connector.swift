@@ -23,10 +23,14 @@ public protocol Connector: Sendable {
     /// True when a sync run that finds the registry empty registers everything ``discover()`` offers
     /// first (Keboola with a token: REFERENCE §4.1 step 2).
     var registersIntoEmptyRegistry: Bool { get }
+    /// True when it syncs `query_mode='materialized'` rows (runs their `source_query` at the source and
+    /// publishes the result); the pipeline skips such rows for connectors that cannot.
+    var materializes: Bool { get }
 }
 
 extension Connector {
     public var registersIntoEmptyRegistry: Bool { false }
+    public var materializes: Bool { false }
 }
 
 /// What a run asks of a connector.

@@ -25,12 +25,15 @@ public struct KeboolaSettings: Sendable, Hashable {
     public var exportTimeoutSeconds: Int
     /// First wait between polls of an export job (`poll_interval_seconds`).
     public var pollIntervalSeconds: Double
+    /// How long a materialization's lock holds before another process takes it as stale
+    /// (`materialize.lock_ttl_seconds`, 60 to 604800).
+    public var materializeLockTTLSeconds: Int
 
     /// Creates settings.
     public init(
         stackURL: String? = nil, tokenVariable: String = "KEBOOLA_STORAGE_TOKEN", s3Endpoint: String? = nil,
         gcsEndpoint: String = "https://storage.googleapis.com", parallelism: Int = 4, exportTimeoutSeconds: Int = 1800,
-        pollIntervalSeconds: Double = 1
+        pollIntervalSeconds: Double = 1, materializeLockTTLSeconds: Int = 86_400
     ) {
         self.stackURL = stackURL
         self.tokenVariable = tokenVariable
@@ -39,6 +42,7 @@ public struct KeboolaSettings: Sendable, Hashable {
         self.parallelism = parallelism
         self.exportTimeoutSeconds = exportTimeoutSeconds
         self.pollIntervalSeconds = pollIntervalSeconds
+        self.materializeLockTTLSeconds = materializeLockTTLSeconds
     }
 
     /// Reads the section; URLs must be http(s) with a host.
@@ -65,6 +69,12 @@ public struct KeboolaSettings: Sendable, Hashable {
                 file: config.file(for: ["data_source", "keboola", "token_env"]), key: "data_source.keboola.token_env",
                 expected: "an environment variable name", got: .string(tokenVariable))
         }
+        let lockTTL = try config.positiveInt("materialize.lock_ttl_seconds", default: defaults.materializeLockTTLSeconds)
+        guard (60...604_800).contains(lockTTL) else {
+            throw .invalidValue(
+                file: config.file(for: ["materialize", "lock_ttl_seconds"]), key: "materialize.lock_ttl_seconds",
+                expected: "a whole number from 60 to 604800", got: .int(lockTTL))
+        }
         self.init(
             stackURL: stackURL, tokenVariable: tokenVariable, s3Endpoint: try url("s3_endpoint"),
             gcsEndpoint: try url("gcs_endpoint") ?? defaults.gcsEndpoint,
@@ -72,6 +82,7 @@ public struct KeboolaSettings: Sendable, Hashable {
             exportTimeoutSeconds: try config.positiveInt(
                 "data_source.keboola.export_timeout_seconds", default: defaults.exportTimeoutSeconds),
             pollIntervalSeconds: try config.nonNegativeDouble(
-                at: ["data_source", "keboola", "poll_interval_seconds"], default: defaults.pollIntervalSeconds))
+                at: ["data_source", "keboola", "poll_interval_seconds"], default: defaults.pollIntervalSeconds),
+            materializeLockTTLSeconds: lockTTL)
     }
 }

@@ -86,6 +86,9 @@ extension SyncPipeline {
         outcomes.count { $0.kind == kind }
     }
 
+    /// The schedule of a materialized table that names none.
+    static let materializedSchedule = "every 1h"
+
     /// Why a table is not taken up in this run, nil when it is.
     func skipReason(
         _ table: TableRegistration, requested: Set<String>?, checks: [String: SyncRunRepository.Check], now: Date
@@ -94,18 +97,20 @@ extension SyncPipeline {
         if let requested {
             guard requested.contains(table.id) else { return "not requested" }
         }
-        guard connectors[source] != nil else {
+        guard let connector = connectors[source] else {
             return source.isEmpty
                 ? "it has no source type" : "no \(source) connector is configured on this server"
         }
-        guard table.queryMode == .local else {
-            if table.queryMode == .remote, source == "keboola" {
-                return "remote Keboola tables cannot be queried in this build yet; register it with query_mode local to sync it"
-            }
-            return table.queryMode == .remote
-                ? "remote tables are queried in place" : "materialized tables of \(source) are not supported yet"
+        switch table.queryMode {
+        case .remote where source == "keboola":
+            return "remote Keboola tables cannot be queried in this build yet; register it with query_mode local to sync it"
+        case .remote: return "remote tables are queried in place"
+        case .materialized where !connector.materializes: return "materialized tables of \(source) are not supported yet"
+        default: break
         }
-        guard requested == nil, let text = table.syncSchedule else { return nil }
+        // A materialized table without a schedule runs hourly (REFERENCE §4.1 step 4).
+        let schedule = table.syncSchedule ?? (table.queryMode == .materialized ? Self.materializedSchedule : nil)
+        guard requested == nil, let text = schedule else { return nil }
         guard let schedule = try? Schedule(parsing: text) else {
             logger.warning("invalid sync_schedule; synced every run", metadata: ["table": "\(table.id)"])
             return nil

@@ -35,6 +35,7 @@ final class KeboolaCredentials: Sendable {
             gcsEndpoint: settings.gcsEndpoint, parallelism: settings.parallelism,
             exportTimeout: .seconds(settings.exportTimeoutSeconds),
             pollInterval: .milliseconds(Int(settings.pollIntervalSeconds * 1000)),
-            maxPollInterval: .seconds(max(settings.pollIntervalSeconds, 10)))
+            maxPollInterval: .seconds(max(settings.pollIntervalSeconds, 10)),
+            materializeLockTTL: .seconds(settings.materializeLockTTLSeconds))
     }
 }

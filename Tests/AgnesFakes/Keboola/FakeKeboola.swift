@@ -29,6 +29,21 @@
 //   S3 XML errors (SignatureDoesNotMatch with CanonicalRequest/StringToSign, ExpiredToken, NoSuchKey…).
 //   GCS JSON API `…/o/<encoded key>?alt=media` with `Authorization: Bearer`; Azure GETs with the SAS.
 //   Single `Range` requests are honoured (206) on all three.
+// - Workspaces and the Query Service (research §8; keboola/query-service-api-python-sdk models):
+//   `GET /v2/storage` lists `services` with `{"id":"query","url":<base>/query-service}`;
+//   `GET /v2/storage/dev-branches/` → `[{id, name, isDefault: true, …}]`; `POST /v2/storage/workspaces`
+//   `{"backend":"snowflake","readOnlyStorageAccess":true}` → 201 workspace, list/get/delete.
+//   `POST <query>/api/v1/branches/{branchId}/workspaces/{workspaceId}/queries` `{"statements":[sql],…}`
+//   → 201 `{"queryJobId"}` (404 for an unknown branch or workspace); `GET <query>/api/v1/queries/{id}`
+//   → `{queryJobId, status: processing|completed|failed, statements:[{id, status, error?, numberOfRows?}]}`;
+//   `GET <query>/api/v1/queries/{id}/{statementId}/results?offset=&pageSize=` → `{status, columns:[{name,
+//   type, nullable, length}], data: rows of strings or null, numberOfRows, rowsAffected}`. Errors are
+//   `{"exception","exceptionId","context"}`; the token goes in `X-StorageApi-Token` (or a Bearer header).
+//   The statement really runs: the project's tables are loaded as text columns into an in-memory DuckDB,
+//   schemas named by bucket id (`"in.c-main"."orders"`), and the result's DuckDB types are given their
+//   Snowflake names (BIGINT → NUMBER(38,0), DECIMAL(p,s) → NUMBER(p,s), DOUBLE → FLOAT, VARCHAR → TEXT,
+//   TIMESTAMP → TIMESTAMP_NTZ, …); a statement DuckDB refuses makes the job `failed` with the statement's
+//   `error` ("SQL compilation error: …"). Injected failures apply to these paths too.
 // - Failures: statuses with `Retry-After`, the 503 maintenance body, connections dropped mid-body,
 //   failed jobs, expired object-store credentials.
 //
@@ -45,7 +60,7 @@ import Hummingbird
 import Synchronization
 
 /// A fake Keboola stack on a free port of 127.0.0.1: Storage API (tokens, buckets, tables, async table
-/// export, jobs, files) plus S3, GCS and Azure Blob emulation for the exported slices.
+/// export, jobs, files, dev branches, workspaces), the Query Service (SQL run by DuckDB), plus S3, GCS and Azure Blob emulation for the exported slices.
 ///
 /// ```swift
 /// let keboola = await FakeKeboola.start()

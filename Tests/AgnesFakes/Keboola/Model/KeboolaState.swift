@@ -21,6 +21,15 @@ struct KeboolaState {
     var nextJobID = 22_070_936
     var nextFileID = 192_611_594
     var nextMetadataID = 207_947_778
+    /// Workspaces by id, and the Query Service's jobs by id.
+    var workspaces: [Int64: FakeKeboolaWorkspace] = [:]
+    var nextWorkspaceID: Int64 = 1_057_301
+    var queryJobs: [String: QueryJob] = [:]
+    var nextQueryJob = 1
+    /// The project's default branch (`GET /v2/storage/dev-branches/`).
+    let defaultBranchID: Int64 = 5012
+    /// Holds query submissions while a test asks it to.
+    var queryGate = QueryGate()
     /// The fake's own key for presigned URLs (S3 SigV4, GCS `X-Goog-Signature`, Azure SAS `sig`).
     let signingKey = SigV4Credential(accessKeyID: "AKIAFAKEKEBOOLAFILES", secretAccessKey: KeboolaState.random(40))
 

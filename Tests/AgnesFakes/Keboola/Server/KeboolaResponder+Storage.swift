@@ -25,6 +25,11 @@ extension KeboolaResponder {
             case .exportTable(let id): return try exportTable(id, request, failure: failure)
             case .job(let id): return try job(id, failure: failure)
             case .file(let id): return try file(id, request)
+            case .devBranches: return devBranches()
+            case .workspaces: return workspaces()
+            case .createWorkspace: return try createWorkspace(request)
+            case .workspace(let id): return try workspace(id)
+            case .deleteWorkspace(let id): return try deleteWorkspace(id)
             default: throw KeboolaAPIError.notFound("Route not found", code: "notFound")
             }
         } catch let error as KeboolaAPIError {
@@ -38,7 +43,7 @@ extension KeboolaResponder {
         let base = store.state.withLock { $0.baseURL }
         return KeboolaJSON.response([
             "api": "storage", "version": "v2", "documentation": "https://keboola.docs.apiary.io/",
-            "services": [["id": "import", "url": base + "/import"]],
+            "services": [["id": "import", "url": base + "/import"], ["id": "query", "url": base + "/query-service"]],
         ])
     }
 

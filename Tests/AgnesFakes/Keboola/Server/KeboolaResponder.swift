@@ -45,6 +45,8 @@ struct KeboolaResponder: RouterMiddleware {
         var response: Response
         if route.isObjectStore {
             response = try await objectStore(route, incoming, isExpired: failure == .expiredCredentials)
+        } else if route.isQueryService {
+            response = await queryService(route, incoming)
         } else {
             response = storage(route, incoming, failure: failure)
         }
@@ -73,6 +75,10 @@ struct KeboolaResponder: RouterMiddleware {
                 status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         if route.isObjectStore { return ObjectStoreError.injected(status: status, route: route, headers: headers) }
+        if route.isQueryService {
+            let phrase = HTTPResponse.Status(code: status).reasonPhrase
+            return Self.queryError(status: status, phrase.isEmpty ? "HTTP \(status)" : phrase, headers: headers)
+        }
         let message = HTTPResponse.Status(code: status).reasonPhrase
         let code =
             switch status {

@@ -17,6 +17,16 @@ enum KeboolaRoute: Equatable {
     case exportTable(String)
     case job(Int)
     case file(Int)
+    case devBranches
+    case workspaces
+    case createWorkspace
+    case workspace(Int64)
+    case deleteWorkspace(Int64)
+    /// Query Service (`/query-service/api/v1/…`): submit to a branch's workspace, a job, a result page.
+    case submitQuery(branch: String, workspace: String)
+    case queryJob(String)
+    case cancelQuery(String)
+    case queryResults(job: String, statement: String)
     case s3(bucket: String, key: String)
     case gcsJSON(bucket: String, key: String)
     case gcsXML(bucket: String, key: String)
@@ -31,6 +41,8 @@ enum KeboolaRoute: Equatable {
             self = Self.storage(Array(segments.dropFirst(2)), method: method)
         case "s3" where isRead && segments.count >= 3 && !segments[1].isEmpty:
             self = .s3(bucket: Self.decode(segments[1]), key: Self.decode(segments[2...].joined(separator: "/")))
+        case "query-service":
+            self = Self.queryService(Array(segments.dropFirst()).filter { !$0.isEmpty }.map(Self.decode), method: method)
         case "gcs" where isRead:
             self = Self.gcs(Array(segments.dropFirst()))
         case "azure" where isRead && segments.count >= 4:
@@ -46,6 +58,14 @@ enum KeboolaRoute: Equatable {
     var isObjectStore: Bool {
         switch self {
         case .s3, .gcsJSON, .gcsXML, .azure: true
+        default: false
+        }
+    }
+
+    /// Whether the Query Service answers it.
+    var isQueryService: Bool {
+        switch self {
+        case .submitQuery, .queryJob, .cancelQuery, .queryResults: true
         default: false
         }
     }
@@ -72,6 +92,24 @@ enum KeboolaRoute: Equatable {
         case ("POST", 3, "tables") where path[2] == "export-async": return .exportTable(path[1])
         case ("GET", 2, "jobs"): return Int(path[1]).map { .job($0) } ?? .notFound
         case ("GET", 2, "files"): return Int(path[1]).map { .file($0) } ?? .notFound
+        case ("GET", 1, "dev-branches"): return .devBranches
+        case ("GET", 1, "workspaces"): return .workspaces
+        case ("POST", 1, "workspaces"): return .createWorkspace
+        case ("GET", 2, "workspaces"): return Int64(path[1]).map { .workspace($0) } ?? .notFound
+        case ("DELETE", 2, "workspaces"): return Int64(path[1]).map { .deleteWorkspace($0) } ?? .notFound
+        default: return .notFound
+        }
+    }
+
+    private static func queryService(_ path: [String], method: String) -> KeboolaRoute {
+        guard path.count >= 3, path[0] == "api", path[1] == "v1" else { return .notFound }
+        let rest = Array(path.dropFirst(2))
+        switch (method, rest.count, rest.first) {
+        case ("POST", 5, "branches") where rest[2] == "workspaces" && rest[4] == "queries":
+            return .submitQuery(branch: rest[1], workspace: rest[3])
+        case ("GET", 2, "queries"): return .queryJob(rest[1])
+        case ("POST", 3, "queries") where rest[2] == "cancel": return .cancelQuery(rest[1])
+        case ("GET", 4, "queries") where rest[3] == "results": return .queryResults(job: rest[1], statement: rest[2])
         default: return .notFound
         }
     }
