@@ -15,11 +15,11 @@ extension BundledSkill {
         | source | state |
         |---|---|
         | `local` (files in `DATA_DIR/sources/local/`) | available: CSV, TSV, JSON, NDJSON/JSONL, Parquet |
-        | Keboola | configuration and registration only; syncing is not available yet in this version |
+        | Keboola | available: full, incremental and partitioned sync with real types, materialized SQL; remote tables not yet |
         | BigQuery (remote and materialized tables) | configuration and registration only; not available yet |
         | Jira (webhooks, incremental parquet) | not available yet in this version |
         | custom connectors (programs in `CONNECTORS_DIR/<name>/`) | available: see below |
-        | OpenMetadata catalog export | not available yet in this version |
+        | OpenMetadata catalog export | available: the `catalog-export` job (docs and metrics into the catalog) |
 
         ### The local folder
 
@@ -46,15 +46,24 @@ extension BundledSkill {
         - A failure (`failed: the connector exited with status N: <its stderr>`, the timeout, or the refusal's
           reason) fails only that connector's tables; their last good data keeps serving.
 
-        ### Keboola and BigQuery today
+        ### Keboola
 
-        `POST /api/admin/configure` (admin) records the choice of data source: for Keboola it first checks the
-        stack URL and token against the Storage API's bucket list, then keeps them in `DATA_DIR/state/.env_overlay`
-        (mode 600), never in the YAML; for BigQuery it records the project. `config/instance.yaml` has the same
-        `data_source.type` and `data_source.keboola` / `data_source.bigquery` blocks (`DATA_SOURCE` overrides the
-        type). With that, tables of those types can be registered, but a run records each of them as
-        `skipped: no keboola connector is configured on this server`, and `GET /api/admin/discover-tables` answers an
-        empty list with the same error. Tell users plainly that such tables have no data yet.
+        - Connect: `POST /api/admin/configure` with `keboola_url` and `keboola_token` (checked first, used at once),
+          or `data_source.keboola.stack_url` plus the token in `KEBOOLA_STORAGE_TOKEN`.
+        - Register: `POST /api/admin/discover-and-register` (ids like `in_c_sales_orders`), or one table with
+          `bucket` and `source_table`. `GET /api/admin/discover-tables` lists what the token can read.
+        - Tables are exported through the Storage API and typed from Keboola's column metadata (INTEGER, NUMERIC(p,s),
+          FLOAT, BOOLEAN, DATE, TIMESTAMP, STRING). `sync_strategy`: `full_refresh`, `incremental` (needs a primary
+          key; merges changes, drops rows deleted in Keboola), `partitioned` (needs `partition_by`).
+        - `query_mode: materialized` with `source_query` (Snowflake SQL over `"in.c-sales"."orders"`) runs in
+          Keboola's Query Service and lands as a table (hourly unless `sync_schedule` says otherwise).
+        - `query_mode: remote` is not available yet: its runs say so. Tell users plainly.
+        - A failing table says why in its run outcome and keeps serving its previous data.
+
+        ### BigQuery today
+
+        `POST /api/admin/configure` records the project; BigQuery tables can be registered, but a run records each
+        as `skipped: no bigquery connector is configured on this server`. Tell users plainly they have no data yet.
 
         ## Sync runs
 

@@ -42,8 +42,8 @@ extension BundledSkill {
         | the server's current data without pulling | `agnes query --remote "SQL"` |
         | a filtered slice of a big table, reused across questions | `agnes snapshot create` |
 
-        Every table is served from the server's DuckDB: write DuckDB SQL (`sql_flavor` is `duckdb`). Tables whose
-        `query_mode` is `remote` or `materialized` (BigQuery, Keboola) are not available yet in this version.
+        Every table is served from the server's DuckDB: write DuckDB SQL (`sql_flavor` is `duckdb`). Keboola tables,
+        materialized ones included, are ordinary tables here; `remote` tables and BigQuery are not available yet.
 
         ## 4. Query
 

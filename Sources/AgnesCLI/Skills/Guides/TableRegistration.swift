@@ -11,11 +11,11 @@ extension BundledSkill {
 
         ## Where tables come from in this version
 
-        The server's only working connector is the **local folder**: every `.csv`, `.tsv`, `.json`, `.ndjson`,
+        The **local folder**: every `.csv`, `.tsv`, `.json`, `.ndjson`,
         `.jsonl` or `.parquet` file in `DATA_DIR/sources/local/` becomes a table (id derived from the file name)
-        at the next sync run, registered by `system:local-source`. Keboola, BigQuery and Jira tables can be
-        registered once their source is configured, but syncing them is not available yet in this version: their
-        runs record `skipped: no keboola connector is configured on this server`.
+        at the next sync run, registered by `system:local-source`. **Keboola** tables sync once Keboola is configured
+        (see `agnes skills show connectors`); custom connectors register their own tables. BigQuery and Jira
+        tables can be registered, but syncing them is not available yet in this version.
 
         ## Three ways to add a table
 
@@ -47,8 +47,8 @@ extension BundledSkill {
         - `--dry-run` asks `POST /api/admin/register-table/precheck` (for a local file it reads the columns).
         - `--sync-schedule`: `every 30m`, `every 6h`, `daily 06:00` or `daily 06:00,18:00` (UTC). Without one, the
           table is due at every run.
-        - `--query-mode remote|materialized` and `--query @file.sql` belong to Keboola and BigQuery tables, which
-          are not available yet in this version.
+        - `--query-mode materialized --query @file.sql` makes a Keboola table from Snowflake SQL run by Keboola;
+          `remote` (and BigQuery) is not available yet in this version.
         - The server syncs a newly registered table at once (the run's `run_id` is in the `--json` answer).
 
         ## Let analysts read it
