@@ -114,6 +114,12 @@ struct ConnectorProcess: Sendable {
         var status: Int32 = 0
         var reaped = waitpid(pid, &status, 0)
         while reaped < 0, errno == EINTR { reaped = waitpid(pid, &status, 0) }
+        if ending != nil {
+            // "Stopped" means gone: give what it left behind a moment to die (a SIGKILL lands
+            // asynchronously). Orphans end as zombies of init, which may not reap them here; bounded.
+            let goneBy = clock.now + .seconds(2)
+            while kill(-pid, 0) == 0, clock.now < goneBy, Self.groupHasLiveMember(pid) { usleep(5_000) }
+        }
         Self.drain(&streams, waitingAtMost: .zero)
         if ending == nil {
             let signal = status & 0x7f
@@ -121,6 +127,21 @@ struct ConnectorProcess: Sendable {
         }
         return Result(
             ending: ending!, standardErrorTail: streams[1].text, standardOutputTail: streams[0].text)
+    }
+
+    /// Whether a process of group `group` still runs (a zombie does not), from `/proc/<pid>/stat`.
+    private static func groupHasLiveMember(_ group: pid_t) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        for entry in entries where entry.first?.isNumber == true {
+            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            // After the name: state, ppid, pgrp, …
+            guard fields.count > 2, Int32(fields[2]) == group else { continue }
+            if fields[0] != "Z" && fields[0] != "X" { return true }
+        }
+        return false
     }
 
     /// Whether the process has ended (without reaping it: `WNOWAIT`). A child that is no longer ours to
