@@ -100,8 +100,16 @@ import Testing
         let bad = try await admin.run(["admin", "register-table", "later", "--sync-schedule", "hourly"])
         #expect(bad.status == 2, "\(bad.stderr)")
         #expect(bad.stderr.contains("sync_schedule: invalid schedule 'hourly'"), "\(bad.stderr)")
+        let unsplit = try await admin.run(["admin", "register-table", "cities", "--partition-by", "day"])
+        #expect(unsplit.status == 2, "\(unsplit.stderr)")
+        #expect(unsplit.stderr.contains("partition_by: only partitioned tables have a partition column"), "\(unsplit.stderr)")
+        let partitioned = try await admin.run(
+            ["admin", "register-table", "visits", "--source-type", "local", "--sync-strategy", "partitioned",
+             "--primary-key", "id, day", "--partition-by", "day"])
+        #expect(partitioned.status == 0, "\(partitioned.stderr)")
         let list = try await admin.run(["admin", "list-tables", "--json"])
         #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("\"partition_by\" : \"day\"") || list.stdout.contains("\"partition_by\":\"day\""), "\(list.stdout)")
         #expect(list.stdout.contains("\"regions\"") && list.stdout.contains("\"orders\""), "\(list.stdout)")
         #expect(list.stdout.contains("every 1h"))
         await agnes.stop()

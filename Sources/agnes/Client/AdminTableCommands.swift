@@ -43,6 +43,15 @@ struct RegisterTableCommand: AsyncParsableCommand {
     @Option(name: .customLong("sync-schedule"), help: "e.g. \"every 1h\" or \"daily 06:00\".")
     var syncSchedule: String?
 
+    @Option(name: .customLong("sync-strategy"), help: "full_refresh (default), incremental or partitioned.")
+    var syncStrategy: String?
+
+    @Option(name: .customLong("primary-key"), help: "Primary key columns, comma-separated (incremental and partitioned merge on it).")
+    var primaryKey: String?
+
+    @Option(name: .customLong("partition-by"), help: "The column whose values split a partitioned table.")
+    var partitionBy: String?
+
     @Flag(name: .customLong("dry-run"), help: "Check only (POST …/register-table/precheck).")
     var dryRun = false
 
@@ -59,6 +68,9 @@ struct RegisterTableCommand: AsyncParsableCommand {
         if query != nil, queryMode != "materialized" {
             throw ValidationError("--query is only for --query-mode materialized")
         }
+        if let syncStrategy, !["full_refresh", "incremental", "partitioned"].contains(syncStrategy) {
+            throw ValidationError("--sync-strategy must be full_refresh, incremental or partitioned")
+        }
     }
 
     func run() async throws {
@@ -70,6 +82,12 @@ struct RegisterTableCommand: AsyncParsableCommand {
         if let description { body["description"] = .string(description) }
         if let syncSchedule { body["sync_schedule"] = .string(syncSchedule) }
         if let query { body["source_query"] = .string(try Self.sql(query)) }
+        if let syncStrategy { body["sync_strategy"] = .string(syncStrategy) }
+        if let primaryKey {
+            body["primary_key"] = .array(
+                primaryKey.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+        }
+        if let partitionBy { body["partition_by"] = .string(partitionBy) }
         let context = try ClientContext()
         let answer: JSONValue
         do {
