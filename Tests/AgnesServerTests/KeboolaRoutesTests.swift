@@ -101,6 +101,38 @@ import Testing
         }
     }
 
+    @Test func keboolaDescriptionsAndTypesReachTheCatalogWithoutOverwritingAnAdmin() async throws {
+        let keboola = await FakeKeboola.start()
+        defer { Task { await keboola.stop() } }
+        var orders = Self.orders()
+        orders.description = "Orders from the shop"
+        orders.columnMetadata["amount"]?.append(FakeKeboolaMetadata("KBC.description", "Order total in EUR"))
+        orders.columnMetadata["placed"]?.append(FakeKeboolaMetadata("KBC.description", "When it was placed"))
+        keboola.putTable(orders)
+        let fixture = try await Self.fixture(keboola)
+        let root = try await fixture.admin()
+        _ = try await DuckDBTableRegistryRepository(store: fixture.services.store).register(
+            TableRegistration(id: "orders", name: "orders", sourceType: "keboola", bucket: "in.c-sales", sourceTable: "orders"))
+        try await fixture.application.test(.router) { client in
+            let saved = try await client.call(
+                .post, "/api/admin/metadata/orders", as: root.token,
+                body: ["columns": [["column_name": "placed", "description": "Order date (admin's words)"]]])
+            #expect(saved.status == .ok)
+            let run = try await fixture.services.pipeline.run(tables: ["orders"], trigger: "test", requestedBy: nil)
+            #expect(run.status == .succeeded)
+            let documented = try await client.call(.get, "/api/admin/metadata/orders", as: root.token)
+            let columns = try #require(documented.object["columns"] as? [[String: Any]])
+            func column(_ name: String) -> [String: Any]? { columns.first { $0["column_name"] as? String == name } }
+            #expect(column("amount")?["description"] as? String == "Order total in EUR")
+            #expect(column("amount")?["basetype"] as? String == "NUMERIC")
+            #expect(column("amount")?["source"] as? String == "keboola")
+            #expect(column("id")?["basetype"] as? String == "INTEGER")
+            #expect(column("placed")?["description"] as? String == "Order date (admin's words)")
+            #expect(column("placed")?["source"] as? String == "manual")
+            #expect((documented.object["table"] as? [String: Any])?["description"] as? String == "Orders from the shop")
+        }
+    }
+
     @Test func aRunIntoAnEmptyRegistryRegistersAndSyncsEveryTable() async throws {
         let keboola = await FakeKeboola.start()
         defer { Task { await keboola.stop() } }

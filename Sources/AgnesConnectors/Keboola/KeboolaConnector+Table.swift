@@ -10,14 +10,50 @@ extension KeboolaConnector {
         var isUnchanged = false
         /// What happened, for the run's outcome (`merged 12 changed rows`).
         var note: String?
+        /// Keboola's descriptions and types of the table and its columns, for the catalog.
+        var documentation: SourceDocumentation?
     }
 
-    /// Syncs one table by its strategy.
+    /// Syncs one table by its strategy, with Keboola's documentation of it.
     func syncTable(
         _ registration: TableRegistration, name: Identifier, remote listed: KeboolaTable, client: KeboolaStorageClient,
         previous: ExtractTable?
     ) async throws -> TableResult {
         let remote = try await client.table(id: listed.id)
+        var result = try await syncTableData(registration, name: name, remote: remote, client: client, previous: previous)
+        result.documentation = Self.documentation(of: remote, tableID: registration.id)
+        return result
+    }
+
+    /// What Keboola says about a table: `KBC.description` of the table and of each column (the same
+    /// provider precedence as the types), and each column's base type.
+    static func documentation(of remote: KeboolaTable, tableID: String) -> SourceDocumentation {
+        let columns = remote.columns.map { column in
+            let described = KeboolaColumnType.preferred((remote.columnMetadata[column] ?? []).filter { $0.key == "KBC.description" })
+            let type = KeboolaColumnType.of(column: column, in: remote)
+            let basetype: String
+            switch type {
+            case .decimal: basetype = "NUMERIC"
+            case .timestampWithZone: basetype = "TIMESTAMP"
+            default: basetype = type.description
+            }
+            return ColumnMetadata(
+                tableID: tableID, columnName: column, basetype: basetype,
+                description: described.map(\.value).flatMap { $0.isEmpty ? nil : $0 }, confidence: "source",
+                source: MetadataSource.keboola)
+        }
+        return SourceDocumentation(
+            table: TableMetadata(
+                tableID: tableID, fqn: remote.id, description: remote.tableMetadata("KBC.description"),
+                source: MetadataSource.keboola),
+            columns: columns)
+    }
+
+    /// Syncs one table's data by its strategy.
+    private func syncTableData(
+        _ registration: TableRegistration, name: Identifier, remote: KeboolaTable, client: KeboolaStorageClient,
+        previous: ExtractTable?
+    ) async throws -> TableResult {
         let columns = remote.columns.map { KeboolaTableConverter.Column(name: $0, type: KeboolaColumnType.of(column: $0, in: remote)) }
         guard !columns.isEmpty else {
             throw KeboolaError(.invalidResponse, "\(remote.id): Keboola lists no columns for it")

@@ -100,6 +100,7 @@ public final class KeboolaConnector: Connector {
         }
         var outcomes: [SyncTableOutcome] = materialized.map(\.outcome)
         var tables: [String: ExtractTable] = [:]
+        var documentation: [SourceDocumentation] = []
         let due = Set(request.due.filter { $0.queryMode == .local }.map(\.id))
         for registration in request.registered where registration.queryMode != .remote && !due.contains(registration.id) {
             if let kept = previous[registration.id], LocalFilesSource.isReadable(kept) { tables[registration.id] = kept }
@@ -136,6 +137,7 @@ public final class KeboolaConnector: Connector {
                 let remote = try Self.resolve(registration, in: remoteTables)
                 let result = try await syncTable(registration, name: name, remote: remote, client: client, previous: kept)
                 tables[registration.id] = result.table
+                if let documented = result.documentation { documentation.append(documented) }
                 let elapsed = ContinuousClock.now - started
                 let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
                 outcomes.append(
@@ -151,7 +153,7 @@ public final class KeboolaConnector: Connector {
             }
         }
         let changed = try await writeIfChanged(writer, tables: tables, previous: previous)
-        return ConnectorSyncResult(outcomes: outcomes, changedExtract: changed)
+        return ConnectorSyncResult(outcomes: outcomes, changedExtract: changed, documentation: documentation)
     }
 
     /// Writes the extract when what it lists differs from the previous one.

@@ -53,11 +53,29 @@ public struct ConnectorSyncResult: Sendable {
     public var outcomes: [SyncTableOutcome]
     /// Whether the extract changed (so the analytics database needs a rebuild).
     public var changedExtract: Bool
+    /// What the source itself says about the tables it synced (descriptions, column types), for the
+    /// catalog: written with the connector's source type as `source`, never over an admin's rows.
+    public var documentation: [SourceDocumentation]
 
     /// Creates a result.
-    public init(outcomes: [SyncTableOutcome], changedExtract: Bool) {
+    public init(outcomes: [SyncTableOutcome], changedExtract: Bool, documentation: [SourceDocumentation] = []) {
         self.outcomes = outcomes
         self.changedExtract = changedExtract
+        self.documentation = documentation
+    }
+}
+
+/// A source's own documentation of one table.
+public struct SourceDocumentation: Sendable, Hashable {
+    /// The table-level row (its description).
+    public var table: TableMetadata
+    /// The documented columns.
+    public var columns: [ColumnMetadata]
+
+    /// Creates a value.
+    public init(table: TableMetadata, columns: [ColumnMetadata]) {
+        self.table = table
+        self.columns = columns
     }
 }
 

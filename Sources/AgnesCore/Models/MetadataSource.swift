@@ -9,4 +9,6 @@ public enum MetadataSource {
     public static let yamlImport = "yaml_import"
     /// Exported from the OpenMetadata catalog by the `catalog-export` job.
     public static let openMetadata = "openmetadata"
+    /// Keboola's own table and column descriptions and types, written by the Keboola sync.
+    public static let keboola = "keboola"
 }

@@ -38,6 +38,7 @@ extension SyncPipeline {
                 guard !due.isEmpty else { continue }
                 let result = await sync(source: source, due: due, registered: rows)
                 outcomes += result.outcomes
+                await record(result.documentation, source: source)
                 changed = changed || result.changedExtract
             }
             if changed || outcomes.contains(where: { $0.kind == .synced }) {
@@ -80,6 +81,21 @@ extension SyncPipeline {
             await alerts.send(run: run, failures: failed, logger: logger)
         }
         return run
+    }
+
+    /// Writes what a source says about its tables into the catalog, as rows of that source: an
+    /// admin's rows (or another source's) stay as they are. A failure is logged; the data sync stands.
+    private func record(_ documentation: [SourceDocumentation], source: String) async {
+        let catalog = CatalogImportRepository(store: store, source: source)
+        for entry in documentation {
+            do {
+                _ = try await catalog.importTable(entry.table, columns: entry.columns)
+            } catch {
+                logger.warning(
+                    "the source's documentation could not be recorded",
+                    metadata: ["table": "\(entry.table.tableID)", "error": "\(error)"])
+            }
+        }
     }
 
     private func count(_ kind: SyncTableOutcome.Kind, _ outcomes: [SyncTableOutcome]) -> Int {
