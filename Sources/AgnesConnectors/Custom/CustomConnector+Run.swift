@@ -87,8 +87,7 @@ extension CustomConnector {
                 cause: error)
         }
         let elapsed = clock.now - started
-        report.durationMS = Int(
-            elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        report.durationMS = elapsed.milliseconds
         report.standardErrorTail = result.standardErrorTail
         logger.info(
             "custom connector published",

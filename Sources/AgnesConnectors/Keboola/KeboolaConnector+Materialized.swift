@@ -44,9 +44,7 @@ extension KeboolaConnector {
             let started = ContinuousClock.now
             do {
                 let table = try await materialize(registration, client: client)
-                let elapsed = ContinuousClock.now - started
-                let milliseconds = Int(
-                    elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                let milliseconds = (ContinuousClock.now - started).milliseconds
                 results.append(
                     Materialized(
                         outcome: .init(

@@ -138,8 +138,7 @@ public final class KeboolaConnector: Connector {
                 let result = try await syncTable(registration, name: name, remote: remote, client: client, previous: kept)
                 tables[registration.id] = result.table
                 if let documented = result.documentation { documentation.append(documented) }
-                let elapsed = ContinuousClock.now - started
-                let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                let milliseconds = (ContinuousClock.now - started).milliseconds
                 outcomes.append(
                     result.isUnchanged
                         ? .init(tableID: registration.id, source: sourceType, kind: .unchanged, reason: result.note,

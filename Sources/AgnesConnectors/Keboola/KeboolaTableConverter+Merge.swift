@@ -7,7 +7,7 @@ extension KeboolaTableConverter {
     /// Writes `previous` with the rows of `delta` merged in on the primary key (a delta row replaces
     /// the previous row with its key, a new key is added) to `target`; returns the rows written.
     func merge(previous: URL, delta: URL, primaryKey: [String], to target: URL) throws -> Int64 {
-        let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
+        let keys = primaryKey.map(SQLText.identifier).joined(separator: ", ")
         let sql = """
             COPY (
                 SELECT p.* FROM read_parquet(\(SQLText.literal(previous.path))) AS p
@@ -21,7 +21,7 @@ extension KeboolaTableConverter {
     /// Writes the rows of `file` whose primary key is among the keys of an export of the key columns
     /// (what Keboola still holds) to `target`: rows deleted in Keboola leave. Returns the rows written.
     func retainKeys(of keySlices: [URL], keyColumns: [Column], file: URL, to target: URL) throws -> Int64 {
-        let keys = keyColumns.map { Identifier.quoted($0.name) }.joined(separator: ", ")
+        let keys = keyColumns.map { SQLText.identifier($0.name) }.joined(separator: ", ")
         let existing = "(\(Self.typedSelect(of: keySlices, columns: keyColumns)))"
         let sql = """
             COPY (SELECT f.* FROM read_parquet(\(SQLText.literal(file.path))) AS f SEMI JOIN \(existing) AS k USING (\(keys)))

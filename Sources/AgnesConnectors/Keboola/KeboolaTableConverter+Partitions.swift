@@ -7,7 +7,7 @@ extension KeboolaTableConverter {
     /// SQL for a row's partition value: dates and timestamps by month (`2026-03`), anything else as text;
     /// NULL as `__null__`.
     static func partitionValue(of column: Column) -> String {
-        let quoted = Identifier.quoted(column.name)
+        let quoted = SQLText.identifier(column.name)
         switch column.type {
         case .date, .timestamp, .timestampWithZone:
             return "coalesce(strftime(\(quoted), '%Y-%m'), '__null__')"
@@ -35,7 +35,7 @@ extension KeboolaTableConverter {
     /// from when its partition value changed.
     func partitionsHoldingKeys(of delta: URL, primaryKey: [String], in files: [String: URL]) throws -> Set<String> {
         guard !files.isEmpty else { return [] }
-        let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
+        let keys = primaryKey.map(SQLText.identifier).joined(separator: ", ")
         var holding: Set<String> = []
         for (value, file) in files {
             let found = try connection.query(
@@ -52,7 +52,7 @@ extension KeboolaTableConverter {
     func mergePartition(
         previous: URL?, delta: URL, by column: Column, value: String, primaryKey: [String], to target: URL
     ) throws -> Int64 {
-        let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
+        let keys = primaryKey.map(SQLText.identifier).joined(separator: ", ")
         let incoming = "SELECT * FROM read_parquet(\(SQLText.literal(delta.path))) WHERE \(Self.partitionValue(of: column)) = \(SQLText.literal(value))"
         let kept = previous.map {
             "SELECT p.* FROM read_parquet(\(SQLText.literal($0.path))) AS p ANTI JOIN read_parquet(\(SQLText.literal(delta.path))) AS d USING (\(keys)) UNION ALL BY NAME "
@@ -62,7 +62,7 @@ extension KeboolaTableConverter {
 
     /// Rows of a partition file whose key is not among the keys exported now (deleted in Keboola).
     func rowsMissingKeys(in file: URL, keys keyFile: URL, primaryKey: [String]) throws -> Int64 {
-        let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
+        let keys = primaryKey.map(SQLText.identifier).joined(separator: ", ")
         return try connection.query(
             "SELECT count(*) FROM read_parquet(?) AS f ANTI JOIN read_parquet(?) AS k USING (\(keys))",
             [.varchar(file.path), .varchar(keyFile.path)]
@@ -71,7 +71,7 @@ extension KeboolaTableConverter {
 
     /// Writes `file` without the rows whose key is missing from `keyFile`.
     func retainKeys(in file: URL, keys keyFile: URL, primaryKey: [String], to target: URL) throws -> Int64 {
-        let keys = primaryKey.map(Identifier.quoted).joined(separator: ", ")
+        let keys = primaryKey.map(SQLText.identifier).joined(separator: ", ")
         return Int64(
             try connection.run(
                 "COPY (SELECT f.* FROM read_parquet(\(SQLText.literal(file.path))) AS f SEMI JOIN read_parquet(\(SQLText.literal(keyFile.path))) AS k USING (\(keys))) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)"

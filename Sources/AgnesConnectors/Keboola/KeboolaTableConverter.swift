@@ -54,7 +54,7 @@ struct KeboolaTableConverter {
     /// The typed SELECT over the slices.
     static func typedSelect(of slices: [URL], columns: [Column]) -> String {
         let expressions = columns.enumerated().map { index, column in
-            column.type.conversion(of: "c\(index)") + " AS " + Identifier.quoted(column.name)
+            column.type.conversion(of: "c\(index)") + " AS " + SQLText.identifier(column.name)
         }
         return "SELECT \(expressions.joined(separator: ", ")) FROM \(textScan(of: slices, columns: columns.count))"
     }
@@ -74,7 +74,7 @@ struct KeboolaTableConverter {
 
     /// An empty parquet file with the columns' types.
     func writeEmpty(columns: [Column], to target: URL) throws -> Int64 {
-        let expressions = columns.map { "CAST(NULL AS \($0.type.sqlType)) AS \(Identifier.quoted($0.name))" }
+        let expressions = columns.map { "CAST(NULL AS \($0.type.sqlType)) AS \(SQLText.identifier($0.name))" }
         try connection.execute(
             "COPY (SELECT \(expressions.joined(separator: ", ")) WHERE false) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)")
         return 0
@@ -116,13 +116,5 @@ struct KeboolaTableConverter {
         } catch {
             return KeboolaError(.badValue, "\(tableID): the export cannot be converted: \(error)")
         }
-    }
-}
-
-extension Identifier {
-    /// A double-quoted SQL identifier for any name (quotes doubled), for column names that come from a
-    /// source and are not checked against the strict rule.
-    static func quoted(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -116,8 +116,7 @@ public struct LocalFilesSource: Sendable {
                 report.published.append(table.rawValue)
                 report.rows[table.rawValue] = converted.rows.map(Int.init)
                 let elapsed = ContinuousClock.now - started
-                report.durations[table.rawValue] = Int(elapsed.components.seconds * 1000)
-                    + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+                report.durations[table.rawValue] = elapsed.milliseconds
             } catch {
                 let message = (error as? DuckDBError)?.message ?? "\(error)"
                 report.failures.append(.init(file: input.fileName, table: table.rawValue, message: message))

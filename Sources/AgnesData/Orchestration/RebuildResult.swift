@@ -1,3 +1,4 @@
+import AgnesCore
 /// The outcome of one rebuild: the views each source now publishes, and every problem found.
 public struct RebuildResult: Sendable, Codable, Hashable {
     /// `{source: [view names]}` for every source that was read.
@@ -56,7 +57,7 @@ struct PhaseClock: Sendable {
 
     mutating func lap(_ name: String) {
         let now = ContinuousClock.now
-        phases[name, default: 0] += Self.milliseconds(now - last)
+        phases[name, default: 0] += (now - last).milliseconds
         last = now
     }
 
@@ -65,9 +66,5 @@ struct PhaseClock: Sendable {
         last = ContinuousClock.now
     }
 
-    var totalMS: Int { Self.milliseconds(ContinuousClock.now - start) }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-    }
+    var totalMS: Int { (ContinuousClock.now - start).milliseconds }
 }

@@ -80,7 +80,7 @@ public final class ProfilingService: Sendable {
                 "table profiled",
                 metadata: [
                     "table": "\(tableID)", "rows": "\(document.rowCount)", "sampled": "\(document.isSampled)",
-                    "ms": "\(PhaseClock.milliseconds(ContinuousClock.now - started))",
+                    "ms": "\((ContinuousClock.now - started).milliseconds)",
                 ])
             return document
         } catch let error as DuckDBError {

@@ -213,7 +213,7 @@ public final class Scheduler: Sendable {
             logger.error("scheduled job failed", metadata: ["job": "\(name)", "error": "\(error)"])
         }
         let elapsed = clock.now - start
-        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = elapsed.milliseconds
         remember(name) {
             $0.lastStatus = status
             $0.lastError = detail
