@@ -1,3 +1,4 @@
+import AgnesCore
 import AsyncHTTPClient
 import Foundation
 

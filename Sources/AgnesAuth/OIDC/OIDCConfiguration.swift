@@ -1,3 +1,4 @@
+import AgnesCore
 import Foundation
 
 /// Where an OpenID Connect provider lives and who this server is to it. Google is the one provider

@@ -1,3 +1,4 @@
+import AgnesCore
 import Crypto
 import Foundation
 
@@ -88,12 +89,9 @@ public struct AWSSigV4: Sendable {
         return sorted.map { pair in pair.name + "=" + pair.value }.joined(separator: "&")
     }
 
-    private static let unreserved = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
-
     /// RFC 3986 percent-encoding of everything but the unreserved characters.
     static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+        FormEncoding.escape(text)
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {

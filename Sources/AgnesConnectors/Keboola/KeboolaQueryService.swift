@@ -1,3 +1,4 @@
+import AgnesCore
 import Foundation
 import NIOHTTP1
 
@@ -88,5 +89,5 @@ struct KeboolaQueryService: Sendable {
         }
     }
 
-    private static func segment(_ text: String) -> String { KeboolaStorageClient.pathSegment(text) }
+    private static func segment(_ text: String) -> String { FormEncoding.escape(text) }
 }

@@ -1,3 +1,4 @@
+import AgnesCore
 import Foundation
 import NIOHTTP1
 
@@ -37,7 +38,7 @@ public struct KeboolaExportRequest: Sendable, Hashable {
 extension KeboolaStorageClient {
     /// Starts an export job.
     public func startExport(tableID: String, _ export: KeboolaExportRequest) async throws -> KeboolaJob {
-        let body = try await send(.POST, "/v2/storage/tables/\(Self.pathSegment(tableID))/export-async", form: export.form)
+        let body = try await send(.POST, "/v2/storage/tables/\(FormEncoding.escape(tableID))/export-async", form: export.form)
         return try decodeJob(body, request: "export of \(tableID)")
     }
 

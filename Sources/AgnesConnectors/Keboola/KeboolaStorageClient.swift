@@ -1,3 +1,4 @@
+import AgnesCore
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -53,7 +54,7 @@ public struct KeboolaStorageClient: Sendable {
 
     /// One table's detail.
     public func table(id: String) async throws -> KeboolaTable {
-        try await get("/v2/storage/tables/\(Self.pathSegment(id))", as: KeboolaTable.self)
+        try await get("/v2/storage/tables/\(FormEncoding.escape(id))", as: KeboolaTable.self)
     }
 
     /// A GET of an API path, decoded.
@@ -87,7 +88,7 @@ public struct KeboolaStorageClient: Sendable {
                 request.headers.add(name: "User-Agent", value: "agnes-keboola-connector")
                 if let form {
                     request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-                    request.body = .bytes(ByteBuffer(string: Self.formEncoded(form)))
+                    request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
                 } else if let json {
                     request.headers.add(name: "Content-Type", value: "application/json")
                     request.body = .bytes(ByteBuffer(bytes: json))
@@ -135,17 +136,5 @@ public struct KeboolaStorageClient: Sendable {
             return KeboolaError(
                 .rejected, "\(request): Keboola answered HTTP \(status)" + (summary.map { ": \($0)" } ?? ""), status: status)
         }
-    }
-
-    /// A table or bucket id as one path segment.
-    static func pathSegment(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
-    }
-
-    /// `application/x-www-form-urlencoded`, PHP bracket names passed through as given.
-    static func formEncoded(_ fields: [(String, String)]) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
-        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
-        return fields.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
     }
 }

@@ -1,3 +1,4 @@
+import AgnesCore
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -72,7 +73,7 @@ public struct OpenMetadataClient: Sendable {
     /// nil when OpenMetadata has no such table (404).
     public func table(fqn: String) async throws -> OpenMetadataTable? {
         try await get(
-            "/api/v1/tables/name/\(Self.pathSegment(fqn))", query: [("fields", Self.tableFields)],
+            "/api/v1/tables/name/\(FormEncoding.escape(fqn))", query: [("fields", Self.tableFields)],
             as: OpenMetadataTable.self, notFoundIsNil: true)
     }
 
@@ -80,7 +81,7 @@ public struct OpenMetadataClient: Sendable {
     /// no such metric (404).
     public func metric(fqn: String) async throws -> OpenMetadataMetric? {
         try await get(
-            "/api/v1/metrics/name/\(Self.pathSegment(fqn))", query: [("fields", Self.metricFields)],
+            "/api/v1/metrics/name/\(FormEncoding.escape(fqn))", query: [("fields", Self.metricFields)],
             as: OpenMetadataMetric.self, notFoundIsNil: true)
     }
 
@@ -220,12 +221,6 @@ extension OpenMetadataClient {
         }
     }
 
-    /// An FQN as one path segment: everything but unreserved characters is percent-encoded (`/`, `?`,
-    /// `#`, spaces, the quotes of a quoted name part), and the server decodes it back.
-    static func pathSegment(_ fqn: String) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
-        return fqn.addingPercentEncoding(withAllowedCharacters: allowed) ?? fqn
-    }
 }
 
 extension Duration {

@@ -1,13 +1,13 @@
 /// `application/x-www-form-urlencoded` bodies and query strings, with everything but RFC 3986's
 /// unreserved characters percent-encoded (so a `+`, `&` or `=` inside a value can never be misread).
-enum FormEncoding {
+public enum FormEncoding {
     /// `name=value&…` in the order given.
-    static func encode(_ fields: [(String, String)]) -> String {
+    public static func encode(_ fields: [(String, String)]) -> String {
         fields.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
     }
 
     /// `text` with every byte outside `A–Z a–z 0–9 - . _ ~` written as `%XX`.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var escaped = ""
         for byte in text.utf8 {
             switch byte {
