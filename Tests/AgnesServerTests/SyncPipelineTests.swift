@@ -177,7 +177,7 @@ final class ScriptedConnector: Connector {
         let outcomes = try await SyncRunRepository(store: fixture.services.store).outcomes(runID: run.id)
         #expect(outcomes.map(\.summary).sorted() == [
             "skipped: no jira connector is configured on this server",
-            "skipped: remote Keboola tables cannot be queried in this build yet; register it with query_mode local to sync it",
+            "skipped: remote keboola tables cannot be queried in this build yet; register it with query_mode local to sync it",
         ])
         #expect(run.status == .succeeded)
     }

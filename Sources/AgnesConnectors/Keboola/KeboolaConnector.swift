@@ -67,7 +67,7 @@ public final class KeboolaConnector: Connector {
             return DiscoveredTable(
                 id: id, sourceName: table.id, sizeBytes: table.dataSizeBytes, rows: table.rowsCount,
                 problem: Identifier(id) == nil ? "no table name can be derived from \(table.id)" : nil,
-                bucket: table.bucketID, sourceTable: table.name)
+                bucket: table.bucketID, sourceTable: table.name, description: "Auto-discovered from Keboola: \(table.id)")
         }
     }
 

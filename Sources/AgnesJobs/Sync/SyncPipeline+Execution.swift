@@ -118,9 +118,9 @@ extension SyncPipeline {
                 ? "it has no source type" : "no \(source) connector is configured on this server"
         }
         switch table.queryMode {
-        case .remote where source == "keboola":
-            return "remote Keboola tables cannot be queried in this build yet; register it with query_mode local to sync it"
-        case .remote: return "remote tables are queried in place"
+        case .remote:
+            // No connector queries its tables in place yet (DESIGN decision 8 is still to build).
+            return "remote \(source) tables cannot be queried in this build yet; register it with query_mode local to sync it"
         case .materialized where !connector.materializes: return "materialized tables of \(source) are not supported yet"
         default: break
         }
@@ -152,7 +152,8 @@ extension SyncPipeline {
                             TableRegistration(
                                 id: table.id, name: table.id, sourceType: connector.sourceType, bucket: table.bucket,
                                 sourceTable: table.sourceTable, queryMode: .local,
-                                description: "Auto-discovered from \(connector.sourceType == "keboola" ? "Keboola" : connector.sourceType): \(table.sourceName)",
+                                description: table.description
+                                    ?? "Auto-discovered from \(connector.sourceType): \(table.sourceName)",
                                 registeredBy: "system:auto-discovery"))
                     }
                     logger.info("empty registry: registered what \(connector.sourceType) offers")

@@ -120,9 +120,7 @@ struct DiscoveryRoutes {
                             TableRegistration(
                                 id: table.id, name: table.id, sourceType: source, bucket: table.bucket,
                                 sourceTable: table.sourceTable, queryMode: .local,
-                                description: source == "keboola"
-                                    ? "Auto-discovered from Keboola: \(table.sourceName)"
-                                    : "Discovered in \(source): \(table.sourceName)",
+                                description: table.description ?? "Discovered in \(source): \(table.sourceName)",
                                 registeredBy: caller.user.email))
                     }
                     registered.append(table.id)
