@@ -91,12 +91,16 @@ public final class KeboolaConnector: Connector {
 
     private func syncNow(_ request: ConnectorSyncRequest, materialized: [Materialized]) async throws -> ConnectorSyncResult {
         let writer = ExtractWriter(sourceDirectory: layout.sourceDirectory(Self.source))
-        let previous = PreviousExtract.read(writer.extractFile)
         // A materialization in flight (outside the lane) may be writing a temporary or scratch there;
         // otherwise what is left is a killed sync's.
-        if !materializations.isBusy {
-            Publisher.removeStaleTemporaries(in: writer.dataDirectory)
-            try? FileManager.default.removeItem(at: layout.root.appendingPathComponent("tmp/keboola"))
+        let isClearing = !materializations.isBusy
+        let scratch = layout.root.appendingPathComponent("tmp/keboola")
+        let previous = try await offloaded("agnes.keboola.previous") {
+            if isClearing {
+                Publisher.removeStaleTemporaries(in: writer.dataDirectory)
+                try? FileManager.default.removeItem(at: scratch)
+            }
+            return PreviousExtract.read(writer.extractFile)
         }
         var outcomes: [SyncTableOutcome] = materialized.map(\.outcome)
         var tables: [String: ExtractTable] = [:]
