@@ -33,16 +33,19 @@ public final class QueryEngine: Sendable {
     public let files: SandboxFiles
     /// The limits every sandbox gets.
     public let limits: SandboxLimits
+    /// The readers of sources whose remote tables sandboxes hold.
+    public let remote: RemoteSources
     private let state = Mutex(State())
 
     /// Creates an engine over the analytics database of `layout`.
     /// `onUnlinkedFile` is told once when a table's file cannot be hard-linked for a sandbox (see
     /// ``SandboxFiles``).
     public init(
-        analytics: AnalyticsDatabase, layout: DataLayout, limits: SandboxLimits,
+        analytics: AnalyticsDatabase, layout: DataLayout, limits: SandboxLimits, remote: RemoteSources = .none,
         onUnlinkedFile: (@Sendable (String) -> Void)? = nil
     ) {
         self.analytics = analytics
+        self.remote = remote
         self.layout = layout
         self.limits = limits
         // Also clears what a crashed process left there.
@@ -66,7 +69,11 @@ public final class QueryEngine: Sendable {
     public func sandbox(readable: Set<String>?) async throws -> QuerySandbox {
         guard let generation = analytics.generation else { throw SandboxError.notReady }
         let served = try await generation.servedTables()
-        let permitted = served.values.filter { $0.file != nil && (readable?.contains($0.id) ?? true) }
+        let remote = self.remote
+        let permitted = served.values.filter { table in
+            (table.file != nil || (table.queryMode == "remote" && remote.readers[table.source] != nil))
+                && (readable?.contains(table.id) ?? true)
+        }
         let key = Key(generation: generation.number, tables: permitted.map(\.id).sorted())
         let (limits, files) = (self.limits, self.files)
         let task = state.withLock { state -> Task<QuerySandbox, any Error> in
@@ -80,7 +87,7 @@ public final class QueryEngine: Sendable {
             state.entries = state.entries.filter { $0.key.generation >= key.generation }
             let task = Task {
                 try await offloaded("agnes.sandbox.open") {
-                    try QuerySandbox(tables: permitted, limits: limits, files: files, owner: generation)
+                    try QuerySandbox(tables: permitted, limits: limits, files: files, owner: generation, remote: remote)
                 }
             }
             state.entries[key] = Entry(task: task, lastUsed: state.tick)

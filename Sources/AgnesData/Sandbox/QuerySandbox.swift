@@ -16,6 +16,12 @@ import Foundation
 /// - every query must be exactly one SELECT statement by DuckDB's own parser, runs under an
 ///   interrupt-based timeout and streams at most `limit + 1` rows.
 ///
+/// A remote table (`query_mode='remote'`, whose source has a ``RemoteTableReader``) is a view that
+/// casts the text columns of the `agnes_remote('<id>')` table function, a Swift scan registered
+/// through DuckDB's C API that asks the source for the columns the query reads (projection
+/// pushdown) with the query's simple conditions and LIMIT (``RemotePushdown``). The function
+/// reaches nothing but the readers this sandbox was given, for the tables it holds.
+///
 /// A table the caller may not read is simply absent: asking for it is the same catalog error as asking
 /// for a table that does not exist, so the sandbox is no oracle for table names either.
 public final class QuerySandbox: Sendable {
@@ -27,11 +33,24 @@ public final class QuerySandbox: Sendable {
     let mount: SandboxMount
     /// Whatever must stay alive while the sandbox reads its files (the generation that serves them).
     let owner: (any Sendable)?
+    /// The remote tables it holds (id → columns), and the pushdowns of its running queries.
+    let remoteColumns: [String: [RemoteColumn]]
+    let pushdowns = RemotePushdowns()
+
+    /// The name of the table function remote views read.
+    static let remoteFunction = "agnes_remote"
 
     /// Builds a sandbox over `tables` (those without a local file are left out), reaching them and
     /// spilling through `files`. Blocking.
-    public init(tables: [ServedTable], limits: SandboxLimits, files: SandboxFiles, owner: (any Sendable)? = nil) throws {
+    public init(
+        tables: [ServedTable], limits: SandboxLimits, files: SandboxFiles, owner: (any Sendable)? = nil,
+        remote sources: RemoteSources = .none
+    ) throws {
         let local = tables.filter { $0.file != nil && Identifier.isValid($0.id) }.sorted { $0.id < $1.id }
+        let remote = tables.filter {
+            $0.file == nil && $0.queryMode == "remote" && Identifier.isValid($0.id) && !$0.remoteColumns.isEmpty
+                && sources.readers[$0.source] != nil
+        }.sorted { $0.id < $1.id }
         let mount = try files.mount(local.map { $0.file! })
         let database = try Database(options: [
             "threads": String(limits.threads),
@@ -47,15 +66,57 @@ public final class QuerySandbox: Sendable {
         for (table, file) in zip(local, mount.files) {
             try setup.execute("CREATE VIEW \"\(table.id)\" AS SELECT * FROM read_parquet(\(SQLText.literal(file)))")
         }
+        let remoteColumns = Dictionary(uniqueKeysWithValues: remote.map { ($0.id, $0.remoteColumns) })
+        let pushdowns = self.pushdowns
+        if !remote.isEmpty {
+            let readers = Dictionary(uniqueKeysWithValues: remote.map { ($0.id, sources.readers[$0.source]!) })
+            let timeout = limits.timeout
+            try setup.register(
+                TextTableFunction(name: Self.remoteFunction, parameterCount: 1) { arguments, connection in
+                    guard let id = arguments.first, let columns = remoteColumns[id], let reader = readers[id] else {
+                        throw TableFunctionError("\(Self.remoteFunction): no such remote table")
+                    }
+                    return RemoteTableScan(
+                        tableID: id, columns: columns, reader: reader,
+                        plan: pushdowns.plan(table: id, connection: connection), timeout: timeout)
+                })
+            for table in remote {
+                try setup.execute(Self.remoteView(table))
+            }
+        }
         let paths = mount.files.map { SQLText.literal($0) }.joined(separator: ", ")
         try setup.execute("SET allowed_paths = [\(paths)]")
         try setup.execute("SET enable_external_access = false")
         try setup.execute("SET lock_configuration = true")
-        self.tables = local.map(\.id)
+        self.tables = (local + remote).map(\.id).sorted()
+        self.remoteColumns = remoteColumns
         self.pool = try ConnectionPool(database: database, size: max(1, limits.connections), label: "sandbox")
         self.timeout = limits.timeout
         self.mount = mount
         self.owner = owner
+    }
+
+    /// `CREATE VIEW` of a remote table: each text column of the scan cast to its type (an empty string
+    /// is NULL for every type but VARCHAR, as in the source's CSV exports).
+    static func remoteView(_ table: ServedTable) -> String {
+        let columns = table.remoteColumns.map { column -> String in
+            let name = SQLText.identifier(column.name)
+            if column.type.uppercased() == "VARCHAR" { return name }
+            return "CAST(NULLIF(\(name), '') AS \(column.type)) AS \(name)"
+        }
+        return "CREATE VIEW \(SQLText.identifier(table.id)) AS SELECT \(columns.joined(separator: ", ")) FROM \(remoteFunction)(\(SQLText.literal(table.id)))"
+    }
+
+    /// What of `sql` can be pushed to the sources of the remote tables it reads; nothing when it
+    /// names none of them. Parsing only.
+    func pushdownPlans(_ sql: String, on connection: Connection) -> [String: RemotePushdown.Plan] {
+        guard !remoteColumns.isEmpty else { return [:] }
+        let lowered = sql.lowercased()
+        let named = remoteColumns.filter { lowered.contains($0.key.lowercased()) }
+        guard !named.isEmpty,
+            let json = try? connection.query("SELECT json_serialize_sql(?)", [.varchar(sql)]).rows.first?[0].string
+        else { return [:] }
+        return RemotePushdown.plans(tree: json, remote: named)
     }
 
     /// Whether DuckDB's parser reads `sql` as SELECT statements (`json_serialize_sql` serializes
@@ -71,6 +132,9 @@ public final class QuerySandbox: Sendable {
         let timeout = self.timeout
         do {
             return try await pool.withConnection(timeout: timeout) { connection in
+                let connectionID = connection.id
+                self.pushdowns.set(self.pushdownPlans(sql, on: connection), for: connectionID)
+                defer { self.pushdowns.clear(connectionID) }
                 let statement: PreparedStatement
                 do {
                     statement = try connection.prepareSingle(sql)

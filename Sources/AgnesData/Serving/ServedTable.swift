@@ -18,11 +18,15 @@ public struct ServedTable: Sendable, Hashable {
     public let sizeBytes: Int64?
     /// Row count the extract recorded.
     public let rows: Int64?
+    /// For a remote table: its columns (names and types), which the sandbox's view over it gives.
+    public let remoteColumns: [RemoteColumn]
 
     /// Creates a value.
     public init(
-        id: String, source: String, queryMode: String, file: URL?, md5: String?, sizeBytes: Int64?, rows: Int64?
+        id: String, source: String, queryMode: String, file: URL?, md5: String?, sizeBytes: Int64?, rows: Int64?,
+        remoteColumns: [RemoteColumn] = []
     ) {
+        self.remoteColumns = remoteColumns
         self.id = id
         self.source = source
         self.queryMode = queryMode

@@ -41,15 +41,14 @@ enum ServedTableReader {
                 """
         }
         var tables: [String: ServedTable] = [:]
+        var remote: [(name: String, source: String, rows: Int64?, queryMode: String)] = []
         for row in try connection.query(selects.joined(separator: "\nUNION ALL\n")).rows {
             guard let source = row[0].string, let name = row[1].string, let table = Identifier(name),
                 ledger[name]?.source == source, tables[name] == nil, let sourceID = Identifier(source)
             else { continue }
             let queryMode = row[3].string ?? "local"
             guard queryMode == "local" else {
-                tables[name] = ServedTable(
-                    id: name, source: source, queryMode: queryMode, file: nil, md5: nil, sizeBytes: nil,
-                    rows: row[2].int64)
+                remote.append((name, source, row[2].int64, queryMode))
                 continue
             }
             let file = layout.readFile(source: sourceID, table: table, recordedVersion: row[6].string)
@@ -66,7 +65,31 @@ enum ServedTableReader {
                 id: name, source: source, queryMode: queryMode, file: file, md5: md5, sizeBytes: size,
                 rows: row[2].int64)
         }
+        let columns = try remoteColumns(of: remote.map(\.name), on: connection)
+        for table in remote {
+            tables[table.name] = ServedTable(
+                id: table.name, source: table.source, queryMode: table.queryMode, file: nil, md5: nil, sizeBytes: nil,
+                rows: table.rows, remoteColumns: columns[table.name] ?? [])
+        }
         return tables
+    }
+
+    /// The columns of the views of remote tables (over the schema-only tables their extracts hold).
+    static func remoteColumns(of names: [String], on connection: Connection) throws -> [String: [RemoteColumn]] {
+        guard !names.isEmpty else { return [:] }
+        var columns: [String: [RemoteColumn]] = [:]
+        let list = names.map { SQLText.literal($0) }.joined(separator: ", ")
+        for row in try connection.query(
+            """
+            SELECT table_name, column_name, data_type FROM duckdb_columns()
+            WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN (\(list))
+            ORDER BY table_name, column_index
+            """
+        ).rows {
+            guard let table = row[0].string, let name = row[1].string, let type = row[2].string else { continue }
+            columns[table, default: []].append(RemoteColumn(name: name, type: type))
+        }
+        return columns
     }
 
     static func size(of file: URL) -> Int64? {

@@ -237,4 +237,53 @@ bool duckdb_error_data_has_error(duckdb_error_data error_data);
 const char *duckdb_error_data_message(duckdb_error_data error_data);
 void duckdb_destroy_error_data(duckdb_error_data *error_data);
 
+// Table functions (a scan implemented by the host: Agnes's remote tables) and client contexts
+typedef struct _duckdb_table_function { void *internal_ptr; } *duckdb_table_function;
+typedef struct _duckdb_bind_info { void *internal_ptr; } *duckdb_bind_info;
+typedef struct _duckdb_init_info { void *internal_ptr; } *duckdb_init_info;
+typedef struct _duckdb_function_info { void *internal_ptr; } *duckdb_function_info;
+typedef struct _duckdb_client_context { void *internal_ptr; } *duckdb_client_context;
+typedef void (*duckdb_delete_callback_t)(void *data);
+typedef void (*duckdb_table_function_bind_t)(duckdb_bind_info info);
+typedef void (*duckdb_table_function_init_t)(duckdb_init_info info);
+typedef void (*duckdb_table_function_t)(duckdb_function_info info, duckdb_data_chunk output);
+
+duckdb_table_function duckdb_create_table_function(void);
+void duckdb_destroy_table_function(duckdb_table_function *table_function);
+void duckdb_table_function_set_name(duckdb_table_function table_function, const char *name);
+void duckdb_table_function_add_parameter(duckdb_table_function table_function, duckdb_logical_type type);
+void duckdb_table_function_set_extra_info(duckdb_table_function table_function, void *extra_info,
+                                          duckdb_delete_callback_t destroy);
+void duckdb_table_function_set_bind(duckdb_table_function table_function, duckdb_table_function_bind_t bind);
+void duckdb_table_function_set_init(duckdb_table_function table_function, duckdb_table_function_init_t init);
+void duckdb_table_function_set_function(duckdb_table_function table_function, duckdb_table_function_t function);
+void duckdb_table_function_supports_projection_pushdown(duckdb_table_function table_function, bool pushdown);
+duckdb_state duckdb_register_table_function(duckdb_connection con, duckdb_table_function function);
+void *duckdb_bind_get_extra_info(duckdb_bind_info info);
+void duckdb_table_function_get_client_context(duckdb_bind_info info, duckdb_client_context *out_context);
+void duckdb_bind_add_result_column(duckdb_bind_info info, const char *name, duckdb_logical_type type);
+idx_t duckdb_bind_get_parameter_count(duckdb_bind_info info);
+duckdb_value duckdb_bind_get_parameter(duckdb_bind_info info, idx_t index);
+void duckdb_bind_set_bind_data(duckdb_bind_info info, void *bind_data, duckdb_delete_callback_t destroy);
+void duckdb_bind_set_cardinality(duckdb_bind_info info, idx_t cardinality, bool is_exact);
+void duckdb_bind_set_error(duckdb_bind_info info, const char *error);
+void *duckdb_init_get_bind_data(duckdb_init_info info);
+void duckdb_init_set_init_data(duckdb_init_info info, void *init_data, duckdb_delete_callback_t destroy);
+idx_t duckdb_init_get_column_count(duckdb_init_info info);
+idx_t duckdb_init_get_column_index(duckdb_init_info info, idx_t column_index);
+void duckdb_init_set_max_threads(duckdb_init_info info, idx_t max_threads);
+void duckdb_init_set_error(duckdb_init_info info, const char *error);
+void *duckdb_function_get_bind_data(duckdb_function_info info);
+void *duckdb_function_get_init_data(duckdb_function_info info);
+void duckdb_function_set_error(duckdb_function_info info, const char *error);
+void duckdb_connection_get_client_context(duckdb_connection connection, duckdb_client_context *out_context);
+idx_t duckdb_client_context_get_connection_id(duckdb_client_context context);
+void duckdb_destroy_client_context(duckdb_client_context *context);
+idx_t duckdb_vector_size(void);
+void duckdb_data_chunk_set_size(duckdb_data_chunk chunk, idx_t size);
+void duckdb_vector_assign_string_element_len(duckdb_vector vector, idx_t index, const char *str, idx_t str_len);
+void duckdb_vector_ensure_validity_writable(duckdb_vector vector);
+void duckdb_validity_set_row_invalid(uint64_t *validity, idx_t row);
+char *duckdb_get_varchar(duckdb_value value);
+
 #endif

@@ -1,0 +1,182 @@
+import DuckDB
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The pushdowns of the queries running now, by the DuckDB connection that runs each: the sandbox
+/// sets them before it prepares a query and clears them after, and the table function's bind (which
+/// DuckDB tells the connection id) picks up its table's plan.
+final class RemotePushdowns: Sendable {
+    private let plans = Mutex<[UInt64: [String: RemotePushdown.Plan]]>([:])
+
+    func set(_ value: [String: RemotePushdown.Plan], for connection: UInt64) {
+        plans.withLock { $0[connection] = value.isEmpty ? nil : value }
+    }
+
+    func clear(_ connection: UInt64) { _ = plans.withLock { $0.removeValue(forKey: connection) } }
+
+    func plan(table: String, connection: UInt64) -> RemotePushdown.Plan? {
+        plans.withLock { $0[connection]?[table] }
+    }
+}
+
+/// One remote table bound in a query: its columns, its reader and what the query lets it push down.
+final class RemoteTableScan: TextTableScan {
+    let tableID: String
+    let columns: [RemoteColumn]
+    let reader: any RemoteTableReader
+    let plan: RemotePushdown.Plan?
+    /// The query's deadline: a source that has not answered by then fails the query.
+    let deadline: ContinuousClock.Instant
+    let timeout: Duration
+
+    init(
+        tableID: String, columns: [RemoteColumn], reader: any RemoteTableReader, plan: RemotePushdown.Plan?,
+        timeout: Duration
+    ) {
+        self.tableID = tableID
+        self.columns = columns
+        self.reader = reader
+        self.plan = plan
+        self.timeout = timeout
+        self.deadline = .now + timeout
+    }
+
+    var columnNames: [String] { columns.map(\.name) }
+
+    func open(columns positions: [Int]) throws -> any TextTableCursor {
+        let request = RemoteScanRequest(
+            tableID: tableID, columns: positions.map { columns[$0] }, filters: plan?.filters ?? [], limit: plan?.limit)
+        return RemoteCursor(stream: reader.rows(request), tableID: tableID, deadline: deadline, timeout: timeout)
+    }
+}
+
+/// Reads a reader's stream from DuckDB's scan thread: a task pulls batches into a small buffer (at
+/// most a few batches ahead, so a slow query does not pile up the table in memory), the scan waits for
+/// them until the query's deadline. Dropping the cursor (the query ended, a LIMIT was reached) cancels
+/// the task and with it the stream.
+final class RemoteCursor: TextTableCursor {
+    private let handoff = Handoff()
+    private let task: Task<Void, Never>
+    private let tableID: String
+    private let deadline: ContinuousClock.Instant
+    private let timeout: Duration
+    private var pending: ArraySlice<[String?]> = []
+
+    init(
+        stream: AsyncThrowingStream<[[String?]], any Error>, tableID: String, deadline: ContinuousClock.Instant,
+        timeout: Duration
+    ) {
+        self.tableID = tableID
+        self.deadline = deadline
+        self.timeout = timeout
+        let handoff = self.handoff
+        task = Task {
+            do {
+                for try await batch in stream where !batch.isEmpty {
+                    await handoff.push(batch)
+                    if Task.isCancelled { break }
+                }
+                handoff.finish(nil)
+            } catch {
+                handoff.finish(error)
+            }
+        }
+    }
+
+    deinit {
+        task.cancel()
+        handoff.close()
+    }
+
+    func next(maxRows: Int) throws -> [[String?]] {
+        while pending.isEmpty {
+            guard let batch = try handoff.take(until: deadline) else {
+                if ContinuousClock.now >= deadline {
+                    throw TableFunctionError("remote table \(tableID) did not answer within \(timeout)")
+                }
+                return []
+            }
+            pending = batch[...]
+        }
+        let rows = Array(pending.prefix(maxRows))
+        pending = pending.dropFirst(rows.count)
+        return rows
+    }
+}
+
+/// The buffer between the async reader and the blocking scan thread.
+private final class Handoff: Sendable {
+    private struct State {
+        var batches: [[[String?]]] = []
+        var isFinished = false
+        var error: (any Error)?
+        var spaceWaiter: CheckedContinuation<Void, Never>?
+    }
+
+    /// Batches the reader may run ahead of the scan.
+    private static let capacity = 4
+    private let state = Mutex(State())
+    private let signal = DispatchSemaphore(value: 0)
+
+    /// Adds a batch; waits while the buffer is full.
+    func push(_ batch: [[String?]]) async {
+        let isFull = state.withLock { state in
+            state.batches.append(batch)
+            return state.batches.count >= Self.capacity
+        }
+        signal.signal()
+        guard isFull else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state in
+                if state.batches.count < Self.capacity || state.isFinished { return true }
+                state.spaceWaiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// Ends the stream, with the error that ended it if any.
+    func finish(_ error: (any Error)?) {
+        state.withLock { state in
+            state.isFinished = true
+            state.error = error
+        }
+        signal.signal()
+    }
+
+    /// The scan is gone: a reader waiting for room goes on (and sees its task cancelled).
+    func close() {
+        let waiter = state.withLock { state in
+            state.isFinished = true
+            state.batches = []
+            defer { state.spaceWaiter = nil }
+            return state.spaceWaiter
+        }
+        waiter?.resume()
+    }
+
+    /// The next batch, nil at the end or (when `deadline` passed first) nil too; throws the reader's error.
+    func take(until deadline: ContinuousClock.Instant) throws -> [[String?]]? {
+        while true {
+            let outcome = state.withLock { state -> (batch: [[String?]]?, end: Bool, error: (any Error)?) in
+                if !state.batches.isEmpty {
+                    let batch = state.batches.removeFirst()
+                    let waiter = state.spaceWaiter
+                    state.spaceWaiter = nil
+                    waiter?.resume()
+                    return (batch, false, nil)
+                }
+                return (nil, state.isFinished, state.error)
+            }
+            if let batch = outcome.batch { return batch }
+            if let error = outcome.error { throw error }
+            if outcome.end { return nil }
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return nil }
+            let nanoseconds = remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000
+            _ = signal.wait(timeout: .now() + .nanoseconds(Int(min(nanoseconds, Int64(Int32.max)))))
+        }
+    }
+}
