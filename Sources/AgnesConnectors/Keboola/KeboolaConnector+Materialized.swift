@@ -77,17 +77,7 @@ extension KeboolaConnector {
                 .invalidRegistration, "\(registration.id): a materialized table needs its SQL (source_query)")
         }
         let service = KeboolaQueryService(client: client, baseURL: try await client.queryServiceURL())
-        let branch = try await client.defaultBranchID()
-        var workspace = try await workspaces.current(client)
-        let jobID: String
-        do {
-            jobID = try await service.submit(sql, branchID: branch, workspaceID: workspace)
-        } catch let error as KeboolaError where error.code == .notFound {
-            // The stored workspace was deleted in Keboola: a new one, and the query once more.
-            logger.info("keboola workspace gone; creating another", metadata: ["workspace": "\(workspace)"])
-            workspace = try await workspaces.replace(workspace, client)
-            jobID = try await service.submit(sql, branchID: branch, workspaceID: workspace)
-        }
+        let jobID = try await submitInWorkspace(sql, client: client, service: service)
         let job = try await service.wait(for: jobID)
         guard job.status == "completed", let statement = job.statements.last, statement.status == "completed" else {
             let reason =

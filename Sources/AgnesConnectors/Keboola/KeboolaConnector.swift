@@ -5,6 +5,7 @@ import DuckDB
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 
 /// Keboola Storage as a ``Connector``: each due table is exported through the Storage API (async
 /// export, sliced gzip CSV), converted to parquet with the types its column metadata gives, and
@@ -28,8 +29,10 @@ public final class KeboolaConnector: Connector {
     let lane = SerialLane()
     /// Per-table locks of materialized tables (``materialize(_:)``).
     let materializations: KeboolaMaterializationLocks
-    /// The workspace materialized queries run in.
+    /// The workspace materialized and remote queries run in.
     let workspaces: KeboolaWorkspaceStore
+    /// Where each remote table is in Keboola (``remoteTarget(_:)``).
+    let remoteTargets = Mutex(RemoteTargets())
 
     /// The HTTP client of Keboola calls: redirects are not followed (an API address that passed the
     /// outbound check cannot send the token elsewhere), a read that stalls for two minutes fails.
@@ -105,15 +108,15 @@ public final class KeboolaConnector: Connector {
         var outcomes: [SyncTableOutcome] = materialized.map(\.outcome)
         var tables: [String: ExtractTable] = [:]
         var documentation: [SourceDocumentation] = []
-        let due = Set(request.due.filter { $0.queryMode == .local }.map(\.id))
-        for registration in request.registered where registration.queryMode != .remote && !due.contains(registration.id) {
-            if let kept = previous[registration.id], LocalFilesSource.isReadable(kept) { tables[registration.id] = kept }
+        let due = Set(request.due.filter { $0.queryMode != .materialized }.map(\.id))
+        for registration in request.registered where !due.contains(registration.id) {
+            if let kept = Self.keepable(previous[registration.id], registration) { tables[registration.id] = kept }
         }
         for result in materialized {
             if let table = result.table { tables[result.outcome.tableID] = table }
         }
-        let localDue = request.due.filter { $0.queryMode == .local }
-        guard !localDue.isEmpty else {
+        let sourceDue = request.due.filter { $0.queryMode == .local || $0.queryMode == .remote }
+        guard !sourceDue.isEmpty else {
             // Nothing to export (only materialized tables, or a table was unregistered): call nobody.
             let changed = try await writeIfChanged(writer, tables: tables, previous: previous)
             return ConnectorSyncResult(outcomes: outcomes, changedExtract: changed)
@@ -124,22 +127,25 @@ public final class KeboolaConnector: Connector {
             client = try self.client()
             remoteTables = try await client.tables()
         } catch {
-            for registration in localDue {
-                if let kept = previous[registration.id], LocalFilesSource.isReadable(kept) { tables[registration.id] = kept }
+            for registration in sourceDue {
+                if let kept = Self.keepable(previous[registration.id], registration) { tables[registration.id] = kept }
                 outcomes.append(.init(tableID: registration.id, source: sourceType, kind: .failed, reason: "\(error)"))
             }
             let changed = try await writeIfChanged(writer, tables: tables, previous: previous)
             return ConnectorSyncResult(outcomes: outcomes, changedExtract: changed)
         }
-        for registration in localDue.sorted(by: { $0.id < $1.id }) {
-            let kept = previous[registration.id].flatMap { LocalFilesSource.isReadable($0) ? $0 : nil }
+        for registration in sourceDue.sorted(by: { $0.id < $1.id }) {
+            let kept = Self.keepable(previous[registration.id], registration)
             let started = ContinuousClock.now
             do {
                 guard let name = Identifier(registration.id) else {
                     throw KeboolaError(.invalidRegistration, "'\(registration.id)' is not a valid table name")
                 }
                 let remote = try Self.resolve(registration, in: remoteTables)
-                let result = try await syncTable(registration, name: name, remote: remote, client: client, previous: kept)
+                let result =
+                    registration.queryMode == .remote
+                    ? try await describeRemote(registration, name: name, listed: remote, client: client, previous: kept)
+                    : try await syncTable(registration, name: name, remote: remote, client: client, previous: kept)
                 tables[registration.id] = result.table
                 if let documented = result.documentation { documentation.append(documented) }
                 let milliseconds = (ContinuousClock.now - started).milliseconds
@@ -167,11 +173,24 @@ public final class KeboolaConnector: Connector {
         let isSame =
             sorted.count == previous.count
             && sorted.allSatisfy { table in
-                previous[table.name.rawValue].map { $0.file == table.file && $0.sourceSignature == table.sourceSignature } ?? false
+                previous[table.name.rawValue].map {
+                    $0.file == table.file && $0.sourceSignature == table.sourceSignature
+                        && $0.queryMode == table.queryMode && $0.remoteColumns == table.remoteColumns
+                } ?? false
             }
         if isSame && FileManager.default.fileExists(atPath: writer.extractFile.path) { return false }
         try await offloaded("agnes.keboola.extract") { try writer.write(tables: sorted) }
         return true
+    }
+
+    /// The previous extract's entry of a registration when it can keep serving: a readable file for a
+    /// local table, a schema-only entry for a remote one (a mode changed since is not kept).
+    static func keepable(_ previous: ExtractTable?, _ registration: TableRegistration) -> ExtractTable? {
+        guard let previous else { return nil }
+        if registration.queryMode == .remote {
+            return previous.queryMode == "remote" && !previous.remoteColumns.isEmpty ? previous : nil
+        }
+        return previous.queryMode != "remote" && LocalFilesSource.isReadable(previous) ? previous : nil
     }
 
     /// The Keboola table a registration names: `source_table` as a full table id (`in.c-main.orders`),

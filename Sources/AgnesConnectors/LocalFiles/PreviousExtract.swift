@@ -31,6 +31,39 @@ enum PreviousExtract {
                 file: PublishedFile(path: path, md5: md5, sizeBytes: size, versionPath: row["version_file"].string),
                 sourceSignature: row["source_signature"].string)
         }
+        for table in remoteTables(connection) { tables[table.name.rawValue] = table }
         return tables
+    }
+
+    /// The schema-only entries of remote tables, with their columns (none before `_remote_tables` existed).
+    private static func remoteTables(_ connection: Connection) -> [ExtractTable] {
+        guard
+            let rows = try? connection.query(
+                """
+                SELECT m.table_name, m.description, m.rows, m.size_bytes, m.extracted_at, r.source_signature
+                FROM _meta m JOIN _remote_tables r USING (table_name) WHERE m.query_mode = 'remote'
+                """
+            ).records,
+            let columns = try? connection.query(
+                """
+                SELECT table_name, column_name, data_type FROM duckdb_columns()
+                WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name, column_index
+                """
+            ).rows
+        else { return [] }
+        var byTable: [String: [RemoteColumn]] = [:]
+        for row in columns {
+            if let table = row[0].string, let name = row[1].string, let type = row[2].string {
+                byTable[table, default: []].append(RemoteColumn(name: name, type: type))
+            }
+        }
+        return rows.compactMap { row in
+            guard let name = row["table_name"].string.flatMap(Identifier.init), let columns = byTable[name.rawValue]
+            else { return nil }
+            return ExtractTable(
+                name: name, description: row["description"].string, rows: row["rows"].int64,
+                sizeBytes: row["size_bytes"].int64, extractedAt: row["extracted_at"].date, queryMode: "remote",
+                sourceSignature: row["source_signature"].string, remoteColumns: columns)
+        }
     }
 }

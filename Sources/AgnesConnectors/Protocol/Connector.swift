@@ -1,4 +1,5 @@
 import AgnesCore
+import AgnesData
 import Foundation
 
 /// A source of tables (the local folder, Keboola, BigQuery, Jira, …): what a sync run calls with the
@@ -26,11 +27,16 @@ public protocol Connector: Sendable {
     /// True when it syncs `query_mode='materialized'` rows (runs their `source_query` at the source and
     /// publishes the result); the pipeline skips such rows for connectors that cannot.
     var materializes: Bool { get }
+    /// What answers queries over its `query_mode='remote'` rows in place, nil when it cannot. A
+    /// connector with one syncs such rows as schema-only entries of its extract (``ExtractTable``'s
+    /// `remoteColumns`); the pipeline skips them for connectors without one.
+    var remoteReader: (any RemoteTableReader)? { get }
 }
 
 extension Connector {
     public var registersIntoEmptyRegistry: Bool { false }
     public var materializes: Bool { false }
+    public var remoteReader: (any RemoteTableReader)? { nil }
 }
 
 /// What a run asks of a connector.

@@ -28,13 +28,17 @@ public struct KeboolaSettings: Sendable, Hashable {
     /// How long a materialization's lock holds before another process takes it as stale
     /// (`materialize.lock_ttl_seconds`, 60 to 604800).
     public var materializeLockTTLSeconds: Int
+    /// The most rows a query over a remote table may take from Keboola's Query Service in one scan
+    /// (`remote_max_rows`): a scan selecting more is refused before any row is transferred.
+    public var remoteMaxRows: Int
 
     /// Creates settings.
     public init(
         stackURL: String? = nil, tokenVariable: String = "KEBOOLA_STORAGE_TOKEN", s3Endpoint: String? = nil,
         gcsEndpoint: String = "https://storage.googleapis.com", parallelism: Int = 4, exportTimeoutSeconds: Int = 1800,
-        pollIntervalSeconds: Double = 1, materializeLockTTLSeconds: Int = 86_400
+        pollIntervalSeconds: Double = 1, materializeLockTTLSeconds: Int = 86_400, remoteMaxRows: Int = 1_000_000
     ) {
+        self.remoteMaxRows = remoteMaxRows
         self.stackURL = stackURL
         self.tokenVariable = tokenVariable
         self.s3Endpoint = s3Endpoint
@@ -83,6 +87,7 @@ public struct KeboolaSettings: Sendable, Hashable {
                 "data_source.keboola.export_timeout_seconds", default: defaults.exportTimeoutSeconds),
             pollIntervalSeconds: try config.nonNegativeDouble(
                 at: ["data_source", "keboola", "poll_interval_seconds"], default: defaults.pollIntervalSeconds),
-            materializeLockTTLSeconds: lockTTL)
+            materializeLockTTLSeconds: lockTTL,
+            remoteMaxRows: try config.positiveInt("data_source.keboola.remote_max_rows", default: defaults.remoteMaxRows))
     }
 }

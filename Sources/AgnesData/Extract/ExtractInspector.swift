@@ -15,7 +15,7 @@ final class ExtractInspector {
         let versionFile: String?
     }
 
-    static let reservedNames: Set<String> = ["_meta", "_remote_attach", "_content_hashes"]
+    static let reservedNames: Set<String> = ["_meta", "_remote_attach", "_content_hashes", "_remote_tables"]
 
     static let metaColumns: Set<String> = [
         "table_name", "description", "rows", "size_bytes", "extracted_at", "query_mode",

@@ -18,14 +18,20 @@ public struct ExtractTable: Sendable, Hashable {
     /// For local tables: the published file with its content hash (and the version the view reads).
     public var file: PublishedFile?
     /// For local tables: a signature of what the file was made from (lets a connector skip unchanged input).
+    /// For remote tables: what the connector needs to reach the table at its source.
     public var sourceSignature: String?
+    /// For remote tables: the columns, written as an empty table of that schema that the view reads
+    /// (so the catalog and schema routes know them); the sandbox queries the source instead.
+    public var remoteColumns: [RemoteColumn]
 
     /// Creates a table entry.
     public init(
         name: Identifier, description: String? = nil, rows: Int64? = nil, sizeBytes: Int64? = nil,
         extractedAt: Date? = nil,
-        queryMode: String = "local", file: PublishedFile? = nil, sourceSignature: String? = nil
+        queryMode: String = "local", file: PublishedFile? = nil, sourceSignature: String? = nil,
+        remoteColumns: [RemoteColumn] = []
     ) {
+        self.remoteColumns = remoteColumns
         self.name = name
         self.description = description
         self.rows = rows

@@ -68,6 +68,9 @@ public struct ExtractWriter: Sendable {
             CREATE TABLE _content_hashes (table_name VARCHAR NOT NULL, file VARCHAR NOT NULL, md5 VARCHAR NOT NULL,
                 size_bytes BIGINT NOT NULL, source_signature VARCHAR, version_file VARCHAR)
             """)
+        if tables.contains(where: { $0.file == nil && !$0.remoteColumns.isEmpty }) {
+            try connection.execute("CREATE TABLE _remote_tables (table_name VARCHAR NOT NULL, source_signature VARCHAR)")
+        }
         for table in tables {
             try connection.run(
                 "INSERT INTO _meta VALUES (?, ?, ?, ?, ?, ?)",
@@ -87,6 +90,12 @@ public struct ExtractWriter: Sendable {
                     ])
                 try connection.execute(
                     "CREATE VIEW \(table.name.quoted) AS SELECT * FROM read_parquet(\(SQLText.literal(file.readPath)))")
+            } else if !table.remoteColumns.isEmpty {
+                let columns = table.remoteColumns.map { "\(SQLText.identifier($0.name)) \($0.type)" }
+                try connection.execute("CREATE TABLE \(table.name.quoted) (\(columns.joined(separator: ", ")))")
+                try connection.run(
+                    "INSERT INTO _remote_tables VALUES (?, ?)",
+                    [.varchar(table.name.rawValue), .optional(table.sourceSignature)])
             }
         }
         for (name, sql) in extraViews.sorted(by: { $0.key < $1.key }) {

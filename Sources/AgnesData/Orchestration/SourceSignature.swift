@@ -4,12 +4,12 @@ import Synchronization
 /// A cheap fingerprint of everything a source's views depend on: its extract file and the data files
 /// its views read (size, modification time, inode). When it is unchanged, the source's views need no
 /// re-binding.
-enum SourceSignature {
+public enum SourceSignature {
     static func of(extract: URL, dataFiles: [URL]) -> String {
         ([extract] + dataFiles).map(stamp).joined(separator: "|")
     }
 
-    static func stamp(_ file: URL) -> String {
+    public static func stamp(_ file: URL) -> String {
         var info = stat()
         guard stat(file.path, &info) == 0 else { return "-" }
         return "\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"

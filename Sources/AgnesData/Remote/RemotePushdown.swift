@@ -188,7 +188,7 @@ public enum RemotePushdown {
     }
 
     /// `-12`, `3.5`, `1e3`: digits with an optional sign, fraction and exponent, nothing else.
-    static func isNumber(_ text: String) -> Bool {
+    public static func isNumber(_ text: String) -> Bool {
         text.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/) != nil
     }
 

@@ -118,8 +118,7 @@ extension SyncPipeline {
                 ? "it has no source type" : "no \(source) connector is configured on this server"
         }
         switch table.queryMode {
-        case .remote:
-            // No connector queries its tables in place yet (DESIGN decision 8 is still to build).
+        case .remote where connector.remoteReader == nil:
             return "remote \(source) tables cannot be queried in this build yet; register it with query_mode local to sync it"
         case .materialized where !connector.materializes: return "materialized tables of \(source) are not supported yet"
         default: break

@@ -36,6 +36,6 @@ final class KeboolaCredentials: Sendable {
             exportTimeout: .seconds(settings.exportTimeoutSeconds),
             pollInterval: .milliseconds(Int(settings.pollIntervalSeconds * 1000)),
             maxPollInterval: .seconds(max(settings.pollIntervalSeconds, 10)),
-            materializeLockTTL: .seconds(settings.materializeLockTTLSeconds))
+            materializeLockTTL: .seconds(settings.materializeLockTTLSeconds), remoteMaxRows: settings.remoteMaxRows)
     }
 }

@@ -84,6 +84,15 @@ public struct AgnesServices: Sendable {
         if mail != nil || mailer != nil, settings.serverURL == nil {
             throw ConfigError(code: .invalidEnvironmentVariable, message: AccountLinks.serverURLRequired)
         }
+        let localFiles = LocalFilesConnector(layout: layout, logger: logger)
+        let keboolaCredentials = KeboolaCredentials(settings: settings.keboola, environment: settings.environment)
+        let keboola = KeboolaConnector(layout: layout, logger: logger, configuration: keboolaCredentials.configuration)
+        let custom = CustomConnector.all(
+            in: settings.connectorsDir.map { URL(fileURLWithPath: $0) }, layout: layout, policy: policy,
+            environment: settings.environment, logger: logger)
+        let connectors: [any Connector] = [localFiles, keboola] + custom
+        var readers: [String: any RemoteTableReader] = [:]
+        for connector in connectors { readers[connector.sourceType] = connector.remoteReader }
         let limits = settings.query
         let queryEngine = QueryEngine(
             analytics: analytics, layout: layout,
@@ -91,6 +100,7 @@ public struct AgnesServices: Sendable {
                 threads: limits.threads, memoryLimit: limits.memoryLimit,
                 maxTempDirectorySize: limits.maxTempDirectorySize, connections: limits.concurrency,
                 timeout: .seconds(limits.timeoutSeconds)),
+            remote: RemoteSources(readers),
             onUnlinkedFile: { [logger] reason in
                 logger.warning(
                     "a table's file cannot be hard-linked under DATA_DIR/tmp/sandbox, so the query sandbox reads it by its path, which analysts can see in its settings: keep DATA_DIR on one file system",
@@ -106,14 +116,8 @@ public struct AgnesServices: Sendable {
             limits: ProfilerLimits(temporaryDirectory: layout.root.appendingPathComponent("tmp/profiler")),
             logger: logger)
         orchestrator.onRebuild { _ in profiling.scheduleAfterRebuild() }
-        let localFiles = LocalFilesConnector(layout: layout, logger: logger)
-        let keboolaCredentials = KeboolaCredentials(settings: settings.keboola, environment: settings.environment)
-        let keboola = KeboolaConnector(layout: layout, logger: logger, configuration: keboolaCredentials.configuration)
-        let custom = CustomConnector.all(
-            in: settings.connectorsDir.map { URL(fileURLWithPath: $0) }, layout: layout, policy: policy,
-            environment: settings.environment, logger: logger)
         let pipeline = SyncPipeline(
-            store: store, orchestrator: orchestrator, connectors: [localFiles, keboola] + custom, settings: settings.sync,
+            store: store, orchestrator: orchestrator, connectors: connectors, settings: settings.sync,
             alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0, client: OutboundHTTP.client) }, logger: logger)
         let catalogExport = CatalogExportJob(settings: settings.openMetadata, store: store, logger: logger)
         let scheduler = Scheduler(

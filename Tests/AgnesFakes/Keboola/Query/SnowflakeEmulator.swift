@@ -3,7 +3,9 @@ import Foundation
 
 /// Runs a statement the way a read-only Snowflake workspace would see the project: every table of the
 /// fake is a table `"<bucket id>"."<table name>"` of text columns (Keboola's non-typed tables hold
-/// strings; an empty value is an empty string), loaded into a fresh in-memory DuckDB. Simple Snowflake
+/// strings; an empty value is an empty string), or, for a typed table ("native data types"), of the
+/// types its `KBC.datatype.basetype` metadata gives (an empty value is NULL there), loaded into a
+/// fresh in-memory DuckDB. Simple Snowflake
 /// SELECTs (quoted identifiers, aggregates, CAST, `::`) are DuckDB SQL too. The result's columns get
 /// Snowflake type names and its cells are text (NULL stays null), as the Query Service returns them.
 enum SnowflakeEmulator {
@@ -20,8 +22,35 @@ enum SnowflakeEmulator {
         var rows: [[String?]]
     }
 
-    /// Runs `sql` over `tables` (id → columns and rows); throws the engine's message for a bad statement.
-    static func run(_ sql: String, tables: [(id: String, columns: [String], rows: [[String]])]) throws -> Result {
+    /// A table of the project: its id, columns and rows, and for a typed table each column's SQL type.
+    struct Table {
+        var id: String
+        var columns: [String]
+        var rows: [[String]]
+        var types: [String]?
+    }
+
+    /// The native column types of a typed table, from the base types of its definition.
+    static func nativeTypes(_ table: StoredTable) -> [String] {
+        let definition = KeboolaJSON.definition(table)["columns"] as? [[String: Any]] ?? []
+        return definition.map { column in
+            let inner = column["definition"] as? [String: Any] ?? [:]
+            switch (column["basetype"] as? String ?? "STRING").uppercased() {
+            case "INTEGER": return "BIGINT"
+            case "NUMERIC":
+                if let length = inner["length"].map({ "\($0)" }), length.contains(",") { return "DECIMAL(\(length))" }
+                return "DOUBLE"
+            case "FLOAT": return "DOUBLE"
+            case "BOOLEAN": return "BOOLEAN"
+            case "DATE": return "DATE"
+            case "TIMESTAMP": return "TIMESTAMP"
+            default: return "VARCHAR"
+            }
+        }
+    }
+
+    /// Runs `sql` over `tables`; throws the engine's message for a bad statement.
+    static func run(_ sql: String, tables: [Table]) throws -> Result {
         let connection = try Database().connect()
         for table in tables {
             let parts = table.id.split(separator: ".")
@@ -29,11 +58,14 @@ enum SnowflakeEmulator {
             let schema = quoted(parts.prefix(2).joined(separator: "."))
             let name = quoted(parts.dropFirst(2).joined(separator: "."))
             try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
-            let columns = table.columns.map { "\(quoted($0)) VARCHAR" }.joined(separator: ", ")
+            let types = table.types ?? Array(repeating: "VARCHAR", count: table.columns.count)
+            let columns = zip(table.columns, types).map { "\(quoted($0)) \($1)" }.joined(separator: ", ")
             try connection.execute("CREATE TABLE \(schema).\(name) (\(columns))")
             for chunk in stride(from: 0, to: table.rows.count, by: 500) {
                 let values = table.rows[chunk..<min(chunk + 500, table.rows.count)].map { row in
-                    "(" + row.map(literal).joined(separator: ", ") + ")"
+                    "(" + zip(row, types).map { value, type in
+                        type == "VARCHAR" || table.types == nil ? literal(value) : value.isEmpty ? "NULL" : literal(value)
+                    }.joined(separator: ", ") + ")"
                 }
                 try connection.execute("INSERT INTO \(schema).\(name) VALUES \(values.joined(separator: ", "))")
             }

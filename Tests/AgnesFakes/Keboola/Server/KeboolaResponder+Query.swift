@@ -38,9 +38,11 @@ extension KeboolaResponder {
         let (branchID, workspaceExists, tables) = store.state.withLock { state in
             (
                 state.defaultBranchID, Int64(workspace).map { state.workspaces[$0] != nil } ?? false,
-                state.tables.values.compactMap { table -> (id: String, columns: [String], rows: [[String]])? in
+                state.tables.values.compactMap { table -> SnowflakeEmulator.Table? in
                     guard case .rows(let rows) = table.content else { return nil }
-                    return (table.id, table.columns, rows.map(\.values))
+                    return SnowflakeEmulator.Table(
+                        id: table.id, columns: table.columns, rows: rows.map(\.values),
+                        types: table.isTyped ? SnowflakeEmulator.nativeTypes(table) : nil)
                 }
             )
         }

@@ -1,0 +1,88 @@
+import AgnesCore
+import AgnesData
+import DuckDB
+import Foundation
+import Logging
+import Synchronization
+
+extension KeboolaConnector {
+    public var remoteReader: (any RemoteTableReader)? { KeboolaRemoteReader(connector: self) }
+
+    /// Syncs a `query_mode='remote'` registration: no rows, only where the table is and its columns
+    /// with their types (a schema-only entry of the extract), and Keboola's documentation of it.
+    func describeRemote(
+        _ registration: TableRegistration, name: Identifier, listed: KeboolaTable, client: KeboolaStorageClient,
+        previous: ExtractTable?
+    ) async throws -> TableResult {
+        let remote = try await client.table(id: listed.id)
+        let columns = remote.columns.map {
+            RemoteColumn(name: $0, type: KeboolaColumnType.of(column: $0, in: remote).sqlType)
+        }
+        guard !columns.isEmpty else {
+            throw KeboolaError(.invalidResponse, "\(remote.id): Keboola lists no columns for it")
+        }
+        let target = KeboolaRemoteTarget(
+            tableID: remote.id, bucketID: remote.bucketID, name: remote.name, isTyped: remote.isTyped)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let signature = String(decoding: try encoder.encode(target), as: UTF8.self)
+        let isUnchanged = previous?.remoteColumns == columns && previous?.sourceSignature == signature
+        let table = ExtractTable(
+            name: name,
+            description: registration.description ?? remote.tableMetadata("KBC.description")
+                ?? "Queried in place in Keboola: \(remote.id)",
+            rows: remote.rowsCount, sizeBytes: remote.dataSizeBytes,
+            extractedAt: isUnchanged ? previous?.extractedAt : Date(), queryMode: "remote",
+            sourceSignature: signature, remoteColumns: columns)
+        remoteTargets.withLock { $0.targets[registration.id] = target }
+        return TableResult(
+            table: table, isUnchanged: isUnchanged,
+            note: "remote: \(columns.count) columns, queried in place through Keboola's Query Service",
+            documentation: Self.documentation(of: remote, tableID: registration.id))
+    }
+
+    /// Where the remote table `id` is, as its last sync recorded it (read from the extract once per
+    /// extract file); an error that says what to do when it was never synced.
+    func remoteTarget(_ id: String) async throws -> KeboolaRemoteTarget {
+        let file = layout.sourceDirectory(Self.source).appendingPathComponent("extract.duckdb")
+        let stamp = SourceSignature.stamp(file)
+        if let target = remoteTargets.withLock({ $0.stamp == stamp ? $0.targets[id] : nil }) { return target }
+        let tables = try await offloaded("agnes.keboola.remote") { PreviousExtract.read(file) }
+        var targets: [String: KeboolaRemoteTarget] = [:]
+        for (name, table) in tables where table.queryMode == "remote" {
+            if let data = table.sourceSignature?.data(using: .utf8),
+                let target = try? JSONDecoder().decode(KeboolaRemoteTarget.self, from: data)
+            {
+                targets[name] = target
+            }
+        }
+        remoteTargets.withLock { $0 = RemoteTargets(stamp: stamp, targets: targets) }
+        guard let target = targets[id] else {
+            throw KeboolaError(
+                .notFound, "remote table \(id) has not been synced yet: its columns and Keboola table come with its first sync")
+        }
+        return target
+    }
+
+    /// Submits `sql` to the read-only workspace (created on first use, replaced when Keboola lost it)
+    /// and returns the job id.
+    func submitInWorkspace(_ sql: String, client: KeboolaStorageClient, service: KeboolaQueryService) async throws
+        -> String
+    {
+        let branch = try await client.defaultBranchID()
+        let workspace = try await workspaces.current(client)
+        do {
+            return try await service.submit(sql, branchID: branch, workspaceID: workspace)
+        } catch let error as KeboolaError where error.code == .notFound {
+            logger.info("keboola workspace gone; creating another", metadata: ["workspace": "\(workspace)"])
+            let replaced = try await workspaces.replace(workspace, client)
+            return try await service.submit(sql, branchID: branch, workspaceID: replaced)
+        }
+    }
+}
+
+/// The remote targets the connector knows, and the extract file stamp they were read at.
+struct RemoteTargets: Sendable {
+    var stamp: String = ""
+    var targets: [String: KeboolaRemoteTarget] = [:]
+}
