@@ -101,6 +101,60 @@ import Testing
         }
     }
 
+    @Test func aRemoteTableIsQueriedInPlaceForThoseWhoMayReadItAndNeverDownloaded() async throws {
+        let keboola = await FakeKeboola.start()
+        defer { Task { await keboola.stop() } }
+        keboola.putTable(Self.orders())
+        let fixture = try await Self.fixture(keboola)
+        let root = try await fixture.admin()
+        let ana = try await fixture.analyst()
+        let bob = try await fixture.analyst("bob@example.com")
+        try await fixture.grantTables(["live_orders"], to: ana.id)
+        try await fixture.application.test(.router) { client in
+            let created = try await client.call(
+                .post, "/api/admin/register-table", as: root.token,
+                body: [
+                    "name": "live_orders", "source_type": "keboola", "bucket": "in.c-sales", "source_table": "orders",
+                    "query_mode": "remote",
+                ])
+            #expect(created.status == .created, "\(created.object)")
+            let runID = try #require(created.object["run_id"] as? String)
+            #expect(await fixture.services.pipeline.completion(of: runID)?.status == .succeeded)
+            let outcomes = try await SyncRunRepository(store: fixture.services.store).outcomes(runID: runID)
+            #expect(outcomes.first { $0.tableID == "live_orders" }?.kind == .synced, "\(outcomes)")
+
+            let query = try await client.call(
+                .post, "/api/query", as: ana.token,
+                body: ["sql": "SELECT count(*) AS n, sum(amount) AS total, max(placed) AS last FROM live_orders WHERE id > 1"])
+            #expect(query.status == .ok, "\(query.object)")
+            #expect(query.object["column_types"] as? [String] == ["BIGINT", "DECIMAL(38,2)", "DATE"])
+            let values = try #require((query.object["rows"] as? [[Any]])?.first)
+            #expect(values[0] as? Int == 2 && values[2] as? String == "2026-03-01")
+            #expect(keboola.requests.contains { $0.path.hasSuffix("/queries") && $0.method == "POST" })
+            #expect(!keboola.requests.contains { $0.path.contains("export-async") })
+
+            // Not granted: the table does not exist for that caller.
+            let denied = try await client.call(
+                .post, "/api/query", as: bob.token, body: ["sql": "SELECT count(*) FROM live_orders"])
+            #expect(denied.status == .badRequest)
+            #expect((denied.object["detail"] as? String)?.contains("live_orders") == true)
+
+            // Its schema and a sample come from Keboola; the manifest lists it as remote, with nothing to download.
+            let schema = try await client.call(.get, "/api/v2/schema/live_orders", as: ana.token)
+            #expect(schema.status == .ok, "\(schema.object)")
+            let columns = (schema.object["columns"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? "") \($0["type"] ?? "")" }
+            #expect(columns == ["id BIGINT", "amount DECIMAL(10,2)", "placed DATE"])
+            let sample = try await client.call(.get, "/api/v2/sample/live_orders?n=2", as: ana.token)
+            #expect(sample.status == .ok, "\(sample.object)")
+            #expect((sample.object["rows"] as? [Any])?.count == 2)
+            let manifest = try await client.call(.get, "/api/sync/manifest", as: ana.token)
+            let entry = try #require((manifest.object["tables"] as? [String: Any])?["live_orders"] as? [String: Any])
+            #expect(entry["query_mode"] as? String == "remote" && entry["hash"] as? String == "")
+            let download = try await client.call(.get, "/api/data/live_orders/download", as: ana.token)
+            #expect(download.status == .notFound)
+        }
+    }
+
     @Test func keboolaDescriptionsAndTypesReachTheCatalogWithoutOverwritingAnAdmin() async throws {
         let keboola = await FakeKeboola.start()
         defer { Task { await keboola.stop() } }

@@ -57,12 +57,15 @@ struct CatalogV2Routes {
 
     func schema(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
         let caller = try await services.caller(request, context)
-        let (registration, table, generation) = try await servedTable(caller, context)
-        let file = table.file!
+        let (registration, table, generation) = try await servedTable(caller, context, allowingRemote: true)
         var columns: [SchemaColumn]
-        if let cached = schemas.value(generation: generation.number, key: table.id) {
+        if table.file == nil {
+            // A remote table: the columns its last sync recorded, as its view types them.
+            columns = table.remoteColumns.map { SchemaColumn(name: $0.name, type: $0.type, nullable: true, description: "") }
+        } else if let cached = schemas.value(generation: generation.number, key: table.id) {
             columns = cached
         } else {
+            let file = table.file!
             columns = try await generation.pool.withConnection { connection in
                 try connection.query("DESCRIBE SELECT * FROM read_parquet(\(SQLText.literal(file.path)))").rows
                     .compactMap { row -> SchemaColumn? in
@@ -88,13 +91,22 @@ struct CatalogV2Routes {
     func sample(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
         let caller = try await services.caller(request, context)
         let count = try Self.sampleSize(request.uri.queryParameters.get("n"))
-        let (registration, table, generation) = try await servedTable(caller, context)
-        let file = table.file!
+        let (registration, table, generation) = try await servedTable(caller, context, allowingRemote: true)
         let key = "\(table.id)\u{0}\(count)"
         let rows: SampleRows
-        if let cached = samples.value(generation: generation.number, key: key) {
+        if table.file == nil {
+            // A remote table: asked of its source through the sandbox (a LIMIT it pushes down), never cached.
+            do {
+                let result = try await services.queryEngine.run(
+                    "SELECT * FROM \(SQLText.identifier(table.id)) LIMIT \(count)", limit: count, readable: [table.id])
+                rows = SampleRows(columns: result.columns.map(\.name), rows: result.rows)
+            } catch {
+                throw QueryRoutes.apiError(error)
+            }
+        } else if let cached = samples.value(generation: generation.number, key: key) {
             rows = cached
         } else {
+            let file = table.file!
             rows = try await generation.pool.withConnection { connection in
                 let result = try connection.query(
                     "SELECT * FROM read_parquet(\(SQLText.literal(file.path))) LIMIT \(count)")
@@ -117,8 +129,8 @@ struct CatalogV2Routes {
 
     /// The registration and served local table for the path's id, after the access check: 403 `not
     /// authorized for this table`, 404 `table '<id>' not found`, 404 when it has no local data.
-    func servedTable(_ caller: AuthenticatedUser, _ context: AgnesRequestContext) async throws
-        -> (TableRegistration, ServedTable, AnalyticsDatabase.Generation)
+    func servedTable(_ caller: AuthenticatedUser, _ context: AgnesRequestContext, allowingRemote: Bool = false)
+        async throws -> (TableRegistration, ServedTable, AnalyticsDatabase.Generation)
     {
         let tableID = context.parameters.get("table_id") ?? ""
         guard try await services.access.canRead(caller, table: tableID) else {
@@ -128,7 +140,8 @@ struct CatalogV2Routes {
             throw APIError.notFound("table '\(tableID)' not found")
         }
         guard let generation = services.analytics.generation,
-            let table = try await generation.servedTables()[tableID], table.file != nil
+            let table = try await generation.servedTables()[tableID],
+            table.file != nil || (allowingRemote && !table.remoteColumns.isEmpty)
         else {
             throw APIError.notFound(
                 "table '\(tableID)' has no local data (query mode \(registration.queryMode.rawValue))")
