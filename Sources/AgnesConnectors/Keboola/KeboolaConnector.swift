@@ -52,6 +52,10 @@ public final class KeboolaConnector: Connector {
         self.configuration = configuration
         materializations = KeboolaMaterializationLocks(directory: layout.root.appendingPathComponent("state/locks"))
         workspaces = KeboolaWorkspaceStore(file: layout.root.appendingPathComponent("state/keboola-workspace.json"))
+        // What remote scans of a killed process left (none of this process runs yet).
+        for leftover in ["tmp/keboola-remote", "tmp/keboola-remote-spill"] {
+            try? FileManager.default.removeItem(at: layout.root.appendingPathComponent(leftover))
+        }
     }
 
     /// A client for the current configuration.

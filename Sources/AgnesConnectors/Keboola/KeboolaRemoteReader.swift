@@ -1,5 +1,6 @@
 import AgnesCore
 import AgnesData
+import DuckDB
 import Foundation
 
 /// Where a remote registration's table is in Keboola, as its sync recorded it in the extract
@@ -38,8 +39,9 @@ struct KeboolaRemoteReader: RemoteTableReader {
     }
 }
 
-/// One scan of a remote table: its Query Service job and how far its result has been read.
+/// One scan of a remote table: where its rows come from and how far they have been read.
 private actor KeboolaRemoteScan {
+    /// A Query Service job whose result is read page by page.
     struct Reading {
         var service: KeboolaQueryService
         var jobID: String
@@ -50,6 +52,7 @@ private actor KeboolaRemoteScan {
     let request: RemoteScanRequest
     let connector: KeboolaConnector
     private var reading: Reading?
+    private var exported: KeboolaExportedRows?
     private var isDone = false
 
     init(request: RemoteScanRequest, connector: KeboolaConnector) {
@@ -62,13 +65,21 @@ private actor KeboolaRemoteScan {
         guard !isDone else { return nil }
         let client = try connector.client()
         let configuration = client.configuration
-        let limit = Int64(configuration.remoteMaxRows)
-        var reading: Reading
-        if let started = self.reading {
-            reading = started
-        } else {
-            reading = try await start(client)
+        if reading == nil && exported == nil {
+            let target = try await connector.remoteTarget(request.tableID)
+            if let url = try await client.queryServiceURLIfListed() {
+                reading = try await query(target, client: client, service: KeboolaQueryService(client: client, baseURL: url))
+            } else {
+                exported = try await export(target, client: client)
+            }
         }
+        if let exported {
+            let rows = try await exported.page(size: configuration.queryPageSize)
+            if rows.isEmpty { isDone = true }
+            return rows.isEmpty ? nil : rows
+        }
+        guard var reading else { return nil }
+        let limit = Int64(configuration.remoteMaxRows)
         let page = try await reading.service.page(
             jobID: reading.jobID, statementID: reading.statement.id, offset: reading.offset,
             pageSize: configuration.queryPageSize)
@@ -86,10 +97,10 @@ private actor KeboolaRemoteScan {
     }
 
     /// Submits the SELECT and waits for its job; refuses a result over the row limit.
-    private func start(_ client: KeboolaStorageClient) async throws -> Reading {
-        let target = try await connector.remoteTarget(request.tableID)
+    private func query(_ target: KeboolaRemoteTarget, client: KeboolaStorageClient, service: KeboolaQueryService)
+        async throws -> Reading
+    {
         let sql = KeboolaRemoteSQL.select(request, from: target)
-        let service = KeboolaQueryService(client: client, baseURL: try await client.queryServiceURL())
         let jobID = try await connector.submitInWorkspace(sql, client: client, service: service)
         let job = try await service.wait(for: jobID)
         guard job.status == "completed", let statement = job.statements.last, statement.status == "completed" else {
@@ -102,6 +113,88 @@ private actor KeboolaRemoteScan {
             throw KeboolaRemoteReader.tooLarge(request.tableID, rows: "\(total)", limit: limit)
         }
         return Reading(service: service, jobID: jobID, statement: statement)
+    }
+
+    /// A stack without the Query Service: an export of the columns the query reads and the rows its
+    /// conditions select (as far as export filters can say them), at most `remote_max_rows` + 1 rows,
+    /// refused when it brings more than the limit.
+    private func export(_ target: KeboolaRemoteTarget, client: KeboolaStorageClient) async throws
+        -> KeboolaExportedRows
+    {
+        let limit = client.configuration.remoteMaxRows
+        let (export, isWhole) = KeboolaRemoteSQL.export(request, isTyped: target.isTyped)
+        var bounded = export
+        if bounded.columns.isEmpty {
+            // Rows without columns (`count(*)`): the first column, the least an export can carry.
+            guard let first = try await client.table(id: target.tableID).columns.first else {
+                throw KeboolaError(.invalidResponse, "\(target.tableID): Keboola lists no columns for it")
+            }
+            bounded.columns = [first]
+        }
+        bounded.limit = min(isWhole ? (request.limit ?? Int.max) : Int.max, limit + 1)
+        let scan = UUID().uuidString.lowercased()
+        let work = connector.layout.root.appendingPathComponent("tmp/keboola-remote/\(scan)")
+        let spill = connector.layout.root.appendingPathComponent("tmp/keboola-remote-spill/\(scan)")
+        // The slices are gone once loaded; the spill directory goes with the rows.
+        defer { try? FileManager.default.removeItem(at: work) }
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let (_, slices) = try await connector.export(target.tableID, bounded, client: client, into: work)
+        let rows = try await KeboolaExportedRows.load(
+            slices: slices, columns: bounded.columns.count, keep: request.columns.count, spill: spill)
+        if await rows.count > Int64(limit) {
+            throw KeboolaRemoteReader.tooLarge(request.tableID, rows: "more than \(limit)", limit: Int64(limit))
+        }
+        return rows
+    }
+}
+
+/// The rows of a remote scan's export, loaded from its slices into a scratch in-memory DuckDB database
+/// (spilling into a directory of its own, removed with it), read out a page at a time.
+private actor KeboolaExportedRows {
+    let connection: SerializedConnection
+    let spill: URL
+    let keep: Int
+    private(set) var count: Int64 = 0
+    private var offset: Int64 = 0
+
+    private init(connection: SerializedConnection, spill: URL, keep: Int) {
+        self.connection = connection
+        self.spill = spill
+        self.keep = keep
+    }
+
+    deinit { try? FileManager.default.removeItem(at: spill) }
+
+    static func load(slices: [URL], columns: Int, keep: Int, spill: URL) async throws -> KeboolaExportedRows {
+        let database = try Database(options: [
+            "threads": "1", "memory_limit": "160MB", "temp_directory": spill.path,
+            "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
+        ])
+        let connection = try SerializedConnection(database: database, label: "keboola.remote")
+        let rows = KeboolaExportedRows(connection: connection, spill: spill, keep: keep)
+        let scan = slices.isEmpty ? nil : KeboolaTableConverter.textScan(of: slices, columns: columns)
+        let count = try await connection.run { connection in
+            let fields = (0..<columns).map { "c\($0) VARCHAR" }.joined(separator: ", ")
+            try connection.execute("CREATE TABLE exported (\(fields))")
+            if let scan { try connection.execute("INSERT INTO exported SELECT * FROM \(scan)") }
+            return try connection.query("SELECT count(*) FROM exported").rows.first?[0].int64 ?? 0
+        }
+        await rows.setCount(count)
+        return rows
+    }
+
+    private func setCount(_ value: Int64) { count = value }
+
+    /// The next `size` rows (the requested columns only), empty at the end.
+    func page(size: Int) async throws -> [[String?]] {
+        let (start, keep) = (offset, self.keep)
+        let rows = try await connection.run { connection in
+            try connection.query(
+                "SELECT * FROM exported WHERE rowid >= ? ORDER BY rowid LIMIT ?", [.bigint(start), .bigint(Int64(size))]
+            ).rows.map { row in row.prefix(keep).map(\.string) }
+        }
+        offset += Int64(rows.count)
+        return rows
     }
 }
 
@@ -140,6 +233,34 @@ enum KeboolaRemoteSQL {
         case .isNotNull: return "\(name) IS NOT NULL"
         }
     }
+
+    /// The export of a remote scan: the columns it reads and the filters an export can carry (`whereFilters`: comparisons and IN lists, on
+    /// the same columns ``condition(_:isTyped:)`` sends); true when every filter went along.
+    static func export(_ request: RemoteScanRequest, isTyped: Bool) -> (KeboolaExportRequest, isWhole: Bool) {
+        let operators = ["=": "eq", "<>": "ne", ">": "gt", ">=": "ge", "<": "lt", "<=": "le"]
+        var filters: [KeboolaExportRequest.WhereFilter] = []
+        for filter in request.filters {
+            switch filter {
+            case .compare(let column, let op, let value) where isTyped || column.family == .text:
+                guard let name = operators[op] else { continue }
+                filters.append(.init(column: column.name, op: name, values: [text(value)], dataType: dataType(column)))
+            case .isIn(let column, let values) where (isTyped || column.family == .text) && !values.isEmpty:
+                filters.append(.init(column: column.name, op: "eq", values: values.map(text), dataType: dataType(column)))
+            default: continue
+            }
+        }
+        var export = KeboolaExportRequest(columns: request.columns.map(\.name))
+        export.whereFilters = filters
+        return (export, filters.count == request.filters.count)
+    }
+
+    private static func text(_ value: RemoteLiteral) -> String {
+        switch value {
+        case .number(let text), .string(let text): text
+        }
+    }
+
+    private static func dataType(_ column: RemoteColumn) -> String? { column.family == .number ? "DOUBLE" : nil }
 
     static func identifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""

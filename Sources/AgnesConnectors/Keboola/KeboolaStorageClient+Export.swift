@@ -12,6 +12,25 @@ public struct KeboolaExportRequest: Sendable, Hashable {
     public var changedUntil: Date?
     /// At most this many rows.
     public var limit: Int?
+    /// Conditions on column values, AND-ed (`whereFilters`): operator `eq`, `ne`, `gt`, `ge`, `lt` or
+    /// `le`; `eq`/`ne` take several values (any of them / none of them); `dataType` (`DOUBLE`, …)
+    /// compares as numbers.
+    public var whereFilters: [WhereFilter] = []
+
+    /// One `whereFilters` entry.
+    public struct WhereFilter: Sendable, Hashable {
+        public var column: String
+        public var op: String
+        public var values: [String]
+        public var dataType: String?
+
+        public init(column: String, op: String, values: [String], dataType: String? = nil) {
+            self.column = column
+            self.op = op
+            self.values = values
+            self.dataType = dataType
+        }
+    }
     /// Gzipped slices (less to download).
     public var gzip = true
 
@@ -31,6 +50,13 @@ public struct KeboolaExportRequest: Sendable, Hashable {
         if let changedSince { fields.append(("changedSince", String(Int64(changedSince.timeIntervalSince1970.rounded(.down))))) }
         if let changedUntil { fields.append(("changedUntil", String(Int64(changedUntil.timeIntervalSince1970.rounded(.up))))) }
         if let limit { fields.append(("limit", String(limit))) }
+        for (index, filter) in whereFilters.enumerated() {
+            let name = "whereFilters[\(index)]"
+            fields.append(("\(name)[column]", filter.column))
+            fields.append(("\(name)[operator]", filter.op))
+            for value in filter.values { fields.append(("\(name)[values][]", value)) }
+            if let type = filter.dataType { fields.append(("\(name)[dataType]", type)) }
+        }
         return fields
     }
 }

@@ -13,6 +13,12 @@ extension KeboolaStorageClient {
         return KeboolaConfiguration.trimmed(service.url)
     }
 
+    /// The Query Service's base URL, nil when the stack's API index lists none.
+    func queryServiceURLIfListed() async throws -> String? {
+        let index = try await get("/v2/storage", as: KeboolaServiceIndex.self)
+        return index.services.first { $0.id == "query" }.map { KeboolaConfiguration.trimmed($0.url) }
+    }
+
     /// The id of the project's default (production) branch.
     func defaultBranchID() async throws -> Int64 {
         let branches = try await get("/v2/storage/dev-branches/", as: [KeboolaBranch].self)

@@ -102,6 +102,49 @@ import Testing
         )
     }
 
+    @Test func withoutAQueryServiceABoundedExportOfTheSelectedColumnsAndRowsAnswers() async throws {
+        let fixture = try await KeboolaFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.keboola.putTable(KeboolaConnectorTests.orders)
+        fixture.keboola.setQueryService(false)
+        try await fixture.sync([Self.registration()])
+        fixture.configure { $0.queryPageSize = 2 }
+        let sandbox = try Self.sandbox(fixture)
+        fixture.keboola.clearRequests()
+
+        let picked = try await sandbox.run(
+            "SELECT id, amount FROM orders WHERE note IN ('first', 'six', 'seven') AND amount > 7 ORDER BY id", limit: 10)
+        #expect(picked.rows.map { $0.map(\.description) } == [["1", "10.50"]])
+        #expect(Self.submitted(fixture).isEmpty)
+        let export = try #require(fixture.requests("export-async").first)
+        let form = export.body.removingPercentEncoding ?? export.body
+        #expect(form.contains("columns=id,amount,note"))
+        #expect(form.contains("whereFilters[0][column]=note") && form.contains("whereFilters[0][values][]=six"))
+        #expect(!form.contains("whereFilters[1]"), "a number condition on a table without native types stays local")
+        #expect(form.contains("limit=1000001"))
+
+        let counted = try await sandbox.run("SELECT count(*) FROM orders", limit: 10)
+        #expect(counted.rows.first?.first?.description == "7")
+
+        fixture.configure { $0.remoteMaxRows = 3 }
+        fixture.keboola.clearRequests()
+        await #expect {
+            _ = try await sandbox.run("SELECT * FROM orders", limit: 10)
+        } throws: { error in
+            guard case SandboxError.query(let message) = error else { return false }
+            return message.contains("more than 3 rows") && message.contains("remote_max_rows")
+        }
+        let bounded = try #require(fixture.requests("export-async").first)
+        #expect(bounded.body.contains("limit=4"))
+        // A LIMIT that every condition went along with bounds the export itself.
+        let few = try await sandbox.run("SELECT id FROM orders WHERE note <> 'x' LIMIT 2", limit: 10)
+        #expect(few.rows.count == 2)
+        #expect(fixture.requests("export-async").last?.body.contains("limit=2") == true)
+        let scratch = fixture.root.appendingPathComponent("tmp/keboola-remote").path
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch)) ?? []
+        #expect(left.isEmpty, "each scan's export is removed when the scan ends")
+    }
+
     @Test func aScanOverTheRowLimitIsRefusedBeforeAnyRowIsRead() async throws {
         let fixture = try await KeboolaFixture.start()
         defer { Task { await fixture.stop() } }

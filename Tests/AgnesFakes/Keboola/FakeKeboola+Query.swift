@@ -5,6 +5,16 @@ extension FakeKeboola {
     /// The Query Service base the API index lists (`services[id=query].url`).
     public var queryServiceURL: String { stackURL + "/query-service" }
 
+    /// Whether `GET /v2/storage` lists the Query Service (true unless a test takes it away).
+    public var hasQueryService: Bool {
+        get { store.state.withLock { $0.hasQueryService } }
+    }
+
+    /// Takes the Query Service out of the API index (or puts it back), as on a stack without one.
+    public func setQueryService(_ isListed: Bool) {
+        store.state.withLock { $0.hasQueryService = isListed }
+    }
+
     /// The id of the project's default branch.
     public var defaultBranchID: Int64 { store.state.withLock { $0.defaultBranchID } }
 

@@ -30,6 +30,8 @@ struct KeboolaState {
     let defaultBranchID: Int64 = 5012
     /// Holds query submissions while a test asks it to.
     var queryGate = QueryGate()
+    /// Whether the API index lists the Query Service (stacks without it exist: older or non-Snowflake ones).
+    var hasQueryService = true
     /// The fake's own key for presigned URLs (S3 SigV4, GCS `X-Goog-Signature`, Azure SAS `sig`).
     let signingKey = SigV4Credential(accessKeyID: "AKIAFAKEKEBOOLAFILES", secretAccessKey: KeboolaState.random(40))
 

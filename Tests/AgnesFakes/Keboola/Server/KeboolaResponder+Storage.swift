@@ -40,10 +40,11 @@ extension KeboolaResponder {
     }
 
     private func index() -> Response {
-        let base = store.state.withLock { $0.baseURL }
+        let (base, hasQueryService) = store.state.withLock { ($0.baseURL, $0.hasQueryService) }
+        var services = [["id": "import", "url": base + "/import"]]
+        if hasQueryService { services.append(["id": "query", "url": base + "/query-service"]) }
         return KeboolaJSON.response([
-            "api": "storage", "version": "v2", "documentation": "https://keboola.docs.apiary.io/",
-            "services": [["id": "import", "url": base + "/import"], ["id": "query", "url": base + "/query-service"]],
+            "api": "storage", "version": "v2", "documentation": "https://keboola.docs.apiary.io/", "services": services,
         ])
     }
 
