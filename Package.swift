@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "AgnesConnectors",
             dependencies: [
-                "AgnesCore", "AgnesData", "DuckDB", "CZlib",
+                "AgnesCore", "AgnesData", "AgnesAuth", "DuckDB", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -60,8 +60,9 @@ public struct ServiceAccountKey: Sendable, Decodable {
         tokenURI = try container.decodeIfPresent(String.self, forKey: .tokenURI) ?? Self.defaultTokenURI
     }
 
-    /// A one-hour assertion acting as `subject` for `scope`.
-    public func assertion(subject: String, scope: String, now: Date) throws -> String {
+    /// A one-hour assertion for `scope`, acting as `subject` (domain-wide delegation) or, without
+    /// one, as the service account itself (what Google's client libraries send for BigQuery).
+    public func assertion(subject: String?, scope: String, now: Date) throws -> String {
         let signingKey: _RSA.Signing.PrivateKey
         do {
             signingKey = try _RSA.Signing.PrivateKey(pemRepresentation: privateKey)
@@ -75,7 +76,7 @@ public struct ServiceAccountKey: Sendable, Decodable {
         }
         struct Claims: Encodable {
             let iss: String
-            let sub: String
+            let sub: String?
             let scope: String
             let aud: String
             let iat: Int

@@ -11,7 +11,7 @@ extension KeboolaConnector {
     struct Materialized: Sendable {
         var outcome: SyncTableOutcome
         var table: ExtractTable?
-        var lock: KeboolaMaterializationLocks.Held?
+        var lock: MaterializationLocks.Held?
     }
 
     /// Materializes the due `query_mode='materialized'` rows one after another (REFERENCE §4.1 step 4):

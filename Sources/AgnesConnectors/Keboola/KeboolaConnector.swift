@@ -28,7 +28,7 @@ public final class KeboolaConnector: Connector {
     let publisher = Publisher()
     let lane = SerialLane()
     /// Per-table locks of materialized tables (``materialize(_:)``).
-    let materializations: KeboolaMaterializationLocks
+    let materializations: MaterializationLocks
     /// The workspace materialized and remote queries run in.
     let workspaces: KeboolaWorkspaceStore
     /// Where each remote table is in Keboola (``remoteTarget(_:)``).
@@ -50,7 +50,7 @@ public final class KeboolaConnector: Connector {
         self.http = http
         self.logger = logger
         self.configuration = configuration
-        materializations = KeboolaMaterializationLocks(directory: layout.root.appendingPathComponent("state/locks"))
+        materializations = MaterializationLocks(directory: layout.root.appendingPathComponent("state/locks"))
         workspaces = KeboolaWorkspaceStore(file: layout.root.appendingPathComponent("state/keboola-workspace.json"))
         // What remote scans of a killed process left (none of this process runs yet).
         for leftover in ["tmp/keboola-remote", "tmp/keboola-remote-spill"] {

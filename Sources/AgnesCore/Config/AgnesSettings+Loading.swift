@@ -82,6 +82,7 @@ extension AgnesSettings {
             outboundAllowedHosts: env.list("AGNES_OUTBOUND_ALLOWED_HOSTS")?.map { $0.lowercased() } ?? [],
             sync: try SyncSettings(config: config),
             keboola: try KeboolaSettings(config: config, environment: env),
+            bigquery: try BigQuerySettings(config: config, environment: env),
             openMetadata: try OpenMetadataSettings(config: config, environment: env),
             scheduler: try SchedulerSettings(config: config, environment: env),
             instanceName: try config.string(at: ["instance", "name"]) ?? "Agnes",

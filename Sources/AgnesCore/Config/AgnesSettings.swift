@@ -82,6 +82,8 @@ public struct AgnesSettings: Sendable {
     public var sync: SyncSettings
     /// The Keboola project (`data_source.keboola`).
     public var keboola: KeboolaSettings
+    /// The BigQuery projects and guardrails (`data_source.bigquery`).
+    public var bigquery: BigQuerySettings
     /// The OpenMetadata catalog the `catalog-export` job reads (`openmetadata`).
     public var openMetadata: OpenMetadataSettings
     /// The in-process scheduler (`scheduler`, `SCHEDULER_*_INTERVAL`).
@@ -125,6 +127,7 @@ public struct AgnesSettings: Sendable {
         outboundAllowedHosts: [String] = [],
         sync: SyncSettings = SyncSettings(),
         keboola: KeboolaSettings = KeboolaSettings(),
+        bigquery: BigQuerySettings = BigQuerySettings(),
         openMetadata: OpenMetadataSettings = OpenMetadataSettings(),
         scheduler: SchedulerSettings = SchedulerSettings(),
         instanceName: String = "Agnes",
@@ -160,6 +163,7 @@ public struct AgnesSettings: Sendable {
         self.outboundAllowedHosts = outboundAllowedHosts
         self.sync = sync
         self.keboola = keboola
+        self.bigquery = bigquery
         self.openMetadata = openMetadata
         self.scheduler = scheduler
         self.instanceName = instanceName

@@ -69,7 +69,9 @@ public struct RemoteScanRequest: Sendable {
 
 /// A source that answers queries over its remote tables (`query_mode='remote'`) in place: the rows
 /// of one scan as text cells (NULL as nil), one value per requested column, in batches of any size.
-/// The view over the table casts the text to the column's type.
+/// The view over the table casts the text to the column's type: the text must be what DuckDB casts
+/// to it (an empty string reads as NULL but for VARCHAR), a BLOB's bytes in base64, a LIST, STRUCT or
+/// MAP as JSON. A refusal the caller can act on is thrown as a ``RemoteScanRefusal``.
 public protocol RemoteTableReader: Sendable {
     /// The rows `request` selects. The stream ends the scan early when its consumer stops (a LIMIT
     /// reached): a reader cancels whatever runs at the source then.

@@ -8,6 +8,17 @@ import Synchronization
 /// DuckDB tells the connection id) picks up its table's plan.
 final class RemotePushdowns: Sendable {
     private let plans = Mutex<[UInt64: [String: RemotePushdown.Plan]]>([:])
+    /// A refusal a scan met, by connection, for the sandbox to answer with.
+    private let refusals = Mutex<[UInt64: RemoteScanRefusal]>([:])
+
+    func refuse(_ refusal: RemoteScanRefusal, on connection: UInt64) {
+        refusals.withLock { $0[connection] = refusal }
+    }
+
+    /// The refusal met on `connection` since the last call, cleared.
+    func takeRefusal(_ connection: UInt64) -> RemoteScanRefusal? {
+        refusals.withLock { $0.removeValue(forKey: connection) }
+    }
 
     func set(_ value: [String: RemotePushdown.Plan], for connection: UInt64) {
         plans.withLock { $0[connection] = value.isEmpty ? nil : value }
@@ -30,10 +41,14 @@ final class RemoteTableScan: TextTableScan {
     let deadline: ContinuousClock.Instant
     let timeout: Duration
 
+    /// Told of a refusal (the sandbox answers with it after DuckDB reports the failed query).
+    let onRefusal: @Sendable (RemoteScanRefusal) -> Void
+
     init(
         tableID: String, columns: [RemoteColumn], reader: any RemoteTableReader, plan: RemotePushdown.Plan?,
-        timeout: Duration
+        timeout: Duration, onRefusal: @escaping @Sendable (RemoteScanRefusal) -> Void = { _ in }
     ) {
+        self.onRefusal = onRefusal
         self.tableID = tableID
         self.columns = columns
         self.reader = reader
@@ -47,7 +62,8 @@ final class RemoteTableScan: TextTableScan {
     func open(columns positions: [Int]) throws -> any TextTableCursor {
         let request = RemoteScanRequest(
             tableID: tableID, columns: positions.map { columns[$0] }, filters: plan?.filters ?? [], limit: plan?.limit)
-        return RemoteCursor(stream: reader.rows(request), tableID: tableID, deadline: deadline, timeout: timeout)
+        return RemoteCursor(
+            stream: reader.rows(request), tableID: tableID, deadline: deadline, timeout: timeout, onRefusal: onRefusal)
     }
 }
 
@@ -62,11 +78,13 @@ final class RemoteCursor: TextTableCursor {
     private let deadline: ContinuousClock.Instant
     private let timeout: Duration
     private var pending: ArraySlice<[String?]> = []
+    private let onRefusal: @Sendable (RemoteScanRefusal) -> Void
 
     init(
         stream: AsyncThrowingStream<[[String?]], any Error>, tableID: String, deadline: ContinuousClock.Instant,
-        timeout: Duration
+        timeout: Duration, onRefusal: @escaping @Sendable (RemoteScanRefusal) -> Void
     ) {
+        self.onRefusal = onRefusal
         self.tableID = tableID
         self.deadline = deadline
         self.timeout = timeout
@@ -91,7 +109,14 @@ final class RemoteCursor: TextTableCursor {
 
     func next(maxRows: Int) throws -> [[String?]] {
         while pending.isEmpty {
-            guard let batch = try handoff.take(until: deadline) else {
+            let taken: [[String?]]?
+            do {
+                taken = try handoff.take(until: deadline)
+            } catch let refusal as RemoteScanRefusal {
+                onRefusal(refusal)
+                throw refusal
+            }
+            guard let batch = taken else {
                 if ContinuousClock.now >= deadline {
                     throw TableFunctionError("remote table \(tableID) did not answer within \(timeout)")
                 }

@@ -78,7 +78,8 @@ public final class QuerySandbox: Sendable {
                     }
                     return RemoteTableScan(
                         tableID: id, columns: columns, reader: reader,
-                        plan: pushdowns.plan(table: id, connection: connection), timeout: timeout)
+                        plan: pushdowns.plan(table: id, connection: connection), timeout: timeout,
+                        onRefusal: { pushdowns.refuse($0, on: connection) })
                 })
             for table in remote {
                 try setup.execute(Self.remoteView(table))
@@ -96,12 +97,18 @@ public final class QuerySandbox: Sendable {
         self.owner = owner
     }
 
-    /// `CREATE VIEW` of a remote table: each text column of the scan cast to its type (an empty string
-    /// is NULL for every type but VARCHAR, as in the source's CSV exports).
+    /// `CREATE VIEW` of a remote table: each text column of the scan cast to its type, by the readers'
+    /// contract (``RemoteTableReader``): an empty string is NULL for every type but VARCHAR (as in the
+    /// sources' CSV exports), a BLOB comes as base64, a LIST, STRUCT or MAP as JSON.
     static func remoteView(_ table: ServedTable) -> String {
         let columns = table.remoteColumns.map { column -> String in
             let name = SQLText.identifier(column.name)
-            if column.type.uppercased() == "VARCHAR" { return name }
+            let type = column.type.uppercased()
+            if type == "VARCHAR" { return name }
+            if type == "BLOB" { return "from_base64(\(name)) AS \(name)" }
+            if type.hasSuffix("]") || type.hasPrefix("STRUCT") || type.hasPrefix("MAP") {
+                return "CAST(CAST(NULLIF(\(name), '') AS JSON) AS \(column.type)) AS \(name)"
+            }
             return "CAST(NULLIF(\(name), '') AS \(column.type)) AS \(name)"
         }
         return "CREATE VIEW \(SQLText.identifier(table.id)) AS SELECT \(columns.joined(separator: ", ")) FROM \(remoteFunction)(\(SQLText.literal(table.id)))"
@@ -134,26 +141,14 @@ public final class QuerySandbox: Sendable {
             return try await pool.withConnection(timeout: timeout) { connection in
                 let connectionID = connection.id
                 self.pushdowns.set(self.pushdownPlans(sql, on: connection), for: connectionID)
+                _ = self.pushdowns.takeRefusal(connectionID)
                 defer { self.pushdowns.clear(connectionID) }
-                let statement: PreparedStatement
                 do {
-                    statement = try connection.prepareSingle(sql)
-                } catch let error as DuckDBError {
-                    if error.code == .parse, error.message.hasPrefix("expected one statement") {
-                        throw SandboxError.notSingleSelect(error.message)
-                    }
-                    // Binding failed; say "not a SELECT" rather than a binder detail when it is not one.
-                    if error.kind != .parser, !Self.isSelect(sql, on: connection) {
-                        throw SandboxError.notSingleSelect("not a SELECT statement")
-                    }
-                    throw SandboxError.query(error.message)
-                }
-                guard statement.statementType == .select else {
-                    throw SandboxError.notSingleSelect("a \(statement.statementType) statement")
-                }
-                return try statement.stream(lazily: true) { stream in
-                    let result = try stream.materialize(maxRows: limit)
-                    return SandboxResult(columns: result.columns, rows: result.rows, isTruncated: result.isTruncated)
+                    return try self.execute(sql, limit: limit, on: connection)
+                } catch {
+                    // A source's refusal reaches DuckDB as text; answer with the refusal itself.
+                    if let refusal = self.pushdowns.takeRefusal(connectionID) { throw SandboxError.refused(refusal) }
+                    throw error
                 }
             }
         } catch let error as SandboxError {
@@ -163,6 +158,30 @@ public final class QuerySandbox: Sendable {
             throw .query(error.message)
         } catch {
             throw .query("\(error)")
+        }
+    }
+
+    /// Prepares and runs one SELECT on `connection`. Blocking.
+    private func execute(_ sql: String, limit: Int, on connection: Connection) throws -> SandboxResult {
+        let statement: PreparedStatement
+        do {
+            statement = try connection.prepareSingle(sql)
+        } catch let error as DuckDBError {
+            if error.code == .parse, error.message.hasPrefix("expected one statement") {
+                throw SandboxError.notSingleSelect(error.message)
+            }
+            // Binding failed; say "not a SELECT" rather than a binder detail when it is not one.
+            if error.kind != .parser, !Self.isSelect(sql, on: connection) {
+                throw SandboxError.notSingleSelect("not a SELECT statement")
+            }
+            throw SandboxError.query(error.message)
+        }
+        guard statement.statementType == .select else {
+            throw SandboxError.notSingleSelect("a \(statement.statementType) statement")
+        }
+        return try statement.stream(lazily: true) { stream in
+            let result = try stream.materialize(maxRows: limit)
+            return SandboxResult(columns: result.columns, rows: result.rows, isTruncated: result.isTruncated)
         }
     }
 }

@@ -20,4 +20,6 @@ public enum SandboxError: Error, Sendable, Equatable {
     case timedOut(Duration)
     /// There is no analytics generation to query yet.
     case notReady
+    /// The source of a remote table the query reads refused the scan (too many bytes, a quota).
+    case refused(RemoteScanRefusal)
 }

@@ -102,6 +102,7 @@ struct ConfigureRoutes {
             dataSource["bigquery"] = .object([
                 "project": .string(project), "location": .string(body.bigqueryLocation ?? "us"),
             ])
+            services.bigqueryProjects.set(project: project, location: body.bigqueryLocation ?? "us")
         default:
             break
         }

@@ -70,6 +70,8 @@ struct QueryRoutes {
         case .notReady:
             return APIError(
                 .serviceUnavailable, "The analytics database is not ready yet; try again after the first sync")
+        case .refused(let refusal):
+            return APIError(.init(code: refusal.status), detail: refusal, message: refusal.message)
         }
     }
 }

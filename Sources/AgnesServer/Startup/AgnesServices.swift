@@ -48,6 +48,10 @@ public struct AgnesServices: Sendable {
     let keboolaCredentials: KeboolaCredentials
     /// Keboola Storage's connector.
     public let keboola: KeboolaConnector
+    /// The BigQuery projects as they are now.
+    let bigqueryProjects: BigQueryProjects
+    /// BigQuery's connector.
+    public let bigquery: BigQueryConnector
     /// Sync runs: due connectors, one rebuild, per-table outcomes.
     public let pipeline: SyncPipeline
     /// The in-process scheduler's jobs.
@@ -87,10 +91,17 @@ public struct AgnesServices: Sendable {
         let localFiles = LocalFilesConnector(layout: layout, logger: logger)
         let keboolaCredentials = KeboolaCredentials(settings: settings.keboola, environment: settings.environment)
         let keboola = KeboolaConnector(layout: layout, logger: logger, configuration: keboolaCredentials.configuration)
+        let bigqueryProjects = BigQueryProjects(settings: settings.bigquery)
+        let bigquery = BigQueryConnector(
+            layout: layout,
+            tokens: GoogleAccessTokens(
+                source: GoogleAccessTokens.source(environment: settings.environment),
+                http: BigQueryConnector.defaultHTTPClient),
+            logger: logger, configuration: bigqueryProjects.configuration)
         let custom = CustomConnector.all(
             in: settings.connectorsDir.map { URL(fileURLWithPath: $0) }, layout: layout, policy: policy,
             environment: settings.environment, logger: logger)
-        let connectors: [any Connector] = [localFiles, keboola] + custom
+        let connectors: [any Connector] = [localFiles, keboola, bigquery] + custom
         var readers: [String: any RemoteTableReader] = [:]
         for connector in connectors { readers[connector.sourceType] = connector.remoteReader }
         let limits = settings.query
@@ -133,7 +144,8 @@ public struct AgnesServices: Sendable {
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
             queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics), profiling: profiling,
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
-            localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola, pipeline: pipeline, scheduler: scheduler,
+            localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola,
+            bigqueryProjects: bigqueryProjects, bigquery: bigquery, pipeline: pipeline, scheduler: scheduler,
             catalogExport: catalogExport, background: BackgroundWork())
     }
 }

@@ -11,25 +11,28 @@ import Synchronization
 /// flight is not materialized again until it ends; that run skips it with reason `in_flight`.
 ///
 /// Two layers: a set of table ids in this process, and an advisory `flock` on
-/// `DATA_DIR/state/locks/keboola-materialize-<id>.lock` for other processes on the same data directory.
+/// `DATA_DIR/state/locks/<source>-materialize-<id>.lock` for other processes on the same data directory.
 /// A lock file whose holder has kept it longer than the TTL (`materialize.lock_ttl_seconds`) is taken
 /// as stale: it is replaced by a new file, which the next run locks (a crashed holder's `flock` is
 /// released by the kernel at once; the TTL covers a holder that hangs).
-final class KeboolaMaterializationLocks: Sendable {
+final class MaterializationLocks: Sendable {
     private let directory: URL
+    private let source: String
     private let inProcess = Mutex<Set<String>>([])
 
-    init(directory: URL) {
+    /// Locks of `source`'s materializations (the lock files' prefix), under `directory`.
+    init(directory: URL, source: String = "keboola") {
         self.directory = directory
+        self.source = source
     }
 
     /// A lock held until ``Held/release()``.
     final class Held: Sendable {
         private let descriptor: Int32
         private let id: String
-        private let owner: KeboolaMaterializationLocks
+        private let owner: MaterializationLocks
 
-        fileprivate init(descriptor: Int32, id: String, owner: KeboolaMaterializationLocks) {
+        fileprivate init(descriptor: Int32, id: String, owner: MaterializationLocks) {
             self.descriptor = descriptor
             self.id = id
             self.owner = owner
@@ -59,7 +62,7 @@ final class KeboolaMaterializationLocks: Sendable {
 
     private func lockFile(_ id: String, ttl: Duration) -> Int32? {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("keboola-materialize-\(id).lock").path
+        let path = directory.appendingPathComponent("\(source)-materialize-\(id).lock").path
         for attempt in 0..<2 {
             let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { return nil }

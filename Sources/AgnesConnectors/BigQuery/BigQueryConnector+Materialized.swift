@@ -1,0 +1,159 @@
+import AgnesCore
+import AgnesData
+import DuckDB
+import Foundation
+import Logging
+
+/// What one materialized registration came to (see ``BigQueryConnector/materialize(_:)``).
+struct BigQueryMaterialized: Sendable {
+    var outcome: SyncTableOutcome
+    var table: ExtractTable?
+    var lock: MaterializationLocks.Held?
+}
+
+extension BigQueryConnector {
+    /// Materializes the due `query_mode='materialized'` rows one after another (REFERENCE §5.2): a dry
+    /// run checks `max_bytes_per_materialize` (over it: the table fails with the estimate and the limit;
+    /// a dry run that fails is the table's failure too, not a pass), then the job's pages are staged as
+    /// newline-delimited JSON (never the result in memory) and converted to typed parquet, published
+    /// atomically as `extracts/bigquery/data/<id>.parquet`. A table in flight (this process or another
+    /// on the same data directory) is skipped with reason `in_flight`.
+    func materialize(_ request: ConnectorSyncRequest) async -> [BigQueryMaterialized] {
+        let due = request.due.filter { $0.queryMode == .materialized }.sorted { $0.id < $1.id }
+        guard !due.isEmpty else { return [] }
+        let client: BigQueryClient
+        do {
+            client = try self.client()
+        } catch {
+            return due.map {
+                BigQueryMaterialized(outcome: .init(tableID: $0.id, source: sourceType, kind: .failed, reason: "\(error)"))
+            }
+        }
+        var results: [BigQueryMaterialized] = []
+        for registration in due {
+            guard let lock = materializations.acquire(registration.id, ttl: client.configuration.materializeLockTTL) else {
+                results.append(
+                    BigQueryMaterialized(
+                        outcome: .init(tableID: registration.id, source: sourceType, kind: .skipped, reason: "in_flight")))
+                continue
+            }
+            let started = ContinuousClock.now
+            do {
+                let (table, bytes) = try await materialize(registration, client: client)
+                results.append(
+                    BigQueryMaterialized(
+                        outcome: .init(
+                            tableID: registration.id, source: sourceType, kind: .synced,
+                            reason: "materialized: \(table.rows ?? 0) rows, \(bytes) bytes scanned in BigQuery",
+                            rows: table.rows.map(Int.init), durationMS: (ContinuousClock.now - started).milliseconds),
+                        table: table, lock: lock))
+            } catch {
+                logger.warning(
+                    "bigquery materialization failed", metadata: ["table": "\(registration.id)", "error": "\(error)"])
+                results.append(
+                    BigQueryMaterialized(
+                        outcome: .init(tableID: registration.id, source: sourceType, kind: .failed, reason: "\(error)"),
+                        lock: lock))
+            }
+        }
+        return results
+    }
+
+    /// The SQL a materialized registration runs: its `source_query`, else `SELECT *` of its table.
+    static func materializedSQL(_ registration: TableRegistration, project: String) throws -> String {
+        if let sql = registration.sourceQuery?.trimmingCharacters(in: .whitespacesAndNewlines), !sql.isEmpty {
+            return sql
+        }
+        let (dataset, table) = try location(of: registration)
+        return "SELECT * FROM \(BigQuerySQL.table(project: project, dataset: dataset, table: table))"
+    }
+
+    private func materialize(_ registration: TableRegistration, client: BigQueryClient) async throws
+        -> (ExtractTable, Int64)
+    {
+        guard let name = Identifier(registration.id) else {
+            throw BigQueryError(.badRequest, "'\(registration.id)' is not a valid table name")
+        }
+        let configuration = client.configuration
+        let sql = try Self.materializedSQL(registration, project: configuration.dataProject)
+        let bytes = try await client.estimate(sql)
+        let limit = configuration.maxBytesPerMaterialize
+        if limit > 0, bytes > limit {
+            throw BigQueryError(
+                .badRequest,
+                "\(registration.id): the query would scan \(bytes) bytes, over data_source.bigquery.max_bytes_per_materialize (\(limit)); nothing was run",
+                hint: "filter on the partition column or select fewer columns, or raise the limit")
+        }
+        let work = layout.root.appendingPathComponent("tmp/bigquery/\(UUID().uuidString.lowercased())")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let staged = work.appendingPathComponent("result.ndjson")
+        let writer = try StagingFile(path: staged.path)
+        var fields: [BigQueryField] = []
+        let rows = try await client.run(sql, timeout: configuration.materializeTimeout) { pageFields, batch in
+            if fields.isEmpty { fields = pageFields }
+            var text = ""
+            for row in batch { text += BigQueryTypes.stagedJSON(row, fields: pageFields) + "\n" }
+            try await writer.append(text)
+        }
+        try writer.close()
+        if fields.isEmpty {
+            // No rows came: the schema comes with the (last) answer; a dry run gives it too.
+            fields = try await client.query(sql, dryRun: true).fields
+        }
+        guard !fields.isEmpty else {
+            throw BigQueryError(.upstream, "\(registration.id): BigQuery's result has no columns")
+        }
+        let target = layout.dataFile(source: Self.source, table: name)
+        let publisher = self.publisher
+        let spill = work.appendingPathComponent("duckdb").path
+        let select = BigQueryTypes.stagedSelect(file: staged.path, fields: fields, isEmpty: rows == 0)
+        let published = try await offloaded("agnes.bigquery.materialize") {
+            let connection = try Database(options: [
+                "threads": "2", "memory_limit": "256MB", "temp_directory": spill,
+                "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
+            ]).connect()
+            return try publisher.publish(to: target) { temporary in
+                try connection.execute(
+                    "COPY (\(select)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet, COMPRESSION zstd)")
+            }
+        }
+        let table = ExtractTable(
+            name: name, description: registration.description ?? "Materialized from BigQuery by SQL", rows: rows,
+            sizeBytes: published.sizeBytes, extractedAt: Date(), queryMode: "local", file: published)
+        return (table, bytes)
+    }
+}
+
+/// An append-only file written from async code (each append on a blocking queue).
+final class StagingFile: Sendable {
+    private let descriptor: Int32
+    let path: String
+
+    init(path: String) throws {
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        self.path = path
+        guard descriptor >= 0 else {
+            throw BigQueryError(.upstream, "cannot write the staged result \(path): errno \(errno)")
+        }
+    }
+
+    func append(_ text: String) async throws {
+        let bytes = Array(text.utf8)
+        let (descriptor, path) = (self.descriptor, self.path)
+        try await offloaded("agnes.bigquery.stage") {
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                guard written > 0 else {
+                    throw BigQueryError(.upstream, "cannot write the staged result \(path): errno \(errno)")
+                }
+                offset += written
+            }
+        }
+    }
+
+    func close() throws {
+        _ = Glibc.close(descriptor)
+    }
+}
