@@ -128,6 +128,21 @@ import Testing
         }
     }
 
+    @Test func aSourcesRefusalComesOutWhole() async throws {
+        let refusal = RemoteScanRefusal(
+            status: 400, reason: "remote_scan_too_large", message: "too big", numbers: ["scan_bytes": 10, "limit_bytes": 5],
+            lists: ["tables": ["ds.orders"]])
+        let refusing = try sandbox(RecordingReader(rows: [], refusal: refusal))
+        await #expect(throws: SandboxError.refused(refusal)) {
+            _ = try await refusing.run("SELECT * FROM orders", limit: 10)
+        }
+        // The next query on the same connection does not inherit it.
+        let fine = try sandbox(RecordingReader(rows: Self.rows))
+        #expect(try await fine.run("SELECT count(*) FROM orders", limit: 1).rows.count == 1)
+        let encoded = String(decoding: try JSONEncoder().encode(refusal), as: UTF8.self)
+        #expect(encoded.contains(#""reason":"remote_scan_too_large""#) && encoded.contains(#""tables":["ds.orders"]"#))
+    }
+
     @Test func aRemoteTableWithoutAReaderOrColumnsIsAbsent() async throws {
         let other = ServedTable(
             id: "tickets", source: "jira", queryMode: "remote", file: nil, md5: nil, sizeBytes: nil, rows: nil,
@@ -171,11 +186,16 @@ final class RecordingReader: RemoteTableReader {
     let rows: [[String?]]
     let repeatForever: Bool
     let failure: String?
+    let refusal: RemoteScanRefusal?
     let hangs: Bool
     let terminated: AsyncStream<Void>
     private let terminations: AsyncStream<Void>.Continuation
 
-    init(rows: [[String?]], repeatForever: Bool = false, failure: String? = nil, hangs: Bool = false) {
+    init(
+        rows: [[String?]], repeatForever: Bool = false, failure: String? = nil, refusal: RemoteScanRefusal? = nil,
+        hangs: Bool = false
+    ) {
+        self.refusal = refusal
         self.rows = rows
         self.repeatForever = repeatForever
         self.failure = failure
@@ -190,8 +210,13 @@ final class RecordingReader: RemoteTableReader {
         let positions = request.columns.map { column in RemoteTableSandboxTests.columns.firstIndex(of: column)! }
         let projected = rows.map { row in positions.map { row[$0] } }
         let (repeatForever, failure, hangs, terminations) = (self.repeatForever, self.failure, self.hangs, self.terminations)
+        let refusal = self.refusal
         return AsyncThrowingStream { continuation in
             let task = Task {
+                if let refusal {
+                    continuation.finish(throwing: refusal)
+                    return
+                }
                 if let failure {
                     continuation.finish(throwing: TableFunctionError(failure))
                     return
