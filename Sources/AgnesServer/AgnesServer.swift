@@ -55,6 +55,7 @@ public enum AgnesServer {
             CatalogExportRoutes(services: services),
             RegistryRoutes(services: services),
             DiscoveryRoutes(services: services),
+            BigQueryRoutes(services: services),
             ServerConfigRoutes(services: services),
             ConfigureRoutes(services: services),
             ScanRoutes(services: services),

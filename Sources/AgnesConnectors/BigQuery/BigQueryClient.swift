@@ -101,7 +101,7 @@ public struct BigQueryClient: Sendable {
         if let location = job.location ?? configuration.location { query.append(("location", location)) }
         if let pageToken { query.append(("pageToken", pageToken)) }
         let data = try await send(
-            .GET, "/bigquery/v2/projects/\(Self.segment(job.projectId))/queries/\(Self.segment(job.jobId))",
+            .GET, "/bigquery/v2/projects/\(Self.segment(job.projectId))/queries/\(Self.segment(job.jobId ?? ""))",
             query: query, what: "jobs.getQueryResults")
         return try decode(BigQueryQueryResponse.self, data, "jobs.getQueryResults")
     }
@@ -111,7 +111,7 @@ public struct BigQueryClient: Sendable {
         var query: [(String, String)] = []
         if let location = job.location ?? configuration.location { query.append(("location", location)) }
         _ = try? await send(
-            .POST, "/bigquery/v2/projects/\(Self.segment(job.projectId))/jobs/\(Self.segment(job.jobId))/cancel",
+            .POST, "/bigquery/v2/projects/\(Self.segment(job.projectId))/jobs/\(Self.segment(job.jobId ?? ""))/cancel",
             query: query, json: Data("{}".utf8), what: "jobs.cancel")
     }
 
@@ -129,7 +129,7 @@ public struct BigQueryClient: Sendable {
     ) async throws -> Int64 {
         let deadline = ContinuousClock.now + timeout
         var response = try await query(sql, maxResults: configuration.pageSize)
-        guard let job = response.jobReference else {
+        guard let job = response.jobReference, let jobID = job.jobId else {
             throw BigQueryError(.upstream, "BigQuery's answer to jobs.query names no job")
         }
         var rows: Int64 = 0
@@ -137,7 +137,7 @@ public struct BigQueryClient: Sendable {
             while !response.isComplete {
                 guard ContinuousClock.now < deadline else {
                     throw BigQueryError(
-                        .timeout, "BigQuery job \(job.jobId) did not finish within \(timeout); it was cancelled",
+                        .timeout, "BigQuery job \(jobID) did not finish within \(timeout); it was cancelled",
                         hint: "narrow the query (fewer columns, a WHERE on the partition column)")
                 }
                 try Task.checkCancellation()

@@ -9,6 +9,8 @@ struct BigQueryRemoteTarget: Codable, Sendable, Hashable {
     var project: String
     var dataset: String
     var table: String
+    /// The columns as synced (`name type`), so that a changed schema changes the signature.
+    var columns: [String] = []
 
     var sqlName: String { BigQuerySQL.table(project: project, dataset: dataset, table: table) }
 }
@@ -42,11 +44,12 @@ extension BigQueryConnector {
         guard !columns.isEmpty else {
             throw BigQueryError(.badRequest, "\(project).\(dataset).\(tableName): BigQuery lists no columns for it")
         }
-        let target = BigQueryRemoteTarget(project: project, dataset: dataset, table: tableName)
+        let target = BigQueryRemoteTarget(
+            project: project, dataset: dataset, table: tableName, columns: columns.map { "\($0.name) \($0.type)" })
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let signature = String(decoding: try encoder.encode(target), as: UTF8.self)
-        let isUnchanged = previous?.remoteColumns == columns && previous?.sourceSignature == signature
+        let isUnchanged = previous?.sourceSignature == signature
         let table = ExtractTable(
             name: name,
             description: registration.description ?? remote.description
@@ -170,7 +173,7 @@ private actor BigQueryRemoteScan {
             }
         }
         let response = try await client.query(sql, maxResults: client.configuration.pageSize)
-        guard let job = response.jobReference else {
+        guard let job = response.jobReference, job.jobId != nil else {
             throw BigQueryError(.upstream, "BigQuery's answer to jobs.query names no job")
         }
         self.job = job

@@ -63,6 +63,9 @@ public final class BigQueryConnector: Connector {
 
     public var materializes: Bool { true }
 
+    /// Discovered BigQuery tables are queried in place.
+    public var discoveredQueryMode: QueryMode { .remote }
+
     /// Every table of every dataset of the data project: registry id `<dataset>_<table>` lowercased,
     /// bucket the dataset, source_table the table.
     public func discover() async throws -> [DiscoveredTable] {
@@ -140,8 +143,10 @@ public final class BigQueryConnector: Connector {
             sorted.count == previous.count
             && sorted.allSatisfy { table in
                 previous[table.name.rawValue].map {
+                    // A remote table's signature holds its columns (the extract reads types back in
+                    // DuckDB's spelling, so they are not compared themselves).
                     $0.file == table.file && $0.sourceSignature == table.sourceSignature
-                        && $0.queryMode == table.queryMode && $0.remoteColumns == table.remoteColumns
+                        && $0.queryMode == table.queryMode
                 } ?? false
             }
         var changed = false

@@ -63,9 +63,10 @@ public indirect enum BigQueryCell: Sendable, Hashable, Decodable {
 
 /// `jobs.query` and `jobs.getQueryResults` answers (the fields Agnes reads).
 public struct BigQueryQueryResponse: Sendable, Decodable {
+    /// A job's reference (a dry run's names no job: `jobId` is absent there).
     public struct JobReference: Sendable, Hashable, Codable {
         public var projectId: String
-        public var jobId: String
+        public var jobId: String?
         public var location: String?
     }
 

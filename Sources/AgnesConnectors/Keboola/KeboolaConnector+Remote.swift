@@ -22,11 +22,12 @@ extension KeboolaConnector {
             throw KeboolaError(.invalidResponse, "\(remote.id): Keboola lists no columns for it")
         }
         let target = KeboolaRemoteTarget(
-            tableID: remote.id, bucketID: remote.bucketID, name: remote.name, isTyped: remote.isTyped)
+            tableID: remote.id, bucketID: remote.bucketID, name: remote.name, isTyped: remote.isTyped,
+            columns: columns.map { "\($0.name) \($0.type)" })
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let signature = String(decoding: try encoder.encode(target), as: UTF8.self)
-        let isUnchanged = previous?.remoteColumns == columns && previous?.sourceSignature == signature
+        let isUnchanged = previous?.sourceSignature == signature
         let table = ExtractTable(
             name: name,
             description: registration.description ?? remote.tableMetadata("KBC.description")

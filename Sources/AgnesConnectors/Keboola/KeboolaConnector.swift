@@ -178,8 +178,10 @@ public final class KeboolaConnector: Connector {
             sorted.count == previous.count
             && sorted.allSatisfy { table in
                 previous[table.name.rawValue].map {
+                    // A remote table's signature holds its columns (the extract reads types back in
+                    // DuckDB's spelling, so they are not compared themselves).
                     $0.file == table.file && $0.sourceSignature == table.sourceSignature
-                        && $0.queryMode == table.queryMode && $0.remoteColumns == table.remoteColumns
+                        && $0.queryMode == table.queryMode
                 } ?? false
             }
         if isSame && FileManager.default.fileExists(atPath: writer.extractFile.path) { return false }

@@ -11,6 +11,8 @@ struct KeboolaRemoteTarget: Codable, Sendable, Hashable {
     var bucketID: String
     var name: String
     var isTyped: Bool
+    /// The columns as synced (`name type`), so that a changed schema changes the signature.
+    var columns: [String] = []
 
     /// The table as the workspace's SQL names it: the bucket is a schema (`"in.c-main"."orders"`).
     var sqlName: String { "\(KeboolaRemoteSQL.identifier(bucketID)).\(KeboolaRemoteSQL.identifier(name))" }

@@ -31,12 +31,15 @@ public protocol Connector: Sendable {
     /// connector with one syncs such rows as schema-only entries of its extract (``ExtractTable``'s
     /// `remoteColumns`); the pipeline skips them for connectors without one.
     var remoteReader: (any RemoteTableReader)? { get }
+    /// The query mode a table discovery registers gets (`local` but for sources queried in place).
+    var discoveredQueryMode: QueryMode { get }
 }
 
 extension Connector {
     public var registersIntoEmptyRegistry: Bool { false }
     public var materializes: Bool { false }
     public var remoteReader: (any RemoteTableReader)? { nil }
+    public var discoveredQueryMode: QueryMode { .local }
 }
 
 /// What a run asks of a connector.

@@ -84,6 +84,10 @@ struct DiscoveryRoutes {
             if source == services.keboola.sourceType {
                 return try await keboolaTables(known: known, claimed: claimed)
             }
+            if source == services.bigquery.sourceType {
+                return try await bigqueryListing(
+                    dataset: request.uri.queryParameters.get("dataset"), known: known, claimed: claimed)
+            }
             let offered = try await discover(connector).map { table in
                 Offered(
                     id: table.id.isEmpty ? nil : table.id, name: table.sourceName, sizeBytes: table.sizeBytes,
@@ -119,7 +123,7 @@ struct DiscoveryRoutes {
                         _ = try await registry.register(
                             TableRegistration(
                                 id: table.id, name: table.id, sourceType: source, bucket: table.bucket,
-                                sourceTable: table.sourceTable, queryMode: .local,
+                                sourceTable: table.sourceTable, queryMode: connector.discoveredQueryMode,
                                 description: table.description ?? "Discovered in \(source): \(table.sourceName)",
                                 registeredBy: caller.user.email))
                     }

@@ -24,12 +24,17 @@ extension RegistryRoutes {
             let sizeBytes: Int64?
             let columns: [Column]
             let note: String
+            /// BigQuery's: the data project and the column count (REFERENCE §1.9).
+            var projectID: String? = nil
+            var columnCount: Int? = nil
 
             enum CodingKeys: String, CodingKey {
                 case id, name, bucket, rows, columns, note
                 case sourceType = "source_type"
                 case sourceTable = "source_table"
                 case sizeBytes = "size_bytes"
+                case projectID = "project_id"
+                case columnCount = "column_count"
             }
 
             func encode(to encoder: any Encoder) throws {
@@ -43,6 +48,8 @@ extension RegistryRoutes {
                 try container.encode(sizeBytes, forKey: .sizeBytes)
                 try container.encode(columns, forKey: .columns)
                 try container.encode(note, forKey: .note)
+                try container.encodeIfPresent(projectID, forKey: .projectID)
+                try container.encodeIfPresent(columnCount, forKey: .columnCount)
             }
         }
 
@@ -85,11 +92,40 @@ extension RegistryRoutes {
                 note = "Valid; no file for it in sources/local yet: upload it or place \(table.sourceTable.map { $0.contains(".") ? $0 : "\($0).csv" } ?? "\(table.id).csv") there."
             }
         }
+        if table.sourceType == services.bigquery.sourceType, table.queryMode == .remote {
+            return try await bigqueryPrecheck(table)
+        }
         return JSONBody.response(
             object: Precheck(
                 table: .init(
                     id: table.id, name: table.name, sourceType: table.sourceType, bucket: table.bucket,
                     sourceTable: table.sourceTable, rows: nil, sizeBytes: size, columns: columns, note: note)))
+    }
+
+    /// A remote BigQuery table's precheck: `tables.get` in the data project, its columns, rows and size;
+    /// BigQuery's 404, 403 and 400 pass through with its message.
+    func bigqueryPrecheck(_ table: TableRegistration) async throws -> Response {
+        do {
+            let client = try services.bigquery.client()
+            let project = client.configuration.dataProject
+            let found = try await client.table(
+                project: project, dataset: table.bucket ?? "", table: table.sourceTable ?? "")
+            let columns = found.fields.map { Precheck.Column(name: $0.name, type: $0.type) }
+            return JSONBody.response(
+                object: Precheck(
+                    table: .init(
+                        id: table.id, name: table.name, sourceType: table.sourceType, bucket: table.bucket,
+                        sourceTable: table.sourceTable, rows: found.rows, sizeBytes: found.bytes, columns: columns,
+                        note: "Valid; \(project).\(table.bucket ?? "").\(table.sourceTable ?? "") is a \((found.type ?? "TABLE").lowercased()) queried in place.",
+                        projectID: project, columnCount: columns.count)))
+        } catch let error as BigQueryError {
+            switch error.upstreamStatus {
+            case 404?: throw APIError(.notFound, error.message)
+            case 403?: throw APIError(.forbidden, error.message)
+            case 400?: throw APIError.badRequest(error.message)
+            default: throw BigQueryRoutes.apiError(error)
+            }
+        }
     }
 
     /// The columns DuckDB infers for a local file.

@@ -104,8 +104,67 @@ struct RegistryRoutes {
             params: Self.auditParams(stored))
         let run = try? await services.pipeline.trigger(
             tables: [stored.id], trigger: "register", requestedBy: caller.user.id)
+        if stored.sourceType == services.bigquery.sourceType, stored.queryMode == .remote, let run {
+            return try await remoteBigQueryRegistered(stored, runID: run.id)
+        }
         return JSONBody.response(
             status: .created, object: Registered(id: stored.id, name: stored.name, runID: run?.id))
+    }
+
+    struct RemoteRegistered: Encodable {
+        let id: String
+        let name: String
+        let status: String
+        let viewName: String?
+        let message: String?
+        let errors: [String]?
+        let runID: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, status, message, errors
+            case viewName = "view_name"
+            case runID = "run_id"
+        }
+    }
+
+    /// A remote BigQuery table is queryable once its schema is synced (REFERENCE §1.9): the answer waits
+    /// up to 5 s for that run. 200 `status: ok` with `view_name` when it is queryable, 500
+    /// `status: rebuild_failed` with the reason, 202 `status: accepted` while the run goes on.
+    func remoteBigQueryRegistered(_ stored: TableRegistration, runID: String) async throws -> Response {
+        let pipeline = services.pipeline
+        let finished = await withTaskGroup(of: SyncRun?.self) { group in
+            group.addTask { await pipeline.completion(of: runID) }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(5))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard finished != nil else {
+            return JSONBody.response(
+                status: .accepted,
+                object: RemoteRegistered(
+                    id: stored.id, name: stored.name, status: "accepted", viewName: nil,
+                    message: "Registered; its schema is still being read from BigQuery (run \(runID))", errors: nil,
+                    runID: runID))
+        }
+        let outcomes = try await SyncRunRepository(store: services.store).outcomes(runID: runID)
+        let outcome = outcomes.first { $0.tableID == stored.id }
+        guard let outcome, outcome.kind == .synced || outcome.kind == .unchanged else {
+            let reason = outcome?.reason ?? "the sync run did not reach the table"
+            return JSONBody.response(
+                status: .internalServerError,
+                object: RemoteRegistered(
+                    id: stored.id, name: stored.name, status: "rebuild_failed", viewName: nil,
+                    message: "Registered, but BigQuery's table could not be read: \(reason)", errors: [reason],
+                    runID: runID))
+        }
+        return JSONBody.response(
+            object: RemoteRegistered(
+                id: stored.id, name: stored.name, status: "ok", viewName: stored.id, message: nil, errors: nil,
+                runID: runID))
     }
 
     func update(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
