@@ -1,0 +1,154 @@
+import AgnesCore
+import AgnesFakes
+import AgnesJobs
+import AgnesServer
+import AgnesStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// BigQuery end to end over HTTP against the fake: test-connection, discovery of datasets and tables,
+/// precheck and registration of a remote table, `/api/query` over it for those who may read it, and
+/// the dry-run guard's 400 with its structured detail.
+@Suite struct BigQueryRoutesTests {
+    static let project = "acme-data"
+
+    static func fake() async -> FakeBigQuery {
+        let bigquery = await FakeBigQuery.start(projectID: project)
+        bigquery.putTable(
+            project: project, dataset: "sales", table: "orders",
+            fields: [
+                FakeBigQueryField("id", .int64), FakeBigQueryField("region", .string), FakeBigQueryField("amount", .float64),
+            ],
+            rows: [[1, "EU", 10.5], [2, "US", 20.0], [3, "EU", 7.25]], description: "Orders")
+        bigquery.putView(project: project, dataset: "sales", view: "eu_orders", sql: "SELECT * FROM sales.orders WHERE region = 'EU'")
+        return bigquery
+    }
+
+    static func fixture(_ bigquery: FakeBigQuery, maxScanBytes: Int64 = 5_368_709_120, configured: Bool = true) async throws
+        -> ServerFixture
+    {
+        try await ServerFixture(
+            settings: { root in
+                AgnesSettings(
+                    dataDir: root, dataSourceType: .bigquery,
+                    bigquery: BigQuerySettings(
+                        dataProject: configured ? project : nil, apiBaseURL: bigquery.apiBaseURL,
+                        maxScanBytes: maxScanBytes),
+                    environment: ["GOOGLE_APPLICATION_CREDENTIALS": root + "/key.json"])
+            },
+            prepare: { root in
+                try bigquery.serviceAccountKeyJSON().write(
+                    to: root.appendingPathComponent("key.json"), atomically: true, encoding: .utf8)
+            })
+    }
+
+    @Test func testConnectionDiscoveryPrecheckRegisterAndQuery() async throws {
+        let bigquery = await Self.fake()
+        defer { Task { await bigquery.stop() } }
+        let fixture = try await Self.fixture(bigquery)
+        let root = try await fixture.admin()
+        let ana = try await fixture.analyst()
+        let bob = try await fixture.analyst("bob@example.com")
+        try await fixture.grantTables(["orders"], to: ana.id)
+        try await fixture.application.test(.router) { client in
+            let connected = try await client.call(.post, "/api/admin/bigquery/test-connection", as: root.token)
+            #expect(connected.status == .ok, "\(connected.object)")
+            #expect(connected.object["ok"] as? Bool == true && connected.object["data_project"] as? String == Self.project)
+            #expect(connected.object["elapsed_ms"] is Int)
+            let forbidden = try await client.call(.post, "/api/admin/bigquery/test-connection", as: ana.token)
+            #expect(forbidden.status == .forbidden)
+
+            let datasets = try await client.call(.get, "/api/admin/discover-tables?source_type=bigquery", as: root.token)
+            #expect(datasets.status == .ok)
+            let listed = (datasets.object["datasets"] as? [[String: Any]] ?? []).map { $0["dataset_id"] as? String }
+            #expect(listed == ["sales"])
+            let tables = try await client.call(
+                .get, "/api/admin/discover-tables?source_type=bigquery&dataset=sales", as: root.token)
+            let offered = tables.object["tables"] as? [[String: Any]] ?? []
+            #expect(Set(offered.compactMap { $0["table_id"] as? String }) == ["orders", "eu_orders"])
+            #expect(offered.first { $0["table_id"] as? String == "eu_orders" }?["table_type"] as? String == "VIEW")
+
+            let body: [String: Any] = [
+                "name": "orders", "source_type": "bigquery", "bucket": "sales", "source_table": "orders",
+                "query_mode": "remote",
+            ]
+            let precheck = try await client.call(.post, "/api/admin/register-table/precheck", as: root.token, body: body)
+            #expect(precheck.status == .ok, "\(precheck.object)")
+            let checked = try #require(precheck.object["table"] as? [String: Any])
+            #expect(checked["rows"] as? Int == 3 && checked["column_count"] as? Int == 3)
+            #expect(checked["project_id"] as? String == Self.project)
+            var ghost = body
+            ghost["source_table"] = "ghost"
+            ghost["name"] = "ghost"
+            let missing = try await client.call(.post, "/api/admin/register-table/precheck", as: root.token, body: ghost)
+            #expect(missing.status == .notFound)
+
+            let registered = try await client.call(.post, "/api/admin/register-table", as: root.token, body: body)
+            #expect(registered.status == .ok, "\(registered.object)")
+            #expect(registered.object["status"] as? String == "ok" && registered.object["view_name"] as? String == "orders")
+
+            let query = try await client.call(
+                .post, "/api/query", as: ana.token,
+                body: ["sql": "SELECT region, sum(amount) AS total FROM orders WHERE region = 'EU' GROUP BY region"])
+            #expect(query.status == .ok, "\(query.object)")
+            let values = try #require((query.object["rows"] as? [[Any]])?.first)
+            #expect(values[0] as? String == "EU" && values[1] as? Double == 17.75)
+            #expect(bigquery.jobs.last?.query.contains("WHERE `region` = 'EU'") == true)
+
+            let denied = try await client.call(.post, "/api/query", as: bob.token, body: ["sql": "SELECT * FROM orders"])
+            #expect(denied.status == .badRequest)
+            let manifest = try await client.call(.get, "/api/sync/manifest", as: ana.token)
+            let entry = (manifest.object["tables"] as? [String: Any])?["orders"] as? [String: Any]
+            #expect(entry?["query_mode"] as? String == "remote")
+        }
+    }
+
+    @Test func aQueryOverTheScanLimitIs400WithTheEstimate() async throws {
+        let bigquery = await Self.fake()
+        defer { Task { await bigquery.stop() } }
+        let fixture = try await Self.fixture(bigquery, maxScanBytes: 8)
+        let root = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            let registered = try await client.call(
+                .post, "/api/admin/register-table", as: root.token,
+                body: [
+                    "name": "orders", "source_type": "bigquery", "bucket": "sales", "source_table": "orders",
+                    "query_mode": "remote",
+                ])
+            #expect(registered.status == .ok, "\(registered.object)")
+            let jobs = bigquery.jobs.count
+            let refused = try await client.call(.post, "/api/query", as: root.token, body: ["sql": "SELECT * FROM orders"])
+            #expect(refused.status == .badRequest)
+            let detail = try #require(refused.object["detail"] as? [String: Any])
+            #expect(detail["reason"] as? String == "remote_scan_too_large")
+            #expect(detail["limit_bytes"] as? Int == 8 && (detail["scan_bytes"] as? Int ?? 0) > 8)
+            #expect(detail["tables"] as? [String] == ["sales.orders"])
+            #expect(detail["suggestion"] is String)
+            #expect(bigquery.jobs.count == jobs, "only a dry run reached BigQuery")
+        }
+    }
+
+    @Test func withoutAProjectTestConnectionSaysNotConfigured() async throws {
+        let bigquery = await Self.fake()
+        defer { Task { await bigquery.stop() } }
+        let fixture = try await Self.fixture(bigquery, configured: false)
+        let root = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            let answer = try await client.call(.post, "/api/admin/bigquery/test-connection", as: root.token)
+            #expect(answer.status == .badRequest)
+            #expect((answer.object["detail"] as? [String: Any])?["kind"] as? String == "not_configured")
+            bigquery.inject(.status(403, reason: "accessDenied", message: "Access Denied: Project acme-data"), pathContains: "/queries")
+        }
+        let configured = try await Self.fixture(bigquery)
+        let admin = try await configured.admin()
+        try await configured.application.test(.router) { client in
+            let answer = try await client.call(.post, "/api/admin/bigquery/test-connection", as: admin.token)
+            #expect(answer.status == .badGateway)
+            let detail = answer.object["detail"] as? [String: Any]
+            #expect(detail?["kind"] as? String == "bq_forbidden")
+            #expect((detail?["message"] as? String)?.contains("Access Denied") == true)
+        }
+    }
+}
