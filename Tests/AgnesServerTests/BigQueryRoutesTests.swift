@@ -3,6 +3,7 @@ import AgnesFakes
 import AgnesJobs
 import AgnesServer
 import AgnesStore
+import AgnesTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -102,7 +103,30 @@ import Testing
             let manifest = try await client.call(.get, "/api/sync/manifest", as: ana.token)
             let entry = (manifest.object["tables"] as? [String: Any])?["orders"] as? [String: Any]
             #expect(entry?["query_mode"] as? String == "remote")
+
+            // The v2 primitives treat it like any table: schema, sample, scan estimate, scan.
+            let schema = try await client.call(.get, "/api/v2/schema/orders", as: ana.token)
+            let columns = (schema.object["columns"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? "") \($0["type"] ?? "")" }
+            #expect(columns == ["id BIGINT", "region VARCHAR", "amount DOUBLE"])
+            let sample = try await client.call(.get, "/api/v2/sample/orders?n=2", as: ana.token)
+            #expect((sample.object["rows"] as? [[String: Any]])?.count == 2)
+            #expect(bigquery.jobs.last?.query.hasSuffix("LIMIT 2") == true)
+            let estimate = try await client.post(
+                "/api/v2/scan/estimate", as: ana.token, body: ["table_id": "orders", "select": ["id"], "where": "region = 'US'"])
+            #expect(estimate.status == .ok, "\(estimate.object)")
+            #expect((estimate.object["estimated_scan_bytes"] as? Int ?? 0) > 0)
+            #expect(estimate.object["bq_cost_estimate_usd"] is Double)
+            let scanned = try await client.post(
+                "/api/v2/scan", as: ana.token,
+                body: ["table_id": "orders", "select": ["id", "amount"], "where": "region = 'EU'", "order_by": ["id DESC"]])
+            #expect(scanned.status == .ok)
+            let reader = try ArrowStreamReader(scanned.bytes)
+            #expect(reader.fields.map(\.name) == ["id", "amount"])
+            #expect(reader.values(0) == [3, 1])
+            #expect(bigquery.jobs.last?.query.contains("WHERE `region` = 'EU'") == true)
         }
+        let usage = fixture.services.scanQuota.usage(userID: ana.id)
+        #expect(usage.bytesToday > 0)
     }
 
     @Test func aQueryOverTheScanLimitIs400WithTheEstimate() async throws {

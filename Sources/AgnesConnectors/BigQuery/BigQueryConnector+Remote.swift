@@ -106,6 +106,12 @@ struct BigQueryRemoteReader: RemoteTableReader {
         let scan = BigQueryRemoteScan(request: request, connector: connector)
         return AsyncThrowingStream(unfolding: { try await scan.next() })
     }
+
+    /// The bytes a scan would process, by a dry run of its SELECT.
+    func estimate(_ request: RemoteScanRequest) async throws -> Int64? {
+        let target = try await connector.remoteTarget(request.tableID)
+        return try await connector.client().estimate(BigQuerySQL.select(request, from: target.sqlName))
+    }
 }
 
 /// One scan: its job and how far its result has been read.

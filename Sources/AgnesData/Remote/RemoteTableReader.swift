@@ -76,6 +76,12 @@ public protocol RemoteTableReader: Sendable {
     /// The rows `request` selects. The stream ends the scan early when its consumer stops (a LIMIT
     /// reached): a reader cancels whatever runs at the source then.
     func rows(_ request: RemoteScanRequest) -> AsyncThrowingStream<[[String?]], any Error>
+    /// The bytes the source would scan for `request` (a BigQuery dry run), nil when it cannot tell.
+    func estimate(_ request: RemoteScanRequest) async throws -> Int64?
+}
+
+extension RemoteTableReader {
+    public func estimate(_ request: RemoteScanRequest) async throws -> Int64? { nil }
 }
 
 /// The remote tables a sandbox can query: the reader of each source type that has one.

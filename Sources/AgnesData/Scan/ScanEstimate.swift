@@ -36,6 +36,29 @@ public struct ScanEstimate: Sendable, Hashable, Encodable {
         try container.encode(bqCostEstimateUSD, forKey: .bqCostEstimateUSD)  // null, not absent
     }
 
+    /// Creates an estimate from its figures.
+    init(tableID: String, scanBytes: Int64, resultRows: Int64, resultBytes: Int64, costUSD: Double?) {
+        self.tableID = tableID
+        estimatedScanBytes = scanBytes
+        estimatedResultRows = resultRows
+        estimatedResultBytes = resultBytes
+        bqCostEstimateUSD = costUSD
+    }
+
+    /// The estimate of a prepared scan of a remote table from the bytes its source would scan (a
+    /// BigQuery dry run; nil: the size the table's last sync recorded): rows are those bytes over the
+    /// row width (BigQuery's rule, REFERENCE §1.8), or the recorded row count, capped by the limit;
+    /// BigQuery's cost is the bytes in TiB times `costPerTB`.
+    init(remote scan: PreparedScan, scanBytes: Int64?, costPerTB: Double?) {
+        let rowWidth = max(1, scan.columns.reduce(Int64(0)) { $0 + Self.width(of: $1.type) })
+        let bytes = scanBytes ?? scan.table.sizeBytes ?? 0
+        var rows = scanBytes.map { $0 / rowWidth } ?? max(0, scan.table.rows ?? 0)
+        if let limit = scan.limit { rows = min(rows, Int64(limit)) }
+        let cost = costPerTB.map { (Double(bytes) / 1_099_511_627_776 * $0 * 10_000).rounded() / 10_000 }
+        self.init(
+            tableID: scan.table.id, scanBytes: bytes, resultRows: rows, resultBytes: rows * rowWidth, costUSD: cost)
+    }
+
     /// The estimate of a prepared scan of a local table.
     public init(_ scan: PreparedScan) {
         let rows = max(0, scan.table.rows ?? 0)

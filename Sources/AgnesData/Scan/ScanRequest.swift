@@ -39,6 +39,8 @@ public enum ScanError: Error, Sendable, Equatable {
     case timedOut(Duration)
     /// There is no analytics generation yet.
     case notReady
+    /// The source of the remote table refused the scan (too many bytes, a quota).
+    case refused(RemoteScanRefusal)
 }
 
 extension ScanRequest {

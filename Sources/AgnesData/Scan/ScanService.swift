@@ -53,10 +53,9 @@ public final class ScanService: Sendable {
             guard let table = try await generation.servedTables()[tableID] else {
                 throw ScanError.notFound("table '\(tableID)' not found")
             }
-            guard table.file != nil, table.queryMode == "local" else {
-                throw ScanError.invalid(
-                    "table '\(tableID)' has no local data (query mode \(table.queryMode)); scanning remote tables is not supported"
-                )
+            let isRemote = table.file == nil && table.queryMode == "remote" && !table.remoteColumns.isEmpty
+            guard (table.file != nil && table.queryMode == "local") || isRemote else {
+                throw ScanError.invalid("table '\(tableID)' has no data to scan (query mode \(table.queryMode))")
             }
             served = table
             sandbox = try await engine.sandbox(readable: [tableID])
@@ -102,6 +101,31 @@ public final class ScanService: Sendable {
             table: served, columns: selected, predicate: predicate, limit: request.limit, sql: sql, sandbox: sandbox)
     }
 
+    /// What a prepared scan would cost: for a local table from its file (``ScanEstimate/init(_:)``); for
+    /// a remote one, its source's estimate of the scan with the columns, conditions and LIMIT that would
+    /// be pushed down (BigQuery: a dry run, priced at `costPerTB` per TiB).
+    public func estimate(_ scan: PreparedScan, costPerTB: Double) async throws(ScanError) -> ScanEstimate {
+        guard scan.table.file == nil, let reader = engine.remote.readers[scan.table.source] else {
+            return ScanEstimate(scan)
+        }
+        let (sandbox, sql, table) = (scan.sandbox, scan.sql, scan.table)
+        do {
+            let plan = try await sandbox.pool.withConnection(timeout: sandbox.timeout) { connection in
+                sandbox.pushdownPlans(sql, on: connection)[table.id]
+            }
+            let selected = Set(scan.columns.map { $0.name.lowercased() })
+            let request = RemoteScanRequest(
+                tableID: table.id, columns: table.remoteColumns.filter { selected.contains($0.name.lowercased()) },
+                filters: plan?.filters ?? [], limit: plan?.limit)
+            let bytes = try await reader.estimate(request)
+            return ScanEstimate(remote: scan, scanBytes: bytes, costPerTB: table.source == "bigquery" ? costPerTB : nil)
+        } catch let refusal as RemoteScanRefusal {
+            throw .refused(refusal)
+        } catch {
+            throw .failed("the source cannot estimate the scan: \(error)")
+        }
+    }
+
     /// Runs a prepared scan and writes its Arrow IPC stream to a new file in ``outputDirectory``,
     /// stopping before `maxBytes`. The caller deletes the file.
     public func run(_ scan: PreparedScan, maxBytes: Int, timeout: Duration) async throws(ScanError) -> ScanOutput {
@@ -109,16 +133,18 @@ public final class ScanService: Sendable {
         let sql = scan.sql
         do {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-            let summary = try await scan.sandbox.pool.withConnection(timeout: timeout) { connection in
-                guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                    throw ScanError.failed("the result file cannot be created")
-                }
-                let handle = try FileHandle(forWritingTo: file)
-                defer { try? handle.close() }
-                let statement = try connection.prepareSingle(sql)
-                guard statement.statementType == .select else { throw ScanError.failed("not a SELECT statement") }
-                return try statement.stream(lazily: true) { stream in
-                    try stream.writeArrowIPC(maxBytes: maxBytes) { bytes in try handle.write(contentsOf: bytes) }
+            let sandbox = scan.sandbox
+            let summary = try await sandbox.pool.withConnection(timeout: timeout) { connection in
+                // A remote table's source gets the scan's columns, conditions and LIMIT.
+                let connectionID = connection.id
+                sandbox.pushdowns.set(sandbox.pushdownPlans(sql, on: connection), for: connectionID)
+                _ = sandbox.pushdowns.takeRefusal(connectionID)
+                defer { sandbox.pushdowns.clear(connectionID) }
+                do {
+                    return try Self.write(sql, to: file, maxBytes: maxBytes, on: connection)
+                } catch {
+                    if let refusal = sandbox.pushdowns.takeRefusal(connectionID) { throw ScanError.refused(refusal) }
+                    throw error
                 }
             }
             return ScanOutput(file: file, summary: summary)
@@ -130,6 +156,22 @@ public final class ScanService: Sendable {
             case let error as DuckDBError: throw .failed(error.message)
             default: throw .failed("\(error)")
             }
+        }
+    }
+
+    /// Runs `sql` and writes its Arrow IPC stream to `file`. Blocking.
+    private static func write(_ sql: String, to file: URL, maxBytes: Int, on connection: Connection) throws
+        -> ArrowIPCSummary
+    {
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            throw ScanError.failed("the result file cannot be created")
+        }
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        let statement = try connection.prepareSingle(sql)
+        guard statement.statementType == .select else { throw ScanError.failed("not a SELECT statement") }
+        return try statement.stream(lazily: true) { stream in
+            try stream.writeArrowIPC(maxBytes: maxBytes) { bytes in try handle.write(contentsOf: bytes) }
         }
     }
 

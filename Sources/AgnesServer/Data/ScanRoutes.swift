@@ -51,7 +51,14 @@ struct ScanRoutes {
     func register(on router: Router<AgnesRequestContext>) {
         router.post("/api/v2/scan/estimate") { request, context in
             let (_, scan) = try await prepare(request, context)
-            return JSONBody.response(object: ScanEstimate(scan))
+            let costPerTB = services.settings.scan.bqCostPerTBUSD
+            let estimate: ScanEstimate
+            do throws(ScanError) {
+                estimate = try await services.scans.estimate(scan, costPerTB: costPerTB)
+            } catch {
+                throw Self.apiError(error)
+            }
+            return JSONBody.response(object: estimate)
         }
         router.post("/api/v2/scan") { request, context in
             try await scan(request, context)
@@ -138,6 +145,8 @@ struct ScanRoutes {
         case .notReady:
             return APIError(
                 .serviceUnavailable, "The analytics database is not ready yet; try again after the first sync")
+        case .refused(let refusal):
+            return APIError(.init(code: refusal.status), detail: refusal, message: refusal.message)
         }
     }
 }
