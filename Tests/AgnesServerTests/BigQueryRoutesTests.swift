@@ -27,13 +27,14 @@ import Testing
         return bigquery
     }
 
-    static func fixture(_ bigquery: FakeBigQuery, maxScanBytes: Int64 = 5_368_709_120, configured: Bool = true) async throws
-        -> ServerFixture
-    {
+    static func fixture(
+        _ bigquery: FakeBigQuery, maxScanBytes: Int64 = 5_368_709_120, configured: Bool = true,
+        scan: ScanLimits = ScanLimits()
+    ) async throws -> ServerFixture {
         try await ServerFixture(
             settings: { root in
                 AgnesSettings(
-                    dataDir: root, dataSourceType: .bigquery,
+                    dataDir: root, dataSourceType: .bigquery, scan: scan,
                     bigquery: BigQuerySettings(
                         dataProject: configured ? project : nil, apiBaseURL: bigquery.apiBaseURL,
                         maxScanBytes: maxScanBytes),
@@ -151,6 +152,35 @@ import Testing
             #expect(detail["tables"] as? [String] == ["sales.orders"])
             #expect(detail["suggestion"] is String)
             #expect(bigquery.jobs.count == jobs, "only a dry run reached BigQuery")
+        }
+    }
+
+    @Test func queriesOverBigQueryAreChargedToTheCallersScanQuota() async throws {
+        let bigquery = await Self.fake()
+        defer { Task { await bigquery.stop() } }
+        let fixture = try await Self.fixture(bigquery, scan: ScanLimits(maxDailyBytesPerUser: 20))
+        let root = try await fixture.admin()
+        let ana = try await fixture.analyst()
+        try await fixture.grantTables(["orders"], to: ana.id)
+        try await fixture.application.test(.router) { client in
+            let registered = try await client.call(
+                .post, "/api/admin/register-table", as: root.token,
+                body: [
+                    "name": "orders", "source_type": "bigquery", "bucket": "sales", "source_table": "orders",
+                    "query_mode": "remote",
+                ])
+            #expect(registered.status == .ok, "\(registered.object)")
+            let first = try await client.call(.post, "/api/query", as: ana.token, body: ["sql": "SELECT * FROM orders"])
+            #expect(first.status == .ok, "\(first.object)")
+            let charged = fixture.services.scanQuota.usage(userID: ana.id)
+            #expect(charged.bytesToday > 20 && charged.running == 0, "charged with BigQuery's processed bytes")
+            let second = try await client.call(.post, "/api/query", as: ana.token, body: ["sql": "SELECT id FROM orders"])
+            #expect(second.status == .tooManyRequests)
+            let detail = try #require(second.object["detail"] as? [String: Any])
+            #expect(detail["reason"] as? String == "daily_byte_cap_exceeded" && detail["limit"] as? Int == 20)
+            // Local SQL is not subject to the scan quota.
+            let local = try await client.call(.post, "/api/query", as: ana.token, body: ["sql": "SELECT 42"])
+            #expect(local.status == .ok)
         }
     }
 

@@ -147,10 +147,12 @@ private actor BigQueryRemoteScan {
         } else {
             response = try await start(client)
         }
+        let wasComplete = self.response?.isComplete ?? false
         while !response.isComplete, let job {
             try Task.checkCancellation()
             response = try await client.results(of: job, pageToken: nil, maxResults: client.configuration.pageSize)
         }
+        if !wasComplete { request.meter?.add(response.bytesProcessed ?? 0) }
         self.response = response
         let fields = response.fields
         let rows = (response.rows ?? []).map { BigQueryTypes.text($0, fields: fields) }

@@ -59,11 +59,33 @@ public struct RemoteScanRequest: Sendable {
     /// query's whole condition: a reader that leaves any filter out must ignore the limit too.
     public var limit: Int?
 
-    public init(tableID: String, columns: [RemoteColumn], filters: [RemoteFilter] = [], limit: Int? = nil) {
+    /// Where the reader reports the bytes the source processed for the scan (BigQuery's billed bytes),
+    /// which the caller's scan quota is charged with.
+    public var meter: RemoteScanMeter?
+
+    public init(
+        tableID: String, columns: [RemoteColumn], filters: [RemoteFilter] = [], limit: Int? = nil,
+        meter: RemoteScanMeter? = nil
+    ) {
+        self.meter = meter
         self.tableID = tableID
         self.columns = columns
         self.filters = filters
         self.limit = limit
+    }
+}
+
+/// Counts the bytes a source processed for scans.
+public final class RemoteScanMeter: Sendable {
+    private let report: @Sendable (Int64) -> Void
+
+    public init(_ report: @escaping @Sendable (Int64) -> Void) {
+        self.report = report
+    }
+
+    /// Adds `bytes` processed at the source.
+    public func add(_ bytes: Int64) {
+        if bytes > 0 { report(bytes) }
     }
 }
 

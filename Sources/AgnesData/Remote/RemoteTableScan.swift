@@ -10,6 +10,17 @@ final class RemotePushdowns: Sendable {
     private let plans = Mutex<[UInt64: [String: RemotePushdown.Plan]]>([:])
     /// A refusal a scan met, by connection, for the sandbox to answer with.
     private let refusals = Mutex<[UInt64: RemoteScanRefusal]>([:])
+    /// Bytes the sources processed for the query running on a connection.
+    private let bytes = Mutex<[UInt64: Int64]>([:])
+
+    func add(bytes count: Int64, on connection: UInt64) {
+        bytes.withLock { $0[connection, default: 0] += count }
+    }
+
+    /// The bytes counted on `connection` since the last call, cleared.
+    func takeBytes(_ connection: UInt64) -> Int64 {
+        bytes.withLock { $0.removeValue(forKey: connection) ?? 0 }
+    }
 
     func refuse(_ refusal: RemoteScanRefusal, on connection: UInt64) {
         refusals.withLock { $0[connection] = refusal }
@@ -43,12 +54,16 @@ final class RemoteTableScan: TextTableScan {
 
     /// Told of a refusal (the sandbox answers with it after DuckDB reports the failed query).
     let onRefusal: @Sendable (RemoteScanRefusal) -> Void
+    /// Counts the bytes the source processed.
+    let meter: RemoteScanMeter?
 
     init(
         tableID: String, columns: [RemoteColumn], reader: any RemoteTableReader, plan: RemotePushdown.Plan?,
-        timeout: Duration, onRefusal: @escaping @Sendable (RemoteScanRefusal) -> Void = { _ in }
+        timeout: Duration, onRefusal: @escaping @Sendable (RemoteScanRefusal) -> Void = { _ in },
+        meter: RemoteScanMeter? = nil
     ) {
         self.onRefusal = onRefusal
+        self.meter = meter
         self.tableID = tableID
         self.columns = columns
         self.reader = reader
@@ -61,7 +76,8 @@ final class RemoteTableScan: TextTableScan {
 
     func open(columns positions: [Int]) throws -> any TextTableCursor {
         let request = RemoteScanRequest(
-            tableID: tableID, columns: positions.map { columns[$0] }, filters: plan?.filters ?? [], limit: plan?.limit)
+            tableID: tableID, columns: positions.map { columns[$0] }, filters: plan?.filters ?? [], limit: plan?.limit,
+            meter: meter)
         return RemoteCursor(
             stream: reader.rows(request), tableID: tableID, deadline: deadline, timeout: timeout, onRefusal: onRefusal)
     }

@@ -79,7 +79,8 @@ public final class QuerySandbox: Sendable {
                     return RemoteTableScan(
                         tableID: id, columns: columns, reader: reader,
                         plan: pushdowns.plan(table: id, connection: connection), timeout: timeout,
-                        onRefusal: { pushdowns.refuse($0, on: connection) })
+                        onRefusal: { pushdowns.refuse($0, on: connection) },
+                        meter: RemoteScanMeter { pushdowns.add(bytes: $0, on: connection) })
                 })
             for table in remote {
                 try setup.execute(Self.remoteView(table))
@@ -142,9 +143,12 @@ public final class QuerySandbox: Sendable {
                 let connectionID = connection.id
                 self.pushdowns.set(self.pushdownPlans(sql, on: connection), for: connectionID)
                 _ = self.pushdowns.takeRefusal(connectionID)
+                _ = self.pushdowns.takeBytes(connectionID)
                 defer { self.pushdowns.clear(connectionID) }
                 do {
-                    return try self.execute(sql, limit: limit, on: connection)
+                    var result = try self.execute(sql, limit: limit, on: connection)
+                    result.remoteBytes = self.pushdowns.takeBytes(connectionID)
+                    return result
                 } catch {
                     // A source's refusal reaches DuckDB as text; answer with the refusal itself.
                     if let refusal = self.pushdowns.takeRefusal(connectionID) { throw SandboxError.refused(refusal) }

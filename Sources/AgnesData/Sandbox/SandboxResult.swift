@@ -8,6 +8,14 @@ public struct SandboxResult: Sendable {
     public let rows: [[DuckDBValue]]
     /// True when the query produced more than the rows returned.
     public let isTruncated: Bool
+    /// Bytes the sources of remote tables processed for the query (BigQuery's billed bytes).
+    public var remoteBytes: Int64 = 0
+
+    init(columns: [Column], rows: [[DuckDBValue]], isTruncated: Bool) {
+        self.columns = columns
+        self.rows = rows
+        self.isTruncated = isTruncated
+    }
 }
 
 /// Why a sandboxed query did not run or did not finish.

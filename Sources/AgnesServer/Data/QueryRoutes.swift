@@ -1,4 +1,5 @@
 import AgnesAuth
+import AgnesConnectors
 import AgnesCore
 import AgnesData
 import DuckDB
@@ -44,18 +45,66 @@ struct QueryRoutes {
             throw APIError.badRequest("Query must start with SELECT or WITH")
         }
         let readable = try await services.access.readableTables(caller)
-        // No scan-quota slot here: the original charges /api/query to the shared quota only when it
-        // touches BigQuery (REFERENCE §1.6 step 5), and local SQL is bounded server-wide by the engine's
-        // connections (`api.query.concurrency`), extra requests waiting their turn rather than failing.
+        // A query that reads a BigQuery table holds a slot of the caller's scan quota while it runs
+        // and is charged with the bytes BigQuery processed (REFERENCE §1.6 step 5); local SQL is bounded
+        // server-wide by the engine's connections (`api.query.concurrency`), extra requests waiting
+        // their turn rather than failing.
+        var slot: ScanQuota.Slot?
+        if try await touchesBigQuery(body.sql, readable: readable) {
+            do {
+                slot = try services.scanQuota.begin(userID: caller.user.id)
+            } catch {
+                throw Self.quotaError(error)
+            }
+        }
+        defer { if let slot { services.scanQuota.end(slot) } }
         let result: SandboxResult
         do {
             result = try await services.queryEngine.run(body.sql, limit: limit, readable: readable)
         } catch {
             throw Self.apiError(error)
         }
+        if result.remoteBytes > 0 {
+            services.scanQuota.charge(userID: caller.user.id, bytes: Int(clamping: result.remoteBytes))
+        }
         let answer = QueryResponseBody.encode(
             columns: result.columns, rows: result.rows, isTruncated: result.isTruncated)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: answer))
+    }
+
+    /// Whether `sql` names a remote BigQuery table the caller may read.
+    func touchesBigQuery(_ sql: String, readable: Set<String>?) async throws -> Bool {
+        guard let generation = services.analytics.generation else { return false }
+        let lowered = sql.lowercased()
+        return try await generation.servedTables().values.contains { table in
+            table.source == services.bigquery.sourceType && table.queryMode == "remote"
+                && (readable?.contains(table.id) ?? true) && lowered.contains(table.id.lowercased())
+        }
+    }
+
+    /// The original's 429 of `/api/query` (REFERENCE §1.6): `{"detail": {reason:
+    /// "daily_byte_cap_exceeded"|"concurrent_slot_exceeded", kind, current, limit, retry_after_seconds}}`.
+    static func quotaError(_ exceeded: ScanQuota.Exceeded) -> APIError {
+        struct Detail: Encodable {
+            let reason: String
+            let kind: String
+            let current: Int
+            let limit: Int
+            let retryAfterSeconds: Int
+
+            enum CodingKeys: String, CodingKey {
+                case reason, kind, current, limit
+                case retryAfterSeconds = "retry_after_seconds"
+            }
+        }
+        let reason = exceeded.kind == "daily_bytes" ? "daily_byte_cap_exceeded" : "concurrent_slot_exceeded"
+        return APIError(
+            .tooManyRequests,
+            detail: Detail(
+                reason: reason, kind: exceeded.kind, current: exceeded.current, limit: exceeded.limit,
+                retryAfterSeconds: exceeded.retryAfterSeconds),
+            message: "\(reason): \(exceeded.current)/\(exceeded.limit)",
+            headers: [.retryAfter: String(exceeded.retryAfterSeconds)])
     }
 
     static func apiError(_ error: SandboxError) -> APIError {
