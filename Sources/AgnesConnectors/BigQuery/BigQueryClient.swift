@@ -122,11 +122,12 @@ public struct BigQueryClient: Sendable {
 
     /// Runs `sql` and hands its result to `page` one page at a time (never the whole result in
     /// memory), with the result's fields. Waits for the job at most `timeout`; on a timeout or when
-    /// the calling task is cancelled, the job is cancelled. Returns the rows read.
+    /// the calling task is cancelled, the job is cancelled. Returns the rows read and the bytes
+    /// BigQuery processed.
     @discardableResult
     public func run(
         _ sql: String, timeout: Duration, page: ([BigQueryField], [BigQueryCell.Row]) async throws -> Void
-    ) async throws -> Int64 {
+    ) async throws -> (rows: Int64, bytesProcessed: Int64) {
         let deadline = ContinuousClock.now + timeout
         var response = try await query(sql, maxResults: configuration.pageSize)
         guard let job = response.jobReference, let jobID = job.jobId else {
@@ -144,6 +145,7 @@ public struct BigQueryClient: Sendable {
                 response = try await results(of: job, pageToken: nil, maxResults: configuration.pageSize)
             }
             let fields = response.fields
+            let processed = response.bytesProcessed ?? 0
             while true {
                 let batch = response.rows ?? []
                 if !batch.isEmpty {
@@ -154,7 +156,7 @@ public struct BigQueryClient: Sendable {
                 try Task.checkCancellation()
                 response = try await results(of: job, pageToken: token, maxResults: configuration.pageSize)
             }
-            return rows
+            return (rows, processed)
         } catch {
             if !(response.isComplete && response.pageToken == nil) || error is CancellationError {
                 await cancel(job)

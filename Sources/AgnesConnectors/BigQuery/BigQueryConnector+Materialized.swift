@@ -86,42 +86,76 @@ extension BigQueryConnector {
         }
         let work = layout.root.appendingPathComponent("tmp/bigquery/\(UUID().uuidString.lowercased())")
         defer { try? FileManager.default.removeItem(at: work) }
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        let staged = work.appendingPathComponent("result.ndjson")
+        let staged = try await Self.stage(
+            sql, client: client, in: work, maxRows: nil, timeout: configuration.materializeTimeout)
+        let target = layout.dataFile(source: Self.source, table: name)
+        let publisher = self.publisher
+        let published = try await offloaded("agnes.bigquery.materialize") {
+            try publisher.publish(to: target) { temporary in try staged.convert(to: temporary) }
+        }
+        let rows = staged.rows
+        let table = ExtractTable(
+            name: name, description: registration.description ?? "Materialized from BigQuery by SQL", rows: rows,
+            sizeBytes: published.sizeBytes, extractedAt: Date(), queryMode: "local", file: published)
+        return (table, bytes)
+    }
+}
+
+/// A BigQuery result staged as newline-delimited JSON (``BigQueryConnector/stage(_:client:in:maxRows:timeout:)``).
+public struct BigQueryStagedResult: Sendable {
+    /// The staged rows.
+    public let file: URL
+    /// The result's fields.
+    public let fields: [BigQueryField]
+    /// How many rows.
+    public let rows: Int64
+    /// The bytes BigQuery processed.
+    public let bytesProcessed: Int64
+    let spill: URL
+
+    /// Writes the rows as a typed parquet file at `target`. Blocking.
+    public func convert(to target: URL) throws {
+        let connection = try Database(options: [
+            "threads": "2", "memory_limit": "256MB", "temp_directory": spill.path,
+            "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
+        ]).connect()
+        let select = BigQueryTypes.stagedSelect(file: file.path, fields: fields, isEmpty: rows == 0)
+        try connection.execute("COPY (\(select)) TO \(SQLText.literal(target.path)) (FORMAT parquet, COMPRESSION zstd)")
+    }
+}
+
+extension BigQueryConnector {
+    /// Runs `sql` and stages its result under `directory` page by page (never in memory), at most
+    /// `maxRows` rows (more: an error naming the limit).
+    public static func stage(
+        _ sql: String, client: BigQueryClient, in directory: URL, maxRows: Int64?, timeout: Duration
+    ) async throws -> BigQueryStagedResult {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let staged = directory.appendingPathComponent("result.ndjson")
         let writer = try StagingFile(path: staged.path)
         var fields: [BigQueryField] = []
-        let rows = try await client.run(sql, timeout: configuration.materializeTimeout) { pageFields, batch in
+        var count: Int64 = 0
+        let (rows, bytes) = try await client.run(sql, timeout: timeout) { pageFields, batch in
             if fields.isEmpty { fields = pageFields }
+            count += Int64(batch.count)
+            if let maxRows, count > maxRows {
+                throw BigQueryError(
+                    .badRequest, "the result has more than \(maxRows) rows",
+                    hint: "aggregate or filter it in BigQuery, or raise remote_query.max_bq_registration_rows")
+            }
             var text = ""
             for row in batch { text += BigQueryTypes.stagedJSON(row, fields: pageFields) + "\n" }
             try await writer.append(text)
         }
         try writer.close()
         if fields.isEmpty {
-            // No rows came: the schema comes with the (last) answer; a dry run gives it too.
+            // No rows came: a dry run gives the schema.
             fields = try await client.query(sql, dryRun: true).fields
         }
-        guard !fields.isEmpty else {
-            throw BigQueryError(.upstream, "\(registration.id): BigQuery's result has no columns")
-        }
-        let target = layout.dataFile(source: Self.source, table: name)
-        let publisher = self.publisher
-        let spill = work.appendingPathComponent("duckdb").path
-        let select = BigQueryTypes.stagedSelect(file: staged.path, fields: fields, isEmpty: rows == 0)
-        let published = try await offloaded("agnes.bigquery.materialize") {
-            let connection = try Database(options: [
-                "threads": "2", "memory_limit": "256MB", "temp_directory": spill,
-                "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
-            ]).connect()
-            return try publisher.publish(to: target) { temporary in
-                try connection.execute(
-                    "COPY (\(select)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet, COMPRESSION zstd)")
-            }
-        }
-        let table = ExtractTable(
-            name: name, description: registration.description ?? "Materialized from BigQuery by SQL", rows: rows,
-            sizeBytes: published.sizeBytes, extractedAt: Date(), queryMode: "local", file: published)
-        return (table, bytes)
+        guard !fields.isEmpty else { throw BigQueryError(.upstream, "BigQuery's result has no columns") }
+        return BigQueryStagedResult(
+            file: staged, fields: fields, rows: rows, bytesProcessed: bytes,
+            spill: directory.appendingPathComponent("duckdb"))
     }
 }
 
