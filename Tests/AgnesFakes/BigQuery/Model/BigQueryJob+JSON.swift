@@ -24,7 +24,9 @@ extension BigQueryJob {
                 "totalBytesProcessed": String(bytesProcessed), "totalBytesBilled": String(bytesBilled),
                 "cacheHit": false, "statementType": "SELECT", "referencedTables": referencedTables.map(\.reference),
             ]
-            if case .succeeded(let output) = outcome { query["schema"] = ["fields": output.fields.map(RowEncoding.schema)] }
+            if case .succeeded(let output) = outcome {
+                query["schema"] = ["fields": output.fields.map(RowEncoding.schema)]
+            }
             statistics["query"] = query
         }
         var status: [String: Any] = ["state": state]

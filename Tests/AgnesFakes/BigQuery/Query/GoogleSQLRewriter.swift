@@ -82,7 +82,8 @@ struct GoogleSQLRewriter {
             case .word:
                 let upper = token.text.uppercased()
                 rewritten.names.insert(token.text.lowercased())
-                if upper == "JOIN" || (upper == "FROM" && !Self.takesFrom.contains(functions.last.flatMap { $0 } ?? "")) {
+                if upper == "JOIN" || (upper == "FROM" && !Self.takesFrom.contains(functions.last.flatMap { $0 } ?? ""))
+                {
                     expectsTable = true
                     if upper == "FROM" { fromListDepth = functions.count }
                 } else if Self.clauseEnds.contains(upper), fromListDepth == functions.count {
