@@ -60,6 +60,26 @@ extension FakeBigQueryTests {
         }
     }
 
+    /// Paths with backticks around the whole or each part, a project id with a dash, and names resolved
+    /// through `defaultDataset` (the argument is its dataset in `data-proj`).
+    @Test(
+        arguments: [
+            ("SELECT COUNT(*) AS n FROM `data-proj.ds.people`", nil),
+            ("SELECT COUNT(*) AS n FROM `data-proj`.`ds`.`people`", nil),
+            ("SELECT COUNT(*) AS n FROM data-proj.ds.people", nil),
+            ("SELECT COUNT(*) AS n FROM ds.people", "ds"),
+            ("SELECT COUNT(*) AS n FROM people p WHERE p.id > 0", "ds"),
+        ] as [(String, String?)])
+    func everyTableSpellingReachesTheTable(sql: String, defaultDataset: String?) async throws {
+        try await withFake { bigQuery in
+            Self.putPeople(bigQuery, project: "data-proj")
+            let extra = defaultDataset.map { ["defaultDataset": ["projectId": "data-proj", "datasetId": $0]] } ?? [:]
+            let body = try await Self.query(bigQuery, sql, extra: extra).object()
+            #expect((body["rows"] as? [Any])?.first.map { Self.values($0).first as? String } == "3")
+            #expect(bigQuery.jobs.last?.referencedTables == ["data-proj:ds.people"])
+        }
+    }
+
     @Test func maxResultsAndPageTokenPageTheRows() async throws {
         try await withFake { bigQuery in
             bigQuery.putTable(
