@@ -57,6 +57,12 @@ extension FakeBigQueryTests {
                 NSNull(),
             ]
             #expect(try Self.canonical(Self.values(row)) == Self.canonical(expected))
+
+            let jobID = try #require((body["jobReference"] as? [String: Any])?["jobId"] as? String)
+            let micros = try await Self.api(bigQuery, "proj/queries/\(jobID)?formatOptions.useInt64Timestamp=true")
+                .object()
+            let microsRow = try #require((micros["rows"] as? [Any])?.first)
+            #expect(Self.values(microsRow)[10] as? String == "1706695200000000")
         }
     }
 

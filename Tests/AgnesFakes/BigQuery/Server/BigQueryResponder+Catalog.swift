@@ -127,7 +127,9 @@ extension BigQueryResponder {
             var answer: [String: Any] = [
                 "kind": "bigquery#tableDataList", "etag": BigQueryState.random(16), "totalRows": String(rows.count),
             ]
-            if !page.items.isEmpty { answer["rows"] = page.items.map { RowEncoding.row($0, fields) } }
+            if !page.items.isEmpty {
+                answer["rows"] = page.items.map { RowEncoding.row($0, fields, timestamps: request.timestampFormat) }
+            }
             answer["pageToken"] = page.nextPageToken
             return BigQueryJSON.response(answer)
         }
@@ -151,5 +153,16 @@ extension BigQueryResponder {
         } catch {
             return .failed(BigQueryError(status: 500, reason: "internalError", message: "\(error)"))
         }
+    }
+}
+
+extension IncomingRequest {
+    /// The `formatOptions.useInt64Timestamp` and `formatOptions.timestampOutputFormat` query parameters
+    /// of getQueryResults and tabledata.list.
+    var timestampFormat: RowEncoding.TimestampFormat {
+        let parameters = queryParameters
+        return .init(
+            useInt64Timestamp: parameters["formatOptions.useInt64Timestamp"] == "true",
+            outputFormat: parameters["formatOptions.timestampOutputFormat"])
     }
 }

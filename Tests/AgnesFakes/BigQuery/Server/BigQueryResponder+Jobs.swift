@@ -23,7 +23,7 @@ extension BigQueryResponder {
                 let limit = store.state.withLock { $0.maxRowsPerPage }
                 answer = job.page(
                     of: output, from: 0, maxResults: configuration.maxResults, limit: limit,
-                    kind: "bigquery#queryResponse")
+                    kind: "bigquery#queryResponse", timestamps: configuration.timestamps)
             case .succeeded:
                 answer = job.incomplete(kind: "bigquery#queryResponse")
             }
@@ -68,7 +68,9 @@ extension BigQueryResponder {
             }
             let maxResults = parameters["maxResults"].flatMap { Int($0) }
             return BigQueryJSON.response(
-                job.page(of: output, from: start, maxResults: maxResults, limit: limit, kind: kind))
+                job.page(
+                    of: output, from: start, maxResults: maxResults, limit: limit, kind: kind,
+                    timestamps: request.timestampFormat))
         }
     }
 
