@@ -86,6 +86,22 @@ extension FakeBigQueryTests {
         }
     }
 
+    @Test func googleSQLLiteralsAndCastsRunOnDuckDB() async throws {
+        try await withFake { bigQuery in
+            let sql = """
+                SELECT "dq" AS q, b'a\\n' AS b, NUMERIC '2.50' AS n, SAFE_CAST('x' AS INT64) AS s, 1.5 AS f,
+                  CAST('2024-01-31 10:00:00' AS TIMESTAMP) AS ts  # a GoogleSQL comment
+                """
+            let body = try await Self.query(bigQuery, sql).object()
+            let schema = try #require((body["schema"] as? [String: Any])?["fields"] as? [[String: Any]])
+            #expect(
+                schema.map { $0["type"] as? String } == ["STRING", "BYTES", "NUMERIC", "INTEGER", "FLOAT", "TIMESTAMP"])
+            let row = try #require((body["rows"] as? [Any])?.first)
+            let expected: [Any] = ["dq", "YQo=", "2.5", NSNull(), "1.5", "1.7066952E9"]
+            #expect(try Self.canonical(Self.values(row)) == Self.canonical(expected))
+        }
+    }
+
     @Test func maxResultsAndPageTokenPageTheRows() async throws {
         try await withFake { bigQuery in
             bigQuery.putTable(
