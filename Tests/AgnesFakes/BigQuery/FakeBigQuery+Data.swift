@@ -26,7 +26,9 @@ extension FakeBigQuery {
     /// resolve in the view's project.
     public func putView(project: String, dataset: String, view: String, sql: String, description: String? = nil) {
         store.state.withLock {
-            $0.put(BigQueryTableID(project: project, dataset: dataset, table: view), .view(sql: sql), description: description)
+            $0.put(
+                BigQueryTableID(project: project, dataset: dataset, table: view), .view(sql: sql),
+                description: description)
         }
     }
 

@@ -52,7 +52,9 @@
 // - Rows as `{"f":[{"v":…}]}`: every scalar a string (INT64 "12", FLOAT64 as Java prints doubles
 //   "1.5" / "1.0E20", NUMERIC "1.25", BOOL "true", BYTES base64, DATE "2024-01-31", DATETIME
 //   "2024-01-31T10:00:00", TIME "10:00:00", TIMESTAMP epoch seconds "1.7066952E9", GEOGRAPHY WKT), NULL
-//   `{"v":null}`, REPEATED `{"v":[{"v":…}]}`, RECORD `{"v":{"f":[…]}}`.
+//   `{"v":null}`, REPEATED `{"v":[{"v":…}]}`, RECORD `{"v":{"f":[…]}}`. `formatOptions`
+//   (`useInt64Timestamp`, `timestampOutputFormat`) of jobs.query, getQueryResults and tabledata.list
+//   turn TIMESTAMPs into integer microseconds or ISO 8601.
 // - totalBytesProcessed by the documented logical sizes (8 bytes an INT64, 2 + UTF-8 length a STRING,
 //   …, NULL 0) of the columns a query reads; totalBytesBilled rounded up to a MiB, 10 MiB at least.
 // - Failures: any status with the error envelope and `Retry-After` (429 / 403 `rateLimitExceeded`,

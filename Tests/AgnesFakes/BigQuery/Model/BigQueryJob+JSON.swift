@@ -24,7 +24,9 @@ extension BigQueryJob {
                 "totalBytesProcessed": String(bytesProcessed), "totalBytesBilled": String(bytesBilled),
                 "cacheHit": false, "statementType": "SELECT", "referencedTables": referencedTables.map(\.reference),
             ]
-            if case .succeeded(let output) = outcome { query["schema"] = ["fields": output.fields.map(RowEncoding.schema)] }
+            if case .succeeded(let output) = outcome {
+                query["schema"] = ["fields": output.fields.map(RowEncoding.schema)]
+            }
             statistics["query"] = query
         }
         var status: [String: Any] = ["state": state]
@@ -44,7 +46,10 @@ extension BigQueryJob {
 
     /// A `QueryResponse` / `GetQueryResultsResponse` page of a successful job: `maxResults` rows (at most
     /// `limit`) from row `start`, and a `pageToken` when more follow.
-    func page(of output: QueryOutput, from start: Int, maxResults: Int?, limit: Int, kind: String) -> [String: Any] {
+    func page(
+        of output: QueryOutput, from start: Int, maxResults: Int?, limit: Int, kind: String,
+        timestamps: RowEncoding.TimestampFormat = .float64
+    ) -> [String: Any] {
         let count = max(0, min(maxResults ?? limit, limit, output.rows.count - start))
         var page: [String: Any] = [
             "kind": kind, "etag": BigQueryState.random(16), "jobReference": reference,
@@ -52,7 +57,9 @@ extension BigQueryJob {
             "totalBytesProcessed": String(bytesProcessed), "jobComplete": true, "cacheHit": false,
         ]
         if count > 0 {
-            page["rows"] = output.rows[start..<start + count].map { RowEncoding.row($0, output.fields) }
+            page["rows"] = output.rows[start..<start + count].map {
+                RowEncoding.row($0, output.fields, timestamps: timestamps)
+            }
         }
         if start + count < output.rows.count { page["pageToken"] = BigQueryJSON.pageToken(start + count, scope: key) }
         return page

@@ -69,6 +69,14 @@ struct BigQueryState {
             lastModifiedTime: time)
     }
 
+    /// A new random access token valid for ``tokenLifetime`` seconds from now.
+    mutating func issueToken(scopes: Set<String>) -> String {
+        let token =
+            "ya29.fake-" + Self.random(64, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+        tokens[token] = IssuedToken(scopes: scopes, expiresAt: Date().addingTimeInterval(TimeInterval(tokenLifetime)))
+        return token
+    }
+
     static func random(_ count: Int, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789") -> String {
         let characters = Array(alphabet)
         return String((0..<count).map { _ in characters.randomElement()! })

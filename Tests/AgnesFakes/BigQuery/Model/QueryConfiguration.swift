@@ -11,6 +11,8 @@ struct QueryConfiguration: Sendable {
     var location: String?
     var maxResults: Int?
     var labels: [String: String]
+    /// `formatOptions` of a jobs.query request.
+    var timestamps = RowEncoding.TimestampFormat.float64
 
     /// From a `QueryRequest`; `project` is the one of the request path.
     init(queryRequest body: [String: Any], project: String) throws(BigQueryError) {
@@ -24,6 +26,10 @@ struct QueryConfiguration: Sendable {
         location = body["location"] as? String
         maxResults = BigQueryJSON.int(body["maxResults"])
         labels = body["labels"] as? [String: String] ?? [:]
+        let format = body["formatOptions"] as? [String: Any]
+        timestamps = .init(
+            useInt64Timestamp: BigQueryJSON.bool(format?["useInt64Timestamp"]),
+            outputFormat: format?["timestampOutputFormat"] as? String)
     }
 
     /// From a `Job`'s `configuration` (its `query` part) and `jobReference.location`.

@@ -19,7 +19,7 @@ enum BigQueryEngine {
     static func run(_ sql: String, over catalog: Catalog) throws(BigQueryError) -> QueryOutput {
         let connection: Connection
         do {
-            connection = try Database().connect()
+            connection = try Database(options: ["threads": "1"]).connect()
             try connection.execute("SET TimeZone = 'UTC'")
             try load(catalog, into: connection)
         } catch let error as BigQueryError {
@@ -61,7 +61,8 @@ enum BigQueryEngine {
             try connection.execute("CREATE TABLE \(table.id.duckDBName) (\(columns.joined(separator: ", ")))")
             guard !table.rows.isEmpty else { continue }
             let insert = try connection.prepare(
-                "INSERT INTO \(table.id.duckDBName) VALUES (\(types.map { "CAST(? AS \($0))" }.joined(separator: ", ")))")
+                "INSERT INTO \(table.id.duckDBName) VALUES (\(types.map { "CAST(? AS \($0))" }.joined(separator: ", ")))"
+            )
             for row in table.rows {
                 let values = table.fields.indices.map { index in
                     index < row.count ? parameter(row[index], table.fields[index]) : .null
@@ -85,7 +86,8 @@ enum BigQueryEngine {
         let element =
             switch field.type {
             case .record:
-                "STRUCT(" + field.fields.map { "\(DuckDBNames.quoted($0.name)) \(duckDBType($0))" }
+                "STRUCT("
+                    + field.fields.map { "\(DuckDBNames.quoted($0.name)) \(duckDBType($0))" }
                     .joined(separator: ", ") + ")"
             case .interval: "INTERVAL"
             default: GoogleSQLRewriter.types[field.type.rawValue] ?? "VARCHAR"

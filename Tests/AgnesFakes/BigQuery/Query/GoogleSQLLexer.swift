@@ -62,8 +62,9 @@ enum GoogleSQLLexer {
                 let value = try quoted(characters, &index, isRaw: false, what: "string")
                 tokens.append(GoogleSQLToken(kind: .string, text: text(from: start), value: value))
             } else if character.isLetter || character == "_" {
-                while index < characters.count, characters[index].isLetter || characters[index].isNumber
-                    || characters[index] == "_"
+                while index < characters.count,
+                    characters[index].isLetter || characters[index].isNumber
+                        || characters[index] == "_"
                 {
                     index += 1
                 }
@@ -78,9 +79,10 @@ enum GoogleSQLLexer {
                     tokens.append(GoogleSQLToken(kind: .word, text: text(from: start), value: text(from: start)))
                 }
             } else if character.isNumber || (character == "." && next?.isNumber == true) {
-                while index < characters.count, characters[index].isNumber || characters[index] == "."
-                    || (characters[index].lowercased() == "e" && index + 1 < characters.count
-                        && (characters[index + 1].isNumber || "+-".contains(characters[index + 1])))
+                while index < characters.count,
+                    characters[index].isNumber || characters[index] == "."
+                        || (characters[index].lowercased() == "e" && index + 1 < characters.count
+                            && (characters[index + 1].isNumber || "+-".contains(characters[index + 1])))
                 {
                     index += characters[index].lowercased() == "e" ? 2 : 1
                 }

@@ -82,7 +82,8 @@ struct GoogleSQLRewriter {
             case .word:
                 let upper = token.text.uppercased()
                 rewritten.names.insert(token.text.lowercased())
-                if upper == "JOIN" || (upper == "FROM" && !Self.takesFrom.contains(functions.last.flatMap { $0 } ?? "")) {
+                if upper == "JOIN" || (upper == "FROM" && !Self.takesFrom.contains(functions.last.flatMap { $0 } ?? ""))
+                {
                     expectsTable = true
                     if upper == "FROM" { fromListDepth = functions.count }
                 } else if Self.clauseEnds.contains(upper), fromListDepth == functions.count {
@@ -111,7 +112,8 @@ struct GoogleSQLRewriter {
             case .string:
                 output += Self.literal(token.value)
             case .bytes:
-                output += "'" + token.value.utf8.map { byte in "\\x" + String(byte, radix: 16) }.joined() + "'::BLOB"
+                let hex = token.value.utf8.map { byte in (byte < 16 ? "\\x0" : "\\x") + String(byte, radix: 16) }
+                output += "'" + hex.joined() + "'::BLOB"
             case .symbol where token.text == "(":
                 functions.append(previous?.kind == .word ? previous!.text.uppercased() : nil)
                 output += token.text

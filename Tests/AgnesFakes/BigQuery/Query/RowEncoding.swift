@@ -52,23 +52,41 @@ enum RowEncoding {
         return schema
     }
 
+    /// How TIMESTAMPs are written (`DataFormatOptions`): seconds as a double (the default), microseconds
+    /// as an integer (`useInt64Timestamp`, `timestampOutputFormat: INT64`), or ISO 8601 text in UTC.
+    enum TimestampFormat {
+        case float64, int64, iso8601
+
+        /// From `useInt64Timestamp` and `timestampOutputFormat`.
+        init(useInt64Timestamp: Bool?, outputFormat: String?) {
+            switch outputFormat {
+            case "INT64": self = .int64
+            case "ISO8601_STRING": self = .iso8601
+            case "FLOAT64": self = .float64
+            default: self = useInt64Timestamp == true ? .int64 : .float64
+            }
+        }
+    }
+
     /// A `TableRow`.
-    static func row(_ values: [DuckDBValue], _ fields: [FakeBigQueryField]) -> [String: Any] {
-        ["f": zip(values, fields).map { ["v": cell($0, $1)] }]
+    static func row(_ values: [DuckDBValue], _ fields: [FakeBigQueryField], timestamps: TimestampFormat = .float64)
+        -> [String: Any]
+    {
+        ["f": zip(values, fields).map { ["v": cell($0, $1, timestamps: timestamps)] }]
     }
 
     /// The `v` of a cell.
-    static func cell(_ value: DuckDBValue, _ field: FakeBigQueryField) -> Any {
+    static func cell(_ value: DuckDBValue, _ field: FakeBigQueryField, timestamps: TimestampFormat) -> Any {
         if field.mode == .repeated {
             var element = field
             element.mode = .nullable
-            return (value.elements ?? []).map { ["v": cell($0, element)] }
+            return (value.elements ?? []).map { ["v": cell($0, element, timestamps: timestamps)] }
         }
         switch value {
         case .null:
             return NSNull()
         case .structure(let members):
-            return ["f": zip(members, field.fields).map { ["v": cell($0.value, $1)] }]
+            return ["f": zip(members, field.fields).map { ["v": cell($0.value, $1, timestamps: timestamps)] }]
         case .boolean(let flag):
             return flag ? "true" : "false"
         case .float(let number):
@@ -82,7 +100,11 @@ enum RowEncoding {
         case .timestamp(let timestamp):
             return timestamp.isoString
         case .timestampTZ(let timestamp):
-            return javaDouble(Double(timestamp.micros) / 1_000_000)
+            switch timestamps {
+            case .float64: return javaDouble(Double(timestamp.micros) / 1_000_000)
+            case .int64: return String(timestamp.micros)
+            case .iso8601: return DuckDBTimestamp(timestamp.micros).isoString + "Z"
+            }
         case .interval(let interval):
             return canonical(interval)
         default:

@@ -44,14 +44,17 @@ enum BigQueryJSON {
         }
     }
 
-    /// An opaque page token for position `offset`.
+    /// An opaque page token for position `offset`, URL-safe base64.
     static func pageToken(_ offset: Int, scope: String) -> String {
-        Data("\(scope)|\(offset)".utf8).base64EncodedString()
+        Data("\(scope)|\(offset)".utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     /// The position a page token stands for, nil when it was not issued for `scope`.
     static func offset(of token: String, scope: String) -> Int? {
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
             let bar = text.lastIndex(of: "|"), text[..<bar] == scope
         else { return nil }
         return Int(text[text.index(after: bar)...])

@@ -30,10 +30,12 @@ extension BigQueryResponder {
         let fields = Dictionary((form.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { first, _ in first }
         guard fields["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer" else {
             return Self.oauthError(
-                .init(error: "unsupported_grant_type", description: "Invalid grant_type: \(fields["grant_type"] ?? "")"))
+                .init(error: "unsupported_grant_type", description: "Invalid grant_type: \(fields["grant_type"] ?? "")")
+            )
         }
         guard let assertion = fields["assertion"] else {
-            return Self.oauthError(.init(error: "invalid_request", description: "Missing required parameter: assertion"))
+            return Self.oauthError(
+                .init(error: "invalid_request", description: "Missing required parameter: assertion"))
         }
         let grant = store.state.withLock { state in
             JWTBearerGrant(
@@ -79,14 +81,5 @@ extension BigQueryResponder {
 
     private static func oauthError(_ refusal: JWTBearerGrant.Refusal) -> Response {
         BigQueryJSON.response(["error": refusal.error, "error_description": refusal.description], status: 400)
-    }
-}
-
-extension BigQueryState {
-    /// A new random access token valid for ``tokenLifetime`` seconds from now.
-    mutating func issueToken(scopes: Set<String>) -> String {
-        let token = "ya29.fake-" + Self.random(64, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-        tokens[token] = IssuedToken(scopes: scopes, expiresAt: Date().addingTimeInterval(TimeInterval(tokenLifetime)))
-        return token
     }
 }

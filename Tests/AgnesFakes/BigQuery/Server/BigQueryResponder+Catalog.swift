@@ -46,7 +46,9 @@ extension BigQueryResponder {
     func listTables(_ dataset: BigQueryDatasetID, _ request: IncomingRequest) -> Response {
         let found = store.state.withLock { state -> ([BigQueryTable], Int)? in
             guard state.datasets[dataset] != nil else { return nil }
-            return (state.tables.values.filter { $0.id.datasetID == dataset }.sorted { $0.id < $1.id }, state.listPageSize)
+            return (
+                state.tables.values.filter { $0.id.datasetID == dataset }.sorted { $0.id < $1.id }, state.listPageSize
+            )
         }
         guard let (tables, pageSize) = found else {
             return BigQueryError.notFound("Not found: Dataset \(dataset.legacyName)").response()
@@ -76,9 +78,10 @@ extension BigQueryResponder {
 
     /// tables.get: the `Table` resource; a view's schema is that of its query.
     func getTable(_ id: BigQueryTableID) async -> Response {
-        guard let (table, location, baseURL) = store.state.withLock({ state in
-            state.tables[id].map { ($0, state.datasets[id.datasetID]?.location ?? "US", state.baseURL) }
-        })
+        guard
+            let (table, location, baseURL) = store.state.withLock({ state in
+                state.tables[id].map { ($0, state.datasets[id.datasetID]?.location ?? "US", state.baseURL) }
+            })
         else { return BigQueryError.notFound("Not found: Table \(id.legacyName)").response() }
         var resource: [String: Any] = [
             "kind": "bigquery#table", "etag": BigQueryState.random(16), "id": id.legacyName,
@@ -103,9 +106,10 @@ extension BigQueryResponder {
 
     /// tabledata.list: a page of a table's rows, from `pageToken` or `startIndex`.
     func listTableData(_ id: BigQueryTableID, _ request: IncomingRequest) async -> Response {
-        guard let (fields, isView, limit) = store.state.withLock({ state in
-            state.tables[id].map { ($0.fields, $0.isView, state.maxRowsPerPage) }
-        })
+        guard
+            let (fields, isView, limit) = store.state.withLock({ state in
+                state.tables[id].map { ($0.fields, $0.isView, state.maxRowsPerPage) }
+            })
         else { return BigQueryError.notFound("Not found: Table \(id.legacyName)").response() }
         guard !isView else { return BigQueryError.invalid("Cannot list a table of type VIEW.").response() }
         switch await selectAll(from: id) {
@@ -123,7 +127,9 @@ extension BigQueryResponder {
             var answer: [String: Any] = [
                 "kind": "bigquery#tableDataList", "etag": BigQueryState.random(16), "totalRows": String(rows.count),
             ]
-            if !page.items.isEmpty { answer["rows"] = page.items.map { RowEncoding.row($0, fields) } }
+            if !page.items.isEmpty {
+                answer["rows"] = page.items.map { RowEncoding.row($0, fields, timestamps: request.timestampFormat) }
+            }
             answer["pageToken"] = page.nextPageToken
             return BigQueryJSON.response(answer)
         }
@@ -147,5 +153,16 @@ extension BigQueryResponder {
         } catch {
             return .failed(BigQueryError(status: 500, reason: "internalError", message: "\(error)"))
         }
+    }
+}
+
+extension IncomingRequest {
+    /// The `formatOptions.useInt64Timestamp` and `formatOptions.timestampOutputFormat` query parameters
+    /// of getQueryResults and tabledata.list.
+    var timestampFormat: RowEncoding.TimestampFormat {
+        let parameters = queryParameters
+        return .init(
+            useInt64Timestamp: parameters["formatOptions.useInt64Timestamp"] == "true",
+            outputFormat: parameters["formatOptions.timestampOutputFormat"])
     }
 }

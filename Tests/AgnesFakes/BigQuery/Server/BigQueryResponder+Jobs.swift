@@ -8,7 +8,8 @@ extension BigQueryResponder {
     /// job still runs. Errors come back as the envelope; a dry run answers the schema and the bytes.
     func query(project: String, _ request: IncomingRequest) async -> Response {
         do {
-            let configuration = try QueryConfiguration(queryRequest: BigQueryJSON.object(request.body), project: project)
+            let configuration = try QueryConfiguration(
+                queryRequest: BigQueryJSON.object(request.body), project: project)
             let job = try await run(configuration, project: project, jobID: nil)
             var answer: [String: Any]
             switch job.outcome {
@@ -22,7 +23,7 @@ extension BigQueryResponder {
                 let limit = store.state.withLock { $0.maxRowsPerPage }
                 answer = job.page(
                     of: output, from: 0, maxResults: configuration.maxResults, limit: limit,
-                    kind: "bigquery#queryResponse")
+                    kind: "bigquery#queryResponse", timestamps: configuration.timestamps)
             case .succeeded:
                 answer = job.incomplete(kind: "bigquery#queryResponse")
             }
@@ -37,13 +38,14 @@ extension BigQueryResponder {
     func queryResults(project: String, job id: String, _ request: IncomingRequest) -> Response {
         let parameters = request.queryParameters
         let kind = "bigquery#getQueryResultsResponse"
-        let found = store.state.withLock { state -> (BigQueryJob, Bool, Int)? in
-            guard let job = state.job(project: project, id: id, location: parameters["location"]) else { return nil }
-            let now = state.tick()
-            let isDone = state.jobs[job.key]!.poll(now: now)
-            return (state.jobs[job.key]!, isDone, state.maxRowsPerPage)
+        let found = store.state.withLock { state in
+            state.poll(project: project, id: id, location: parameters["location"]).map {
+                ($0, $1, state.maxRowsPerPage)
+            }
         }
-        guard let (job, isDone, limit) = found else { return BigQueryError.notFound("Not found: Job \(project):\(id)").response() }
+        guard let (job, isDone, limit) = found else {
+            return BigQueryError.notFound("Not found: Job \(project):\(id)").response()
+        }
         guard isDone else { return BigQueryJSON.response(job.incomplete(kind: kind)) }
         if let error = job.error, error.reason == BigQueryError.stopped.reason {
             return BigQueryJSON.response([
@@ -65,7 +67,10 @@ extension BigQueryResponder {
                 start = offset
             }
             let maxResults = parameters["maxResults"].flatMap { Int($0) }
-            return BigQueryJSON.response(job.page(of: output, from: start, maxResults: maxResults, limit: limit, kind: kind))
+            return BigQueryJSON.response(
+                job.page(
+                    of: output, from: start, maxResults: maxResults, limit: limit, kind: kind,
+                    timestamps: request.timestampFormat))
         }
     }
 
@@ -79,8 +84,10 @@ extension BigQueryResponder {
             let job: BigQueryJob
             do {
                 job = try await run(configuration, project: project, jobID: jobID)
-            } catch where !configuration.isDryRun && error.reason != "duplicate" {
-                job = store.state.withLock { $0.storeFailedJob(configuration, project: project, id: jobID, error) }
+            } catch let error where !configuration.isDryRun && error.reason != "duplicate" {
+                job = store.state.withLock {
+                    $0.createJob(id: jobID, project: project, configuration, plan: nil, outcome: .failed(error))
+                }
             }
             if configuration.isDryRun, case .failed(let error) = job.outcome { return error.response() }
             return BigQueryJSON.response(job.resource(baseURL: store.state.withLock { $0.baseURL }))
@@ -91,34 +98,28 @@ extension BigQueryResponder {
 
     /// jobs.get: counts a poll and answers the `Job` resource.
     func getJob(project: String, job id: String, _ request: IncomingRequest) -> Response {
-        let found = store.state.withLock { state -> (BigQueryJob, String)? in
-            guard let job = state.job(project: project, id: id, location: request.queryParameters["location"]) else {
-                return nil
+        let found = store.state.withLock { state in
+            state.poll(project: project, id: id, location: request.queryParameters["location"]).map {
+                ($0.job, state.baseURL)
             }
-            let now = state.tick()
-            _ = state.jobs[job.key]!.poll(now: now)
-            return (state.jobs[job.key]!, state.baseURL)
         }
-        guard let (job, baseURL) = found else { return BigQueryError.notFound("Not found: Job \(project):\(id)").response() }
+        guard let (job, baseURL) = found else {
+            return BigQueryError.notFound("Not found: Job \(project):\(id)").response()
+        }
         return BigQueryJSON.response(job.resource(baseURL: baseURL))
     }
 
     /// jobs.cancel: a job that has not completed ends `DONE` with the `stopped` error; the answer is a
     /// `JobCancelResponse`.
     func cancelJob(project: String, job id: String, _ request: IncomingRequest) -> Response {
-        let found = store.state.withLock { state -> (BigQueryJob, String)? in
-            guard let job = state.job(project: project, id: id, location: request.queryParameters["location"]) else {
-                return nil
+        let found = store.state.withLock { state in
+            state.cancel(project: project, id: id, location: request.queryParameters["location"]).map {
+                ($0, state.baseURL)
             }
-            state.cancelledJobs.append(id)
-            if !job.isDone {
-                let now = state.tick()
-                state.jobs[job.key]!.isCancelled = true
-                state.jobs[job.key]!.endTime = now
-            }
-            return (state.jobs[job.key]!, state.baseURL)
         }
-        guard let (job, baseURL) = found else { return BigQueryError.notFound("Not found: Job \(project):\(id)").response() }
+        guard let (job, baseURL) = found else {
+            return BigQueryError.notFound("Not found: Job \(project):\(id)").response()
+        }
         return BigQueryJSON.response(["kind": "bigquery#jobCancelResponse", "job": job.resource(baseURL: baseURL)])
     }
 
@@ -130,7 +131,8 @@ extension BigQueryResponder {
     {
         let (plan, injected) = try store.state.withLock { state throws(BigQueryError) in
             if let jobID, state.jobs["\(project):\(jobID)"] != nil {
-                throw BigQueryError.duplicate("Already Exists: Job \(project):\(configuration.location ?? "US").\(jobID)")
+                throw BigQueryError.duplicate(
+                    "Already Exists: Job \(project):\(configuration.location ?? "US").\(jobID)")
             }
             let plan = try QueryPlan(configuration, billingProject: project, state: state)
             let injected =
@@ -142,89 +144,23 @@ extension BigQueryResponder {
                 }
             return (plan, injected)
         }
-        var outcome: BigQueryJob.Outcome
+        let outcome: BigQueryJob.Outcome
         if case .jobError(let reason, let message)? = injected {
             let error = BigQueryError(status: BigQueryError.status(of: reason), reason: reason, message: message)
             outcome = .failed(error)
         } else {
             do {
                 let (sql, catalog) = (plan.sql, plan.catalog)
-                outcome = .succeeded(try await offloaded("fake-bigquery") { try BigQueryEngine.run(sql, over: catalog) })
+                outcome = .succeeded(
+                    try await offloaded("fake-bigquery") { try BigQueryEngine.run(sql, over: catalog) })
             } catch let error as BigQueryError {
                 outcome = .failed(error)
             } catch {
                 outcome = .failed(BigQueryError(status: 500, reason: "internalError", message: "\(error)"))
             }
         }
-        return store.state.withLock { state in
-            if case .succeeded(let output) = outcome, let destination = configuration.destinationTable,
-                !configuration.isDryRun
-            {
-                if let error = state.write(output, to: destination, disposition: configuration.writeDisposition) {
-                    outcome = .failed(error)
-                }
-            }
-            let now = state.tick()
-            var job = BigQueryJob(
-                id: jobID ?? "job_" + BigQueryState.random(28, alphabet: Self.jobIDAlphabet), projectID: project,
-                location: plan.location, configuration: configuration, referencedTables: plan.referencedTables,
-                bytesProcessed: plan.bytesProcessed, outcome: outcome, pollsRemaining: state.pollsUntilComplete,
-                creationTime: now)
-            if case .failed = outcome { job.endTime = now }
-            if configuration.isDryRun || state.pollsUntilComplete <= 0 { job.endTime = now }
-            if !configuration.isDryRun { state.store(job) }
-            return job
+        return store.state.withLock {
+            $0.createJob(id: jobID, project: project, configuration, plan: plan, outcome: outcome)
         }
-    }
-
-    static let jobIDAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
-}
-
-extension BigQueryState {
-    /// The job `project:id`, nil when there is none there or it runs in another location than `location`.
-    func job(project: String, id: String, location: String?) -> BigQueryJob? {
-        guard let job = jobs["\(project):\(id)"] else { return nil }
-        if let location, location.lowercased() != job.location.lowercased() { return nil }
-        return job
-    }
-
-    mutating func store(_ job: BigQueryJob) {
-        if jobs[job.key] == nil { jobOrder.append(job.key) }
-        jobs[job.key] = job
-    }
-
-    /// A jobs.insert job whose query could not be planned: done at once, failed.
-    mutating func storeFailedJob(_ configuration: QueryConfiguration, project: String, id: String?, _ error: BigQueryError)
-        -> BigQueryJob
-    {
-        let now = tick()
-        var job = BigQueryJob(
-            id: id ?? "job_" + Self.random(28, alphabet: BigQueryResponder.jobIDAlphabet), projectID: project,
-            location: configuration.location ?? "US", configuration: configuration, referencedTables: [],
-            bytesProcessed: 0, outcome: .failed(error), pollsRemaining: 0, creationTime: now)
-        job.endTime = now
-        store(job)
-        return job
-    }
-
-    /// Writes a query's result to its destination table as `disposition` says: WRITE_TRUNCATE replaces
-    /// the table, WRITE_APPEND adds to it, WRITE_EMPTY (the default) refuses a table that has rows.
-    /// Returns the error that stops it, if any.
-    mutating func write(_ output: QueryOutput, to id: BigQueryTableID, disposition: String?) -> BigQueryError? {
-        guard datasets[id.datasetID] != nil else { return .notFound("Not found: Dataset \(id.datasetID.legacyName)") }
-        let rows = output.rows.map { $0.map(FakeBigQueryValue.init) }
-        let existing = tables[id]
-        switch disposition ?? "WRITE_EMPTY" {
-        case "WRITE_TRUNCATE":
-            put(id, .rows(fields: output.fields, rows: rows), description: existing?.description)
-        case "WRITE_APPEND" where existing?.isView == false:
-            put(id, .rows(fields: existing!.fields, rows: existing!.rows + rows), description: existing?.description)
-        default:
-            if let existing, existing.isView || !existing.rows.isEmpty {
-                return .duplicate("Already Exists: Table \(id.legacyName)")
-            }
-            put(id, .rows(fields: output.fields, rows: rows), description: existing?.description)
-        }
-        return nil
     }
 }

@@ -39,7 +39,7 @@ enum BigQueryRoute: Equatable {
     /// Whether it is a BigQuery API call (which needs a bearer token).
     var isAPI: Bool {
         switch self {
-        case .token, .metadataRoot, .metadataToken, .metadataEmail, .metadataProjectID: false
+        case .token, .metadataRoot, .metadataToken, .metadataEmail, .metadataProjectID, .notFound: false
         default: true
         }
     }
