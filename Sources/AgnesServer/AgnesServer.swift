@@ -56,6 +56,7 @@ public enum AgnesServer {
             RegistryRoutes(services: services),
             DiscoveryRoutes(services: services),
             BigQueryRoutes(services: services),
+            HybridQueryRoutes(services: services),
             ServerConfigRoutes(services: services),
             ConfigureRoutes(services: services),
             ScanRoutes(services: services),

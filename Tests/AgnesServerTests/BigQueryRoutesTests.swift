@@ -184,6 +184,49 @@ import Testing
         }
     }
 
+    @Test func hybridQueriesJoinBigQueryResultsWithServedTables() async throws {
+        let bigquery = await Self.fake()
+        defer { Task { await bigquery.stop() } }
+        let fixture = try await Self.fixture(bigquery)
+        try await fixture.publishLocal(["regions.csv": "region,name\nEU,Europe\nUS,United States\n"])
+        let root = try await fixture.admin()
+        let ana = try await fixture.analyst()
+        try await fixture.application.test(.router) { client in
+            let body: [String: Any] = [
+                "sql": "SELECT r.name, t.total FROM totals t JOIN regions r USING (region) ORDER BY r.name",
+                "register_bq": ["totals": "SELECT region, SUM(amount) AS total FROM `acme-data.sales.orders` GROUP BY region"],
+            ]
+            let joined = try await client.call(.post, "/api/query/hybrid", as: root.token, body: body)
+            #expect(joined.status == .ok, "\(joined.object)")
+            let rows = joined.object["rows"] as? [[Any]] ?? []
+            #expect(rows.map { $0[0] as? String } == ["Europe", "United States"])
+            #expect(rows.map { $0[1] as? Double } == [17.75, 20.0])
+            let stats = (joined.object["bq_stats"] as? [String: Any])?["totals"] as? [String: Any]
+            #expect(stats?["rows"] as? Int == 2 && (stats?["bytes_processed"] as? Int ?? 0) > 0)
+            #expect(joined.object["row_count"] as? Int == 2 && joined.object["truncated"] as? Bool == false)
+            #expect(bigquery.jobs.last?.projectID == Self.project)
+
+            let notAdmin = try await client.call(.post, "/api/query/hybrid", as: ana.token, body: body)
+            #expect(notAdmin.status == .forbidden)
+            let badBQ = try await client.call(
+                .post, "/api/query/hybrid", as: root.token,
+                body: ["sql": "SELECT * FROM x", "register_bq": ["x": "SELEC nonsense"]])
+            #expect(badBQ.status == .badRequest)
+            #expect((badBQ.object["detail"] as? String)?.hasPrefix("BQ 'x': bq_bad_request:") == true, "\(badBQ.object)")
+            let badAlias = try await client.call(
+                .post, "/api/query/hybrid", as: root.token,
+                body: ["sql": "SELECT 1", "register_bq": ["regions": "SELECT 1"]])
+            #expect((badAlias.object["detail"] as? String)?.hasPrefix("BQ 'regions': invalid_alias") == true)
+            let badJoin = try await client.call(
+                .post, "/api/query/hybrid", as: root.token,
+                body: ["sql": "SELECT nope FROM totals", "register_bq": ["totals": "SELECT 1 AS one"]])
+            #expect((badJoin.object["detail"] as? String)?.hasPrefix("Query: query_error:") == true, "\(badJoin.object)")
+        }
+        #expect(
+            (try? FileManager.default.contentsOfDirectory(atPath: fixture.root.appendingPathComponent("tmp/hybrid").path))?
+                .isEmpty ?? true, "each hybrid query's staged results are removed")
+    }
+
     @Test func withoutAProjectTestConnectionSaysNotConfigured() async throws {
         let bigquery = await Self.fake()
         defer { Task { await bigquery.stop() } }
