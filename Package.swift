@@ -272,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "AgnesCLITests",
             dependencies: [
-                "AgnesCLI", "AgnesClient", "AgnesCore", "AgnesStore", "AgnesTestSupport", "DuckDB",
+                "AgnesCLI", "AgnesClient", "AgnesCore", "AgnesFakes", "AgnesStore", "AgnesTestSupport", "DuckDB",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import AgnesClient
+import AgnesFakes
 import Foundation
 import Testing
 
@@ -228,5 +229,56 @@ import Testing
             return previous.count > 70 && !line.isEmpty && line.count < 45 && !next.isEmpty && !next.hasPrefix(" ")
                 && !line.hasPrefix(" ")
         }.map { lines[$0] }
+    }
+}
+
+/// `agnes query --register-bq`: BigQuery results (from the fake, with the analyst's own service-account
+/// key) joined with the pulled tables locally.
+@Suite(.serialized) struct CLIBigQueryTests {
+    @Test func registeredBigQueryResultsJoinTheLocalTables() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let agnes = try await RealAgnes.start(in: root, tables: ["orders": 100])
+        let bigquery = await FakeBigQuery.start(projectID: "acme-data")
+        defer { Task { await bigquery.stop() } }
+        bigquery.putTable(
+            project: "acme-data", dataset: "web", table: "visits",
+            fields: [FakeBigQueryField("id", .int64), FakeBigQueryField("visits", .int64)],
+            rows: [[1, 10], [2, 20], [500, 7]])
+        let key = root.path("key.json")
+        try bigquery.serviceAccountKeyJSON().write(to: key, atomically: true, encoding: .utf8)
+        let cli = try CLI(root: root.path("analyst"))
+        let initialised = try await cli.run(["init", "--server-url", agnes.base, "--token-stdin"], stdin: agnes.token + "\n")
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let google = [
+            "BIGQUERY_PROJECT": "acme-data", "GOOGLE_APPLICATION_CREDENTIALS": key.path,
+            "BIGQUERY_API_BASE_URL": bigquery.apiBaseURL,
+        ]
+        let joined = try await cli.run(
+            [
+                "query", "--format", "json", "--register-bq",
+                "v=SELECT id, visits FROM `acme-data.web.visits` WHERE visits > 5",
+                "SELECT o.id, v.visits FROM orders o JOIN v USING (id) ORDER BY o.id",
+            ], extra: google)
+        #expect(joined.status == 0, "\(joined.stderr)")
+        #expect(
+            try JSONDecoder().decode(JSONValue.self, from: Data(joined.stdout.utf8))
+                == .array([.object(["id": .int(1), "visits": .int(10)]), .object(["id": .int(2), "visits": .int(20)])]),
+            "\(joined.stdout)")
+        #expect(bigquery.jobs.last?.projectID == "acme-data")
+
+        let stdin = try await cli.run(
+            ["query", "--stdin", "--format", "csv"],
+            stdin: #"{"sql": "SELECT count(*) AS n FROM v", "register_bq": {"v": "SELECT 1 AS one"}}"#, extra: google)
+        #expect(stdin.status == 0 && stdin.stdout == "n\r\n1\n", "\(stdin.stderr)")
+
+        let noProject = try await cli.run(["query", "--register-bq", "v=SELECT 1", "SELECT * FROM v"])
+        #expect(noProject.status != 0 && noProject.stderr.contains("BIGQUERY_PROJECT"))
+        let badAlias = try await cli.run(["query", "--register-bq", "1v=SELECT 1", "SELECT 1"], extra: google)
+        #expect(badAlias.status == 2 && badAlias.stderr.contains("not a table name"))
+        let noEquals = try await cli.run(["query", "--register-bq", "SELECT 1", "SELECT 1"], extra: google)
+        #expect(noEquals.status == 2 && noEquals.stderr.contains("alias=SQL"))
+        let badSQL = try await cli.run(["query", "--register-bq", "v=SELEC 1", "SELECT * FROM v"], extra: google)
+        #expect(badSQL.status != 0 && badSQL.stderr.contains("BQ 'v': bq_bad_request"), "\(badSQL.stderr)")
     }
 }

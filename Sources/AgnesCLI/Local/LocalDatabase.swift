@@ -134,10 +134,16 @@ public struct LocalDatabase: Sendable {
     }
 
     /// Runs one statement read-only and returns at most `limit` rows.
-    public func query(_ sql: String, limit: Int) async throws -> ResultTable {
+    /// Runs `sql` read-only; `registered` parquet files are visible to it as temporary views named by
+    /// their keys (the BigQuery results of `agnes query --register-bq`).
+    public func query(_ sql: String, limit: Int, registered: [String: URL] = [:]) async throws -> ResultTable {
         let workspace = workspace
         return try await offloaded("agnes.local-db") {
             let connection = try Self.open(workspace, readOnly: true)
+            for (name, file) in registered.sorted(by: { $0.key < $1.key }) {
+                try connection.execute(
+                    "CREATE TEMP VIEW \(Self.quoted(name)) AS SELECT * FROM read_parquet(\(Self.literal(file.path)))")
+            }
             do {
                 return ResultTable(try connection.query(sql, maxRows: limit))
             } catch {

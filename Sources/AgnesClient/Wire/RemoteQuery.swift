@@ -45,6 +45,22 @@ extension AgnesAPI {
         let limit: Int
     }
 
+    private struct HybridRequest: Encodable {
+        let sql: String
+        let limit: Int
+        let registerBQ: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case sql, limit
+            case registerBQ = "register_bq"
+        }
+    }
+
+    /// `POST /api/query/hybrid {sql, register_bq, limit}` (admin): BigQuery results joined on the server.
+    public func hybridQuery(_ sql: String, registerBQ: [String: String], limit: Int) async throws -> RemoteQueryResult {
+        try await send(.POST, "/api/query/hybrid", json: HybridRequest(sql: sql, limit: limit, registerBQ: registerBQ))
+    }
+
     /// `POST /api/query {sql, limit}`.
     public func query(_ sql: String, limit: Int) async throws -> RemoteQueryResult {
         try await send(.POST, "/api/query", json: QueryRequest(sql: sql, limit: limit))
