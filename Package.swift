@@ -35,7 +35,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB/include"),
-        .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(
+            name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "DuckDB",
@@ -114,7 +115,8 @@ let package = Package(
         .target(
             name: "AgnesServer",
             dependencies: [
-                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesAuth", "AgnesMail", "AgnesClient",
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesAuth", "AgnesMail",
+                "AgnesClient",
                 "DuckDB", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -168,7 +170,8 @@ let package = Package(
         .executableTarget(
             name: "agnes",
             dependencies: [
-                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesServer", "AgnesClient", "AgnesCLI",
+                "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesServer", "AgnesClient",
+                "AgnesCLI",
                 "DuckDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,7 +181,8 @@ let package = Package(
         .executableTarget(
             name: "agnes-bench",
             dependencies: [
-                "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", "AgnesAuth", "AgnesJobs", "AgnesServer", "AgnesConnectors",
+                "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", "AgnesAuth", "AgnesJobs", "AgnesServer",
+                "AgnesConnectors",
                 "AgnesFakes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -207,7 +211,8 @@ let package = Package(
         .testTarget(
             name: "AgnesAuthTests",
             dependencies: [
-                "AgnesAuth", "AgnesStore", "AgnesCore", "AgnesTestSupport", "DuckDB", .product(name: "Logging", package: "swift-log"),
+                "AgnesAuth", "AgnesStore", "AgnesCore", "AgnesTestSupport", "DuckDB",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -216,7 +221,8 @@ let package = Package(
         .testTarget(
             name: "AgnesServerTests",
             dependencies: [
-                "AgnesServer", "AgnesAuth", "AgnesConnectors", "AgnesData", "AgnesJobs", "AgnesStore", "AgnesCore", "AgnesMail", "AgnesTestSupport",
+                "AgnesServer", "AgnesAuth", "AgnesConnectors", "AgnesData", "AgnesJobs", "AgnesStore", "AgnesCore",
+                "AgnesMail", "AgnesTestSupport",
                 "AgnesFakes",
                 "DuckDB",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -86,7 +86,8 @@ import Testing
         let root = try TemporaryDirectory()
         defer { root.remove() }
         let agnes = try await RealAgnes.start(in: root, tables: ["orders": 3])
-        try Data("code,name\nCZ,Czechia\n".utf8).write(to: agnes.data.appendingPathComponent("sources/local/regions.csv"))
+        try Data("code,name\nCZ,Czechia\n".utf8).write(
+            to: agnes.data.appendingPathComponent("sources/local/regions.csv"))
         let admin = agnes.admin
         let check = try await admin.run(["admin", "register-table", "regions", "--source-type", "local", "--dry-run"])
         #expect(check.status == 0, "\(check.stderr)")
@@ -103,14 +104,20 @@ import Testing
         #expect(bad.stderr.contains("sync_schedule: invalid schedule 'hourly'"), "\(bad.stderr)")
         let unsplit = try await admin.run(["admin", "register-table", "cities", "--partition-by", "day"])
         #expect(unsplit.status == 2, "\(unsplit.stderr)")
-        #expect(unsplit.stderr.contains("partition_by: only partitioned tables have a partition column"), "\(unsplit.stderr)")
+        #expect(
+            unsplit.stderr.contains("partition_by: only partitioned tables have a partition column"),
+            "\(unsplit.stderr)")
         let partitioned = try await admin.run(
-            ["admin", "register-table", "visits", "--source-type", "local", "--sync-strategy", "partitioned",
-             "--primary-key", "id, day", "--partition-by", "day"])
+            [
+                "admin", "register-table", "visits", "--source-type", "local", "--sync-strategy", "partitioned",
+                "--primary-key", "id, day", "--partition-by", "day",
+            ])
         #expect(partitioned.status == 0, "\(partitioned.stderr)")
         let list = try await admin.run(["admin", "list-tables", "--json"])
         #expect(list.status == 0, "\(list.stderr)")
-        #expect(list.stdout.contains("\"partition_by\" : \"day\"") || list.stdout.contains("\"partition_by\":\"day\""), "\(list.stdout)")
+        #expect(
+            list.stdout.contains("\"partition_by\" : \"day\"") || list.stdout.contains("\"partition_by\":\"day\""),
+            "\(list.stdout)")
         #expect(list.stdout.contains("\"regions\"") && list.stdout.contains("\"orders\""), "\(list.stdout)")
         #expect(list.stdout.contains("every 1h"))
         await agnes.stop()
@@ -152,7 +159,9 @@ import Testing
         #expect(removed.status == 2 && removed.stderr.contains("Admin group"))
         for scale in ["0", "1.5", "-0.5"] {
             let badScale = try await cli.run(["serve", "--demo", "--demo-scale=\(scale)", "--port", "0"])
-            #expect(badScale.status == 2 && badScale.stderr.contains("--demo-scale must be"), "\(scale): \(badScale.stderr)")
+            #expect(
+                badScale.status == 2 && badScale.stderr.contains("--demo-scale must be"), "\(scale): \(badScale.stderr)"
+            )
         }
     }
 
@@ -248,7 +257,8 @@ import Testing
         let key = root.path("key.json")
         try bigquery.serviceAccountKeyJSON().write(to: key, atomically: true, encoding: .utf8)
         let cli = try CLI(root: root.path("analyst"))
-        let initialised = try await cli.run(["init", "--server-url", agnes.base, "--token-stdin"], stdin: agnes.token + "\n")
+        let initialised = try await cli.run(
+            ["init", "--server-url", agnes.base, "--token-stdin"], stdin: agnes.token + "\n")
         #expect(initialised.status == 0, "\(initialised.stderr)")
         let google = [
             "BIGQUERY_PROJECT": "acme-data", "GOOGLE_APPLICATION_CREDENTIALS": key.path,
@@ -263,7 +273,9 @@ import Testing
         #expect(joined.status == 0, "\(joined.stderr)")
         #expect(
             try JSONDecoder().decode(JSONValue.self, from: Data(joined.stdout.utf8))
-                == .array([.object(["id": .int(1), "visits": .int(10)]), .object(["id": .int(2), "visits": .int(20)])]),
+                == .array([
+                    .object(["id": .int(1), "visits": .int(10)]), .object(["id": .int(2), "visits": .int(20)]),
+                ]),
             "\(joined.stdout)")
         #expect(bigquery.jobs.last?.projectID == "acme-data")
 

@@ -128,9 +128,24 @@ import Testing
         }
     }
 
+    @Test func aCallerWhoGoesAwayStopsTheScanAndItsSource() async throws {
+        let reader = RecordingReader(rows: [], hangs: true)
+        let sandbox = try sandbox(reader, timeout: .seconds(600))
+        let query = Task { try await sandbox.run("SELECT * FROM orders", limit: 10) }
+        // Once the source has been asked, the caller goes away.
+        while reader.requests.isEmpty { await Task.yield() }
+        query.cancel()
+        await reader.terminated.first { _ in true }
+        await #expect(throws: SandboxError.self) { _ = try await query.value }
+        // The connection is free again, and the next query runs normally.
+        let fine = try await sandbox.run("SELECT 1", limit: 1)
+        #expect(fine.rows.count == 1)
+    }
+
     @Test func aSourcesRefusalComesOutWhole() async throws {
         let refusal = RemoteScanRefusal(
-            status: 400, reason: "remote_scan_too_large", message: "too big", numbers: ["scan_bytes": 10, "limit_bytes": 5],
+            status: 400, reason: "remote_scan_too_large", message: "too big",
+            numbers: ["scan_bytes": 10, "limit_bytes": 5],
             lists: ["tables": ["ds.orders"]])
         let refusing = try sandbox(RecordingReader(rows: [], refusal: refusal))
         await #expect(throws: SandboxError.refused(refusal)) {
@@ -171,8 +186,9 @@ import Testing
             RemotePushdown.plans(tree: tree("SELECT * FROM orders x WHERE y.id = 1"), remote: remote).isEmpty,
             "a qualifier of another table")
         #expect(
-            RemotePushdown.plans(tree: tree("SELECT * FROM orders WHERE region IS NULL LIMIT 3 OFFSET 2"), remote: remote)[
-                "orders"] == RemotePushdown.Plan(filters: [.isNull(Self.columns[1])], limit: 5))
+            RemotePushdown.plans(
+                tree: tree("SELECT * FROM orders WHERE region IS NULL LIMIT 3 OFFSET 2"), remote: remote)[
+                    "orders"] == RemotePushdown.Plan(filters: [.isNull(Self.columns[1])], limit: 5))
         #expect(
             RemotePushdown.plans(tree: tree("SELECT DISTINCT id FROM orders LIMIT 3"), remote: remote).isEmpty)
         #expect(
@@ -209,7 +225,9 @@ final class RecordingReader: RemoteTableReader {
         recorded.withLock { $0.append(request) }
         let positions = request.columns.map { column in RemoteTableSandboxTests.columns.firstIndex(of: column)! }
         let projected = rows.map { row in positions.map { row[$0] } }
-        let (repeatForever, failure, hangs, terminations) = (self.repeatForever, self.failure, self.hangs, self.terminations)
+        let (repeatForever, failure, hangs, terminations) = (
+            self.repeatForever, self.failure, self.hangs, self.terminations
+        )
         let refusal = self.refusal
         return AsyncThrowingStream { continuation in
             let task = Task {

@@ -20,10 +20,13 @@ import Testing
         bigquery.putTable(
             project: project, dataset: "sales", table: "orders",
             fields: [
-                FakeBigQueryField("id", .int64), FakeBigQueryField("region", .string), FakeBigQueryField("amount", .float64),
+                FakeBigQueryField("id", .int64), FakeBigQueryField("region", .string),
+                FakeBigQueryField("amount", .float64),
             ],
             rows: [[1, "EU", 10.5], [2, "US", 20.0], [3, "EU", 7.25]], description: "Orders")
-        bigquery.putView(project: project, dataset: "sales", view: "eu_orders", sql: "SELECT * FROM sales.orders WHERE region = 'EU'")
+        bigquery.putView(
+            project: project, dataset: "sales", view: "eu_orders", sql: "SELECT * FROM sales.orders WHERE region = 'EU'"
+        )
         return bigquery
     }
 
@@ -57,12 +60,14 @@ import Testing
         try await fixture.application.test(.router) { client in
             let connected = try await client.call(.post, "/api/admin/bigquery/test-connection", as: root.token)
             #expect(connected.status == .ok, "\(connected.object)")
-            #expect(connected.object["ok"] as? Bool == true && connected.object["data_project"] as? String == Self.project)
+            #expect(
+                connected.object["ok"] as? Bool == true && connected.object["data_project"] as? String == Self.project)
             #expect(connected.object["elapsed_ms"] is Int)
             let forbidden = try await client.call(.post, "/api/admin/bigquery/test-connection", as: ana.token)
             #expect(forbidden.status == .forbidden)
 
-            let datasets = try await client.call(.get, "/api/admin/discover-tables?source_type=bigquery", as: root.token)
+            let datasets = try await client.call(
+                .get, "/api/admin/discover-tables?source_type=bigquery", as: root.token)
             #expect(datasets.status == .ok)
             let listed = (datasets.object["datasets"] as? [[String: Any]] ?? []).map { $0["dataset_id"] as? String }
             #expect(listed == ["sales"])
@@ -76,7 +81,8 @@ import Testing
                 "name": "orders", "source_type": "bigquery", "bucket": "sales", "source_table": "orders",
                 "query_mode": "remote",
             ]
-            let precheck = try await client.call(.post, "/api/admin/register-table/precheck", as: root.token, body: body)
+            let precheck = try await client.call(
+                .post, "/api/admin/register-table/precheck", as: root.token, body: body)
             #expect(precheck.status == .ok, "\(precheck.object)")
             let checked = try #require(precheck.object["table"] as? [String: Any])
             #expect(checked["rows"] as? Int == 3 && checked["column_count"] as? Int == 3)
@@ -84,12 +90,14 @@ import Testing
             var ghost = body
             ghost["source_table"] = "ghost"
             ghost["name"] = "ghost"
-            let missing = try await client.call(.post, "/api/admin/register-table/precheck", as: root.token, body: ghost)
+            let missing = try await client.call(
+                .post, "/api/admin/register-table/precheck", as: root.token, body: ghost)
             #expect(missing.status == .notFound)
 
             let registered = try await client.call(.post, "/api/admin/register-table", as: root.token, body: body)
             #expect(registered.status == .ok, "\(registered.object)")
-            #expect(registered.object["status"] as? String == "ok" && registered.object["view_name"] as? String == "orders")
+            #expect(
+                registered.object["status"] as? String == "ok" && registered.object["view_name"] as? String == "orders")
 
             let query = try await client.call(
                 .post, "/api/query", as: ana.token,
@@ -99,7 +107,8 @@ import Testing
             #expect(values[0] as? String == "EU" && values[1] as? Double == 17.75)
             #expect(bigquery.jobs.last?.query.contains("WHERE `region` = 'EU'") == true)
 
-            let denied = try await client.call(.post, "/api/query", as: bob.token, body: ["sql": "SELECT * FROM orders"])
+            let denied = try await client.call(
+                .post, "/api/query", as: bob.token, body: ["sql": "SELECT * FROM orders"])
             #expect(denied.status == .badRequest)
             let manifest = try await client.call(.get, "/api/sync/manifest", as: ana.token)
             let entry = (manifest.object["tables"] as? [String: Any])?["orders"] as? [String: Any]
@@ -107,19 +116,24 @@ import Testing
 
             // The v2 primitives treat it like any table: schema, sample, scan estimate, scan.
             let schema = try await client.call(.get, "/api/v2/schema/orders", as: ana.token)
-            let columns = (schema.object["columns"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? "") \($0["type"] ?? "")" }
+            let columns = (schema.object["columns"] as? [[String: Any]] ?? []).map {
+                "\($0["name"] ?? "") \($0["type"] ?? "")"
+            }
             #expect(columns == ["id BIGINT", "region VARCHAR", "amount DOUBLE"])
             let sample = try await client.call(.get, "/api/v2/sample/orders?n=2", as: ana.token)
             #expect((sample.object["rows"] as? [[String: Any]])?.count == 2)
             #expect(bigquery.jobs.last?.query.hasSuffix("LIMIT 2") == true)
             let estimate = try await client.post(
-                "/api/v2/scan/estimate", as: ana.token, body: ["table_id": "orders", "select": ["id"], "where": "region = 'US'"])
+                "/api/v2/scan/estimate", as: ana.token,
+                body: ["table_id": "orders", "select": ["id"], "where": "region = 'US'"])
             #expect(estimate.status == .ok, "\(estimate.object)")
             #expect((estimate.object["estimated_scan_bytes"] as? Int ?? 0) > 0)
             #expect(estimate.object["bq_cost_estimate_usd"] is Double)
             let scanned = try await client.post(
                 "/api/v2/scan", as: ana.token,
-                body: ["table_id": "orders", "select": ["id", "amount"], "where": "region = 'EU'", "order_by": ["id DESC"]])
+                body: [
+                    "table_id": "orders", "select": ["id", "amount"], "where": "region = 'EU'", "order_by": ["id DESC"],
+                ])
             #expect(scanned.status == .ok)
             let reader = try ArrowStreamReader(scanned.bytes)
             #expect(reader.fields.map(\.name) == ["id", "amount"])
@@ -144,7 +158,8 @@ import Testing
                 ])
             #expect(registered.status == .ok, "\(registered.object)")
             let jobs = bigquery.jobs.count
-            let refused = try await client.call(.post, "/api/query", as: root.token, body: ["sql": "SELECT * FROM orders"])
+            let refused = try await client.call(
+                .post, "/api/query", as: root.token, body: ["sql": "SELECT * FROM orders"])
             #expect(refused.status == .badRequest)
             let detail = try #require(refused.object["detail"] as? [String: Any])
             #expect(detail["reason"] as? String == "remote_scan_too_large")
@@ -174,7 +189,8 @@ import Testing
             #expect(first.status == .ok, "\(first.object)")
             let charged = fixture.services.scanQuota.usage(userID: ana.id)
             #expect(charged.bytesToday > 20 && charged.running == 0, "charged with BigQuery's processed bytes")
-            let second = try await client.call(.post, "/api/query", as: ana.token, body: ["sql": "SELECT id FROM orders"])
+            let second = try await client.call(
+                .post, "/api/query", as: ana.token, body: ["sql": "SELECT id FROM orders"])
             #expect(second.status == .tooManyRequests)
             let detail = try #require(second.object["detail"] as? [String: Any])
             #expect(detail["reason"] as? String == "daily_byte_cap_exceeded" && detail["limit"] as? Int == 20)
@@ -194,7 +210,9 @@ import Testing
         try await fixture.application.test(.router) { client in
             let body: [String: Any] = [
                 "sql": "SELECT r.name, t.total FROM totals t JOIN regions r USING (region) ORDER BY r.name",
-                "register_bq": ["totals": "SELECT region, SUM(amount) AS total FROM `acme-data.sales.orders` GROUP BY region"],
+                "register_bq": [
+                    "totals": "SELECT region, SUM(amount) AS total FROM `acme-data.sales.orders` GROUP BY region"
+                ],
             ]
             let joined = try await client.call(.post, "/api/query/hybrid", as: root.token, body: body)
             #expect(joined.status == .ok, "\(joined.object)")
@@ -212,7 +230,8 @@ import Testing
                 .post, "/api/query/hybrid", as: root.token,
                 body: ["sql": "SELECT * FROM x", "register_bq": ["x": "SELEC nonsense"]])
             #expect(badBQ.status == .badRequest)
-            #expect((badBQ.object["detail"] as? String)?.hasPrefix("BQ 'x': bq_bad_request:") == true, "\(badBQ.object)")
+            #expect(
+                (badBQ.object["detail"] as? String)?.hasPrefix("BQ 'x': bq_bad_request:") == true, "\(badBQ.object)")
             let badAlias = try await client.call(
                 .post, "/api/query/hybrid", as: root.token,
                 body: ["sql": "SELECT 1", "register_bq": ["regions": "SELECT 1"]])
@@ -220,10 +239,12 @@ import Testing
             let badJoin = try await client.call(
                 .post, "/api/query/hybrid", as: root.token,
                 body: ["sql": "SELECT nope FROM totals", "register_bq": ["totals": "SELECT 1 AS one"]])
-            #expect((badJoin.object["detail"] as? String)?.hasPrefix("Query: query_error:") == true, "\(badJoin.object)")
+            #expect(
+                (badJoin.object["detail"] as? String)?.hasPrefix("Query: query_error:") == true, "\(badJoin.object)")
         }
         #expect(
-            (try? FileManager.default.contentsOfDirectory(atPath: fixture.root.appendingPathComponent("tmp/hybrid").path))?
+            (try? FileManager.default.contentsOfDirectory(
+                atPath: fixture.root.appendingPathComponent("tmp/hybrid").path))?
                 .isEmpty ?? true, "each hybrid query's staged results are removed")
     }
 
@@ -236,7 +257,9 @@ import Testing
             let answer = try await client.call(.post, "/api/admin/bigquery/test-connection", as: root.token)
             #expect(answer.status == .badRequest)
             #expect((answer.object["detail"] as? [String: Any])?["kind"] as? String == "not_configured")
-            bigquery.inject(.status(403, reason: "accessDenied", message: "Access Denied: Project acme-data"), pathContains: "/queries")
+            bigquery.inject(
+                .status(403, reason: "accessDenied", message: "Access Denied: Project acme-data"),
+                pathContains: "/queries")
         }
         let configured = try await Self.fixture(bigquery)
         let admin = try await configured.admin()

@@ -41,7 +41,8 @@ import Testing
         let keboola = await FakeKeboola.start()
         defer { Task { await keboola.stop() } }
         keboola.putTable(Self.orders())
-        keboola.putTable(FakeKeboolaTable(id: "out.c-reports.daily", columns: ["day", "total"], rows: [["2026-01-01", "5"]]))
+        keboola.putTable(
+            FakeKeboolaTable(id: "out.c-reports.daily", columns: ["day", "total"], rows: [["2026-01-01", "5"]]))
         let fixture = try await Self.fixture(keboola)
         let root = try await fixture.admin()
         try await fixture.application.test(.router) { client in
@@ -63,7 +64,8 @@ import Testing
             let registered = try await client.call(.post, "/api/admin/discover-and-register", as: root.token)
             #expect(registered.status == .ok)
             #expect(registered.object["registered"] as? Int == 2)
-            #expect(Set(registered.object["tables"] as? [String] ?? []) == ["in_c_sales_orders", "out_c_reports_daily"])
+            #expect(
+                Set(registered.object["tables"] as? [String] ?? []) == ["in_c_sales_orders", "out_c_reports_daily"])
             let runID = try #require(registered.object["run_id"] as? String)
             let run = await fixture.services.pipeline.completion(of: runID)
             #expect(run?.status == .succeeded)
@@ -96,8 +98,10 @@ import Testing
             let kept = try await client.call(
                 .post, "/api/query", as: root.token, body: ["sql": "SELECT count(*) FROM out_c_reports_daily"])
             #expect(kept.status == .ok)
-            #expect(!FileManager.default.fileExists(
-                atPath: fixture.root.appendingPathComponent("extracts/keboola/data/in_c_sales_orders.parquet").path))
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: fixture.root.appendingPathComponent("extracts/keboola/data/in_c_sales_orders.parquet").path)
+            )
         }
     }
 
@@ -125,7 +129,10 @@ import Testing
 
             let query = try await client.call(
                 .post, "/api/query", as: ana.token,
-                body: ["sql": "SELECT count(*) AS n, sum(amount) AS total, max(placed) AS last FROM live_orders WHERE id > 1"])
+                body: [
+                    "sql":
+                        "SELECT count(*) AS n, sum(amount) AS total, max(placed) AS last FROM live_orders WHERE id > 1"
+                ])
             #expect(query.status == .ok, "\(query.object)")
             #expect(query.object["column_types"] as? [String] == ["BIGINT", "DECIMAL(38,2)", "DATE"])
             let values = try #require((query.object["rows"] as? [[Any]])?.first)
@@ -142,7 +149,9 @@ import Testing
             // Its schema and a sample come from Keboola; the manifest lists it as remote, with nothing to download.
             let schema = try await client.call(.get, "/api/v2/schema/live_orders", as: ana.token)
             #expect(schema.status == .ok, "\(schema.object)")
-            let columns = (schema.object["columns"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? "") \($0["type"] ?? "")" }
+            let columns = (schema.object["columns"] as? [[String: Any]] ?? []).map {
+                "\($0["name"] ?? "") \($0["type"] ?? "")"
+            }
             #expect(columns == ["id BIGINT", "amount DECIMAL(10,2)", "placed DATE"])
             let sample = try await client.call(.get, "/api/v2/sample/live_orders?n=2", as: ana.token)
             #expect(sample.status == .ok, "\(sample.object)")
@@ -166,7 +175,8 @@ import Testing
         let fixture = try await Self.fixture(keboola)
         let root = try await fixture.admin()
         _ = try await DuckDBTableRegistryRepository(store: fixture.services.store).register(
-            TableRegistration(id: "orders", name: "orders", sourceType: "keboola", bucket: "in.c-sales", sourceTable: "orders"))
+            TableRegistration(
+                id: "orders", name: "orders", sourceType: "keboola", bucket: "in.c-sales", sourceTable: "orders"))
         try await fixture.application.test(.router) { client in
             let saved = try await client.call(
                 .post, "/api/admin/metadata/orders", as: root.token,
@@ -211,8 +221,10 @@ import Testing
             let created = try await client.call(
                 .post, "/api/admin/register-table", as: root.token,
                 body: [
-                    "name": "order_totals", "source_type": "keboola", "bucket": "in.c-sales", "query_mode": "materialized",
-                    "source_query": #"SELECT count(*) AS n, sum(CAST(NULLIF("amount", '') AS NUMERIC(10,2))) AS total FROM "in.c-sales"."orders""#,
+                    "name": "order_totals", "source_type": "keboola", "bucket": "in.c-sales",
+                    "query_mode": "materialized",
+                    "source_query":
+                        #"SELECT count(*) AS n, sum(CAST(NULLIF("amount", '') AS NUMERIC(10,2))) AS total FROM "in.c-sales"."orders""#,
                 ])
             #expect(created.status == .created, "\(created.object)")
             let runID = try #require(created.object["run_id"] as? String)

@@ -103,7 +103,9 @@ public struct LocalDatabase: Sendable {
                     [.varchar(name)]
                 ).rows.first?[0].string
             else { return RelationKind.none }
-            if sql.contains(String(Self.literal(workspace.snapshotsDirectory.path + "/").dropLast())) { return .snapshot }
+            if sql.contains(String(Self.literal(workspace.snapshotsDirectory.path + "/").dropLast())) {
+                return .snapshot
+            }
             if sql.contains(String(Self.literal(workspace.parquetDirectory.path + "/").dropLast())) { return .pulled }
             return .otherView
         }

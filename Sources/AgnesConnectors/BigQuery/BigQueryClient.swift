@@ -77,7 +77,8 @@ public struct BigQueryClient: Sendable {
     // MARK: Jobs
 
     /// `jobs.query`: starts `sql` (GoogleSQL) and waits up to ``BigQueryConfiguration/waitPerCall``.
-    public func query(_ sql: String, dryRun: Bool = false, maxResults: Int? = nil) async throws -> BigQueryQueryResponse {
+    public func query(_ sql: String, dryRun: Bool = false, maxResults: Int? = nil) async throws -> BigQueryQueryResponse
+    {
         var body: [String: Any] = [
             "query": sql, "useLegacySql": false, "dryRun": dryRun,
             "timeoutMs": Int(configuration.waitPerCall.components.seconds * 1000),
@@ -256,7 +257,8 @@ public struct BigQueryClient: Sendable {
                         || (status == 403 && ["rateLimitExceeded", "backendError"].contains(failure.reason ?? ""))
                     {
                         logger.info(
-                            "BigQuery answered \(status); retrying", metadata: ["request": "\(what)", "attempt": "\(attempt)"])
+                            "BigQuery answered \(status); retrying",
+                            metadata: ["request": "\(what)", "attempt": "\(attempt)"])
                         throw TransientFailure(
                             status: status,
                             retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),

@@ -26,15 +26,18 @@ extension BigQueryConnector {
             client = try self.client()
         } catch {
             return due.map {
-                BigQueryMaterialized(outcome: .init(tableID: $0.id, source: sourceType, kind: .failed, reason: "\(error)"))
+                BigQueryMaterialized(
+                    outcome: .init(tableID: $0.id, source: sourceType, kind: .failed, reason: "\(error)"))
             }
         }
         var results: [BigQueryMaterialized] = []
         for registration in due {
-            guard let lock = materializations.acquire(registration.id, ttl: client.configuration.materializeLockTTL) else {
+            guard let lock = materializations.acquire(registration.id, ttl: client.configuration.materializeLockTTL)
+            else {
                 results.append(
                     BigQueryMaterialized(
-                        outcome: .init(tableID: registration.id, source: sourceType, kind: .skipped, reason: "in_flight")))
+                        outcome: .init(
+                            tableID: registration.id, source: sourceType, kind: .skipped, reason: "in_flight")))
                 continue
             }
             let started = ContinuousClock.now

@@ -76,7 +76,8 @@ public final class BigQueryConnector: Connector {
             let name = dataset.datasetReference.datasetId
             for table in try await client.tables(project: project, dataset: name) {
                 let tableName = table.tableReference.tableId
-                let id = Identifier.derived(from: "\(name)_\(tableName)")?.rawValue ?? "\(name)_\(tableName)".lowercased()
+                let id =
+                    Identifier.derived(from: "\(name)_\(tableName)")?.rawValue ?? "\(name)_\(tableName)".lowercased()
                 found.append(
                     DiscoveredTable(
                         id: id, sourceName: "\(name).\(tableName)",
@@ -107,7 +108,8 @@ public final class BigQueryConnector: Connector {
         var tables: [String: ExtractTable] = [:]
         var documentation: [SourceDocumentation] = []
         let due = Set(request.due.map(\.id))
-        for registration in request.registered where !due.contains(registration.id) || registration.queryMode == .materialized {
+        for registration in request.registered
+        where !due.contains(registration.id) || registration.queryMode == .materialized {
             if let kept = Self.keepable(previous[registration.id], registration) { tables[registration.id] = kept }
         }
         for result in materialized {
@@ -172,7 +174,8 @@ public final class BigQueryConnector: Connector {
         let table = registration.sourceTable?.trimmingCharacters(in: .whitespaces) ?? ""
         guard !dataset.isEmpty, !table.isEmpty else {
             throw BigQueryError(
-                .badRequest, "\(registration.id): set bucket (the dataset) and source_table (the table) of the BigQuery table")
+                .badRequest,
+                "\(registration.id): set bucket (the dataset) and source_table (the table) of the BigQuery table")
         }
         return (dataset, table)
     }

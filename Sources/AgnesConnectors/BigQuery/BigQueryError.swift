@@ -34,7 +34,8 @@ public struct BigQueryError: Error, Sendable, Hashable, CustomStringConvertible 
     /// BigQuery's error reason (`invalidQuery`, `accessDenied`, …), when it gave one.
     public var reason: String?
 
-    public init(_ kind: Kind, _ message: String, hint: String? = nil, upstreamStatus: Int? = nil, reason: String? = nil) {
+    public init(_ kind: Kind, _ message: String, hint: String? = nil, upstreamStatus: Int? = nil, reason: String? = nil)
+    {
         self.kind = kind
         self.message = message
         self.hint = hint
@@ -65,7 +66,8 @@ public struct BigQueryError: Error, Sendable, Hashable, CustomStringConvertible 
         case 401:
             return BigQueryError(
                 .authFailed, text,
-                hint: "check GOOGLE_APPLICATION_CREDENTIALS (a service-account key) or the metadata server's service account",
+                hint:
+                    "check GOOGLE_APPLICATION_CREDENTIALS (a service-account key) or the metadata server's service account",
                 upstreamStatus: status, reason: reason)
         case 403:
             let lowered = message.lowercased()

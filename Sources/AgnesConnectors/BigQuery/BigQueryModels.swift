@@ -8,7 +8,9 @@ public struct BigQueryField: Sendable, Hashable, Codable {
     public var fields: [BigQueryField]?
     public var description: String?
 
-    public init(name: String, type: String, mode: String? = nil, fields: [BigQueryField]? = nil, description: String? = nil) {
+    public init(
+        name: String, type: String, mode: String? = nil, fields: [BigQueryField]? = nil, description: String? = nil
+    ) {
         self.name = name
         self.type = type
         self.mode = mode

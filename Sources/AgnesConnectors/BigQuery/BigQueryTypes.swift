@@ -130,7 +130,8 @@ enum BigQueryTypes {
 enum BigQuerySQL {
     /// `` `project.dataset.table` ``.
     static func table(project: String, dataset: String, table: String) -> String {
-        "`" + [project, dataset, table].map { $0.replacingOccurrences(of: "`", with: "\\`") }.joined(separator: ".") + "`"
+        "`" + [project, dataset, table].map { $0.replacingOccurrences(of: "`", with: "\\`") }.joined(separator: ".")
+            + "`"
     }
 
     static func identifier(_ name: String) -> String {
@@ -171,7 +172,8 @@ enum BigQuerySQL {
 
     /// The SELECT of a remote scan: the columns read (`1` when none), every condition, the LIMIT.
     static func select(_ request: RemoteScanRequest, from table: String) -> String {
-        let columns = request.columns.isEmpty ? "1" : request.columns.map { identifier($0.name) }.joined(separator: ", ")
+        let columns =
+            request.columns.isEmpty ? "1" : request.columns.map { identifier($0.name) }.joined(separator: ", ")
         var sql = "SELECT \(columns) FROM \(table)"
         let conditions = request.filters.compactMap(condition)
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }

@@ -35,7 +35,9 @@ public actor GoogleAccessTokens {
 
     /// The source `environment` names: the key file, else the metadata server.
     public static func source(environment: [String: String]) -> Source {
-        if let file = environment["GOOGLE_APPLICATION_CREDENTIALS"], !file.isEmpty { return .serviceAccount(keyFile: file) }
+        if let file = environment["GOOGLE_APPLICATION_CREDENTIALS"], !file.isEmpty {
+            return .serviceAccount(keyFile: file)
+        }
         let host = environment["GCE_METADATA_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "metadata.google.internal"
         return .metadataServer(host: host)
     }
@@ -92,7 +94,8 @@ public actor GoogleAccessTokens {
     }
 
     private func metadata(host: String) async throws -> Grant {
-        var request = HTTPClientRequest(url: "http://\(host)/computeMetadata/v1/instance/service-accounts/default/token")
+        var request = HTTPClientRequest(
+            url: "http://\(host)/computeMetadata/v1/instance/service-accounts/default/token")
         request.headers.add(name: "Metadata-Flavor", value: "Google")
         return try await fetch(request, from: "the metadata server at \(host)", timeout: .seconds(5))
     }
@@ -110,7 +113,9 @@ public actor GoogleAccessTokens {
         } catch {
             throw BigQueryError(
                 .authFailed, "no access token: \(what) cannot be reached (\(error))",
-                hint: "set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run where a metadata server answers")
+                hint:
+                    "set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run where a metadata server answers"
+            )
         }
         let status = Int(response.status.code)
         guard status == 200 else {

@@ -42,7 +42,8 @@ public struct KeboolaConfiguration: Sendable {
         gcsEndpoint: String = "https://storage.googleapis.com", parallelism: Int = 4,
         exportTimeout: Duration = .seconds(1800), pollInterval: Duration = .seconds(1),
         maxPollInterval: Duration = .seconds(10), incrementalOverlap: Duration = .seconds(300),
-        retry: RetryPolicy = RetryPolicy(), materializeLockTTL: Duration = .seconds(86_400), queryPageSize: Int = 10_000,
+        retry: RetryPolicy = RetryPolicy(), materializeLockTTL: Duration = .seconds(86_400),
+        queryPageSize: Int = 10_000,
         remoteMaxRows: Int = 1_000_000
     ) {
         self.remoteMaxRows = max(1, remoteMaxRows)

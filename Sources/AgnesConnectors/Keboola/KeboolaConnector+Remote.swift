@@ -60,7 +60,8 @@ extension KeboolaConnector {
         remoteTargets.withLock { $0 = RemoteTargets(stamp: stamp, targets: targets) }
         guard let target = targets[id] else {
             throw KeboolaError(
-                .notFound, "remote table \(id) has not been synced yet: its columns and Keboola table come with its first sync")
+                .notFound,
+                "remote table \(id) has not been synced yet: its columns and Keboola table come with its first sync")
         }
         return target
     }

@@ -63,7 +63,8 @@ public final class KeboolaConnector: Connector {
         guard let configuration = configuration() else {
             throw KeboolaError(
                 .notConfigured,
-                "Keboola is not configured: set data_source.keboola.stack_url and the token variable (KEBOOLA_STORAGE_TOKEN), or use POST /api/admin/configure")
+                "Keboola is not configured: set data_source.keboola.stack_url and the token variable (KEBOOLA_STORAGE_TOKEN), or use POST /api/admin/configure"
+            )
         }
         return KeboolaStorageClient(configuration: configuration, http: http, logger: logger)
     }
@@ -74,7 +75,8 @@ public final class KeboolaConnector: Connector {
             return DiscoveredTable(
                 id: id, sourceName: table.id, sizeBytes: table.dataSizeBytes, rows: table.rowsCount,
                 problem: Identifier(id) == nil ? "no table name can be derived from \(table.id)" : nil,
-                bucket: table.bucketID, sourceTable: table.name, description: "Auto-discovered from Keboola: \(table.id)")
+                bucket: table.bucketID, sourceTable: table.name,
+                description: "Auto-discovered from Keboola: \(table.id)")
         }
     }
 
@@ -96,7 +98,9 @@ public final class KeboolaConnector: Connector {
         return try await lane.run { try await self.syncNow(request, materialized: materialized) }
     }
 
-    private func syncNow(_ request: ConnectorSyncRequest, materialized: [Materialized]) async throws -> ConnectorSyncResult {
+    private func syncNow(_ request: ConnectorSyncRequest, materialized: [Materialized]) async throws
+        -> ConnectorSyncResult
+    {
         let writer = ExtractWriter(sourceDirectory: layout.sourceDirectory(Self.source))
         // A materialization in flight (outside the lane) may be writing a temporary or scratch there;
         // otherwise what is left is a killed sync's.
@@ -155,9 +159,11 @@ public final class KeboolaConnector: Connector {
                 let milliseconds = (ContinuousClock.now - started).milliseconds
                 outcomes.append(
                     result.isUnchanged
-                        ? .init(tableID: registration.id, source: sourceType, kind: .unchanged, reason: result.note,
+                        ? .init(
+                            tableID: registration.id, source: sourceType, kind: .unchanged, reason: result.note,
                             rows: result.table.rows.map(Int.init))
-                        : .init(tableID: registration.id, source: sourceType, kind: .synced, reason: result.note,
+                        : .init(
+                            tableID: registration.id, source: sourceType, kind: .synced, reason: result.note,
                             rows: result.table.rows.map(Int.init), durationMS: milliseconds))
             } catch {
                 if let kept { tables[registration.id] = kept }  // its previous data keeps serving
@@ -170,7 +176,9 @@ public final class KeboolaConnector: Connector {
     }
 
     /// Writes the extract when what it lists differs from the previous one.
-    private func writeIfChanged(_ writer: ExtractWriter, tables: [String: ExtractTable], previous: [String: ExtractTable])
+    private func writeIfChanged(
+        _ writer: ExtractWriter, tables: [String: ExtractTable], previous: [String: ExtractTable]
+    )
         async throws -> Bool
     {
         let sorted = tables.values.sorted { $0.name < $1.name }
@@ -202,15 +210,18 @@ public final class KeboolaConnector: Connector {
     /// The Keboola table a registration names: `source_table` as a full table id (`in.c-main.orders`),
     /// or `bucket` (its id `in.c-main` or its name `c-main`) with `source_table` (the table's name).
     static func resolve(_ registration: TableRegistration, in tables: [KeboolaTable]) throws -> KeboolaTable {
-        guard let sourceTable = registration.sourceTable?.trimmingCharacters(in: .whitespaces), !sourceTable.isEmpty else {
+        guard let sourceTable = registration.sourceTable?.trimmingCharacters(in: .whitespaces), !sourceTable.isEmpty
+        else {
             throw KeboolaError(
-                .invalidRegistration, "\(registration.id): set bucket and source_table to the Keboola table it comes from")
+                .invalidRegistration,
+                "\(registration.id): set bucket and source_table to the Keboola table it comes from")
         }
         if let exact = tables.first(where: { $0.id == sourceTable }) { return exact }
         let bucket = registration.bucket?.trimmingCharacters(in: .whitespaces) ?? ""
         let candidates = tables.filter { table in
             table.name == sourceTable
-                && (bucket.isEmpty || table.bucketID == bucket || table.bucketName == bucket || table.bucketID.hasSuffix("." + bucket))
+                && (bucket.isEmpty || table.bucketID == bucket || table.bucketName == bucket
+                    || table.bucketID.hasSuffix("." + bucket))
         }
         guard candidates.count == 1 else {
             let named = bucket.isEmpty ? sourceTable : "\(bucket).\(sourceTable)"
@@ -219,7 +230,8 @@ public final class KeboolaConnector: Connector {
             }
             throw KeboolaError(
                 .invalidRegistration,
-                "\(named) names more than one Keboola table (\(candidates.map(\.id).sorted().joined(separator: ", "))); set bucket to the full bucket id")
+                "\(named) names more than one Keboola table (\(candidates.map(\.id).sorted().joined(separator: ", "))); set bucket to the full bucket id"
+            )
         }
         return candidates[0]
     }

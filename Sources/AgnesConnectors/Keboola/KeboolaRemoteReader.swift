@@ -37,7 +37,8 @@ struct KeboolaRemoteReader: RemoteTableReader {
     static func tooLarge(_ tableID: String, rows: String, limit: Int64) -> KeboolaError {
         KeboolaError(
             .rejected,
-            "remote table \(tableID): the query selects \(rows) rows from Keboola, over data_source.keboola.remote_max_rows (\(limit)); add conditions on its columns or a LIMIT, or register it with query_mode local")
+            "remote table \(tableID): the query selects \(rows) rows from Keboola, over data_source.keboola.remote_max_rows (\(limit)); add conditions on its columns or a LIMIT, or register it with query_mode local"
+        )
     }
 }
 
@@ -70,7 +71,8 @@ private actor KeboolaRemoteScan {
         if reading == nil && exported == nil {
             let target = try await connector.remoteTarget(request.tableID)
             if let url = try await client.queryServiceURLIfListed() {
-                reading = try await query(target, client: client, service: KeboolaQueryService(client: client, baseURL: url))
+                reading = try await query(
+                    target, client: client, service: KeboolaQueryService(client: client, baseURL: url))
             } else {
                 exported = try await export(target, client: client)
             }
@@ -92,7 +94,8 @@ private actor KeboolaRemoteScan {
         }
         let total = page.numberOfRows ?? reading.statement.numberOfRows
         // Without a total, a short page is the last (a server ignoring `offset` cannot loop forever).
-        if page.data.isEmpty || (total.map { reading.offset >= $0 } ?? (page.data.count < configuration.queryPageSize)) {
+        if page.data.isEmpty || (total.map { reading.offset >= $0 } ?? (page.data.count < configuration.queryPageSize))
+        {
             isDone = true
         }
         return page.data.isEmpty ? nil : page.data
@@ -192,7 +195,8 @@ private actor KeboolaExportedRows {
         let (start, keep) = (offset, self.keep)
         let rows = try await connection.run { connection in
             try connection.query(
-                "SELECT * FROM exported WHERE rowid >= ? ORDER BY rowid LIMIT ?", [.bigint(start), .bigint(Int64(size))]
+                "SELECT * FROM exported WHERE rowid >= ? ORDER BY rowid LIMIT ?",
+                [.bigint(start), .bigint(Int64(size))]
             ).rows.map { row in row.prefix(keep).map(\.string) }
         }
         offset += Int64(rows.count)
@@ -204,7 +208,8 @@ private actor KeboolaExportedRows {
 /// and `\` escaped, numbers as the checked text DuckDB parsed.
 enum KeboolaRemoteSQL {
     static func select(_ request: RemoteScanRequest, from target: KeboolaRemoteTarget) -> String {
-        let columns = request.columns.isEmpty ? "1" : request.columns.map { identifier($0.name) }.joined(separator: ", ")
+        let columns =
+            request.columns.isEmpty ? "1" : request.columns.map { identifier($0.name) }.joined(separator: ", ")
         var sql = "SELECT \(columns) FROM \(target.sqlName)"
         let rendered = request.filters.compactMap { condition($0, isTyped: target.isTyped) }
         if !rendered.isEmpty { sql += " WHERE " + rendered.joined(separator: " AND ") }
@@ -247,7 +252,8 @@ enum KeboolaRemoteSQL {
                 guard let name = operators[op] else { continue }
                 filters.append(.init(column: column.name, op: name, values: [text(value)], dataType: dataType(column)))
             case .isIn(let column, let values) where (isTyped || column.family == .text) && !values.isEmpty:
-                filters.append(.init(column: column.name, op: "eq", values: values.map(text), dataType: dataType(column)))
+                filters.append(
+                    .init(column: column.name, op: "eq", values: values.map(text), dataType: dataType(column)))
             default: continue
             }
         }
@@ -272,7 +278,8 @@ enum KeboolaRemoteSQL {
         switch value {
         case .number(let text): return RemotePushdown.isNumber(text) ? text : "NULL"
         case .string(let text):
-            return "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+            return "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''")
+                + "'"
         }
     }
 }

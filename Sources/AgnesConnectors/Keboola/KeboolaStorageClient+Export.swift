@@ -35,7 +35,10 @@ public struct KeboolaExportRequest: Sendable, Hashable {
     public var gzip = true
 
     /// Creates a request.
-    public init(columns: [String] = [], changedSince: Date? = nil, changedUntil: Date? = nil, limit: Int? = nil, gzip: Bool = true) {
+    public init(
+        columns: [String] = [], changedSince: Date? = nil, changedUntil: Date? = nil, limit: Int? = nil,
+        gzip: Bool = true
+    ) {
         self.columns = columns
         self.changedSince = changedSince
         self.changedUntil = changedUntil
@@ -47,8 +50,12 @@ public struct KeboolaExportRequest: Sendable, Hashable {
     var form: [(String, String)] {
         var fields: [(String, String)] = [("format", "rfc"), ("gzip", gzip ? "1" : "0")]
         if !columns.isEmpty { fields.append(("columns", columns.joined(separator: ","))) }
-        if let changedSince { fields.append(("changedSince", String(Int64(changedSince.timeIntervalSince1970.rounded(.down))))) }
-        if let changedUntil { fields.append(("changedUntil", String(Int64(changedUntil.timeIntervalSince1970.rounded(.up))))) }
+        if let changedSince {
+            fields.append(("changedSince", String(Int64(changedSince.timeIntervalSince1970.rounded(.down)))))
+        }
+        if let changedUntil {
+            fields.append(("changedUntil", String(Int64(changedUntil.timeIntervalSince1970.rounded(.up)))))
+        }
         if let limit { fields.append(("limit", String(limit))) }
         for (index, filter) in whereFilters.enumerated() {
             let name = "whereFilters[\(index)]"
@@ -64,7 +71,8 @@ public struct KeboolaExportRequest: Sendable, Hashable {
 extension KeboolaStorageClient {
     /// Starts an export job.
     public func startExport(tableID: String, _ export: KeboolaExportRequest) async throws -> KeboolaJob {
-        let body = try await send(.POST, "/v2/storage/tables/\(FormEncoding.escape(tableID))/export-async", form: export.form)
+        let body = try await send(
+            .POST, "/v2/storage/tables/\(FormEncoding.escape(tableID))/export-async", form: export.form)
         return try decodeJob(body, request: "export of \(tableID)")
     }
 
@@ -79,14 +87,17 @@ extension KeboolaStorageClient {
         while !current.isFinished {
             guard clock.now < deadline else {
                 throw KeboolaError(
-                    .timeout, "Keboola job \(job.id) did not finish within \(configuration.exportTimeout) (status \(current.status))")
+                    .timeout,
+                    "Keboola job \(job.id) did not finish within \(configuration.exportTimeout) (status \(current.status))"
+                )
             }
             try await Task.sleep(for: wait)
             wait = min(wait * 1.5, configuration.maxPollInterval)
             current = try decodeJob(try await send(.GET, "/v2/storage/jobs/\(job.id)"), request: "job \(job.id)")
         }
         guard current.status == "success" else {
-            throw KeboolaError(.jobFailed, "Keboola's export job \(job.id) failed: \(current.errorMessage ?? "no reason given")")
+            throw KeboolaError(
+                .jobFailed, "Keboola's export job \(job.id) failed: \(current.errorMessage ?? "no reason given")")
         }
         return current
     }

@@ -49,7 +49,9 @@ public struct BigQuerySettings: Sendable, Hashable {
     init(config: ConfigReader, environment: EnvironmentReader) throws(ConfigError) {
         let defaults = BigQuerySettings()
         func text(_ key: String) throws(ConfigError) -> String? {
-            guard let value = try config.string(at: ["data_source", "bigquery", key]), !value.isEmpty else { return nil }
+            guard let value = try config.string(at: ["data_source", "bigquery", key]), !value.isEmpty else {
+                return nil
+            }
             return value.trimmingCharacters(in: .whitespaces)
         }
         func bytes(_ key: String, default value: Int64) throws(ConfigError) -> Int64 {

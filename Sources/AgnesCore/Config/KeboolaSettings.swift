@@ -54,7 +54,8 @@ public struct KeboolaSettings: Sendable, Hashable {
         let defaults = KeboolaSettings()
         func url(_ key: String) throws(ConfigError) -> String? {
             guard let text = try config.string(at: ["data_source", "keboola", key]), !text.isEmpty else { return nil }
-            guard let parsed = URL(string: text), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            guard let parsed = URL(string: text), let scheme = parsed.scheme?.lowercased(),
+                scheme == "http" || scheme == "https",
                 parsed.host?.isEmpty == false
             else {
                 throw .invalidValue(
@@ -73,7 +74,8 @@ public struct KeboolaSettings: Sendable, Hashable {
                 file: config.file(for: ["data_source", "keboola", "token_env"]), key: "data_source.keboola.token_env",
                 expected: "an environment variable name", got: .string(tokenVariable))
         }
-        let lockTTL = try config.positiveInt("materialize.lock_ttl_seconds", default: defaults.materializeLockTTLSeconds)
+        let lockTTL = try config.positiveInt(
+            "materialize.lock_ttl_seconds", default: defaults.materializeLockTTLSeconds)
         guard (60...604_800).contains(lockTTL) else {
             throw .invalidValue(
                 file: config.file(for: ["materialize", "lock_ttl_seconds"]), key: "materialize.lock_ttl_seconds",
@@ -88,6 +90,7 @@ public struct KeboolaSettings: Sendable, Hashable {
             pollIntervalSeconds: try config.nonNegativeDouble(
                 at: ["data_source", "keboola", "poll_interval_seconds"], default: defaults.pollIntervalSeconds),
             materializeLockTTLSeconds: lockTTL,
-            remoteMaxRows: try config.positiveInt("data_source.keboola.remote_max_rows", default: defaults.remoteMaxRows))
+            remoteMaxRows: try config.positiveInt(
+                "data_source.keboola.remote_max_rows", default: defaults.remoteMaxRows))
     }
 }

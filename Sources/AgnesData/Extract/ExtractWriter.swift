@@ -69,7 +69,8 @@ public struct ExtractWriter: Sendable {
                 size_bytes BIGINT NOT NULL, source_signature VARCHAR, version_file VARCHAR)
             """)
         if tables.contains(where: { $0.file == nil && !$0.remoteColumns.isEmpty }) {
-            try connection.execute("CREATE TABLE _remote_tables (table_name VARCHAR NOT NULL, source_signature VARCHAR)")
+            try connection.execute(
+                "CREATE TABLE _remote_tables (table_name VARCHAR NOT NULL, source_signature VARCHAR)")
         }
         for table in tables {
             try connection.run(

@@ -90,7 +90,8 @@ public enum RemotePushdown {
 
     /// The AND-ed parts of a condition.
     private static func conjuncts(_ expression: [String: Any]) -> [[String: Any]] {
-        guard expression["type"] as? String == "CONJUNCTION_AND", let children = expression["children"] as? [[String: Any]]
+        guard expression["type"] as? String == "CONJUNCTION_AND",
+            let children = expression["children"] as? [[String: Any]]
         else { return [expression] }
         return children.flatMap(conjuncts)
     }

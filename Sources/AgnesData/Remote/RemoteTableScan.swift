@@ -1,5 +1,5 @@
-import DuckDB
 import Dispatch
+import DuckDB
 import Foundation
 import Synchronization
 
@@ -12,6 +12,16 @@ final class RemotePushdowns: Sendable {
     private let refusals = Mutex<[UInt64: RemoteScanRefusal]>([:])
     /// Bytes the sources processed for the query running on a connection.
     private let bytes = Mutex<[UInt64: Int64]>([:])
+    /// Whether the caller of the query running on a connection has gone (its task was cancelled).
+    private let cancellations = Mutex<[UInt64: CancellationFlag]>([:])
+
+    func watch(_ flag: CancellationFlag, on connection: UInt64) {
+        cancellations.withLock { $0[connection] = flag }
+    }
+
+    func isCancelled(_ connection: UInt64) -> Bool {
+        cancellations.withLock { $0[connection]?.isSet ?? false }
+    }
 
     func add(bytes count: Int64, on connection: UInt64) {
         bytes.withLock { $0[connection, default: 0] += count }
@@ -35,7 +45,10 @@ final class RemotePushdowns: Sendable {
         plans.withLock { $0[connection] = value.isEmpty ? nil : value }
     }
 
-    func clear(_ connection: UInt64) { _ = plans.withLock { $0.removeValue(forKey: connection) } }
+    func clear(_ connection: UInt64) {
+        _ = plans.withLock { $0.removeValue(forKey: connection) }
+        _ = cancellations.withLock { $0.removeValue(forKey: connection) }
+    }
 
     func plan(table: String, connection: UInt64) -> RemotePushdown.Plan? {
         plans.withLock { $0[connection]?[table] }
@@ -56,14 +69,17 @@ final class RemoteTableScan: TextTableScan {
     let onRefusal: @Sendable (RemoteScanRefusal) -> Void
     /// Counts the bytes the source processed.
     let meter: RemoteScanMeter?
+    /// Whether the query's caller has gone: the scan stops waiting for its source then.
+    let isCancelled: @Sendable () -> Bool
 
     init(
         tableID: String, columns: [RemoteColumn], reader: any RemoteTableReader, plan: RemotePushdown.Plan?,
         timeout: Duration, onRefusal: @escaping @Sendable (RemoteScanRefusal) -> Void = { _ in },
-        meter: RemoteScanMeter? = nil
+        meter: RemoteScanMeter? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }
     ) {
         self.onRefusal = onRefusal
         self.meter = meter
+        self.isCancelled = isCancelled
         self.tableID = tableID
         self.columns = columns
         self.reader = reader
@@ -79,7 +95,8 @@ final class RemoteTableScan: TextTableScan {
             tableID: tableID, columns: positions.map { columns[$0] }, filters: plan?.filters ?? [], limit: plan?.limit,
             meter: meter)
         return RemoteCursor(
-            stream: reader.rows(request), tableID: tableID, deadline: deadline, timeout: timeout, onRefusal: onRefusal)
+            stream: reader.rows(request), tableID: tableID, deadline: deadline, timeout: timeout, onRefusal: onRefusal,
+            isCancelled: isCancelled)
     }
 }
 
@@ -95,12 +112,15 @@ final class RemoteCursor: TextTableCursor {
     private let timeout: Duration
     private var pending: ArraySlice<[String?]> = []
     private let onRefusal: @Sendable (RemoteScanRefusal) -> Void
+    private let isCancelled: @Sendable () -> Bool
 
     init(
         stream: AsyncThrowingStream<[[String?]], any Error>, tableID: String, deadline: ContinuousClock.Instant,
-        timeout: Duration, onRefusal: @escaping @Sendable (RemoteScanRefusal) -> Void
+        timeout: Duration, onRefusal: @escaping @Sendable (RemoteScanRefusal) -> Void,
+        isCancelled: @escaping @Sendable () -> Bool
     ) {
         self.onRefusal = onRefusal
+        self.isCancelled = isCancelled
         self.tableID = tableID
         self.deadline = deadline
         self.timeout = timeout
@@ -127,12 +147,13 @@ final class RemoteCursor: TextTableCursor {
         while pending.isEmpty {
             let taken: [[String?]]?
             do {
-                taken = try handoff.take(until: deadline)
+                taken = try handoff.take(until: deadline, unless: isCancelled)
             } catch let refusal as RemoteScanRefusal {
                 onRefusal(refusal)
                 throw refusal
             }
             guard let batch = taken else {
+                if isCancelled() { throw CancellationError() }
                 if ContinuousClock.now >= deadline {
                     throw TableFunctionError("remote table \(tableID) did not answer within \(timeout)")
                 }
@@ -198,8 +219,11 @@ private final class Handoff: Sendable {
         waiter?.resume()
     }
 
-    /// The next batch, nil at the end or (when `deadline` passed first) nil too; throws the reader's error.
-    func take(until deadline: ContinuousClock.Instant) throws -> [[String?]]? {
+    /// The next batch, nil at the end or (when `deadline` passed or `isCancelled` said so first) nil
+    /// too; throws the reader's error. Waits in slices of 50 ms to notice a cancellation.
+    func take(until deadline: ContinuousClock.Instant, unless isCancelled: () -> Bool = { false }) throws
+        -> [[String?]]?
+    {
         while true {
             let outcome = state.withLock { state -> (batch: [[String?]]?, end: Bool, error: (any Error)?) in
                 if !state.batches.isEmpty {
@@ -215,9 +239,17 @@ private final class Handoff: Sendable {
             if let error = outcome.error { throw error }
             if outcome.end { return nil }
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { return nil }
-            let nanoseconds = remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000
-            _ = signal.wait(timeout: .now() + .nanoseconds(Int(min(nanoseconds, Int64(Int32.max)))))
+            guard remaining > .zero, !isCancelled() else { return nil }
+            let slice = min(remaining, .milliseconds(50))
+            let nanoseconds = slice.components.seconds * 1_000_000_000 + slice.components.attoseconds / 1_000_000_000
+            _ = signal.wait(timeout: .now() + .nanoseconds(Int(nanoseconds)))
         }
     }
+}
+
+/// Set once, read from any thread: whether a query's caller has gone.
+final class CancellationFlag: Sendable {
+    private let state = Mutex(false)
+    var isSet: Bool { state.withLock { $0 } }
+    func set() { state.withLock { $0 = true } }
 }

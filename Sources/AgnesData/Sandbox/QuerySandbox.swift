@@ -80,7 +80,8 @@ public final class QuerySandbox: Sendable {
                         tableID: id, columns: columns, reader: reader,
                         plan: pushdowns.plan(table: id, connection: connection), timeout: timeout,
                         onRefusal: { pushdowns.refuse($0, on: connection) },
-                        meter: RemoteScanMeter { pushdowns.add(bytes: $0, on: connection) })
+                        meter: RemoteScanMeter { pushdowns.add(bytes: $0, on: connection) },
+                        isCancelled: { pushdowns.isCancelled(connection) })
                 })
             for table in remote {
                 try setup.execute(Self.remoteView(table))
@@ -112,7 +113,8 @@ public final class QuerySandbox: Sendable {
             }
             return "CAST(NULLIF(\(name), '') AS \(column.type)) AS \(name)"
         }
-        return "CREATE VIEW \(SQLText.identifier(table.id)) AS SELECT \(columns.joined(separator: ", ")) FROM \(remoteFunction)(\(SQLText.literal(table.id)))"
+        return
+            "CREATE VIEW \(SQLText.identifier(table.id)) AS SELECT \(columns.joined(separator: ", ")) FROM \(remoteFunction)(\(SQLText.literal(table.id)))"
     }
 
     /// What of `sql` can be pushed to the sources of the remote tables it reads; nothing when it
@@ -138,22 +140,14 @@ public final class QuerySandbox: Sendable {
     /// Runs `sql` (one SELECT) and returns up to `limit` rows.
     public func run(_ sql: String, limit: Int) async throws(SandboxError) -> SandboxResult {
         let timeout = self.timeout
+        // A caller that goes away (the request's task is cancelled) also stops a remote scan waiting for
+        // its source; DuckDB's own interrupt is seen only between chunks.
+        let cancellation = CancellationFlag()
         do {
-            return try await pool.withConnection(timeout: timeout) { connection in
-                let connectionID = connection.id
-                self.pushdowns.set(self.pushdownPlans(sql, on: connection), for: connectionID)
-                _ = self.pushdowns.takeRefusal(connectionID)
-                _ = self.pushdowns.takeBytes(connectionID)
-                defer { self.pushdowns.clear(connectionID) }
-                do {
-                    var result = try self.execute(sql, limit: limit, on: connection)
-                    result.remoteBytes = self.pushdowns.takeBytes(connectionID)
-                    return result
-                } catch {
-                    // A source's refusal reaches DuckDB as text; answer with the refusal itself.
-                    if let refusal = self.pushdowns.takeRefusal(connectionID) { throw SandboxError.refused(refusal) }
-                    throw error
-                }
+            return try await withTaskCancellationHandler {
+                try await runOnPool(sql, limit: limit, timeout: timeout, cancellation: cancellation)
+            } onCancel: {
+                cancellation.set()
             }
         } catch let error as SandboxError {
             throw error
@@ -162,6 +156,28 @@ public final class QuerySandbox: Sendable {
             throw .query(error.message)
         } catch {
             throw .query("\(error)")
+        }
+    }
+
+    private func runOnPool(_ sql: String, limit: Int, timeout: Duration, cancellation: CancellationFlag) async throws
+        -> SandboxResult
+    {
+        try await pool.withConnection(timeout: timeout) { connection in
+            let connectionID = connection.id
+            self.pushdowns.watch(cancellation, on: connectionID)
+            self.pushdowns.set(self.pushdownPlans(sql, on: connection), for: connectionID)
+            _ = self.pushdowns.takeRefusal(connectionID)
+            _ = self.pushdowns.takeBytes(connectionID)
+            defer { self.pushdowns.clear(connectionID) }
+            do {
+                var result = try self.execute(sql, limit: limit, on: connection)
+                result.remoteBytes = self.pushdowns.takeBytes(connectionID)
+                return result
+            } catch {
+                // A source's refusal reaches DuckDB as text; answer with the refusal itself.
+                if let refusal = self.pushdowns.takeRefusal(connectionID) { throw SandboxError.refused(refusal) }
+                throw error
+            }
         }
     }
 

@@ -119,8 +119,10 @@ extension SyncPipeline {
         }
         switch table.queryMode {
         case .remote where connector.remoteReader == nil:
-            return "remote \(source) tables cannot be queried in this build yet; register it with query_mode local to sync it"
-        case .materialized where !connector.materializes: return "materialized tables of \(source) are not supported yet"
+            return
+                "remote \(source) tables cannot be queried in this build yet; register it with query_mode local to sync it"
+        case .materialized where !connector.materializes:
+            return "materialized tables of \(source) are not supported yet"
         default: break
         }
         // A materialized table without a schedule runs hourly (REFERENCE §4.1 step 4).
@@ -158,7 +160,8 @@ extension SyncPipeline {
                     logger.info("empty registry: registered what \(connector.sourceType) offers")
                 } catch {
                     logger.warning(
-                        "empty registry: discovery failed", metadata: ["source": "\(connector.sourceType)", "error": "\(error)"])
+                        "empty registry: discovery failed",
+                        metadata: ["source": "\(connector.sourceType)", "error": "\(error)"])
                 }
             }
         }
@@ -210,7 +213,9 @@ extension SyncPipeline {
             let answered = Set(value.outcomes.map(\.tableID))
             for table in due where !answered.contains(table.id) {
                 value.outcomes.append(
-                    .init(tableID: table.id, source: source, kind: .failed, reason: "the connector reported nothing for it"))
+                    .init(
+                        tableID: table.id, source: source, kind: .failed,
+                        reason: "the connector reported nothing for it"))
             }
             return value
         case .failure(let error):

@@ -51,7 +51,9 @@ struct BigQueryRoutes {
                 client = try services.bigquery.client()
             } catch let error as BigQueryError {
                 throw APIError(
-                    .badRequest, detail: Failure(kind: error.kind.rawValue, message: error.message, hint: error.hint, elapsedMS: nil),
+                    .badRequest,
+                    detail: Failure(
+                        kind: error.kind.rawValue, message: error.message, hint: error.hint, elapsedMS: nil),
                     message: error.message)
             }
             let started = ContinuousClock.now
@@ -64,7 +66,8 @@ struct BigQueryRoutes {
                         .gatewayTimeout,
                         detail: Failure(
                             kind: "timeout", message: error.message,
-                            hint: "BigQuery did not answer SELECT 1 within 10 s; check the billing project's quota and location",
+                            hint:
+                                "BigQuery did not answer SELECT 1 within 10 s; check the billing project's quota and location",
                             elapsedMS: elapsed), message: error.message)
                 }
                 throw Self.apiError(error)

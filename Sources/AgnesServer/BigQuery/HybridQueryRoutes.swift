@@ -112,8 +112,10 @@ struct HybridQueryRoutes {
         } catch {
             switch error {
             case .refused: throw QueryRoutes.apiError(error)
-            case .notSingleSelect: throw APIError.badRequest("Query: not_select: Only single SELECT queries are allowed")
-            case .timedOut(let limit): throw APIError.badRequest("Query: timeout: stopped after \(limit.components.seconds) s")
+            case .notSingleSelect:
+                throw APIError.badRequest("Query: not_select: Only single SELECT queries are allowed")
+            case .timedOut(let limit):
+                throw APIError.badRequest("Query: timeout: stopped after \(limit.components.seconds) s")
             case .query(let message): throw APIError.badRequest("Query: query_error: \(message)")
             case .notReady: throw QueryRoutes.apiError(error)
             }
@@ -140,7 +142,8 @@ extension HybridQueryRoutes: DescribedRoutes {
                 "/api/query/hybrid",
                 "Run BigQuery SQL (register_bq: {alias: sql}) and join its results with the served tables in one query",
                 .admin,
-                body: .json(.object(["sql": .string, "register_bq": .object([:]), "limit": .integer], required: ["sql"])),
+                body: .json(
+                    .object(["sql": .string, "register_bq": .object([:]), "limit": .integer], required: ["sql"])),
                 responses: [
                     .ok(
                         .object([

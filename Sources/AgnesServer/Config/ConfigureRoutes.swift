@@ -2,8 +2,8 @@ import AgnesAuth
 import AgnesConnectors
 import AgnesCore
 import AgnesData
-import DuckDB
 import AsyncHTTPClient
+import DuckDB
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -79,7 +79,8 @@ struct ConfigureRoutes {
             guard let token = body.keboolaToken, !token.isEmpty else {
                 throw APIError(.unprocessableContent, "keboola_token: field required")
             }
-            guard let url = body.keboolaURL?.trimmingCharacters(in: CharacterSet(charactersIn: "/ ")), !url.isEmpty else {
+            guard let url = body.keboolaURL?.trimmingCharacters(in: CharacterSet(charactersIn: "/ ")), !url.isEmpty
+            else {
                 throw APIError(.unprocessableContent, "keboola_url: field required")
             }
             if let problem = await OutboundURLCheck.checkedProblem(
@@ -108,7 +109,9 @@ struct ConfigureRoutes {
         }
         var overlay: [String: ConfigValue] = ["data_source": .object(dataSource)]
         if let name = body.instanceName, !name.isEmpty { overlay["instance"] = .object(["name": .string(name)]) }
-        if let domain = body.allowedDomain, !domain.isEmpty { overlay["auth"] = .object(["allowed_domain": .string(domain)]) }
+        if let domain = body.allowedDomain, !domain.isEmpty {
+            overlay["auth"] = .object(["allowed_domain": .string(domain)])
+        }
         let environment = services.settings.environment
         if services.settings.instance["ai"] == nil,
             environment["ANTHROPIC_API_KEY"] != nil || environment["LLM_API_KEY"] != nil
@@ -124,15 +127,16 @@ struct ConfigureRoutes {
         let (overlayToWrite, secretsToWrite) = (overlay, secrets)
         try await ServerConfigRoutes.writes.run { () async throws in
             try await offloaded("agnes.configure") {
-            let previousText = try? String(contentsOf: file, encoding: .utf8)
-            var previous = try previousText.map { try ConfigValue.parseYAMLDocument($0, file: file.path) } ?? .object([:])
-            // data_source is replaced whole: the old source's keys must not linger.
-            if case .object(var members) = previous {
-                members["data_source"] = nil
-                previous = .object(members)
-            }
-            try ServerConfigRoutes.write(previous.merging(.object(overlayToWrite)), to: file)
-            if !secretsToWrite.isEmpty { try Self.writeSecrets(secretsToWrite, to: envFile) }
+                let previousText = try? String(contentsOf: file, encoding: .utf8)
+                var previous =
+                    try previousText.map { try ConfigValue.parseYAMLDocument($0, file: file.path) } ?? .object([:])
+                // data_source is replaced whole: the old source's keys must not linger.
+                if case .object(var members) = previous {
+                    members["data_source"] = nil
+                    previous = .object(members)
+                }
+                try ServerConfigRoutes.write(previous.merging(.object(overlayToWrite)), to: file)
+                if !secretsToWrite.isEmpty { try Self.writeSecrets(secretsToWrite, to: envFile) }
             }
         }
         await services.audit(
@@ -168,7 +172,8 @@ struct ConfigureRoutes {
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
         for (key, value) in secrets.sorted(by: { $0.key < $1.key }) {
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\"")
             lines.append("\(key)=\"\(escaped)\"")
         }
         try ServerConfigRoutes.writeText(lines.joined(separator: "\n") + "\n", to: file, mode: 0o600)

@@ -61,7 +61,9 @@ struct CatalogV2Routes {
         var columns: [SchemaColumn]
         if table.file == nil {
             // A remote table: the columns its last sync recorded, as its view types them.
-            columns = table.remoteColumns.map { SchemaColumn(name: $0.name, type: $0.type, nullable: true, description: "") }
+            columns = table.remoteColumns.map {
+                SchemaColumn(name: $0.name, type: $0.type, nullable: true, description: "")
+            }
         } else if let cached = schemas.value(generation: generation.number, key: table.id) {
             columns = cached
         } else {

@@ -68,7 +68,8 @@ extension DiscoveryRoutes {
             let tables = try await client.tables(project: project, dataset: dataset).map { entry in
                 let name = entry.tableReference.tableId
                 let discovered = DiscoveredTable(
-                    id: Identifier.derived(from: "\(dataset)_\(name)")?.rawValue ?? "", sourceName: "\(dataset).\(name)",
+                    id: Identifier.derived(from: "\(dataset)_\(name)")?.rawValue ?? "",
+                    sourceName: "\(dataset).\(name)",
                     bucket: dataset, sourceTable: name)
                 return BigQueryOffered(
                     tableID: name, tableType: entry.type ?? "TABLE", fullID: "\(project):\(dataset).\(name)",

@@ -94,7 +94,8 @@ struct DiscoveryRoutes {
                     rows: table.rows, registered: known.contains(table.id) || claimed.contains(where: table.isClaimed),
                     problem: table.problem)
             }
-            return JSONBody.response(object: Discovered(tables: offered, count: offered.count, source: source, error: nil))
+            return JSONBody.response(
+                object: Discovered(tables: offered, count: offered.count, source: source, error: nil))
         }
         router.post("/api/admin/discover-and-register") { request, context in
             let caller = try await services.admin(request, context)

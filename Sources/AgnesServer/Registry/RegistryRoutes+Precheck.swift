@@ -89,7 +89,8 @@ extension RegistryRoutes {
                     )
                 }
             } else {
-                note = "Valid; no file for it in sources/local yet: upload it or place \(table.sourceTable.map { $0.contains(".") ? $0 : "\($0).csv" } ?? "\(table.id).csv") there."
+                note =
+                    "Valid; no file for it in sources/local yet: upload it or place \(table.sourceTable.map { $0.contains(".") ? $0 : "\($0).csv" } ?? "\(table.id).csv") there."
             }
         }
         if table.sourceType == services.bigquery.sourceType, table.queryMode == .remote {
@@ -116,7 +117,8 @@ extension RegistryRoutes {
                     table: .init(
                         id: table.id, name: table.name, sourceType: table.sourceType, bucket: table.bucket,
                         sourceTable: table.sourceTable, rows: found.rows, sizeBytes: found.bytes, columns: columns,
-                        note: "Valid; \(project).\(table.bucket ?? "").\(table.sourceTable ?? "") is a \((found.type ?? "TABLE").lowercased()) queried in place.",
+                        note:
+                            "Valid; \(project).\(table.bucket ?? "").\(table.sourceTable ?? "") is a \((found.type ?? "TABLE").lowercased()) queried in place.",
                         projectID: project, columnCount: columns.count)))
         } catch let error as BigQueryError {
             switch error.upstreamStatus {

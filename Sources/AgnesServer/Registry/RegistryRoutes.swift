@@ -214,7 +214,9 @@ struct RegistryRoutes {
     }
 
     static func auditParams(_ table: TableRegistration) -> [String: String] {
-        var params = ["name": table.name, "source_type": table.sourceType ?? "", "query_mode": table.queryMode.rawValue]
+        var params = [
+            "name": table.name, "source_type": table.sourceType ?? "", "query_mode": table.queryMode.rawValue,
+        ]
         if let bucket = table.bucket { params["bucket"] = bucket }
         if let sourceTable = table.sourceTable { params["source_table"] = sourceTable }
         if let schedule = table.syncSchedule { params["sync_schedule"] = schedule }

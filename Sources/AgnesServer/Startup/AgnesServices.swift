@@ -129,7 +129,8 @@ public struct AgnesServices: Sendable {
         orchestrator.onRebuild { _ in profiling.scheduleAfterRebuild() }
         let pipeline = SyncPipeline(
             store: store, orchestrator: orchestrator, connectors: connectors, settings: settings.sync,
-            alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0, client: OutboundHTTP.client) }, logger: logger)
+            alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0, client: OutboundHTTP.client) },
+            logger: logger)
         let catalogExport = CatalogExportJob(settings: settings.openMetadata, store: store, logger: logger)
         let scheduler = Scheduler(
             jobs: ServerJobs.make(

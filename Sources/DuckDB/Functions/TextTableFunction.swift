@@ -65,7 +65,8 @@ extension Connection {
         defer { duckdb_destroy_logical_type(&varchar) }
         for _ in 0..<function.parameterCount { duckdb_table_function_add_parameter(handle, varchar) }
         duckdb_table_function_set_extra_info(
-            handle, Unmanaged.passRetained(function).toOpaque(), { pointer in
+            handle, Unmanaged.passRetained(function).toOpaque(),
+            { pointer in
                 guard let pointer else { return }
                 Unmanaged<TextTableFunction>.fromOpaque(pointer).release()
             })
@@ -184,7 +185,8 @@ private func textTableScan(_ info: duckdb_function_info?, _ output: duckdb_data_
                 }
                 value.utf8CString.withUnsafeBufferPointer { bytes in
                     // The buffer ends with its NUL, which is not part of the value.
-                    duckdb_vector_assign_string_element_len(vector, idx_t(row), bytes.baseAddress, idx_t(bytes.count - 1))
+                    duckdb_vector_assign_string_element_len(
+                        vector, idx_t(row), bytes.baseAddress, idx_t(bytes.count - 1))
                 }
             }
             source += 1

@@ -16,7 +16,9 @@ enum LocalHybrid {
         guard let project = environment["BIGQUERY_PROJECT"], !project.isEmpty else {
             throw ClientError(
                 .notConfigured, "--register-bq needs a BigQuery project to run the SQL in",
-                hint: "export BIGQUERY_PROJECT=<project id> (and GOOGLE_APPLICATION_CREDENTIALS=<key file>), or use --remote")
+                hint:
+                    "export BIGQUERY_PROJECT=<project id> (and GOOGLE_APPLICATION_CREDENTIALS=<key file>), or use --remote"
+            )
         }
         let configuration = BigQueryConfiguration(
             apiBaseURL: environment["BIGQUERY_API_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }

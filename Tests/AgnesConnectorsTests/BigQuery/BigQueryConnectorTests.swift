@@ -15,7 +15,8 @@ import Testing
         FakeBigQueryField("id", .int64, mode: .required), FakeBigQueryField("customer", .string),
         FakeBigQueryField("amount", .numeric), FakeBigQueryField("placed", .timestamp), FakeBigQueryField("day", .date),
         FakeBigQueryField("tags", .string, mode: .repeated),
-        FakeBigQueryField("address", .record, fields: [FakeBigQueryField("city", .string), FakeBigQueryField("zip", .int64)]),
+        FakeBigQueryField(
+            "address", .record, fields: [FakeBigQueryField("city", .string), FakeBigQueryField("zip", .int64)]),
         FakeBigQueryField("raw", .bytes),
     ]
 
@@ -33,7 +34,9 @@ import Testing
         return [id, customer, amount, placed, day, tags, address, raw]
     }
 
-    static func registration(_ id: String = "orders", mode: QueryMode = .remote, sql: String? = nil) -> TableRegistration {
+    static func registration(_ id: String = "orders", mode: QueryMode = .remote, sql: String? = nil)
+        -> TableRegistration
+    {
         TableRegistration(
             id: id, name: id, sourceType: "bigquery", bucket: "sales", sourceTable: "orders", sourceQuery: sql,
             queryMode: mode)
@@ -85,7 +88,8 @@ import Testing
         let sql = try #require(fixture.queries.last)
         #expect(
             sql
-                == "SELECT `id`, `customer`, `amount`, `placed`, `day`, `tags`, `address`, `raw` FROM `acme-data.sales.orders` WHERE `customer` = 'Ada'")
+                == "SELECT `id`, `customer`, `amount`, `placed`, `day`, `tags`, `address`, `raw` FROM `acme-data.sales.orders` WHERE `customer` = 'Ada'"
+        )
         #expect(fixture.bigquery.jobs.last?.projectID == "acme-jobs", "jobs run in the billing project")
 
         let limited = try await sandbox.run("SELECT id FROM orders WHERE id >= 2 LIMIT 3", limit: 10)
@@ -93,6 +97,20 @@ import Testing
         #expect(fixture.queries.last == "SELECT `id` FROM `acme-data.sales.orders` WHERE `id` >= 2 LIMIT 3")
         let counted = try await sandbox.run("SELECT count(*) FROM orders", limit: 10)
         #expect(counted.rows.first?.first?.description == "5")
+    }
+
+    @Test func aCallerWhoGoesAwayCancelsTheBigQueryJob() async throws {
+        let fixture = try await Self.started()
+        defer { Task { await fixture.stop() } }
+        try await fixture.sync([Self.registration()])
+        fixture.bigquery.pollsUntilComplete = 1_000_000  // a job that never completes
+        let sandbox = try fixture.sandbox(timeout: .seconds(600))
+        let query = Task { try await sandbox.run("SELECT id FROM orders", limit: 10) }
+        while fixture.bigquery.jobs.isEmpty { await Task.yield() }
+        let job = try #require(fixture.bigquery.jobs.first)
+        query.cancel()
+        #expect(await fixture.bigquery.nextCancellation() == job.id)
+        await #expect(throws: SandboxError.self) { _ = try await query.value }
     }
 
     @Test func aScanOverTheByteLimitIsRefusedByItsDryRun() async throws {
@@ -118,8 +136,10 @@ import Testing
     @Test func materializedSQLBecomesTypedParquet() async throws {
         let fixture = try await Self.started()
         defer { Task { await fixture.stop() } }
-        let sql = "SELECT customer, count(*) AS n, sum(amount) AS total, max(placed) AS last FROM `acme-data.sales.orders` GROUP BY customer"
-        let outcome = try #require(try await fixture.sync([Self.registration("by_customer", mode: .materialized, sql: sql)])["by_customer"])
+        let sql =
+            "SELECT customer, count(*) AS n, sum(amount) AS total, max(placed) AS last FROM `acme-data.sales.orders` GROUP BY customer"
+        let outcome = try #require(
+            try await fixture.sync([Self.registration("by_customer", mode: .materialized, sql: sql)])["by_customer"])
         #expect(outcome.kind == .synced, "\(outcome.reason ?? "")")
         #expect(outcome.rows == 2)
         let file = fixture.root.appendingPathComponent("extracts/bigquery/data/by_customer.parquet")
@@ -128,7 +148,9 @@ import Testing
             "\($0[0].string ?? "") \($0[1].string ?? "")"
         }
         #expect(described == ["customer VARCHAR", "n BIGINT", "total DECIMAL(38,9)", "last TIMESTAMP WITH TIME ZONE"])
-        let rows = try connection.query("SELECT customer, n, total::VARCHAR FROM read_parquet('\(file.path)') ORDER BY 1").rows
+        let rows = try connection.query(
+            "SELECT customer, n, total::VARCHAR FROM read_parquet('\(file.path)') ORDER BY 1"
+        ).rows
         #expect(rows.map { $0.map(\.description) } == [["Ada", "2", "6.500000000"], ["Bob", "3", "9.750000000"]])
 
         // Over max_bytes_per_materialize: the table fails with the estimate; its previous file stays.

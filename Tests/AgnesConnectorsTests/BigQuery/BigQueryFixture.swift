@@ -22,7 +22,8 @@ final class BigQueryFixture: Sendable {
     static let project = "acme-data"
 
     static func start(useMetadataServer: Bool = false) async throws -> BigQueryFixture {
-        try BigQueryFixture(bigquery: await FakeBigQuery.start(projectID: project), useMetadataServer: useMetadataServer)
+        try BigQueryFixture(
+            bigquery: await FakeBigQuery.start(projectID: project), useMetadataServer: useMetadataServer)
     }
 
     private init(bigquery: FakeBigQuery, useMetadataServer: Bool) throws {
@@ -45,7 +46,9 @@ final class BigQueryFixture: Sendable {
             $0 = BigQueryConfiguration(
                 apiBaseURL: bigquery.apiBaseURL, dataProject: Self.project, billingProject: "acme-jobs",
                 pageSize: 2, waitPerCall: .seconds(1),
-                retry: RetryPolicy(maxAttempts: 4, baseDelay: .seconds(1)) { delay in sleeps.withLock { $0.append(delay) } })
+                retry: RetryPolicy(maxAttempts: 4, baseDelay: .seconds(1)) { delay in
+                    sleeps.withLock { $0.append(delay) }
+                })
         }
     }
 
@@ -66,7 +69,9 @@ final class BigQueryFixture: Sendable {
 
     /// Syncs `due` (all registered) and returns the outcomes by table id.
     @discardableResult
-    func sync(_ due: [TableRegistration], registered: [TableRegistration]? = nil) async throws -> [String: SyncTableOutcome] {
+    func sync(_ due: [TableRegistration], registered: [TableRegistration]? = nil) async throws -> [String:
+        SyncTableOutcome]
+    {
         let result = try await connector.sync(ConnectorSyncRequest(due: due, registered: registered ?? due))
         return Dictionary(result.outcomes.map { ($0.tableID, $0) }) { a, _ in a }
     }

@@ -17,15 +17,18 @@ import Testing
             (BigQueryField(name: "a", type: "INT64"), "BIGINT"), (BigQueryField(name: "a", type: "INTEGER"), "BIGINT"),
             (BigQueryField(name: "a", type: "FLOAT64"), "DOUBLE"),
             (BigQueryField(name: "a", type: "NUMERIC"), "DECIMAL(38,9)"),
-            (BigQueryField(name: "a", type: "BIGNUMERIC"), "DOUBLE"), (BigQueryField(name: "a", type: "BOOL"), "BOOLEAN"),
+            (BigQueryField(name: "a", type: "BIGNUMERIC"), "DOUBLE"),
+            (BigQueryField(name: "a", type: "BOOL"), "BOOLEAN"),
             (BigQueryField(name: "a", type: "STRING"), "VARCHAR"), (BigQueryField(name: "a", type: "BYTES"), "BLOB"),
             (BigQueryField(name: "a", type: "DATE"), "DATE"), (BigQueryField(name: "a", type: "DATETIME"), "TIMESTAMP"),
-            (BigQueryField(name: "a", type: "TIME"), "TIME"), (BigQueryField(name: "a", type: "TIMESTAMP"), "TIMESTAMPTZ"),
+            (BigQueryField(name: "a", type: "TIME"), "TIME"),
+            (BigQueryField(name: "a", type: "TIMESTAMP"), "TIMESTAMPTZ"),
             (BigQueryField(name: "a", type: "GEOGRAPHY"), "VARCHAR"),
             (BigQueryField(name: "a", type: "STRING", mode: "REPEATED"), "VARCHAR[]"),
             (Self.address, #"STRUCT("city" VARCHAR, "zip" BIGINT)"#),
             (
-                BigQueryField(name: "a", type: "RECORD", mode: "REPEATED", fields: [BigQueryField(name: "x", type: "FLOAT64")]),
+                BigQueryField(
+                    name: "a", type: "RECORD", mode: "REPEATED", fields: [BigQueryField(name: "x", type: "FLOAT64")]),
                 #"STRUCT("x" DOUBLE)[]"#
             ),
         ]
@@ -60,7 +63,9 @@ import Testing
             let type = BigQueryTypes.duckDBType(field)
             let literal = value.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL"
             if type == "BLOB" { return "from_base64(\(literal))::VARCHAR" }
-            if type.hasSuffix("]") || type.hasPrefix("STRUCT") { return "CAST(CAST(\(literal) AS JSON) AS \(type))::VARCHAR" }
+            if type.hasSuffix("]") || type.hasPrefix("STRUCT") {
+                return "CAST(CAST(\(literal) AS JSON) AS \(type))::VARCHAR"
+            }
             return "CAST(\(literal) AS \(type))::VARCHAR"
         }
         let values = try connection.query("SELECT \(casts.joined(separator: ", "))").rows[0].map(\.string)
@@ -80,7 +85,8 @@ import Testing
             limit: 10)
         #expect(
             BigQuerySQL.select(request, from: BigQuerySQL.table(project: "p-1", dataset: "ds", table: "t"))
-                == #"SELECT `no\`te`, `amount` FROM `p-1.ds.t` WHERE `no\`te` = 'it\'s a \\ test' AND `amount` IN (1, 2.5) LIMIT 10"#)
+                == #"SELECT `no\`te`, `amount` FROM `p-1.ds.t` WHERE `no\`te` = 'it\'s a \\ test' AND `amount` IN (1, 2.5) LIMIT 10"#
+        )
         #expect(BigQuerySQL.literal(.number("1 OR 1=1")) == "NULL")
         let count = RemoteScanRequest(tableID: "t", columns: [])
         #expect(BigQuerySQL.select(count, from: "`p.d.t`") == "SELECT 1 FROM `p.d.t`")
@@ -107,13 +113,17 @@ import Testing
             .write(to: file, atomically: true, encoding: .utf8)
         let connection = try Database().connect()
         let select = BigQueryTypes.stagedSelect(file: file.path, fields: fields, isEmpty: false)
-        let described = try connection.query("DESCRIBE \(select)").rows.map { "\($0[0].string ?? "") \($0[1].string ?? "")" }
+        let described = try connection.query("DESCRIBE \(select)").rows.map {
+            "\($0[0].string ?? "") \($0[1].string ?? "")"
+        }
         #expect(
             described == [
                 "n DECIMAL(38,9)", "at TIMESTAMP WITH TIME ZONE", "tags VARCHAR[]",
                 #"address STRUCT(city VARCHAR, zip BIGINT)"#, "b BLOB", "n_2 BIGINT",
             ])
-        let values = try connection.query("SELECT n::VARCHAR, tags::VARCHAR, address.city, b::VARCHAR, n_2 FROM (\(select))").rows
+        let values = try connection.query(
+            "SELECT n::VARCHAR, tags::VARCHAR, address.city, b::VARCHAR, n_2 FROM (\(select))"
+        ).rows
         #expect(values[0][0].string == "12345678901234567890.123456789")
         #expect(values[0][1].string == "[x]" && values[0][2].string == "Brno" && values[0][3].string == "hi")
         #expect(values[0][4].int64 == 7)

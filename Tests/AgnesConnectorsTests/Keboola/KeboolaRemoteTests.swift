@@ -31,7 +31,8 @@ import Testing
     /// The SQL statements the Query Service was given.
     static func submitted(_ fixture: KeboolaFixture) -> [String] {
         fixture.requests("/queries").filter { $0.method == "POST" && $0.path.hasSuffix("/queries") }.compactMap {
-            ((try? JSONSerialization.jsonObject(with: Data($0.body.utf8))) as? [String: Any])?["statements"] as? [String]
+            ((try? JSONSerialization.jsonObject(with: Data($0.body.utf8))) as? [String: Any])?["statements"]
+                as? [String]
         }.flatMap { $0 }
     }
 
@@ -52,7 +53,9 @@ import Testing
         #expect(try fixture.schema("orders").count == 6)
         #expect(try fixture.rows("orders").isEmpty, "the extract holds no rows of a remote table")
         #expect(fixture.requests("export-async").isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("extracts/keboola/data/orders.parquet").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: fixture.root.appendingPathComponent("extracts/keboola/data/orders.parquet").path))
         // Again, unchanged: reported so, and the extract is not rewritten.
         #expect(try await fixture.sync([Self.registration()])["orders"]?.kind == .unchanged)
     }
@@ -77,7 +80,8 @@ import Testing
                 == #"SELECT "id", "note" FROM "in.c-sales"."orders" WHERE "note" IN ('six', 'seven', 'it''s') LIMIT 1"#)
         // A table without native types: a number condition is not sent (its column is text there), and
         // then neither is the LIMIT; DuckDB applies both to what arrives.
-        let filtered = try await sandbox.run("SELECT id FROM orders WHERE amount > 6 AND note <> 'x' LIMIT 2", limit: 10)
+        let filtered = try await sandbox.run(
+            "SELECT id FROM orders WHERE amount > 6 AND note <> 'x' LIMIT 2", limit: 10)
         #expect(filtered.rows.map { $0.map(\.description) } == [["1"], ["2"]])
         #expect(
             Self.submitted(fixture).last
@@ -94,7 +98,8 @@ import Testing
         try await fixture.sync([Self.registration()])
         let sandbox = try Self.sandbox(fixture)
         let result = try await sandbox.run(
-            "SELECT id FROM orders WHERE amount >= 6 AND ordered_on < DATE '2026-03-03' AND ratio IS NOT NULL", limit: 10)
+            "SELECT id FROM orders WHERE amount >= 6 AND ordered_on < DATE '2026-03-03' AND ratio IS NOT NULL",
+            limit: 10)
         #expect(result.rows.map { $0.map(\.description) } == [["1"], ["2"], ["6"]])
         #expect(
             Self.submitted(fixture).last
@@ -113,7 +118,8 @@ import Testing
         fixture.keboola.clearRequests()
 
         let picked = try await sandbox.run(
-            "SELECT id, amount FROM orders WHERE note IN ('first', 'six', 'seven') AND amount > 7 ORDER BY id", limit: 10)
+            "SELECT id, amount FROM orders WHERE note IN ('first', 'six', 'seven') AND amount > 7 ORDER BY id",
+            limit: 10)
         #expect(picked.rows.map { $0.map(\.description) } == [["1", "10.50"]])
         #expect(Self.submitted(fixture).isEmpty)
         let export = try #require(fixture.requests("export-async").first)
@@ -177,7 +183,8 @@ import Testing
         let unsynced = try QuerySandbox(
             tables: [
                 ServedTable(
-                    id: "orders", source: "keboola", queryMode: "remote", file: nil, md5: nil, sizeBytes: nil, rows: nil,
+                    id: "orders", source: "keboola", queryMode: "remote", file: nil, md5: nil, sizeBytes: nil,
+                    rows: nil,
                     remoteColumns: [RemoteColumn(name: "id", type: "BIGINT")])
             ], limits: SandboxLimits(memoryLimit: "256MB", timeout: .seconds(20)),
             files: SandboxFiles(root: fixture.root.appendingPathComponent("tmp/sandbox")),

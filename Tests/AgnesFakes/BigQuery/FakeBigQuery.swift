@@ -197,6 +197,19 @@ public final class FakeBigQuery: Sendable {
     /// The job ids jobs.cancel was called for, in order.
     public var cancelledJobs: [String] { store.state.withLock { $0.cancelledJobs } }
 
+    /// Returns the id of the first job cancelled (`jobs.cancel`) from now on, or of one already
+    /// cancelled when `alreadyCancelled` is true and there is one.
+    public func nextCancellation(orAlreadyCancelled alreadyCancelled: Bool = true) async -> String {
+        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            let done = store.state.withLock { state -> String? in
+                if alreadyCancelled, let first = state.cancelledJobs.first { return first }
+                state.cancellationWatchers.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+
     /// Every request received so far, oldest first.
     public var requests: [FakeBigQueryRequest] { store.state.withLock { $0.requests } }
 

@@ -19,6 +19,8 @@ extension BigQueryState {
     mutating func cancel(project: String, id: String, location: String?) -> BigQueryJob? {
         guard var job = job(project: project, id: id, location: location) else { return nil }
         cancelledJobs.append(id)
+        for watcher in cancellationWatchers { watcher.resume(returning: id) }
+        cancellationWatchers = []
         if !job.isDone {
             job.isCancelled = true
             job.endTime = tick()

@@ -33,6 +33,8 @@ struct BigQueryState {
     var listPageSize = 1000
     var maxRowsPerPage = 100_000
     var cancelledJobs: [String] = []
+    /// Tests waiting for a jobs.cancel call (``FakeBigQuery/nextCancellation()``).
+    var cancellationWatchers: [CheckedContinuation<String, Never>] = []
     var requests: [FakeBigQueryRequest] = []
     var injections: [Injection] = []
     /// The fake clock in milliseconds since the epoch: 2026-01-01T00:00:00Z, one second more per change.

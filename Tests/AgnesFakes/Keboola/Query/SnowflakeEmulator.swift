@@ -63,9 +63,11 @@ enum SnowflakeEmulator {
             try connection.execute("CREATE TABLE \(schema).\(name) (\(columns))")
             for chunk in stride(from: 0, to: table.rows.count, by: 500) {
                 let values = table.rows[chunk..<min(chunk + 500, table.rows.count)].map { row in
-                    "(" + zip(row, types).map { value, type in
-                        type == "VARCHAR" || table.types == nil ? literal(value) : value.isEmpty ? "NULL" : literal(value)
-                    }.joined(separator: ", ") + ")"
+                    "("
+                        + zip(row, types).map { value, type in
+                            type == "VARCHAR" || table.types == nil
+                                ? literal(value) : value.isEmpty ? "NULL" : literal(value)
+                        }.joined(separator: ", ") + ")"
                 }
                 try connection.execute("INSERT INTO \(schema).\(name) VALUES \(values.joined(separator: ", "))")
             }
