@@ -32,14 +32,14 @@ import Testing
 
     static func fixture(
         _ bigquery: FakeBigQuery, maxScanBytes: Int64 = 5_368_709_120, configured: Bool = true,
-        scan: ScanLimits = ScanLimits()
+        scan: ScanLimits = ScanLimits(), dataProject: String = project
     ) async throws -> ServerFixture {
         try await ServerFixture(
             settings: { root in
                 AgnesSettings(
                     dataDir: root, dataSourceType: .bigquery, scan: scan,
                     bigquery: BigQuerySettings(
-                        dataProject: configured ? project : nil, apiBaseURL: bigquery.apiBaseURL,
+                        dataProject: configured ? dataProject : nil, apiBaseURL: bigquery.apiBaseURL,
                         maxScanBytes: maxScanBytes),
                     environment: ["GOOGLE_APPLICATION_CREDENTIALS": root + "/key.json"])
             },
@@ -246,6 +246,56 @@ import Testing
             (try? FileManager.default.contentsOfDirectory(
                 atPath: fixture.root.appendingPathComponent("tmp/hybrid").path))?
                 .isEmpty ?? true, "each hybrid query's staged results are removed")
+    }
+
+    @Test func registrationsFollowBigQuerysRules() async throws {
+        let bigquery = await Self.fake()
+        defer { Task { await bigquery.stop() } }
+        let fixture = try await Self.fixture(bigquery)
+        let root = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            let cases: [([String: Any], String)] = [
+                (["name": "a", "source_type": "bigquery", "query_mode": "remote", "source_table": "orders"], "bucket:"),
+                (["name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "sales"], "source_table:"),
+                (
+                    ["name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "sa-les", "source_table": "o"],
+                    "bucket: 'sa-les' is not a BigQuery dataset name"
+                ),
+                (
+                    ["name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "s", "source_table": "o`x"],
+                    "source_table: 'o`x' is not a BigQuery table name"
+                ),
+                (["name": "a", "source_type": "bigquery", "query_mode": "materialized"], "bucket:"),
+            ]
+            for (body, detail) in cases {
+                let answer = try await client.call(.post, "/api/admin/register-table", as: root.token, body: body)
+                #expect(answer.status == .unprocessableContent, "\(body)")
+                #expect((answer.object["detail"] as? String)?.hasPrefix(detail) == true, "\(answer.object)")
+            }
+            // A materialized table with its table but no SQL copies the whole table.
+            let whole = try await client.call(
+                .post, "/api/admin/register-table", as: root.token,
+                body: [
+                    "name": "orders_copy", "source_type": "bigquery", "query_mode": "materialized", "bucket": "sales",
+                    "source_table": "orders",
+                ])
+            #expect(whole.status == .created, "\(whole.object)")
+            let runID = try #require(whole.object["run_id"] as? String)
+            #expect(await fixture.services.pipeline.completion(of: runID)?.status == .succeeded)
+            let copied = try await client.call(
+                .post, "/api/query", as: root.token, body: ["sql": "SELECT count(*) AS n FROM orders_copy"])
+            #expect((copied.object["rows"] as? [[Any]])?.first?.first as? Int == 3, "\(copied.object)")
+            #expect(bigquery.jobs.contains { $0.query == "SELECT * FROM `acme-data.sales.orders`" })
+        }
+        let badProject = try await Self.fixture(bigquery, dataProject: "Not_A_Project")
+        let admin = try await badProject.admin()
+        try await badProject.application.test(.router) { client in
+            let answer = try await client.call(
+                .post, "/api/admin/register-table", as: admin.token,
+                body: ["name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "s", "source_table": "o"])
+            #expect(answer.status == .unprocessableContent)
+            #expect((answer.object["detail"] as? String)?.contains("is not a Google Cloud project id") == true)
+        }
     }
 
     @Test func withoutAProjectTestConnectionSaysNotConfigured() async throws {

@@ -31,6 +31,36 @@ struct RegistrationRules {
     /// The source types configured here.
     var configuredTypes: [String] { Self.sourceTypes.filter(isConfigured) }
 
+    /// BigQuery's rules (REFERENCE §1.9): a remote table names its dataset (`bucket`) and table; a
+    /// materialized one without SQL too (it copies the whole table); dataset names are letters, digits
+    /// and `_`, table names BigQuery's wider set (letters, marks, numbers, `_`, `-`, spaces); the data
+    /// project, when configured, has the shape of a Google Cloud project id.
+    func checkBigQuery(_ table: TableRegistration) throws(APIError) {
+        let needsTable =
+            table.queryMode == .remote
+            || (table.queryMode == .materialized && (table.sourceQuery ?? "").allSatisfy(\.isWhitespace))
+        if needsTable {
+            guard let dataset = table.bucket, !dataset.isEmpty else {
+                throw invalid("bucket", "a BigQuery table needs its dataset (bucket)")
+            }
+            guard let name = table.sourceTable, !name.isEmpty else {
+                throw invalid("source_table", "a BigQuery table needs its table name (source_table)")
+            }
+            guard dataset.range(of: #"^[A-Za-z0-9_]{1,1024}$"#, options: .regularExpression) != nil else {
+                throw invalid("bucket", "'\(dataset)' is not a BigQuery dataset name (letters, digits, _)")
+            }
+            guard name.range(of: #"^[\p{L}\p{M}\p{N}_\- ]{1,1024}$"#, options: .regularExpression) != nil else {
+                throw invalid("source_table", "'\(name)' is not a BigQuery table name")
+            }
+        }
+        if let project = settings.bigquery.dataProject,
+            project.range(of: #"^[a-z][a-z0-9-]{4,28}[a-z0-9]$"#, options: .regularExpression) == nil
+        {
+            throw invalid(
+                "source_type", "data_source.bigquery.project '\(project)' is not a Google Cloud project id")
+        }
+    }
+
     /// Checks a complete registration.
     func check(_ table: TableRegistration) throws(APIError) {
         try checkName(table.name, id: table.id)
@@ -67,6 +97,7 @@ struct RegistrationRules {
         case .local:
             break
         }
+        if source == "bigquery" { try checkBigQuery(table) }
         if let query = table.sourceQuery, table.queryMode != .materialized, query.contains("`") {
             throw invalid("source_query", "backticks are only allowed in materialized SQL")
         }
