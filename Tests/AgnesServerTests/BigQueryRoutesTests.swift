@@ -65,6 +65,10 @@ import Testing
             #expect(connected.object["elapsed_ms"] is Int)
             let forbidden = try await client.call(.post, "/api/admin/bigquery/test-connection", as: ana.token)
             #expect(forbidden.status == .forbidden)
+            let health = try await client.call(.get, "/api/health/detailed", as: root.token)
+            let bq = (health.object["services"] as? [String: Any])?["bq_config"] as? [String: Any]
+            #expect(bq?["status"] as? String == "warning" && bq?["data_project"] as? String == Self.project)
+            #expect(bq?["billing_project"] as? String == Self.project && bq?["hint"] is String)
 
             let datasets = try await client.call(
                 .get, "/api/admin/discover-tables?source_type=bigquery", as: root.token)

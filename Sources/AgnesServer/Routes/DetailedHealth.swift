@@ -1,4 +1,5 @@
 import AgnesAuth
+import AgnesConnectors
 import AgnesCore
 import AgnesData
 import AgnesJobs
@@ -72,6 +73,7 @@ struct DetailedHealth: Encodable {
         // Run errors and job details are for admins (the run routes are admin-only); others see states.
         report["sync"] = caller.isAdmin ? await sync : Service(status: await sync.status)
         report["scheduler"] = caller.isAdmin ? await scheduler : Service(status: await scheduler.status)
+        if services.settings.dataSourceType == .bigquery { report["bq_config"] = bigqueryConfig(services: services) }
         let statuses = report.values.map(\.status)
         let overall =
             statuses.contains("error") || health.status != "ok"
@@ -101,6 +103,28 @@ struct DetailedHealth: Encodable {
         } catch {
             return Service(status: "error", fields: ["detail": .string("\(error)")])
         }
+    }
+
+    /// BigQuery's projects (REFERENCE §1.3): `unknown` without a project; a `warning` when jobs are
+    /// billed to the data project itself, which then needs the BigQuery Job User role and its quota.
+    private static func bigqueryConfig(services: AgnesServices) -> Service {
+        guard let configuration = services.bigqueryProjects.configuration() else {
+            return Service(
+                status: "unknown",
+                fields: [
+                    "billing_project": .null, "data_project": .null,
+                    "hint": .string("set data_source.bigquery.project (or BIGQUERY_PROJECT)"),
+                ])
+        }
+        var fields: [String: ConfigValue] = [
+            "billing_project": .string(configuration.billingProject), "data_project": .string(configuration.dataProject),
+        ]
+        guard configuration.billingProject != configuration.dataProject else {
+            fields["hint"] = .string(
+                "jobs are billed to the data project; set data_source.bigquery.billing_project to bill them elsewhere")
+            return Service(status: "warning", fields: fields)
+        }
+        return Service(status: "ok", fields: fields)
     }
 
     private static func users(services: AgnesServices) async -> Service {
