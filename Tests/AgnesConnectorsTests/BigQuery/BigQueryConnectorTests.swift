@@ -162,6 +162,33 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: file.path))
     }
 
+    @Test func materializationsSurviveFaultsAndSkipWhatIsInFlight() async throws {
+        let fixture = try await Self.started()
+        defer { Task { await fixture.stop() } }
+        let sql = "SELECT id, customer FROM `acme-data.sales.orders`"
+        let registration = Self.registration("copy", mode: .materialized, sql: sql)
+        // A result page cut short mid-body is fetched again; all five rows arrive in pages of two.
+        fixture.bigquery.inject(.dropMidBody, pathContains: "/queries/")
+        let first = try #require(try await fixture.sync([registration])["copy"])
+        #expect(first.kind == .synced && first.rows == 5, "\(first.reason ?? "")")
+        let file = fixture.root.appendingPathComponent("extracts/bigquery/data/copy.parquet")
+        let before = try Data(contentsOf: file)
+        // Another project's 403: the table fails with BigQuery's words; the previous file keeps serving.
+        fixture.bigquery.inject(
+            .status(403, reason: "accessDenied", message: "Access Denied: Table acme-data:sales.orders"),
+            pathContains: "/queries")
+        let denied = try #require(try await fixture.sync([registration])["copy"])
+        #expect(denied.kind == .failed && denied.reason?.contains("Access Denied") == true, "\(denied.reason ?? "")")
+        #expect(try Data(contentsOf: file) == before)
+        // A materialization of the same table in flight elsewhere: this run skips it.
+        let elsewhere = MaterializationLocks(
+            directory: fixture.root.appendingPathComponent("state/locks"), source: "bigquery")
+        let held = try #require(elsewhere.acquire("copy", ttl: .seconds(3600)))
+        defer { held.release() }
+        let skipped = try #require(try await fixture.sync([registration])["copy"])
+        #expect(skipped.kind == .skipped && skipped.reason == "in_flight")
+    }
+
     @Test func bigQueryFailuresAreReportedWithTheirKind() async throws {
         let fixture = try await Self.started()
         defer { Task { await fixture.stop() } }
