@@ -229,6 +229,29 @@ import Testing
         #expect(metadata.headers["metadata-flavor"] == "Google")
     }
 
+    @Test func aJobThatNeverCompletesIsCancelledAtTheTimeout() async throws {
+        let fixture = try await Self.started()
+        defer { Task { await fixture.stop() } }
+        fixture.bigquery.pollsUntilComplete = 1_000_000
+        fixture.configure { $0.materializeTimeout = .zero }
+        let outcome = try #require(
+            try await fixture.sync([Self.registration("copy", mode: .materialized, sql: "SELECT 1 AS one")])["copy"])
+        #expect(outcome.kind == .failed && outcome.reason?.contains("did not finish") == true, "\(outcome.reason ?? "")")
+        #expect(fixture.bigquery.cancelledJobs.count == 1)
+    }
+
+    @Test func aKeyGoogleDoesNotKnowFailsAsAuthentication() async throws {
+        let fixture = try await Self.started()
+        defer { Task { await fixture.stop() } }
+        let revoked = fixture.bigquery.serviceAccountKeyJSON()
+            .replacingOccurrences(of: "agnes@proj.iam.gserviceaccount.com", with: "revoked@proj.iam.gserviceaccount.com")
+        try revoked.write(to: fixture.keyFile, atomically: true, encoding: .utf8)
+        let outcome = try #require(try await fixture.sync([Self.registration()])["orders"])
+        #expect(outcome.kind == .failed)
+        #expect(outcome.reason?.contains("no access token") == true && outcome.reason?.contains("400") == true, "\(outcome.reason ?? "")")
+        #expect(outcome.reason?.contains("PRIVATE KEY") == false, "never the key")
+    }
+
     @Test func aBadKeyFileIsNotConfiguredAndSaysWhichVariable() async throws {
         let fixture = try await Self.started()
         defer { Task { await fixture.stop() } }
