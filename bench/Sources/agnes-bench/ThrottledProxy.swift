@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -11,6 +12,15 @@ final class ThrottledProxy: @unchecked Sendable {
     // @unchecked: `listener` and `port` are set once in init; threads only read them.
     let port: Int
     private let listener: Int32
+    /// Bytes sent from the upstream to the clients so far.
+    private let counter = Counter()
+    var bytesDown: Int { counter.total }
+
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+        var total: Int { value.withLock { $0 } }
+        func add(_ count: Int) { value.withLock { $0 += count } }
+    }
 
     init(upstreamPort: Int, bytesPerSecond: Int) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -30,6 +40,7 @@ final class ThrottledProxy: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
         port = Int(UInt16(bigEndian: local.sin_port))
+        let counter = self.counter
         Thread.detachNewThread {
             while true {
                 let client = accept(listener, nil, nil)
@@ -47,13 +58,13 @@ final class ThrottledProxy: @unchecked Sendable {
                     continue
                 }
                 Thread.detachNewThread { Self.pump(from: client, to: server, rate: nil) }
-                Thread.detachNewThread { Self.pump(from: server, to: client, rate: bytesPerSecond) }
+                Thread.detachNewThread { Self.pump(from: server, to: client, rate: bytesPerSecond, counter: counter) }
             }
         }
     }
 
     /// Copies bytes until either side closes, at most `rate` bytes per second.
-    static func pump(from source: Int32, to destination: Int32, rate: Int?) {
+    static func pump(from source: Int32, to destination: Int32, rate: Int?, counter: Counter? = nil) {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         let start = Date()
         var total = 0
@@ -68,6 +79,7 @@ final class ThrottledProxy: @unchecked Sendable {
             }
             if sent < count { break }
             total += count
+            counter?.add(count)
             if let rate {
                 let due = Double(total) / Double(rate) - Date().timeIntervalSince(start)
                 if due > 0 { usleep(useconds_t(due * 1_000_000)) }

@@ -15,9 +15,10 @@ do {
     case "sync": try await SyncBench.run(Array(arguments.dropFirst()))
     case "keboola-slices": try KeboolaBench.writeSlices(Array(arguments.dropFirst()))
     case "keboola": try await KeboolaBench.run(Array(arguments.dropFirst()))
+    case "bigquery": try await BigQueryBench.run(Array(arguments.dropFirst()))
     default:
         FileHandle.standardError.write(
-            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola …\n".utf8))
+            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola|bigquery …\n".utf8))
         exit(2)
     }
 } catch {
