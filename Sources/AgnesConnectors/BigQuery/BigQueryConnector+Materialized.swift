@@ -146,8 +146,12 @@ extension BigQueryConnector {
                     .badRequest, "the result has more than \(maxRows) rows",
                     hint: "aggregate or filter it in BigQuery, or raise remote_query.max_bq_registration_rows")
             }
+            let staging = BigQueryTypes.StagedRows(fields: pageFields)
             var text = ""
-            for row in batch { text += BigQueryTypes.stagedJSON(row, fields: pageFields) + "\n" }
+            for row in batch {
+                text += staging.json(row)
+                text += "\n"
+            }
             try await writer.append(text)
         }
         try writer.close()

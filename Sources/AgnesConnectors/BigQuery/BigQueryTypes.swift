@@ -56,7 +56,23 @@ enum BigQueryTypes {
         if case .null = cell { return nil }
         if field.isRepeated || field.isRecord { return json(cell, field: field, asElement: false) }
         guard case .text(let value) = cell else { return nil }
-        return field.type.uppercased() == "TIMESTAMP" ? timestamp(value) : value
+        return kind(of: field.type) == .timestamp ? timestamp(value) : value
+    }
+
+    /// How a scalar's text is written out.
+    enum Kind { case number, boolean, timestamp, text }
+
+    /// The kind of a type name (BigQuery answers in capitals; other spellings are upper-cased first).
+    static func kind(of type: String) -> Kind {
+        switch type {
+        case "INT64", "INTEGER", "FLOAT64", "FLOAT", "NUMERIC", "DECIMAL", "BIGNUMERIC", "BIGDECIMAL": return .number
+        case "BOOL", "BOOLEAN": return .boolean
+        case "TIMESTAMP": return .timestamp
+        case "STRING", "DATE", "DATETIME", "TIME", "BYTES", "GEOGRAPHY", "JSON", "RECORD", "STRUCT": return .text
+        default:
+            let upper = type.uppercased()
+            return upper == type ? .text : kind(of: upper)
+        }
     }
 
     /// The JSON of a nested value (numbers and booleans as JSON ones, everything else as strings).
@@ -71,12 +87,11 @@ enum BigQueryTypes {
             }
             return "{" + inner.joined(separator: ",") + "}"
         case .text(let value):
-            switch field.type.uppercased() {
-            case "INT64", "INTEGER", "FLOAT64", "FLOAT", "NUMERIC", "DECIMAL", "BIGNUMERIC", "BIGDECIMAL":
-                return RemotePushdown.isNumber(value) ? value : quoted(value)
-            case "BOOL", "BOOLEAN": return value.lowercased() == "true" ? "true" : "false"
-            case "TIMESTAMP": return quoted(timestamp(value) ?? value)
-            default: return quoted(value)
+            switch kind(of: field.type) {
+            case .number: return RemotePushdown.isNumber(value) ? value : quoted(value)
+            case .boolean: return value == "true" || value.lowercased() == "true" ? "true" : "false"
+            case .timestamp: return quoted(timestamp(value) ?? value)
+            case .text: return quoted(value)
             }
         default:
             return "null"
@@ -84,6 +99,10 @@ enum BigQueryTypes {
     }
 
     static func quoted(_ text: String) -> String {
+        // Most text needs no escape at all.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -104,25 +123,114 @@ enum BigQueryTypes {
     }
 
     /// `1.7066952E9` (epoch seconds, as BigQuery sends TIMESTAMPs) → `2024-01-31 10:00:00.000000+00`,
-    /// exact to the microsecond (decimal arithmetic, not a double). Text that is no such number is
+    /// exact to the microsecond: the decimal text is read as an integer of microseconds (no double,
+    /// no calendar object: this runs once per value of a result). Text that is no such number is
     /// passed on for DuckDB to judge.
     static func timestamp(_ text: String) -> String? {
-        guard let seconds = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !seconds.isNaN else {
-            return text
-        }
-        var micros = seconds * 1_000_000
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &micros, 0, .plain)
-        let total = NSDecimalNumber(decimal: rounded).int64Value
+        guard let total = microseconds(text) else { return text }
         let whole = total >= 0 ? total / 1_000_000 : (total - 999_999) / 1_000_000
-        let fraction = total - whole * 1_000_000
-        let date = Date(timeIntervalSince1970: TimeInterval(whole))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
-            parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, Int(fraction))
+        let fraction = Int(total - whole * 1_000_000)
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let secondOfDay = Int(whole - days * 86_400)
+        let (year, month, day) = civil(fromDays: days)
+        var out = ""
+        out.reserveCapacity(30)
+        func pad(_ value: Int, _ width: Int) {
+            let digits = String(value)
+            if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
+            out += digits
+        }
+        if year < 0 { out += "-" }
+        pad(abs(year), 4)
+        out += "-"
+        pad(month, 2)
+        out += "-"
+        pad(day, 2)
+        out += " "
+        pad(secondOfDay / 3600, 2)
+        out += ":"
+        pad(secondOfDay / 60 % 60, 2)
+        out += ":"
+        pad(secondOfDay % 60, 2)
+        out += "."
+        pad(fraction, 6)
+        return out + "+00"
+    }
+
+    /// `-?digits[.digits][e[+-]digits]` seconds as whole microseconds (rounded half away from zero);
+    /// nil for anything else or out of range.
+    static func microseconds(_ text: String) -> Int64? {
+        var mantissa: Int64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var exponent = 0
+        var isNegative = false
+        var seenPoint = false
+        var roundUp = false
+        var bytes = text.utf8.makeIterator()
+        var byte = bytes.next()
+        if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") {
+            isNegative = byte == UInt8(ascii: "-")
+            byte = bytes.next()
+        }
+        while let current = byte {
+            if current >= 48 && current <= 57 {
+                if digits < 18 {
+                    mantissa = mantissa * 10 + Int64(current - 48)
+                    digits += mantissa == 0 && !seenPoint ? 0 : 1
+                    if seenPoint { fractionDigits += 1 }
+                } else if !seenPoint {
+                    exponent += 1  // a digit beyond precision before the point still counts
+                } else if digits == 18 {
+                    roundUp = current >= 53
+                    digits += 1
+                }
+            } else if current == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+                var rest = ""
+                while let next = bytes.next() { rest.unicodeScalars.append(UnicodeScalar(next)) }
+                guard let value = Int(rest) else { return nil }
+                exponent += value
+                break
+            } else {
+                return nil
+            }
+            byte = bytes.next()
+        }
+        if roundUp { mantissa += 1 }
+        var shift = exponent - fractionDigits + 6
+        var value = mantissa
+        while shift > 0 {
+            let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            value = product
+            shift -= 1
+        }
+        if shift < 0 {
+            var divisor: Int64 = 1
+            while shift < 0 {
+                if divisor > Int64.max / 10 { return 0 }
+                divisor *= 10
+                shift += 1
+            }
+            value = (value + divisor / 2) / divisor
+        }
+        return isNegative ? -value : value
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
+    static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPart = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
+        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
     }
 }
 
@@ -186,19 +294,37 @@ extension BigQueryTypes {
     /// A row as one JSON object for staging: NUMERIC and BIGNUMERIC as strings (exact: DuckDB casts
     /// them from text), everything else as ``json(_:field:asElement:)`` makes it.
     static func stagedJSON(_ row: BigQueryCell.Row, fields: [BigQueryField]) -> String {
-        let members = zip(row.f, fields).enumerated().map { index, pair in
-            let (cell, field) = pair
-            let value: String
-            if case .text(let text) = cell, !field.isRepeated,
-                ["NUMERIC", "DECIMAL", "BIGNUMERIC", "BIGDECIMAL"].contains(field.type.uppercased())
-            {
-                value = quoted(text)
-            } else {
-                value = json(cell, field: field, asElement: false)
+        StagedRows(fields: fields).json(row)
+    }
+
+    /// Writes the rows of one result (its fields looked at once, not per value) as staged JSON lines.
+    struct StagedRows {
+        let fields: [BigQueryField]
+        let keys: [String]
+        let isDecimal: [Bool]
+
+        init(fields: [BigQueryField]) {
+            self.fields = fields
+            keys = fields.indices.map { "\"c\($0)\":" }
+            isDecimal = fields.map { field in
+                !field.isRepeated && ["NUMERIC", "DECIMAL", "BIGNUMERIC", "BIGDECIMAL"].contains(field.type.uppercased())
             }
-            return "\"c\(index)\":" + value
         }
-        return "{" + members.joined(separator: ",") + "}"
+
+        func json(_ row: BigQueryCell.Row) -> String {
+            var out = "{"
+            out.reserveCapacity(64 * fields.count)
+            for (index, (cell, field)) in zip(row.f, fields).enumerated() {
+                if index > 0 { out += "," }
+                out += keys[index]
+                if isDecimal[index], case .text(let text) = cell {
+                    out += quoted(text)
+                } else {
+                    out += BigQueryTypes.json(cell, field: field, asElement: false)
+                }
+            }
+            return out + "}"
+        }
     }
 
     /// The typed SELECT over a staged file: each `c<n>` read as its column's type (a BLOB as base64
@@ -221,7 +347,7 @@ extension BigQueryTypes {
         }
         return """
             SELECT \(expressions.joined(separator: ", ")) FROM read_json(\(SQLText.literal(file)), \
-            format = 'newline_delimited', columns = {\(declared.joined(separator: ", "))}, maximum_object_size = 104857600)
+            format = 'newline_delimited', columns = {\(declared.joined(separator: ", "))})
             """
     }
 

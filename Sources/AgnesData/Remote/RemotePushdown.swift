@@ -188,9 +188,31 @@ public enum RemotePushdown {
         }
     }
 
-    /// `-12`, `3.5`, `1e3`: digits with an optional sign, fraction and exponent, nothing else.
+    /// `-12`, `3.5`, `1e3`: digits with an optional sign, fraction and exponent, nothing else. (A byte
+    /// scan: it runs for every numeric value a remote table returns.)
     public static func isNumber(_ text: String) -> Bool {
-        text.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/) != nil
+        var bytes = text.utf8.makeIterator()
+        var byte = bytes.next()
+        if byte == UInt8(ascii: "-") { byte = bytes.next() }
+        func digits() -> Bool {
+            var count = 0
+            while let current = byte, current >= 48, current <= 57 {
+                count += 1
+                byte = bytes.next()
+            }
+            return count > 0
+        }
+        guard digits() else { return false }
+        if byte == UInt8(ascii: ".") {
+            byte = bytes.next()
+            guard digits() else { return false }
+        }
+        if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            byte = bytes.next()
+            if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") { byte = bytes.next() }
+            guard digits() else { return false }
+        }
+        return byte == nil
     }
 
     private static func limit(of select: [String: Any]) -> Int? {

@@ -41,6 +41,33 @@ import Testing
         #expect(BigQueryTypes.timestamp("-1.5") == "1969-12-31 23:59:58.500000+00")
         #expect(BigQueryTypes.timestamp("0") == "1970-01-01 00:00:00.000000+00")
         #expect(BigQueryTypes.timestamp("junk") == "junk", "left for DuckDB to refuse")
+        #expect(BigQueryTypes.timestamp("2.53402300799999999E11") == "9999-12-31 23:59:59.999999+00")
+        #expect(BigQueryTypes.timestamp("-8.64E4") == "1969-12-31 00:00:00.000000+00")
+        #expect(BigQueryTypes.timestamp("1E-7") == "1970-01-01 00:00:00.000000+00")
+        #expect(BigQueryTypes.timestamp("1.0000005") == "1970-01-01 00:00:01.000001+00", "rounded half up")
+        #expect(BigQueryTypes.timestamp("-6.21355968E10") == "0001-01-01 00:00:00.000000+00")
+        #expect(BigQueryTypes.timestamp("1.5.5") == "1.5.5" && BigQueryTypes.timestamp("1e") == "1e")
+    }
+
+    @Test func timestampsAgreeWithDuckDBsCalendar() throws {
+        let connection = try Database().connect()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let micros = Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999, using: &generator)
+            let text = "\(micros / 1_000_000).\(String(format: "%06lld", abs(micros % 1_000_000)))"
+            let seconds = micros < 0 && micros % 1_000_000 != 0 ? "-" + text.dropFirst(text.hasPrefix("-") ? 1 : 0) : text
+            let expected = try connection.query(
+                "SELECT strftime(make_timestamp(?::BIGINT), '%Y-%m-%d %H:%M:%S.%f') || '+00'", [.bigint(micros)]
+            ).rows[0][0].string
+            let ours = BigQueryTypes.timestamp(micros < 0 ? Self.negative(micros) : seconds)
+            #expect(ours == expected, "\(micros)")
+        }
+    }
+
+    /// Negative microseconds as the decimal text of seconds (`-1.500000` for -1,500,000).
+    static func negative(_ micros: Int64) -> String {
+        let magnitude = micros.magnitude
+        return "-\(magnitude / 1_000_000).\(String(format: "%06llu", magnitude % 1_000_000))"
     }
 
     @Test func cellsBecomeTextDuckDBCastsToTheirTypes() throws {

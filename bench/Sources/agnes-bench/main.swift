@@ -16,6 +16,7 @@ do {
     case "keboola-slices": try KeboolaBench.writeSlices(Array(arguments.dropFirst()))
     case "keboola": try await KeboolaBench.run(Array(arguments.dropFirst()))
     case "bigquery": try await BigQueryBench.run(Array(arguments.dropFirst()))
+    case "bigquery-probe": try BigQueryBench.probe()
     default:
         FileHandle.standardError.write(
             Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola|bigquery …\n".utf8))
