@@ -88,7 +88,7 @@ public struct BigQueryClient: Sendable {
         let data = try await send(
             .POST, "/bigquery/v2/projects/\(Self.segment(configuration.billingProject))/queries",
             json: try JSONSerialization.data(withJSONObject: body), what: dryRun ? "a dry run" : "jobs.query")
-        return try decode(BigQueryQueryResponse.self, data, "jobs.query")
+        return try decodeResponse(data, "jobs.query")
     }
 
     /// `jobs.getQueryResults`: waits up to ``BigQueryConfiguration/waitPerCall`` for the job, then a page.
@@ -104,7 +104,7 @@ public struct BigQueryClient: Sendable {
         let data = try await send(
             .GET, "/bigquery/v2/projects/\(Self.segment(job.projectId))/queries/\(Self.segment(job.jobId ?? ""))",
             query: query, what: "jobs.getQueryResults")
-        return try decode(BigQueryQueryResponse.self, data, "jobs.getQueryResults")
+        return try decodeResponse(data, "jobs.getQueryResults")
     }
 
     /// `jobs.cancel`, best effort (a job left running only costs slots).
@@ -274,6 +274,15 @@ public struct BigQueryClient: Sendable {
                 refreshed = true
                 await tokens.invalidate()
             }
+        }
+    }
+
+    /// A query answer, its rows read by ``BigQueryRowParser``.
+    private func decodeResponse(_ data: Data, _ what: String) throws -> BigQueryQueryResponse {
+        do {
+            return try BigQueryRowParser.response(data)
+        } catch {
+            throw BigQueryError(.upstream, "BigQuery's answer to \(what) is not what it documents: \(error)")
         }
     }
 

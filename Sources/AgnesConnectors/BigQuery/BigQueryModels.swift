@@ -52,6 +52,7 @@ public indirect enum BigQueryCell: Sendable, Hashable, Decodable {
         if let items = try? container.decode([BigQueryCell].self, forKey: key) { return .list(items) }
         if let record = try? container.decode(Row.self, forKey: key) { return .record(record.f) }
         // Numbers or booleans where strings are documented: taken as their text.
+        if let integer = try? container.decode(Int64.self, forKey: key) { return .text(String(integer)) }
         if let number = try? container.decode(Double.self, forKey: key) { return .text(String(number)) }
         if let flag = try? container.decode(Bool.self, forKey: key) { return .text(flag ? "true" : "false") }
         throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a BigQuery cell")

@@ -103,6 +103,27 @@ import Testing
         #expect(values[4] == "hello" && values[5] == nil)
     }
 
+    @Test func theRowParserReadsWhatTheDecoderReads() throws {
+        let documents = [
+            #"{"jobComplete":true,"rows":[{"f":[{"v":"1"},{"v":null},{"v":"a \"q\" \\ \n \u00e9 \ud83d\ude00 \/"}]}],"pageToken":"x","totalRows":"1"}"#,
+            #"{ "rows" : [ { "f" : [ { "v" : [ {"v":"a"}, {"v":"b"} ] }, { "v" : { "f" : [ {"v":"Praha"}, {"v":null} ] } }, {"v": 12}, {"v": true} ] } ] , "jobComplete": false }"#,
+            #"{"rows":[],"jobComplete":true}"#,
+            #"{"jobComplete":true,"totalBytesProcessed":"10"}"#,
+            #"{"rows":null,"schema":{"fields":[{"name":"a","type":"STRING"}]}}"#,
+            #"{"schema":{"fields":[{"name":"rows","type":"RECORD","fields":[{"name":"x","type":"STRING"}]}]},"rows":[{"f":[{"v":{"f":[{"v":"ž"}]}}]}]}"#,
+        ]
+        for document in documents {
+            let data = Data(document.utf8)
+            let parsed = try BigQueryRowParser.response(data)
+            let decoded = try JSONDecoder().decode(BigQueryQueryResponse.self, from: data)
+            #expect(parsed.rows == decoded.rows, "\(document)")
+            #expect(parsed.jobComplete == decoded.jobComplete && parsed.pageToken == decoded.pageToken)
+            #expect(parsed.fields == decoded.fields && parsed.totalBytesProcessed == decoded.totalBytesProcessed)
+        }
+        #expect(throws: (any Error).self) { try BigQueryRowParser.response(Data(#"{"rows":[{"f":[{"v":"open"#.utf8)) }
+        #expect(throws: (any Error).self) { try BigQueryRowParser.response(Data(#"{"rows":[{"f":[{"v":tru}]}]}"#.utf8)) }
+    }
+
     @Test func remoteScansSendGoogleSQL() {
         let note = RemoteColumn(name: "no`te", type: "VARCHAR")
         let amount = RemoteColumn(name: "amount", type: "DECIMAL(38,9)")
