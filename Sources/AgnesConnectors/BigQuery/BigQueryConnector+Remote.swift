@@ -155,7 +155,8 @@ private actor BigQueryRemoteScan {
         if !wasComplete { request.meter?.add(response.bytesProcessed ?? 0) }
         self.response = response
         let fields = response.fields
-        let rows = (response.rows ?? []).map { BigQueryTypes.text($0, fields: fields) }
+        let converter = BigQueryTypes.TextRows(fields: fields)
+        let rows = (response.rows ?? []).map(converter.text)
         if response.pageToken?.isEmpty ?? true { isDone = true }
         if rows.isEmpty { return isDone ? nil : [] }
         return rows

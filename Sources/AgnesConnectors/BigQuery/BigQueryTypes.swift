@@ -49,7 +49,37 @@ enum BigQueryTypes {
 
     /// A row's cells as text DuckDB casts to each field's type.
     static func text(_ row: BigQueryCell.Row, fields: [BigQueryField]) -> [String?] {
-        zip(row.f, fields).map { cell, field in text(cell, field: field) }
+        TextRows(fields: fields).text(row)
+    }
+
+    /// Turns the rows of one result into text cells (its fields looked at once, not per value).
+    struct TextRows {
+        enum Way { case plain, timestamp, nested }
+        let fields: [BigQueryField]
+        let ways: [Way]
+
+        init(fields: [BigQueryField]) {
+            self.fields = fields
+            ways = fields.map { field in
+                if field.isRepeated || field.isRecord { return .nested }
+                return kind(of: field.type) == .timestamp ? .timestamp : .plain
+            }
+        }
+
+        func text(_ row: BigQueryCell.Row) -> [String?] {
+            var out: [String?] = []
+            out.reserveCapacity(ways.count)
+            for (index, cell) in row.f.prefix(ways.count).enumerated() {
+                switch (cell, ways[index]) {
+                case (.null, _): out.append(nil)
+                case (.text(let value), .plain): out.append(value)
+                case (.text(let value), .timestamp): out.append(timestamp(value))
+                case (_, .nested): out.append(json(cell, field: fields[index], asElement: false))
+                default: out.append(nil)
+                }
+            }
+            return out
+        }
     }
 
     static func text(_ cell: BigQueryCell, field: BigQueryField) -> String? {
