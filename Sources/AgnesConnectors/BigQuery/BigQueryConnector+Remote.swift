@@ -15,12 +15,6 @@ struct BigQueryRemoteTarget: Codable, Sendable, Hashable {
     var sqlName: String { BigQuerySQL.table(project: project, dataset: dataset, table: table) }
 }
 
-/// The remote targets the connector knows, and the extract file stamp they were read at.
-struct BigQueryRemoteTargets: Sendable {
-    var stamp: String = ""
-    var targets: [String: BigQueryRemoteTarget] = [:]
-}
-
 extension BigQueryConnector {
     public var remoteReader: (any RemoteTableReader)? { BigQueryRemoteReader(connector: self) }
 
@@ -46,9 +40,7 @@ extension BigQueryConnector {
         }
         let target = BigQueryRemoteTarget(
             project: project, dataset: dataset, table: tableName, columns: columns.map { "\($0.name) \($0.type)" })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let signature = String(decoding: try encoder.encode(target), as: UTF8.self)
+        let signature = try RemoteTargets.signature(target)
         let isUnchanged = previous?.sourceSignature == signature
         let table = ExtractTable(
             name: name,
@@ -56,7 +48,7 @@ extension BigQueryConnector {
                 ?? "Queried in place in BigQuery: \(project).\(dataset).\(tableName)",
             rows: remote.rows, sizeBytes: remote.bytes, extractedAt: isUnchanged ? previous?.extractedAt : Date(),
             queryMode: "remote", sourceSignature: signature, remoteColumns: columns)
-        remoteTargets.withLock { $0.targets[registration.id] = target }
+        remoteTargets.set(target, for: registration.id)
         let documentation = SourceDocumentation(
             table: TableMetadata(
                 tableID: registration.id, fqn: "\(project).\(dataset).\(tableName)", description: remote.description,
@@ -74,20 +66,7 @@ extension BigQueryConnector {
 
     /// Where the remote table `id` is, as its last sync recorded it.
     func remoteTarget(_ id: String) async throws -> BigQueryRemoteTarget {
-        let file = layout.sourceDirectory(Self.source).appendingPathComponent("extract.duckdb")
-        let stamp = SourceSignature.stamp(file)
-        if let target = remoteTargets.withLock({ $0.stamp == stamp ? $0.targets[id] : nil }) { return target }
-        let tables = try await offloaded("agnes.bigquery.remote") { PreviousExtract.read(file) }
-        var targets: [String: BigQueryRemoteTarget] = [:]
-        for (name, table) in tables where table.queryMode == "remote" {
-            if let data = table.sourceSignature?.data(using: .utf8),
-                let target = try? JSONDecoder().decode(BigQueryRemoteTarget.self, from: data)
-            {
-                targets[name] = target
-            }
-        }
-        remoteTargets.withLock { $0 = BigQueryRemoteTargets(stamp: stamp, targets: targets) }
-        guard let target = targets[id] else {
+        guard let target = try await remoteTargets.target(id) else {
             throw BigQueryError(
                 .badRequest, "remote table \(id) has not been synced yet: its columns come with its first sync")
         }

@@ -30,7 +30,7 @@ public final class BigQueryConnector: Connector {
     let lane = SerialLane()
     let materializations: MaterializationLocks
     /// Where each remote table is in BigQuery (``remoteTarget(_:)``).
-    let remoteTargets = Mutex(BigQueryRemoteTargets())
+    let remoteTargets: RemoteTargets<BigQueryRemoteTarget>
 
     public static let defaultHTTPClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
@@ -49,6 +49,8 @@ public final class BigQueryConnector: Connector {
         self.configuration = configuration
         materializations = MaterializationLocks(
             directory: layout.root.appendingPathComponent("state/locks"), source: "bigquery")
+        remoteTargets = RemoteTargets(
+            extract: layout.sourceDirectory(Self.source).appendingPathComponent("extract.duckdb"))
     }
 
     /// A client for the current configuration.

@@ -8,7 +8,9 @@ enum BigQueryRowParser {
     /// The answer decoded: its rows by this parser, everything else by `JSONDecoder`.
     static func response(_ data: Data) throws -> BigQueryQueryResponse {
         let bytes = [UInt8](data)
-        guard let span = rowsSpan(bytes) else { return try JSONDecoder().decode(BigQueryQueryResponse.self, from: data) }
+        guard let span = rowsSpan(bytes) else {
+            return try JSONDecoder().decode(BigQueryQueryResponse.self, from: data)
+        }
         var rest = Array(bytes[..<span.key])
         rest += Array("\"rows\":null".utf8)
         rest += bytes[span.end...]

@@ -1,4 +1,5 @@
 import AgnesData
+import DuckDB
 import Foundation
 
 /// How BigQuery's types become DuckDB's, and its `f`/`v` cells text that DuckDB casts to them:
@@ -152,39 +153,13 @@ enum BigQueryTypes {
         return out + "\""
     }
 
-    /// `1.7066952E9` (epoch seconds, as BigQuery sends TIMESTAMPs) → `2024-01-31 10:00:00.000000+00`,
-    /// exact to the microsecond: the decimal text is read as an integer of microseconds (no double,
-    /// no calendar object: this runs once per value of a result). Text that is no such number is
-    /// passed on for DuckDB to judge.
+    /// `1.7066952E9` (epoch seconds, as BigQuery sends TIMESTAMPs) → `2024-01-31 10:00:00+00`, exact
+    /// to the microsecond: the decimal text is read as an integer of microseconds (no double, no
+    /// calendar object: this runs once per value of a result) and written as DuckDB writes timestamps.
+    /// Text that is no such number is passed on for DuckDB to judge.
     static func timestamp(_ text: String) -> String? {
         guard let total = microseconds(text) else { return text }
-        let whole = total >= 0 ? total / 1_000_000 : (total - 999_999) / 1_000_000
-        let fraction = Int(total - whole * 1_000_000)
-        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
-        let secondOfDay = Int(whole - days * 86_400)
-        let (year, month, day) = civil(fromDays: days)
-        var out = ""
-        out.reserveCapacity(30)
-        func pad(_ value: Int, _ width: Int) {
-            let digits = String(value)
-            if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
-            out += digits
-        }
-        if year < 0 { out += "-" }
-        pad(abs(year), 4)
-        out += "-"
-        pad(month, 2)
-        out += "-"
-        pad(day, 2)
-        out += " "
-        pad(secondOfDay / 3600, 2)
-        out += ":"
-        pad(secondOfDay / 60 % 60, 2)
-        out += ":"
-        pad(secondOfDay % 60, 2)
-        out += "."
-        pad(fraction, 6)
-        return out + "+00"
+        return DuckDBTimestamp(total, unit: .microseconds).description + "+00"
     }
 
     /// `-?digits[.digits][e[+-]digits]` seconds as whole microseconds (rounded half away from zero);
@@ -247,20 +222,6 @@ enum BigQueryTypes {
             value = (value + divisor / 2) / divisor
         }
         return isNegative ? -value : value
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
-    static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPart = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
-        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
     }
 }
 
@@ -337,7 +298,8 @@ extension BigQueryTypes {
             self.fields = fields
             keys = fields.indices.map { "\"c\($0)\":" }
             isDecimal = fields.map { field in
-                !field.isRepeated && ["NUMERIC", "DECIMAL", "BIGNUMERIC", "BIGDECIMAL"].contains(field.type.uppercased())
+                !field.isRepeated
+                    && ["NUMERIC", "DECIMAL", "BIGNUMERIC", "BIGDECIMAL"].contains(field.type.uppercased())
             }
         }
 

@@ -29,11 +29,17 @@ extension KeboolaConnector {
         let directory = layout.dataDirectory(Self.source).appendingPathComponent("\(sync.name.rawValue).partitions")
         let oldFiles: [String: String] = sync.old?.partitions ?? [:]
         let since = sync.old.flatMap { KeboolaTableState.date($0.exportedAt) }
-        let isDelta = since != nil && oldFiles.allSatisfy { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0.value).path) }
+        let isDelta =
+            since != nil
+            && oldFiles.allSatisfy {
+                FileManager.default.fileExists(atPath: directory.appendingPathComponent($0.value).path)
+            }
         let request = KeboolaExportRequest(
             columns: sync.remote.columns,
-            changedSince: isDelta ? since!.addingTimeInterval(-Double(client.configuration.incrementalOverlap.components.seconds)) : nil)
-        let (job, slices) = try await export(sync.remote.id, request, client: client, into: sync.work.appendingPathComponent("export"))
+            changedSince: isDelta
+                ? since!.addingTimeInterval(-Double(client.configuration.incrementalOverlap.components.seconds)) : nil)
+        let (job, slices) = try await export(
+            sync.remote.id, request, client: client, into: sync.work.appendingPathComponent("export"))
         state.exportedAt = job.createdTime ?? job.startTime
         let keyColumns = sync.columns.filter { state.primaryKey.contains($0.name) }
         let scratch = sync.work.appendingPathComponent("duckdb")
@@ -49,7 +55,8 @@ extension KeboolaConnector {
             let existing = files.mapValues { directory.appendingPathComponent($0) }
             var touched = Set(try converter.partitionValues(of: exported, by: partitionColumn))
             if isDelta {
-                touched.formUnion(try converter.partitionsHoldingKeys(of: exported, primaryKey: primaryKey, in: existing))
+                touched.formUnion(
+                    try converter.partitionsHoldingKeys(of: exported, primaryKey: primaryKey, in: existing))
             }
             for value in touched.sorted() {
                 let file = files[value] ?? Self.partitionFileName(value)
@@ -72,13 +79,16 @@ extension KeboolaConnector {
             }
             return (files, touched.count)
         }
-        var note = isDelta ? "rewrote \(rewritten) of \(files.count) partitions" : "split into \(files.count) partitions"
+        var note =
+            isDelta ? "rewrote \(rewritten) of \(files.count) partitions" : "split into \(files.count) partitions"
         // Rows deleted in Keboola: a key-only export shows which keys are left.
         let expected = sync.remote.rowsCount
         let written = files
         let counted = try await offloaded("agnes.keboola.count") { () -> Int64 in
             let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID)
-            return try written.values.reduce(0) { $0 + (try converter.rowCount(of: directory.appendingPathComponent($1))) }
+            return try written.values.reduce(0) {
+                $0 + (try converter.rowCount(of: directory.appendingPathComponent($1)))
+            }
         }
         if isDelta, let expected, expected != counted {
             let (_, keySlices) = try await export(
@@ -86,7 +96,8 @@ extension KeboolaConnector {
                 into: sync.work.appendingPathComponent("keys"))
             let keyFile = sync.work.appendingPathComponent("keys.parquet")
             let snapshot = files
-            let (remaining, removed) = try await offloaded("agnes.keboola.deletions") { () -> ([String: String], Int64) in
+            let (remaining, removed) = try await offloaded("agnes.keboola.deletions") {
+                () -> ([String: String], Int64) in
                 let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID)
                 _ = try converter.convert(slices: keySlices, columns: keyColumns, to: keyFile)
                 var files = snapshot
@@ -123,7 +134,8 @@ extension KeboolaConnector {
             return (published, rows)
         }
         let table = ExtractTable(
-            name: sync.name, description: sync.description, rows: rows, sizeBytes: published.sizeBytes, extractedAt: Date(),
+            name: sync.name, description: sync.description, rows: rows, sizeBytes: published.sizeBytes,
+            extractedAt: Date(),
             queryMode: "local", file: published, sourceSignature: state.encoded)
         return TableResult(table: table, note: note + ": \(rows) rows")
     }

@@ -24,9 +24,7 @@ extension KeboolaConnector {
         let target = KeboolaRemoteTarget(
             tableID: remote.id, bucketID: remote.bucketID, name: remote.name, isTyped: remote.isTyped,
             columns: columns.map { "\($0.name) \($0.type)" })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let signature = String(decoding: try encoder.encode(target), as: UTF8.self)
+        let signature = try RemoteTargets.signature(target)
         let isUnchanged = previous?.sourceSignature == signature
         let table = ExtractTable(
             name: name,
@@ -35,7 +33,7 @@ extension KeboolaConnector {
             rows: remote.rowsCount, sizeBytes: remote.dataSizeBytes,
             extractedAt: isUnchanged ? previous?.extractedAt : Date(), queryMode: "remote",
             sourceSignature: signature, remoteColumns: columns)
-        remoteTargets.withLock { $0.targets[registration.id] = target }
+        remoteTargets.set(target, for: registration.id)
         return TableResult(
             table: table, isUnchanged: isUnchanged,
             note: "remote: \(columns.count) columns, queried in place through Keboola's Query Service",
@@ -45,20 +43,7 @@ extension KeboolaConnector {
     /// Where the remote table `id` is, as its last sync recorded it (read from the extract once per
     /// extract file); an error that says what to do when it was never synced.
     func remoteTarget(_ id: String) async throws -> KeboolaRemoteTarget {
-        let file = layout.sourceDirectory(Self.source).appendingPathComponent("extract.duckdb")
-        let stamp = SourceSignature.stamp(file)
-        if let target = remoteTargets.withLock({ $0.stamp == stamp ? $0.targets[id] : nil }) { return target }
-        let tables = try await offloaded("agnes.keboola.remote") { PreviousExtract.read(file) }
-        var targets: [String: KeboolaRemoteTarget] = [:]
-        for (name, table) in tables where table.queryMode == "remote" {
-            if let data = table.sourceSignature?.data(using: .utf8),
-                let target = try? JSONDecoder().decode(KeboolaRemoteTarget.self, from: data)
-            {
-                targets[name] = target
-            }
-        }
-        remoteTargets.withLock { $0 = RemoteTargets(stamp: stamp, targets: targets) }
-        guard let target = targets[id] else {
+        guard let target = try await remoteTargets.target(id) else {
             throw KeboolaError(
                 .notFound,
                 "remote table \(id) has not been synced yet: its columns and Keboola table come with its first sync")
@@ -81,10 +66,4 @@ extension KeboolaConnector {
             return try await service.submit(sql, branchID: branch, workspaceID: replaced)
         }
     }
-}
-
-/// The remote targets the connector knows, and the extract file stamp they were read at.
-struct RemoteTargets: Sendable {
-    var stamp: String = ""
-    var targets: [String: KeboolaRemoteTarget] = [:]
 }

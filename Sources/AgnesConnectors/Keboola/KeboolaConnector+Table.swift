@@ -20,7 +20,8 @@ extension KeboolaConnector {
         previous: ExtractTable?
     ) async throws -> TableResult {
         let remote = try await client.table(id: listed.id)
-        var result = try await syncTableData(registration, name: name, remote: remote, client: client, previous: previous)
+        var result = try await syncTableData(
+            registration, name: name, remote: remote, client: client, previous: previous)
         result.documentation = Self.documentation(of: remote, tableID: registration.id)
         return result
     }
@@ -29,7 +30,8 @@ extension KeboolaConnector {
     /// provider precedence as the types), and each column's base type.
     static func documentation(of remote: KeboolaTable, tableID: String) -> SourceDocumentation {
         let columns = remote.columns.map { column in
-            let described = KeboolaColumnType.preferred((remote.columnMetadata[column] ?? []).filter { $0.key == "KBC.description" })
+            let described = KeboolaColumnType.preferred(
+                (remote.columnMetadata[column] ?? []).filter { $0.key == "KBC.description" })
             let type = KeboolaColumnType.of(column: column, in: remote)
             let basetype: String
             switch type {
@@ -54,7 +56,9 @@ extension KeboolaConnector {
         _ registration: TableRegistration, name: Identifier, remote: KeboolaTable, client: KeboolaStorageClient,
         previous: ExtractTable?
     ) async throws -> TableResult {
-        let columns = remote.columns.map { KeboolaTableConverter.Column(name: $0, type: KeboolaColumnType.of(column: $0, in: remote)) }
+        let columns = remote.columns.map {
+            KeboolaTableConverter.Column(name: $0, type: KeboolaColumnType.of(column: $0, in: remote))
+        }
         guard !columns.isEmpty else {
             throw KeboolaError(.invalidResponse, "\(remote.id): Keboola lists no columns for it")
         }
@@ -67,12 +71,15 @@ extension KeboolaConnector {
             guard !key.isEmpty else {
                 throw KeboolaError(
                     .invalidRegistration,
-                    "\(registration.id): \(strategy.rawValue) sync merges on the primary key, and neither the registry nor Keboola gives \(remote.id) one; set primary_key or use full_refresh")
+                    "\(registration.id): \(strategy.rawValue) sync merges on the primary key, and neither the registry nor Keboola gives \(remote.id) one; set primary_key or use full_refresh"
+                )
             }
             let missing = key.filter { !remote.columns.contains($0) }
             guard missing.isEmpty else {
                 throw KeboolaError(
-                    .invalidRegistration, "\(registration.id): primary key column \(missing.joined(separator: ", ")) is not a column of \(remote.id)")
+                    .invalidRegistration,
+                    "\(registration.id): primary key column \(missing.joined(separator: ", ")) is not a column of \(remote.id)"
+                )
             }
             state.primaryKey = key
         }
@@ -81,8 +88,11 @@ extension KeboolaConnector {
             guard let named = registration.partitionBy, let column = columns.first(where: { $0.name == named }) else {
                 throw KeboolaError(
                     .invalidRegistration,
-                    registration.partitionBy.map { "\(registration.id): partition_by \($0) is not a column of \(remote.id)" }
-                        ?? "\(registration.id): a partitioned table needs partition_by, the column whose values split it")
+                    registration.partitionBy.map {
+                        "\(registration.id): partition_by \($0) is not a column of \(remote.id)"
+                    }
+                        ?? "\(registration.id): a partitioned table needs partition_by, the column whose values split it"
+                )
             }
             partitionColumn = column
             state.partitionBy = column.name
@@ -115,7 +125,8 @@ extension KeboolaConnector {
                 description: description, client: client, work: work, target: target)
         }
         // A full export: the first sync, full_refresh, or a changed schema or key.
-        let (job, slices) = try await export(remote.id, KeboolaExportRequest(columns: remote.columns), client: client, into: work)
+        let (job, slices) = try await export(
+            remote.id, KeboolaExportRequest(columns: remote.columns), client: client, into: work)
         state.exportedAt = job.createdTime ?? job.startTime
         let converter = work.appendingPathComponent("duckdb")
         let tableID = remote.id
@@ -131,7 +142,9 @@ extension KeboolaConnector {
         let table = ExtractTable(
             name: name, description: description, rows: rows, sizeBytes: published.sizeBytes, extractedAt: Date(),
             queryMode: "local", file: published, sourceSignature: state.encoded)
-        let why = previous == nil ? "first export" : (isCompatible ? "full export" : "full export (new columns, types, key or strategy)")
+        let why =
+            previous == nil
+            ? "first export" : (isCompatible ? "full export" : "full export (new columns, types, key or strategy)")
         return TableResult(table: table, note: "\(why): \(rows) rows")
     }
 
@@ -163,7 +176,8 @@ extension KeboolaConnector {
             let changed = try converter.convert(slices: slices, columns: columns, to: deltaFile)
             var rows: Int64 = 0
             let published = try publisher.publish(to: target) { temporary in
-                rows = try converter.merge(previous: previousFile, delta: deltaFile, primaryKey: primaryKey, to: temporary)
+                rows = try converter.merge(
+                    previous: previousFile, delta: deltaFile, primaryKey: primaryKey, to: temporary)
             }
             return (published, rows, changed)
         }
@@ -172,7 +186,8 @@ extension KeboolaConnector {
         if let expected, expected != rows {
             // Rows left Keboola: keep only the keys it still has.
             let (_, keySlices) = try await export(
-                remote.id, KeboolaExportRequest(columns: keyColumns.map(\.name)), client: client, into: work.appendingPathComponent("keys"))
+                remote.id, KeboolaExportRequest(columns: keyColumns.map(\.name)), client: client,
+                into: work.appendingPathComponent("keys"))
             let current = URL(fileURLWithPath: published.readPath)
             let retained = try await offloaded("agnes.keboola.retain") { () -> (PublishedFile, Int64) in
                 let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID)

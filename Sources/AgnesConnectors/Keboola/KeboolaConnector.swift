@@ -32,7 +32,7 @@ public final class KeboolaConnector: Connector {
     /// The workspace materialized and remote queries run in.
     let workspaces: KeboolaWorkspaceStore
     /// Where each remote table is in Keboola (``remoteTarget(_:)``).
-    let remoteTargets = Mutex(RemoteTargets())
+    let remoteTargets: RemoteTargets<KeboolaRemoteTarget>
 
     /// The HTTP client of Keboola calls: redirects are not followed (an API address that passed the
     /// outbound check cannot send the token elsewhere), a read that stalls for two minutes fails.
@@ -52,6 +52,8 @@ public final class KeboolaConnector: Connector {
         self.configuration = configuration
         materializations = MaterializationLocks(directory: layout.root.appendingPathComponent("state/locks"))
         workspaces = KeboolaWorkspaceStore(file: layout.root.appendingPathComponent("state/keboola-workspace.json"))
+        remoteTargets = RemoteTargets(
+            extract: layout.sourceDirectory(Self.source).appendingPathComponent("extract.duckdb"))
         // What remote scans of a killed process left (none of this process runs yet).
         for leftover in ["tmp/keboola-remote", "tmp/keboola-remote-spill"] {
             try? FileManager.default.removeItem(at: layout.root.appendingPathComponent(leftover))

@@ -236,7 +236,8 @@ import Testing
         fixture.configure { $0.materializeTimeout = .zero }
         let outcome = try #require(
             try await fixture.sync([Self.registration("copy", mode: .materialized, sql: "SELECT 1 AS one")])["copy"])
-        #expect(outcome.kind == .failed && outcome.reason?.contains("did not finish") == true, "\(outcome.reason ?? "")")
+        #expect(
+            outcome.kind == .failed && outcome.reason?.contains("did not finish") == true, "\(outcome.reason ?? "")")
         #expect(fixture.bigquery.cancelledJobs.count == 1)
     }
 
@@ -244,11 +245,14 @@ import Testing
         let fixture = try await Self.started()
         defer { Task { await fixture.stop() } }
         let revoked = fixture.bigquery.serviceAccountKeyJSON()
-            .replacingOccurrences(of: "agnes@proj.iam.gserviceaccount.com", with: "revoked@proj.iam.gserviceaccount.com")
+            .replacingOccurrences(
+                of: "agnes@proj.iam.gserviceaccount.com", with: "revoked@proj.iam.gserviceaccount.com")
         try revoked.write(to: fixture.keyFile, atomically: true, encoding: .utf8)
         let outcome = try #require(try await fixture.sync([Self.registration()])["orders"])
         #expect(outcome.kind == .failed)
-        #expect(outcome.reason?.contains("no access token") == true && outcome.reason?.contains("400") == true, "\(outcome.reason ?? "")")
+        #expect(
+            outcome.reason?.contains("no access token") == true && outcome.reason?.contains("400") == true,
+            "\(outcome.reason ?? "")")
         #expect(outcome.reason?.contains("PRIVATE KEY") == false, "never the key")
     }
 

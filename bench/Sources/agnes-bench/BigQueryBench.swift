@@ -30,7 +30,8 @@ enum BigQueryBench {
         logger.logLevel = .error
         // 3 first: its peak RSS is read before anything else grows the process.
         if ProcessInfo.processInfo.environment["BENCH_SKIP_MATERIALIZE"] == nil {
-            try await materialization(rows: rows, directory: directory.appendingPathComponent("materialize"), logger: logger)
+            try await materialization(
+                rows: rows, directory: directory.appendingPathComponent("materialize"), logger: logger)
         }
         if ProcessInfo.processInfo.environment["BENCH_ONLY_MATERIALIZE"] == nil {
             try await remoteQueries(directory: directory.appendingPathComponent("remote"), logger: logger)
@@ -48,7 +49,10 @@ enum BigQueryBench {
         let page = Data((#"{"jobComplete":true,"schema":\#(PageServer.schema),"rows":["# + text + "]}").utf8)
         var started = DispatchTime.now().uptimeNanoseconds
         let response = try JSONDecoder().decode(BigQueryQueryResponse.self, from: page)
-        print(String(format: "decode %.1f ms (%d rows, %.1f MB)", milliseconds(since: started), response.rows?.count ?? 0, Double(page.count) / 1e6))
+        print(
+            String(
+                format: "decode %.1f ms (%d rows, %.1f MB)", milliseconds(since: started), response.rows?.count ?? 0,
+                Double(page.count) / 1e6))
     }
 
     // MARK: 1 and 2
@@ -57,7 +61,8 @@ enum BigQueryBench {
         let fake = await FakeBigQuery.start(projectID: project)
         defer { Task { await fake.stop() } }
         let fields = [
-            FakeBigQueryField("id", .int64), FakeBigQueryField("region", .string), FakeBigQueryField("amount", .float64),
+            FakeBigQueryField("id", .int64), FakeBigQueryField("region", .string),
+            FakeBigQueryField("amount", .float64),
             FakeBigQueryField("day", .date), FakeBigQueryField("note", .string),
         ]
         func rows(_ count: Int) -> [[FakeBigQueryValue]] {
@@ -70,7 +75,8 @@ enum BigQueryBench {
         }
         fake.putTable(project: project, dataset: "d", table: "small", fields: fields, rows: rows(1000))
         fake.putTable(project: project, dataset: "d", table: "wide", fields: fields, rows: rows(20_000))
-        let proxy = try ThrottledProxy(upstreamPort: URLComponents(string: fake.apiBaseURL)!.port!, bytesPerSecond: 1 << 40)
+        let proxy = try ThrottledProxy(
+            upstreamPort: URLComponents(string: fake.apiBaseURL)!.port!, bytesPerSecond: 1 << 40)
         defer { proxy.stop() }
         let key = directory.appendingPathComponent("key.json")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -79,10 +85,12 @@ enum BigQueryBench {
             apiBaseURL: "http://127.0.0.1:\(proxy.port)", dataProject: project, pageSize: 10_000)
         let connector = BigQueryConnector(
             layout: DataLayout(root: directory),
-            tokens: GoogleAccessTokens(source: .serviceAccount(keyFile: key.path), http: BigQueryConnector.defaultHTTPClient),
+            tokens: GoogleAccessTokens(
+                source: .serviceAccount(keyFile: key.path), http: BigQueryConnector.defaultHTTPClient),
             logger: logger, configuration: { configuration })
         let registrations = ["small", "wide"].map {
-            TableRegistration(id: $0, name: $0, sourceType: "bigquery", bucket: "d", sourceTable: $0, queryMode: .remote)
+            TableRegistration(
+                id: $0, name: $0, sourceType: "bigquery", bucket: "d", sourceTable: $0, queryMode: .remote)
         }
         let synced = try await connector.sync(ConnectorSyncRequest(due: registrations, registered: registrations))
         guard synced.outcomes.allSatisfy({ $0.kind == .synced }) else {
@@ -104,10 +112,12 @@ enum BigQueryBench {
         let quickConnector = BigQueryConnector(
             layout: DataLayout(root: quick),
             tokens: GoogleAccessTokens(
-                source: .metadataServer(host: "127.0.0.1:\(pages.server.port)"), http: BigQueryConnector.defaultHTTPClient),
+                source: .metadataServer(host: "127.0.0.1:\(pages.server.port)"),
+                http: BigQueryConnector.defaultHTTPClient),
             logger: logger, configuration: { quickConfiguration })
         let quickTable = TableRegistration(
-            id: "orders", name: "orders", sourceType: "bigquery", bucket: "d", sourceTable: "orders", queryMode: .remote)
+            id: "orders", name: "orders", sourceType: "bigquery", bucket: "d", sourceTable: "orders", queryMode: .remote
+        )
         _ = try await quickConnector.sync(ConnectorSyncRequest(due: [quickTable], registered: [quickTable]))
         let quickSandbox = try QuerySandbox(
             tables: try remoteTables(quick.appendingPathComponent("extracts/bigquery/extract.duckdb")),
@@ -152,12 +162,14 @@ enum BigQueryBench {
         }
         print(
             String(
-                format: "sandbox reference: the same 1,000 rows x 6 typed columns made locally in the sandbox: %6.2f ms median",
+                format:
+                    "sandbox reference: the same 1,000 rows x 6 typed columns made locally in the sandbox: %6.2f ms median",
                 median(local)))
         let (median, floorMedian) = (median(ours), median(floor))
         print(
             String(
-                format: "bigquery remote query, 1,000 rows (dry run + job + page, in the sandbox, all columns): %6.2f ms median   the same two calls by a plain HTTP client: %6.2f ms   overhead %5.2f ms (target <= 5 ms + transfer)",
+                format:
+                    "bigquery remote query, 1,000 rows (dry run + job + page, in the sandbox, all columns): %6.2f ms median   the same two calls by a plain HTTP client: %6.2f ms   overhead %5.2f ms (target <= 5 ms + transfer)",
                 median, floorMedian, median - floorMedian))
 
         if ProcessInfo.processInfo.environment["BENCH_SKIP_BYTES"] != nil { return }
@@ -171,8 +183,10 @@ enum BigQueryBench {
         let narrow = try await pulled("SELECT id, amount FROM wide WHERE region = 'EU' AND amount > 50")
         print(
             String(
-                format: "bigquery bytes pulled, 20,000 rows x 5 columns: SELECT * %8.0f KB over the wire (%d rows, %lld bytes billed)   filtered + projected %7.0f KB (%d rows, %lld bytes billed) = %4.1f%% of SELECT *",
-                Double(all.wire) / 1024, all.rows, all.processed, Double(narrow.wire) / 1024, narrow.rows, narrow.processed,
+                format:
+                    "bigquery bytes pulled, 20,000 rows x 5 columns: SELECT * %8.0f KB over the wire (%d rows, %lld bytes billed)   filtered + projected %7.0f KB (%d rows, %lld bytes billed) = %4.1f%% of SELECT *",
+                Double(all.wire) / 1024, all.rows, all.processed, Double(narrow.wire) / 1024, narrow.rows,
+                narrow.processed,
                 Double(narrow.wire) / Double(max(1, all.wire)) * 100))
     }
 
@@ -220,7 +234,8 @@ enum BigQueryBench {
         let connector = BigQueryConnector(
             layout: DataLayout(root: directory),
             tokens: GoogleAccessTokens(
-                source: .metadataServer(host: "127.0.0.1:\(server.server.port)"), http: BigQueryConnector.defaultHTTPClient),
+                source: .metadataServer(host: "127.0.0.1:\(server.server.port)"),
+                http: BigQueryConnector.defaultHTTPClient),
             logger: logger, configuration: { configuration })
         let registration = TableRegistration(
             id: "orders", name: "orders", sourceType: "bigquery", sourceQuery: "SELECT * FROM `\(project).d.orders`",
@@ -245,11 +260,13 @@ enum BigQueryBench {
         let floorSeconds = milliseconds(since: floorStart) / 1000
         print(
             String(
-                format: "bigquery materialization %d rows in pages of %d (%.0f MB of JSON over HTTP): %6.2f s  %9.0f rows/s   peak RSS %4.0f MB (target < 300 MB)",
+                format:
+                    "bigquery materialization %d rows in pages of %d (%.0f MB of JSON over HTTP): %6.2f s  %9.0f rows/s   peak RSS %4.0f MB (target < 300 MB)",
                 rows, pageSize, Double(server.bytesServed) / 1e6, seconds, Double(rows) / seconds, peak))
         print(
             String(
-                format: "floor: DuckDB writing the same rows from memory to parquet:                  %6.2f s  %9.0f rows/s",
+                format:
+                    "floor: DuckDB writing the same rows from memory to parquet:                  %6.2f s  %9.0f rows/s",
                 floorSeconds, Double(rows) / floorSeconds))
     }
 }
@@ -265,7 +282,8 @@ final class PageServer: Sendable {
 
     private init(server: LoopbackServer) { self.server = server }
 
-    static let schema = #"{"fields":[{"name":"id","type":"INTEGER","mode":"NULLABLE"},{"name":"customer","type":"STRING","mode":"NULLABLE"},{"name":"amount","type":"NUMERIC","mode":"NULLABLE"},{"name":"placed","type":"TIMESTAMP","mode":"NULLABLE"},{"name":"day","type":"DATE","mode":"NULLABLE"},{"name":"active","type":"BOOLEAN","mode":"NULLABLE"}]}"#
+    static let schema =
+        #"{"fields":[{"name":"id","type":"INTEGER","mode":"NULLABLE"},{"name":"customer","type":"STRING","mode":"NULLABLE"},{"name":"amount","type":"NUMERIC","mode":"NULLABLE"},{"name":"placed","type":"TIMESTAMP","mode":"NULLABLE"},{"name":"day","type":"DATE","mode":"NULLABLE"},{"name":"active","type":"BOOLEAN","mode":"NULLABLE"}]}"#
 
     static func start(totalRows: Int, pageSize: Int) async -> PageServer {
         var text = ""
@@ -280,15 +298,21 @@ final class PageServer: Sendable {
         let box = Holder()
         @Sendable func page(_ number: Int) -> String {
             let count = number == pages - 1 ? totalRows - number * pageSize : pageSize
-            let pageRows = count == pageSize ? rows : String(rows.split(separator: "}]}", omittingEmptySubsequences: false)
-                .prefix(count).joined(separator: "}]}") + "}]}")
+            let pageRows =
+                count == pageSize
+                ? rows
+                : String(
+                    rows.split(separator: "}]}", omittingEmptySubsequences: false)
+                        .prefix(count).joined(separator: "}]}") + "}]}")
             let token = number + 1 < pages ? #","pageToken":"\#(number + 1)""# : ""
-            return #"{"kind":"bigquery#getQueryResultsResponse","jobReference":{"projectId":"p","jobId":"job-1","location":"US"},"jobComplete":true,"totalRows":"\#(totalRows)","totalBytesProcessed":"\#(totalRows * 48)","schema":\#(schema),"rows":[\#(pageRows)]\#(token)}"#
+            return
+                #"{"kind":"bigquery#getQueryResultsResponse","jobReference":{"projectId":"p","jobId":"job-1","location":"US"},"jobComplete":true,"totalRows":"\#(totalRows)","totalBytesProcessed":"\#(totalRows * 48)","schema":\#(schema),"rows":[\#(pageRows)]\#(token)}"#
         }
         @Sendable func answer(_ text: String) -> Response {
             box.server?.count(text.utf8.count)
             return Response(
-                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/computeMetadata/v1/instance/service-accounts/default/token") { _, _ in
             answer(#"{"access_token":"bench","expires_in":3600,"token_type":"Bearer"}"#)
@@ -297,14 +321,16 @@ final class PageServer: Sendable {
             let body = try await request.body.collect(upTo: 1 << 20)
             if String(buffer: body).contains(#""dryRun":true"#) {
                 return answer(
-                    #"{"kind":"bigquery#queryResponse","jobReference":{"projectId":"p","location":"US"},"jobComplete":true,"totalBytesProcessed":"\#(totalRows * 48)","schema":\#(schema)}"#)
+                    #"{"kind":"bigquery#queryResponse","jobReference":{"projectId":"p","location":"US"},"jobComplete":true,"totalBytesProcessed":"\#(totalRows * 48)","schema":\#(schema)}"#
+                )
             }
             return answer(page(0))
         }
         router.get("/bigquery/v2/projects/:project/datasets/:dataset/tables/:table") { request, _ in
             let table = request.uri.path.split(separator: "/").last.map(String.init) ?? "t"
             return answer(
-                #"{"kind":"bigquery#table","tableReference":{"projectId":"p","datasetId":"d","tableId":"\#(table)"},"type":"TABLE","numRows":"\#(totalRows)","numBytes":"\#(totalRows * 48)","schema":\#(schema)}"#)
+                #"{"kind":"bigquery#table","tableReference":{"projectId":"p","datasetId":"d","tableId":"\#(table)"},"type":"TABLE","numRows":"\#(totalRows)","numBytes":"\#(totalRows * 48)","schema":\#(schema)}"#
+            )
         }
         router.get("/bigquery/v2/projects/:project/queries/:job") { request, _ in
             answer(page(Int(request.uri.queryParameters.get("pageToken") ?? "0") ?? 0))
