@@ -91,6 +91,32 @@ public struct BigQueryClient: Sendable {
         return try decodeResponse(data, "jobs.query")
     }
 
+    /// `jobs.insert` of a query job: returns at once with the job's reference (a long job, such as a
+    /// materialization, then waits in `getQueryResults`). A job id is chosen here (`agnes_<uuid>`), so
+    /// that a retried insert cannot start the job twice (BigQuery answers 409 to the second one).
+    public func insert(_ sql: String) async throws -> BigQueryQueryResponse.JobReference {
+        let jobID = "agnes_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        var reference: [String: Any] = ["projectId": configuration.billingProject, "jobId": jobID]
+        if let location = configuration.location { reference["location"] = location }
+        let body: [String: Any] = [
+            "jobReference": reference,
+            "configuration": ["query": ["query": sql, "useLegacySql": false]],
+        ]
+        let data: Data
+        do {
+            data = try await send(
+                .POST, "/bigquery/v2/projects/\(Self.segment(configuration.billingProject))/jobs",
+                json: try JSONSerialization.data(withJSONObject: body), what: "jobs.insert")
+        } catch let error as BigQueryError where error.upstreamStatus == 409 {
+            // The insert went through before a retry: the job exists.
+            return .init(projectId: configuration.billingProject, jobId: jobID, location: configuration.location)
+        }
+        struct Job: Decodable {
+            var jobReference: BigQueryQueryResponse.JobReference
+        }
+        return try decode(Job.self, data, "jobs.insert").jobReference
+    }
+
     /// `jobs.getQueryResults`: waits up to ``BigQueryConfiguration/waitPerCall`` for the job, then a page.
     public func results(of job: BigQueryQueryResponse.JobReference, pageToken: String?, maxResults: Int) async throws
         -> BigQueryQueryResponse
@@ -125,12 +151,20 @@ public struct BigQueryClient: Sendable {
     /// memory), with the result's fields. Waits for the job at most `timeout`; on a timeout or when
     /// the calling task is cancelled, the job is cancelled. Returns the rows read and the bytes
     /// BigQuery processed.
+    /// With `asJob`, the job is started by `jobs.insert` (for long jobs) rather than `jobs.query`.
     @discardableResult
     public func run(
-        _ sql: String, timeout: Duration, page: ([BigQueryField], [BigQueryCell.Row]) async throws -> Void
+        _ sql: String, timeout: Duration, asJob: Bool = false,
+        page: ([BigQueryField], [BigQueryCell.Row]) async throws -> Void
     ) async throws -> (rows: Int64, bytesProcessed: Int64) {
         let deadline = ContinuousClock.now + timeout
-        var response = try await query(sql, maxResults: configuration.pageSize)
+        var response: BigQueryQueryResponse
+        if asJob {
+            let job = try await insert(sql)
+            response = BigQueryQueryResponse(jobReference: job, jobComplete: false)
+        } else {
+            response = try await query(sql, maxResults: configuration.pageSize)
+        }
         guard let job = response.jobReference, let jobID = job.jobId else {
             throw BigQueryError(.upstream, "BigQuery's answer to jobs.query names no job")
         }

@@ -90,7 +90,7 @@ extension BigQueryConnector {
         let work = layout.root.appendingPathComponent("tmp/bigquery/\(UUID().uuidString.lowercased())")
         defer { try? FileManager.default.removeItem(at: work) }
         let staged = try await Self.stage(
-            sql, client: client, in: work, maxRows: nil, timeout: configuration.materializeTimeout)
+            sql, client: client, in: work, maxRows: nil, timeout: configuration.materializeTimeout, asJob: true)
         let target = layout.dataFile(source: Self.source, table: name)
         let publisher = self.publisher
         let published = try await offloaded("agnes.bigquery.materialize") {
@@ -130,15 +130,17 @@ public struct BigQueryStagedResult: Sendable {
 extension BigQueryConnector {
     /// Runs `sql` and stages its result under `directory` page by page (never in memory), at most
     /// `maxRows` rows (more: an error naming the limit).
+    /// `asJob` starts it with `jobs.insert` (long jobs: materializations) rather than `jobs.query`.
     public static func stage(
-        _ sql: String, client: BigQueryClient, in directory: URL, maxRows: Int64?, timeout: Duration
+        _ sql: String, client: BigQueryClient, in directory: URL, maxRows: Int64?, timeout: Duration,
+        asJob: Bool = false
     ) async throws -> BigQueryStagedResult {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let staged = directory.appendingPathComponent("result.ndjson")
         let writer = try StagingFile(path: staged.path)
         var fields: [BigQueryField] = []
         var count: Int64 = 0
-        let (rows, bytes) = try await client.run(sql, timeout: timeout) { pageFields, batch in
+        let (rows, bytes) = try await client.run(sql, timeout: timeout, asJob: asJob) { pageFields, batch in
             if fields.isEmpty { fields = pageFields }
             count += Int64(batch.count)
             if let maxRows, count > maxRows {

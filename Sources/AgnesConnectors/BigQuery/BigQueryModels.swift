@@ -75,6 +75,12 @@ public struct BigQueryQueryResponse: Sendable, Decodable {
 
     public var jobReference: JobReference?
     public var jobComplete: Bool?
+
+    /// An answer that names a job and nothing else yet (what `jobs.insert` leaves to wait for).
+    init(jobReference: JobReference, jobComplete: Bool) {
+        self.jobReference = jobReference
+        self.jobComplete = jobComplete
+    }
     var schema: BigQuerySchema?
     public var rows: [BigQueryCell.Row]?
     public var pageToken: String?

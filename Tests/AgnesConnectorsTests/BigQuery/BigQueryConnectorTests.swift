@@ -148,6 +148,9 @@ import Testing
             "\($0[0].string ?? "") \($0[1].string ?? "")"
         }
         #expect(described == ["customer VARCHAR", "n BIGINT", "total DECIMAL(38,9)", "last TIMESTAMP WITH TIME ZONE"])
+        // A long job: started by jobs.insert with an id of ours, in the billing project, then waited for.
+        let insert = try #require(fixture.bigquery.requests.first { $0.method == "POST" && $0.path.hasSuffix("/jobs") })
+        #expect(insert.path == "/bigquery/v2/projects/acme-jobs/jobs" && insert.body.contains(#""jobId":"agnes_"#))
         let rows = try connection.query(
             "SELECT customer, n, total::VARCHAR FROM read_parquet('\(file.path)') ORDER BY 1"
         ).rows

@@ -338,6 +338,11 @@ final class PageServer: Sendable {
                 #"{"kind":"bigquery#table","tableReference":{"projectId":"p","datasetId":"d","tableId":"\#(table)"},"type":"TABLE","numRows":"\#(totalRows)","numBytes":"\#(totalRows * 48)","schema":\#(schema)}"#
             )
         }
+        router.post("/bigquery/v2/projects/:project/jobs") { _, _ in
+            answer(
+                #"{"kind":"bigquery#job","jobReference":{"projectId":"p","jobId":"job-1","location":"US"},"status":{"state":"RUNNING"}}"#
+            )
+        }
         router.get("/bigquery/v2/projects/:project/queries/:job") { request, _ in
             answer(page(Int(request.uri.queryParameters.get("pageToken") ?? "0") ?? 0))
         }
