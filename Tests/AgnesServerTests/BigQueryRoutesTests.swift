@@ -259,14 +259,23 @@ import Testing
         let root = try await fixture.admin()
         try await fixture.application.test(.router) { client in
             let cases: [([String: Any], String)] = [
-                (["name": "a", "source_type": "bigquery", "query_mode": "remote", "source_table": "orders"], "bucket:"),
+                (
+                    ["name": "a", "source_type": "bigquery", "query_mode": "remote", "source_table": "orders"],
+                    "bucket:"
+                ),
                 (["name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "sales"], "source_table:"),
                 (
-                    ["name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "sa-les", "source_table": "o"],
+                    [
+                        "name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "sa-les",
+                        "source_table": "o",
+                    ],
                     "bucket: 'sa-les' is not a BigQuery dataset name"
                 ),
                 (
-                    ["name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "s", "source_table": "o`x"],
+                    [
+                        "name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "s",
+                        "source_table": "o`x",
+                    ],
                     "source_table: 'o`x' is not a BigQuery table name"
                 ),
                 (["name": "a", "source_type": "bigquery", "query_mode": "materialized"], "bucket:"),
@@ -276,6 +285,16 @@ import Testing
                 #expect(answer.status == .unprocessableContent, "\(body)")
                 #expect((answer.object["detail"] as? String)?.hasPrefix(detail) == true, "\(answer.object)")
             }
+            // A remote table BigQuery does not have is registered, but says it cannot be read (500).
+            let ghost = try await client.call(
+                .post, "/api/admin/register-table", as: root.token,
+                body: [
+                    "name": "ghost", "source_type": "bigquery", "query_mode": "remote", "bucket": "sales",
+                    "source_table": "ghost",
+                ])
+            #expect(ghost.status == .internalServerError, "\(ghost.object)")
+            #expect(ghost.object["status"] as? String == "rebuild_failed")
+            #expect((ghost.object["errors"] as? [String])?.first?.contains("Not found") == true, "\(ghost.object)")
             // A materialized table with its table but no SQL copies the whole table.
             let whole = try await client.call(
                 .post, "/api/admin/register-table", as: root.token,
@@ -296,7 +315,9 @@ import Testing
         try await badProject.application.test(.router) { client in
             let answer = try await client.call(
                 .post, "/api/admin/register-table", as: admin.token,
-                body: ["name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "s", "source_table": "o"])
+                body: [
+                    "name": "a", "source_type": "bigquery", "query_mode": "remote", "bucket": "s", "source_table": "o",
+                ])
             #expect(answer.status == .unprocessableContent)
             #expect((answer.object["detail"] as? String)?.contains("is not a Google Cloud project id") == true)
         }

@@ -79,7 +79,7 @@ public final class BigQueryConnector: Connector {
             for table in try await client.tables(project: project, dataset: name) {
                 let tableName = table.tableReference.tableId
                 let id =
-                    Identifier.derived(from: "\(name)_\(tableName)")?.rawValue ?? "\(name)_\(tableName)".lowercased()
+                    Self.registryID(dataset: name, table: tableName)
                 found.append(
                     DiscoveredTable(
                         id: id, sourceName: "\(name).\(tableName)",
@@ -168,6 +168,12 @@ public final class BigQueryConnector: Connector {
             return previous.queryMode == "remote" && !previous.remoteColumns.isEmpty ? previous : nil
         }
         return previous.queryMode != "remote" && LocalFilesSource.isReadable(previous) ? previous : nil
+    }
+
+    /// The registry id discovery gives a BigQuery table: `<dataset>_<table>` as an identifier
+    /// (`sales.Orders 2024` → `sales_orders_2024`); the lowered text when none can be derived.
+    public static func registryID(dataset: String, table: String) -> String {
+        Identifier.derived(from: "\(dataset)_\(table)")?.rawValue ?? "\(dataset)_\(table)".lowercased()
     }
 
     /// The dataset and table a registration names (`bucket`, `source_table`).

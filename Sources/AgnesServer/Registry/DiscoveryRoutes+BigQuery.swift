@@ -68,7 +68,7 @@ extension DiscoveryRoutes {
             let tables = try await client.tables(project: project, dataset: dataset).map { entry in
                 let name = entry.tableReference.tableId
                 let discovered = DiscoveredTable(
-                    id: Identifier.derived(from: "\(dataset)_\(name)")?.rawValue ?? "",
+                    id: BigQueryConnector.registryID(dataset: dataset, table: name),
                     sourceName: "\(dataset).\(name)",
                     bucket: dataset, sourceTable: name)
                 return BigQueryOffered(

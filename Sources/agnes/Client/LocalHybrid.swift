@@ -1,6 +1,7 @@
 import AgnesCLI
 import AgnesClient
 import AgnesConnectors
+import DuckDB
 import Foundation
 import Logging
 
@@ -40,7 +41,7 @@ enum LocalHybrid {
             do {
                 let staged = try await BigQueryConnector.stage(
                     bigquerySQL, client: client, in: directory, maxRows: Int64(limit), timeout: .seconds(300))
-                try staged.convert(to: file)
+                try await offloaded("agnes.query.convert") { try staged.convert(to: file) }
             } catch let error as BigQueryError {
                 throw ClientError(.badRequest, "BQ '\(alias)': \(error.kind): \(error.message)", hint: error.hint)
             }

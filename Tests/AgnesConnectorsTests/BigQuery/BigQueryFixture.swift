@@ -1,4 +1,3 @@
-import AgnesConnectors
 import AgnesCore
 import AgnesData
 import AgnesFakes
@@ -6,6 +5,8 @@ import DuckDB
 import Foundation
 import Logging
 import Synchronization
+
+@testable import AgnesConnectors
 
 /// A BigQuery connector pointed at a ``FakeBigQuery`` on 127.0.0.1 (API, token endpoint, metadata
 /// server), over a fresh data directory, authenticated with a service-account key file the fake
@@ -104,19 +105,15 @@ final class Locked<Value: Sendable>: Sendable {
 
 /// The remote tables of an extract file, as the served generation would list them.
 enum ExtractSnapshot {
-    static func remoteTables(_ file: URL) throws -> [ServedTable] {
-        let connection = try DuckDB.Database(path: file.path, options: ["access_mode": "READ_ONLY"]).connect()
-        let names = try connection.query("SELECT table_name FROM _meta WHERE query_mode = 'remote'").rows.compactMap {
-            $0[0].string
-        }
-        return try names.map { name in
-            let columns = try connection.query(
-                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
-                [.varchar(name)]
-            ).rows.map { RemoteColumn(name: $0[0].string ?? "", type: $0[1].string ?? "") }
-            return ServedTable(
-                id: name, source: "bigquery", queryMode: "remote", file: nil, md5: nil, sizeBytes: nil, rows: nil,
-                remoteColumns: columns)
+    static func remoteTables(_ file: URL, source: String = "bigquery") throws -> [ServedTable] {
+        served(PreviousExtract.read(file).values, source: source)
+    }
+
+    static func served(_ tables: some Sequence<ExtractTable>, source: String) -> [ServedTable] {
+        tables.filter { $0.queryMode == "remote" }.sorted { $0.name < $1.name }.map { table in
+            ServedTable(
+                id: table.name.rawValue, source: source, queryMode: "remote", file: nil, md5: nil, sizeBytes: nil,
+                rows: table.rows, remoteColumns: table.remoteColumns)
         }
     }
 }

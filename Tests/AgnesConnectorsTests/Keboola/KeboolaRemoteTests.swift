@@ -17,11 +17,7 @@ import Testing
 
     /// A sandbox holding the extract's remote tables, read through the connector's reader.
     static func sandbox(_ fixture: KeboolaFixture) throws -> QuerySandbox {
-        let served = fixture.extract().values.filter { $0.queryMode == "remote" }.map { table in
-            ServedTable(
-                id: table.name.rawValue, source: "keboola", queryMode: "remote", file: nil, md5: nil, sizeBytes: nil,
-                rows: table.rows, remoteColumns: table.remoteColumns)
-        }
+        let served = ExtractSnapshot.served(fixture.extract().values, source: "keboola")
         return try QuerySandbox(
             tables: served, limits: SandboxLimits(memoryLimit: "256MB", timeout: .seconds(20)),
             files: SandboxFiles(root: fixture.root.appendingPathComponent("tmp/sandbox")),
