@@ -62,6 +62,8 @@ public enum AgnesServer {
             ScanRoutes(services: services),
             TableUploadRoutes(services: services),
             TemplateRoutes(services: services),
+            JiraWebhookRoutes(services: services),
+            JiraAdminRoutes(services: services),
         ]
         return groups + [APIDescriptionRoutes(services: services, described: groups)]
     }

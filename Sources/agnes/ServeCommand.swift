@@ -70,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
             let app = AgnesServer.application(services: services, host: host, port: port) { port in
                 StandardOutput.line("agnes: listening on http://\(host):\(port)")
                 services.scheduler.start()
+                services.jira.start()
             }
             try await app.runService()
             await services.scheduler.stop()

@@ -23,7 +23,8 @@ public struct SchedulerSettings: Sendable, Hashable {
     public static let defaultSchedules: [String: String] = [
         "data-refresh": "every 15m", "health-check": "every 5m", "session-collector": "every 10m",
         "verification-detector": "every 15m", "corporate-memory": "every 17m", "script-runner": "every 1m",
-        "marketplaces": "daily 03:00", "catalog-export": "every 6h",
+        "marketplaces": "daily 03:00", "catalog-export": "every 6h", "jira-sla-poll": "every 15m",
+        "jira-consistency": "every 30m", "jira-consistency-deep": "weekly sun 03:00",
     ]
 
     /// Environment variables (seconds) of the original's scheduler, by job.

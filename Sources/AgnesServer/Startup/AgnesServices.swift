@@ -56,6 +56,8 @@ public struct AgnesServices: Sendable {
     public let pipeline: SyncPipeline
     /// The in-process scheduler's jobs.
     public let scheduler: Scheduler
+    /// The Jira source: webhook processing, backfill and its jobs.
+    public let jira: JiraService
     /// The OpenMetadata catalog export, the scheduler's `catalog-export` job.
     public let catalogExport: CatalogExportJob
     /// Work requests start without waiting for it (the anonymous mail routes); tests await it.
@@ -101,7 +103,9 @@ public struct AgnesServices: Sendable {
         let custom = CustomConnector.all(
             in: settings.connectorsDir.map { URL(fileURLWithPath: $0) }, layout: layout, policy: policy,
             environment: settings.environment, logger: logger)
-        let connectors: [any Connector] = [localFiles, keboola, bigquery] + custom
+        let jiraSettings = JiraSettings.from(environment: settings.environment, layout: layout)
+        let jiraConnector = JiraConnector(isConfigured: { jiraSettings.service != nil })
+        let connectors: [any Connector] = [localFiles, keboola, bigquery, jiraConnector] + custom
         var readers: [String: any RemoteTableReader] = [:]
         for connector in connectors { readers[connector.sourceType] = connector.remoteReader }
         let limits = settings.query
@@ -132,9 +136,13 @@ public struct AgnesServices: Sendable {
             alerts: settings.sync.alertWebhookURL.map { SyncAlertSender(url: $0, client: OutboundHTTP.client) },
             logger: logger)
         let catalogExport = CatalogExportJob(settings: settings.openMetadata, store: store, logger: logger)
+        let jira = JiraService(
+            settings: jiraSettings, layout: layout, store: store, logger: logger,
+            rebuild: { _ = try await orchestrator.rebuildSource("jira") })
         let scheduler = Scheduler(
             jobs: ServerJobs.make(
-                settings: settings.scheduler, pipeline: pipeline, store: store, catalogExport: catalogExport),
+                settings: settings.scheduler, pipeline: pipeline, store: store, catalogExport: catalogExport)
+                + jira.jobs(settings: settings.scheduler),
             store: store,
             lock: DriverLock(file: layout.root.appendingPathComponent("state/scheduler.lock")),
             isDriving: settings.scheduler.isEnabled, logger: logger)
@@ -147,6 +155,6 @@ public struct AgnesServices: Sendable {
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
             localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola,
             bigqueryProjects: bigqueryProjects, bigquery: bigquery, pipeline: pipeline, scheduler: scheduler,
-            catalogExport: catalogExport, background: BackgroundWork())
+            jira: jira, catalogExport: catalogExport, background: BackgroundWork())
     }
 }
