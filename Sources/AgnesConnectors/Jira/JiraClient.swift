@@ -48,19 +48,24 @@ public struct JiraClient: Sendable {
                 configuration.account, path, query: [("expand", "renderedFields,changelog"), ("fields", "*all")],
                 what: "GET issue \(key)")
         else { return nil }
-        // The embedded changelog holds the first histories only; read the rest page by page.
-        var seen = try Self.changelogCount(body)
-        while let (count, total) = seen, count < total {
-            guard
-                let page = try await get(
-                    configuration.account, path + "/changelog",
-                    query: [("startAt", String(count)), ("maxResults", String(Self.changelogPage))],
-                    what: "GET changelog of \(key)")
-            else { break }
-            let (merged, added) = try Self.appendHistories(page, to: body)
-            guard added > 0 else { break }
-            body = merged
-            seen = (count + added, total)
+        // The embedded changelog holds the most recent histories only (100 at most): when there are more,
+        // read them all, oldest first, from "Get changelogs".
+        if let (count, total) = try Self.changelogCount(body), count < total {
+            var histories: [Data] = []
+            var start = 0
+            while start < total {
+                guard
+                    let page = try await get(
+                        configuration.account, path + "/changelog",
+                        query: [("startAt", String(start)), ("maxResults", String(Self.changelogPage))],
+                        what: "GET changelog of \(key)")
+                else { break }
+                let (read, isLast) = try Self.changelogValues(page)
+                histories.append(page)
+                start += read
+                if isLast || read == 0 { break }
+            }
+            body = try Self.replaceHistories(in: body, with: histories)
         }
         return body
     }
@@ -230,15 +235,26 @@ public struct JiraClient: Sendable {
         return (histories.count, total)
     }
 
-    /// The issue answer with a `/changelog` page's `values` appended to its histories.
-    static func appendHistories(_ page: Data, to body: Data) throws -> (Data, Int) {
-        guard var issue = try JSONSerialization.jsonObject(with: body) as? [String: Any],
-            var changelog = issue["changelog"] as? [String: Any],
-            let values = (try JSONSerialization.jsonObject(with: page) as? [String: Any])?["values"] as? [Any]
-        else { return (body, 0) }
-        changelog["histories"] = ((changelog["histories"] as? [Any]) ?? []) + values
-        issue["changelog"] = changelog
-        return (try JSONSerialization.data(withJSONObject: issue), values.count)
+    /// (values read, last page) of a "Get changelogs" page.
+    static func changelogValues(_ page: Data) throws -> (Int, Bool) {
+        guard let object = try JSONSerialization.jsonObject(with: page) as? [String: Any],
+            let values = object["values"] as? [Any]
+        else { throw JiraError(.badResponse, "Jira's changelog page has no `values`") }
+        return (values.count, (object["isLast"] as? Bool) ?? true)
+    }
+
+    /// The issue answer with its histories replaced by those of the changelog pages (oldest first).
+    static func replaceHistories(in body: Data, with pages: [Data]) throws -> Data {
+        guard var issue = try JSONSerialization.jsonObject(with: body) as? [String: Any] else { return body }
+        var histories: [Any] = []
+        for page in pages {
+            let object = try JSONSerialization.jsonObject(with: page) as? [String: Any]
+            histories += (object?["values"] as? [Any]) ?? []
+        }
+        issue["changelog"] = [
+            "startAt": 0, "maxResults": histories.count, "total": histories.count, "histories": histories,
+        ]
+        return try JSONSerialization.data(withJSONObject: issue)
     }
 }
 

@@ -125,6 +125,14 @@ public final class JiraProcessor: Sendable {
         signal.yield()
     }
 
+    /// Makes entries waiting for a retry ready now (an admin who fixed the cause; tests).
+    public func retryWaiting() {
+        state.withLock { state in
+            for key in state.pending.keys { state.pending[key]?.notBefore = nil }
+        }
+        signal.yield()
+    }
+
     /// Returns when no round runs and nothing is ready to run (entries waiting for a retry do not count).
     public func idle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

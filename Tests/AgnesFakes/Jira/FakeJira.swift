@@ -24,6 +24,8 @@
 //   this server), issuelinks (`inwardIssue` / `outwardIssue` with summary, status, priority), custom
 //   fields. Dates as `2026-03-04T10:15:30.123+0000`. A missing or removed issue is 404
 //   `Issue does not exist or you do not have permission to see it.`
+// - `GET …/issue/{key}/changelog` ("Get changelogs"): every history oldest first, paged by `startAt` and
+//   `maxResults` (at most 100): `{startAt, maxResults, total, isLast, values}`.
 // - `GET …/issue/{key}/remotelink`: `[{id, self, globalId, application{type,name}, relationship,
 //   object{url, title, summary, icon, status}}]`.
 // - `GET …/attachment/content/{id}`: 303 to the media URL (here `/media/file/{id}?token=…`, no auth;

@@ -17,6 +17,22 @@ extension JiraResponder {
         return Self.json(renderer.issue(issue, selection: selection, expand: expand))
     }
 
+    /// "Get changelogs" (`GET /issue/{key}/changelog`): every history, oldest first, paged by `startAt` and
+    /// `maxResults` (default and most 100): `{self, startAt, maxResults, total, isLast, values}`.
+    func changelogPage(_ keyOrID: String, _ call: JiraCall, _ renderer: JiraRenderer) -> Response {
+        guard let issue = store.state.withLock({ $0.issue(keyOrID) }) else {
+            return JiraError.response(404, Self.noIssue)
+        }
+        let start = max(0, Int(call.values("startAt").first ?? "") ?? 0)
+        let size = min(100, max(1, Int(call.values("maxResults").first ?? "") ?? 100))
+        let all = issue.changelog.sorted { $0.created < $1.created }
+        let page = all.dropFirst(start).prefix(size)
+        return Self.json([
+            "startAt": start, "maxResults": size, "total": all.count, "isLast": start + page.count >= all.count,
+            "values": page.map(renderer.history),
+        ])
+    }
+
     func remoteLinks(_ keyOrID: String, _ renderer: JiraRenderer) -> Response {
         guard let issue = store.state.withLock({ $0.issue(keyOrID) }) else {
             return JiraError.response(404, Self.noIssue)

@@ -59,6 +59,8 @@ struct JiraResponder: RouterMiddleware {
                 return issue(route[1], call, renderer)
             case (.get, let route) where route.count == 3 && route[0] == "issue" && route[2] == "remotelink":
                 return remoteLinks(route[1], renderer)
+            case (.get, let route) where route.count == 3 && route[0] == "issue" && route[2] == "changelog":
+                return changelogPage(route[1], call, renderer)
             case (.get, let route) where route.count == 3 && route[0] == "attachment" && route[1] == "content":
                 return attachmentContent(route[2], call)
             case (.get, ["search", "jql"]), (.post, ["search", "jql"]):
