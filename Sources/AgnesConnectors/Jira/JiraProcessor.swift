@@ -55,6 +55,8 @@ public final class JiraProcessor: Sendable {
 
     private struct State {
         var pending: [String: Pending] = [:]
+        /// Issues of the round running now.
+        var inFlight = 0
         var isStarted = false
         var isRunning = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -89,25 +91,29 @@ public final class JiraProcessor: Sendable {
         self.afterPublish = afterPublish
         self.logger = logger
         (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // What the last process accepted and did not finish is pending from the start (and counted).
+        let stored = inbox.stored()
+        state.withLock { state in
+            for (name, entry) in stored { Self.merge(entry, name: name, into: &state.pending) }
+        }
     }
 
     /// What it has done.
     public var statistics: Statistics { state.withLock { $0.statistics } }
 
-    /// Issues waiting (including those waiting to be retried).
-    public var pendingCount: Int { state.withLock { $0.pending.count } }
+    /// Issues queued and not yet done: waiting, being processed, or waiting to be retried.
+    public var pendingCount: Int { state.withLock { $0.pending.count + $0.inFlight } }
 
-    /// Picks up what the last process left queued and starts processing.
+    /// Starts processing (what the last process left queued first).
     public func start() {
-        let stored = inbox.stored()
         let isFirst = state.withLock { state -> Bool in
             guard !state.isStarted else { return false }
             state.isStarted = true
-            for (name, entry) in stored { Self.merge(entry, name: name, into: &state.pending) }
             return true
         }
         guard isFirst else { return }
-        if !stored.isEmpty { logger.info("jira: resuming \(stored.count) queued events") }
+        let resumed = pendingCount
+        if resumed > 0 { logger.info("jira: resuming \(resumed) queued issues") }
         Task { [self] in
             for await _ in signals { await drain() }
         }
@@ -171,6 +177,7 @@ public final class JiraProcessor: Sendable {
                 }
                 for key in ready.keys { state.pending[key] = nil }
                 state.isRunning = !ready.isEmpty
+                state.inFlight = ready.count
                 return ready
             }
             if batch.isEmpty {
@@ -240,6 +247,7 @@ public final class JiraProcessor: Sendable {
         }
         inbox.remove(handled)
         let delays = state.withLock { state -> [TimeInterval] in
+            state.inFlight = 0
             state.statistics.rounds += 1
             if let lastFailure = failures.values.first { state.statistics.lastError = lastFailure }
             if published != nil { state.statistics.issuesPublished += updated.count + deleted.count }
