@@ -1,12 +1,14 @@
 import AgnesConnectors
 import AgnesCore
 import AgnesData
+import AgnesJobs
 import AgnesFakes
 import AgnesServer
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 /// The Jira webhook and what comes behind it, against a fake Jira Cloud on 127.0.0.1.
@@ -194,8 +196,11 @@ import Testing
             }
             let processor = fixture.services.jira.processor!
             #expect(processor.pendingCount == 1)
+            let rebuilds = RebuildCounter()
+            fixture.services.orchestrator.onRebuild { _ in rebuilds.add() }
             fixture.services.jira.start()
             await processor.idle()
+            #expect(rebuilds.count == 1)
             #expect(processor.statistics.transforms == 1 && processor.statistics.fetches == 1)
             #expect(jira.requests.filter { $0.path == "/rest/api/3/issue/SUP-7" }.count == 1)
         }
@@ -316,4 +321,60 @@ import Testing
             #expect(status.object["configured"] as? Bool == true && status.object["queued"] as? Int == 0)
         }
     }
+
+    @Test func unknownFieldsAreIgnoredAndTheJiraJobsRecordTheirOutcomes() async throws {
+        let jira = await FakeJira.start()
+        defer { Task { await jira.stop() } }
+        jira.put(Self.issue("SUP-5"), updated: Date().addingTimeInterval(-3600))
+        jira.put(Self.issue("SUP-6"), updated: Date().addingTimeInterval(-3600))
+        let fixture = try await Self.fixture(jira)
+        let root = try await fixture.admin()
+        fixture.services.jira.start()
+        try await fixture.application.test(.router) { client in
+            // A payload from a future Jira: fields nobody knows, and no custom fields at all.
+            let body = Data(
+                #"{"timestamp":1,"webhookEvent":"jira:issue_updated","matrix":{"x":[1,2]},"issue":{"key":"SUP-5","fields":{"brandNew":true}}}"#
+                    .utf8)
+            let reply = try await Self.post(client, body, signature: FakeJira.signature(of: body, secret: Self.secret))
+            #expect(reply.status == .ok)
+            await fixture.services.jira.processor!.idle()
+            #expect(
+                try await Self.query(client, "SELECT count(*) FROM issues", as: root.token).first?.first as? Int == 1)
+            // The consistency check, run as the scheduler runs it: SUP-6 was never sent, and is fetched.
+            let run = try await client.call(.post, "/api/admin/scheduler/jobs/jira-consistency/run", as: root.token)
+            #expect(run.status == .accepted || run.status == .ok, "\(run.object)")
+            await fixture.services.scheduler.idle()
+            let jobs = try await client.call(.get, "/api/admin/scheduler/jobs", as: root.token)
+            let listed = (jobs.object["jobs"] as? [[String: Any]] ?? []).first {
+                $0["name"] as? String == "jira-consistency"
+            }
+            #expect(listed?["last_status"] as? String == "ok", "\(listed ?? [:])")
+            #expect(
+                (listed?["last_detail"] as? String)?.hasPrefix("info: 2 issues in Jira, 1 missing") == true,
+                "\(listed ?? [:])")
+            let deep = (jobs.object["jobs"] as? [[String: Any]] ?? []).first {
+                $0["name"] as? String == "jira-consistency-deep"
+            }
+            #expect(deep?["schedule"] as? String == "weekly sun 03:00")
+            #expect(
+                try await Self.query(client, "SELECT count(*) FROM issues", as: root.token).first?.first as? Int == 2)
+        }
+        // Without an SLA account the SLA poll says what is missing instead of running.
+        let bare = try await ServerFixture(settings: { root in
+            AgnesSettings(
+                dataDir: root,
+                environment: ["JIRA_BASE_URL": jira.baseURL, "JIRA_EMAIL": "bot@example.com", "JIRA_API_TOKEN": "t"])
+        })
+        let poll = bare.services.scheduler.jobs.first { $0.name == "jira-sla-poll" }
+        #expect(poll?.state == "not configured" && poll?.unavailableReason?.contains("JIRA_SLA_EMAIL") == true)
+        let unset = try await Self.fixture(nil)
+        #expect(unset.services.scheduler.jobs.first { $0.name == "jira-consistency" }?.state == "not configured")
+    }
+}
+
+/// Counts rebuilds.
+final class RebuildCounter: Sendable {
+    private let value = Mutex(0)
+    var count: Int { value.withLock { $0 } }
+    func add() { value.withLock { $0 += 1 } }
 }

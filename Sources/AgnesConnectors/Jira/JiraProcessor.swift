@@ -40,6 +40,8 @@ public final class JiraProcessor: Sendable {
         public var attachmentsDownloaded = 0
         /// The last failure, if any.
         public var lastError: String?
+        /// Milliseconds of the last round's phases: `fetch`, `transform` (shards and publishing), `rebuild`.
+        public var lastRoundMS: [String: Int] = [:]
 
         /// Nothing done yet.
         public init() {}
@@ -202,7 +204,17 @@ public final class JiraProcessor: Sendable {
     }
 
     private func round(_ batch: [String: Pending]) async {
+        let clock = ContinuousClock()
+        var phases: [String: Int] = [:]
+        var lap = clock.now
+        func record(_ phase: String) {
+            let now = clock.now
+            let elapsed = (now - lap).components
+            phases[phase] = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
+            lap = now
+        }
         let outcomes = await fetchAll(batch)
+        record("fetch")
         let updated = outcomes.filter {
             if case .updated = $0.value { return true }
             if case .fallback = $0.value { return true }
@@ -215,18 +227,22 @@ public final class JiraProcessor: Sendable {
             if case .fallback(let reason) = outcome { failures[key] = reason }
         }
         var published: [ExtractTable]?
+        var isHandled = true
         if !updated.isEmpty || !deleted.isEmpty {
             do {
                 published = try await publish(updated: updated, deleted: deleted, failures: &failures)
             } catch {
+                isHandled = false
                 logger.error("jira: publishing failed", metadata: ["error": "\(error)"])
                 for key in updated + deleted { failures[key] = "publishing failed: \(error)" }
             }
         }
+        record("transform")
         if let published {
             do { try await afterPublish(published) } catch {
                 logger.error("jira: the rebuild after publishing failed", metadata: ["error": "\(error)"])
             }
+            record("rebuild")
         }
         // Bookkeeping: handled entries leave the queue; failed ones are tried again later.
         var handled: [String] = []
@@ -249,8 +265,9 @@ public final class JiraProcessor: Sendable {
         let delays = state.withLock { state -> [TimeInterval] in
             state.inFlight = 0
             state.statistics.rounds += 1
+            state.statistics.lastRoundMS = phases
             if let lastFailure = failures.values.first { state.statistics.lastError = lastFailure }
-            if published != nil { state.statistics.issuesPublished += updated.count + deleted.count }
+            if isHandled { state.statistics.issuesPublished += updated.count + deleted.count }
             for (key, again) in retry {
                 if var newer = state.pending[key] {
                     // Newer events arrived meanwhile: they run at once, carrying the older entries.
@@ -329,13 +346,14 @@ public final class JiraProcessor: Sendable {
         }
     }
 
+    /// Transforms and publishes; nil when nothing served changed (a deletion of an issue never stored).
     private func publish(updated: [String], deleted: [String], failures: inout [String: String]) async throws
-        -> [ExtractTable]
+        -> [ExtractTable]?
     {
         let (raw, shards, site) = (rawDirectory, self.shards, configuration.siteURL)
         let (index, previous) = state.withLock { ($0.index, $0.previous) }
         let result = try await offloaded("agnes.jira.transform") {
-            () throws -> ([ExtractTable], [String: String], [String: String]) in
+            () throws -> ([ExtractTable]?, [String: String], [String: String]) in
             var index = try index ?? shards.loadIndex()
             var rows: [JiraIssueRows] = []
             var broken: [String: String] = [:]
@@ -351,6 +369,7 @@ public final class JiraProcessor: Sendable {
             }
             for key in deleted { JiraRawIssue.markDeleted(raw, key: key, at: Date()) }
             let changed = try shards.apply(updates: rows, deletions: Set(deleted), index: &index)
+            guard !changed.isEmpty else { return (nil, index, broken) }
             let previous =
                 previous ?? PreviousExtract.read(shards.sourceDirectory.appendingPathComponent("extract.duckdb"))
             let tables = try shards.publish(changed, previous: previous)
@@ -359,8 +378,10 @@ public final class JiraProcessor: Sendable {
         for (key, reason) in result.2 { failures[key] = reason }
         state.withLock { state in
             state.index = result.1
-            state.previous = Dictionary(result.0.map { ($0.name.rawValue, $0) }) { a, _ in a }
-            state.statistics.transforms += 1
+            if let tables = result.0 {
+                state.previous = Dictionary(tables.map { ($0.name.rawValue, $0) }) { a, _ in a }
+                state.statistics.transforms += 1
+            }
         }
         return result.0
     }

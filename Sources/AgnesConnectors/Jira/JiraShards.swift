@@ -53,6 +53,8 @@ struct JiraShards: Sendable {
         guard !touched.isEmpty else { return [] }
         var months = Set(updates.map(\.month))
         for key in touched { if let month = index[key] { months.insert(month) } }
+        // Deletions of issues never stored change nothing.
+        guard !months.isEmpty else { return [] }
         let connection = try Self.connect()
         try connection.execute("CREATE TEMP TABLE touched (issue_key VARCHAR)")
         do {
