@@ -273,32 +273,17 @@ public struct BigQueryClient: Sendable {
                         request.headers.add(name: "Content-Type", value: "application/json")
                         request.body = .bytes(ByteBuffer(bytes: json))
                     }
-                    let response: HTTPClientResponse
-                    let body: ByteBuffer
-                    do {
-                        response = try await http.execute(request, timeout: .seconds(120))
-                        body = try await response.body.collect(upTo: Self.maxBodyBytes)
-                    } catch let error as CancellationError {
-                        throw error
-                    } catch {
-                        throw TransientFailure(message: "\(what): the connection to BigQuery failed (\(error))")
-                    }
-                    let status = Int(response.status.code)
-                    let data = Data(buffer: body)
-                    if (200..<300).contains(status) { return data }
-                    let failure = BigQueryError.from(status: status, body: data, request: what)
-                    if TransientFailure.isTransient(status: status)
-                        || (status == 403 && ["rateLimitExceeded", "backendError"].contains(failure.reason ?? ""))
-                    {
-                        logger.info(
-                            "BigQuery answered \(status); retrying",
-                            metadata: ["request": "\(what)", "attempt": "\(attempt)"])
-                        throw TransientFailure(
-                            status: status,
-                            retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),
-                            message: failure.message)
-                    }
-                    throw failure
+                    let answer = try await HTTPExchange.perform(
+                        http, request, service: "BigQuery", what: what, attempt: attempt, logger: logger,
+                        isTransient: { status, body in
+                            TransientFailure.isTransient(status: status)
+                                || (status == 403
+                                    && ["rateLimitExceeded", "backendError"].contains(
+                                        BigQueryError.from(status: status, body: body, request: what).reason ?? ""))
+                        }
+                    ) { status, body in BigQueryError.from(status: status, body: body, request: what).message }
+                    if (200..<300).contains(answer.status) { return answer.body }
+                    throw BigQueryError.from(status: answer.status, body: answer.body, request: what)
                 }
             } catch let failure as TransientFailure {
                 throw BigQueryError(

@@ -191,26 +191,10 @@ public struct JiraClient: Sendable {
                     request.headers.add(name: "Content-Type", value: "application/json")
                     request.body = .bytes(ByteBuffer(bytes: json))
                 }
-                let response: HTTPClientResponse
-                let body: ByteBuffer
-                do {
-                    response = try await http.execute(request, timeout: .seconds(120))
-                    body = try await response.body.collect(upTo: Self.maxBodyBytes)
-                } catch let error as CancellationError {
-                    throw error
-                } catch {
-                    throw TransientFailure(message: "\(what): the connection to Jira failed (\(error))")
-                }
-                let status = Int(response.status.code)
-                if TransientFailure.isTransient(status: status) {
-                    logger.info(
-                        "Jira answered \(status); retrying", metadata: ["request": "\(what)", "attempt": "\(attempt)"])
-                    throw TransientFailure(
-                        status: status,
-                        retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),
-                        message: JiraError.from(status: status, body: Data(buffer: body), request: what).message)
-                }
-                return (status, Data(buffer: body))
+                let answer = try await HTTPExchange.perform(
+                    http, request, service: "Jira", what: what, attempt: attempt, logger: logger
+                ) { status, body in JiraError.from(status: status, body: body, request: what).message }
+                return (answer.status, answer.body)
             }
         } catch let failure as TransientFailure {
             throw JiraError(.upstream, failure.message + " (gave up after retries)", status: failure.status)

@@ -24,7 +24,8 @@ public struct KeboolaStorageClient: Sendable {
     static let maxBodyBytes = 64 << 20
 
     /// Creates a client.
-    public init(configuration: KeboolaConfiguration, http: HTTPClient, logger: Logger = Logger(label: "agnes.keboola")) {
+    public init(configuration: KeboolaConfiguration, http: HTTPClient, logger: Logger = Logger(label: "agnes.keboola"))
+    {
         self.configuration = configuration
         self.http = http
         self.logger = logger
@@ -49,7 +50,8 @@ public struct KeboolaStorageClient: Sendable {
     /// Every table the token can read, with columns and column metadata (one call, no paging).
     public func tables() async throws -> [KeboolaTable] {
         try await get(
-            "/v2/storage/tables", query: [("include", "buckets,columns,metadata,columnMetadata")], as: [KeboolaTable].self)
+            "/v2/storage/tables", query: [("include", "buckets,columns,metadata,columnMetadata")],
+            as: [KeboolaTable].self)
     }
 
     /// One table's detail.
@@ -63,7 +65,8 @@ public struct KeboolaStorageClient: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: body)
         } catch {
-            throw KeboolaError(.invalidResponse, "Keboola's answer to GET \(path) is not what the Storage API documents: \(error)")
+            throw KeboolaError(
+                .invalidResponse, "Keboola's answer to GET \(path) is not what the Storage API documents: \(error)")
         }
     }
 
@@ -93,29 +96,16 @@ public struct KeboolaStorageClient: Sendable {
                     request.headers.add(name: "Content-Type", value: "application/json")
                     request.body = .bytes(ByteBuffer(bytes: json))
                 }
-                let response: HTTPClientResponse
-                let body: ByteBuffer
-                do {
-                    response = try await http.execute(request, timeout: .seconds(120))
-                    body = try await response.body.collect(upTo: Self.maxBodyBytes)
-                } catch let error as CancellationError {
-                    throw error
-                } catch {
-                    throw TransientFailure(message: "\(what): the connection to Keboola failed (\(error))")
+                let answer = try await HTTPExchange.perform(
+                    http, request, service: "Keboola", what: what, attempt: attempt, logger: logger
+                ) { status, body in
+                    "\(what): Keboola answered HTTP \(status)"
+                        + (KeboolaErrorEnvelope.summary(of: body).map { ": \($0)" } ?? "")
                 }
-                let status = Int(response.status.code)
-                let data = Data(buffer: body)
-                if (200..<300).contains(status) { return data }
-                let summary = KeboolaErrorEnvelope.summary(of: data)
-                if TransientFailure.isTransient(status: status) {
-                    if attempt > 1 || status != 503 {
-                        logger.info("Keboola answered \(status); retrying", metadata: ["request": "\(what)", "attempt": "\(attempt)"])
-                    }
-                    throw TransientFailure(
-                        status: status, retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),
-                        message: "\(what): Keboola answered HTTP \(status)" + (summary.map { ": \($0)" } ?? ""))
-                }
-                throw Self.error(status: status, summary: summary, request: what, tokenVariable: configuration.tokenVariable)
+                if (200..<300).contains(answer.status) { return answer.body }
+                throw Self.error(
+                    status: answer.status, summary: KeboolaErrorEnvelope.summary(of: answer.body), request: what,
+                    tokenVariable: configuration.tokenVariable)
             }
         } catch let failure as TransientFailure {
             throw KeboolaError(.unavailable, failure.message + " (gave up after retries)", status: failure.status)
@@ -134,7 +124,8 @@ public struct KeboolaStorageClient: Sendable {
         case 404: return KeboolaError(.notFound, "\(request): not found in Keboola (\(detail))", status: status)
         default:
             return KeboolaError(
-                .rejected, "\(request): Keboola answered HTTP \(status)" + (summary.map { ": \($0)" } ?? ""), status: status)
+                .rejected, "\(request): Keboola answered HTTP \(status)" + (summary.map { ": \($0)" } ?? ""),
+                status: status)
         }
     }
 }

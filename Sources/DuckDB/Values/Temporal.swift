@@ -172,8 +172,9 @@ public struct DuckDBInterval: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Proleptic Gregorian calendar arithmetic (days since 1970-01-01), free of time zones.
-enum CivilCalendar {
-    static func days(year: Int, month: Int, day: Int) -> Int {
+public enum CivilCalendar {
+    /// Days since 1970-01-01 of a date.
+    public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -182,7 +183,8 @@ enum CivilCalendar {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+    /// The date of a day count since 1970-01-01.
+    public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
