@@ -113,10 +113,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "AgnesIntelligence",
+            dependencies: [
+                "AgnesCore", "AgnesConnectors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "AgnesServer",
             dependencies: [
                 "AgnesCore", "AgnesStore", "AgnesData", "AgnesConnectors", "AgnesJobs", "AgnesAuth", "AgnesMail",
-                "AgnesClient",
+                "AgnesClient", "AgnesIntelligence",
                 "DuckDB", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -191,6 +202,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "bench/Sources/agnes-bench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AgnesIntelligenceTests",
+            dependencies: ["AgnesIntelligence", "AgnesCore", "AgnesConnectors", "AgnesFakes"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "AgnesTestSupport"], swiftSettings: strictSettings),

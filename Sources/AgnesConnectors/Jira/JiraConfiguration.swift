@@ -19,12 +19,24 @@ public struct JiraSettings: Sendable {
     /// `JIRA_DOMAIN`, for the health route.
     public var domain: String?
 
-    /// Reads the variables.
-    public static func from(environment: [String: String], layout: DataLayout) -> JiraSettings {
+    /// The `jira` section's key for each variable (the original's example `instance.yaml`).
+    static let sectionKeys = [
+        "JIRA_DOMAIN": "domain", "JIRA_EMAIL": "email", "JIRA_API_TOKEN": "api_token",
+        "JIRA_WEBHOOK_SECRET": "webhook_secret", "JIRA_SLA_EMAIL": "sla_email", "JIRA_SLA_API_TOKEN": "sla_api_token",
+        "JIRA_CLOUD_ID": "cloud_id", "JIRA_PROJECT": "project", "JIRA_BASE_URL": "base_url",
+        "JIRA_SLA_BASE_URL": "sla_base_url",
+    ]
+
+    /// Reads the variables; a variable that is unset or empty falls back to the `jira` section of
+    /// `instance.yaml` (`section`: its string values by key, empty ones ignored).
+    public static func from(environment: [String: String], section: [String: String] = [:], layout: DataLayout)
+        -> JiraSettings
+    {
         func value(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty
-            else { return nil }
-            return text
+            for candidate in [environment[name], sectionKeys[name].flatMap { section[$0] }] {
+                if let text = candidate?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty { return text }
+            }
+            return nil
         }
         let raw =
             value("JIRA_DATA_DIR").map { URL(fileURLWithPath: $0) }

@@ -84,6 +84,7 @@ extension AgnesSettings {
             keboola: try KeboolaSettings(config: config, environment: env),
             bigquery: try BigQuerySettings(config: config, environment: env),
             openMetadata: try OpenMetadataSettings(config: config, environment: env),
+            llm: try LLMSettings(config: config, environment: env),
             scheduler: try SchedulerSettings(config: config, environment: env),
             instanceName: try config.string(at: ["instance", "name"]) ?? "Agnes",
             instance: config.merged,

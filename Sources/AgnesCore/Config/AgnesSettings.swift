@@ -86,6 +86,8 @@ public struct AgnesSettings: Sendable {
     public var bigquery: BigQuerySettings
     /// The OpenMetadata catalog the `catalog-export` job reads (`openmetadata`).
     public var openMetadata: OpenMetadataSettings
+    /// The LLM of corporate memory (`ai`, else `ANTHROPIC_API_KEY` / `LLM_API_KEY`).
+    public var llm: LLMSettings
     /// The in-process scheduler (`scheduler`, `SCHEDULER_*_INTERVAL`).
     public var scheduler: SchedulerSettings
     /// The instance's display name (`instance.name`, default `Agnes`).
@@ -129,6 +131,7 @@ public struct AgnesSettings: Sendable {
         keboola: KeboolaSettings = KeboolaSettings(),
         bigquery: BigQuerySettings = BigQuerySettings(),
         openMetadata: OpenMetadataSettings = OpenMetadataSettings(),
+        llm: LLMSettings = LLMSettings(),
         scheduler: SchedulerSettings = SchedulerSettings(),
         instanceName: String = "Agnes",
         instance: ConfigValue = .object([:]),
@@ -165,6 +168,7 @@ public struct AgnesSettings: Sendable {
         self.keboola = keboola
         self.bigquery = bigquery
         self.openMetadata = openMetadata
+        self.llm = llm
         self.scheduler = scheduler
         self.instanceName = instanceName
         self.instance = instance

@@ -103,7 +103,8 @@ public struct AgnesServices: Sendable {
         let custom = CustomConnector.all(
             in: settings.connectorsDir.map { URL(fileURLWithPath: $0) }, layout: layout, policy: policy,
             environment: settings.environment, logger: logger)
-        let jiraSettings = JiraSettings.from(environment: settings.environment, layout: layout)
+        let jiraSection = (settings.instance.lookup(["jira"])?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        let jiraSettings = JiraSettings.from(environment: settings.environment, section: jiraSection, layout: layout)
         let jiraConnector = JiraConnector(isConfigured: { jiraSettings.service != nil })
         let connectors: [any Connector] = [localFiles, keboola, bigquery, jiraConnector] + custom
         var readers: [String: any RemoteTableReader] = [:]

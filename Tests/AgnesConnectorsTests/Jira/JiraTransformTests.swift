@@ -196,4 +196,24 @@ struct JiraTransformTests {
         // The extract lists the six tables.
         #expect(PreviousExtract.read(directory.appendingPathComponent("extract.duckdb")).count == 6)
     }
+
+    @Test func settingsComeFromTheEnvironmentElseTheJiraSection() {
+        let layout = DataLayout(root: URL(fileURLWithPath: "/data"))
+        let section = [
+            "domain": "acme.atlassian.net", "email": "bot@acme.com", "api_token": "from-yaml", "webhook_secret": "",
+            "sla_email": "", "cloud_id": "c-1",
+        ]
+        let settings = JiraSettings.from(
+            environment: ["JIRA_API_TOKEN": "from-env", "JIRA_WEBHOOK_SECRET": "s"], section: section, layout: layout)
+        #expect(settings.service?.account.apiToken == "from-env" && settings.service?.account.email == "bot@acme.com")
+        #expect(settings.service?.account.baseURL == "https://acme.atlassian.net" && settings.webhookSecret == "s")
+        #expect(settings.service?.slaAccount == nil, "an empty sla_email is not an account")
+        #expect(settings.rawDirectory.path == "/data/extracts/jira/raw")
+        let sla = JiraSettings.from(
+            environment: ["JIRA_SLA_EMAIL": "sla@acme.com", "JIRA_SLA_API_TOKEN": "t", "JIRA_DATA_DIR": "/raw"],
+            section: section, layout: layout)
+        #expect(sla.service?.slaAccount?.baseURL == "https://api.atlassian.com/ex/jira/c-1")
+        #expect(sla.rawDirectory.path == "/raw")
+        #expect(JiraSettings.from(environment: [:], layout: layout).service == nil)
+    }
 }
