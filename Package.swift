@@ -115,8 +115,9 @@ let package = Package(
         .target(
             name: "AgnesIntelligence",
             dependencies: [
-                "AgnesCore", "AgnesConnectors",
+                "AgnesCore", "AgnesConnectors", "AgnesStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -206,7 +207,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgnesIntelligenceTests",
-            dependencies: ["AgnesIntelligence", "AgnesCore", "AgnesConnectors", "AgnesFakes"],
+            dependencies: ["AgnesIntelligence", "AgnesCore", "AgnesConnectors", "AgnesStore", "AgnesFakes"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "AgnesTestSupport"], swiftSettings: strictSettings),

@@ -85,6 +85,7 @@ extension AgnesSettings {
             bigquery: try BigQuerySettings(config: config, environment: env),
             openMetadata: try OpenMetadataSettings(config: config, environment: env),
             llm: try LLMSettings(config: config, environment: env),
+            corporateMemory: try CorporateMemorySettings(config: config),
             scheduler: try SchedulerSettings(config: config, environment: env),
             instanceName: try config.string(at: ["instance", "name"]) ?? "Agnes",
             instance: config.merged,

@@ -88,6 +88,8 @@ public struct AgnesSettings: Sendable {
     public var openMetadata: OpenMetadataSettings
     /// The LLM of corporate memory (`ai`, else `ANTHROPIC_API_KEY` / `LLM_API_KEY`).
     public var llm: LLMSettings
+    /// How corporate memory publishes new items (`corporate_memory`).
+    public var corporateMemory: CorporateMemorySettings
     /// The in-process scheduler (`scheduler`, `SCHEDULER_*_INTERVAL`).
     public var scheduler: SchedulerSettings
     /// The instance's display name (`instance.name`, default `Agnes`).
@@ -132,6 +134,7 @@ public struct AgnesSettings: Sendable {
         bigquery: BigQuerySettings = BigQuerySettings(),
         openMetadata: OpenMetadataSettings = OpenMetadataSettings(),
         llm: LLMSettings = LLMSettings(),
+        corporateMemory: CorporateMemorySettings = CorporateMemorySettings(),
         scheduler: SchedulerSettings = SchedulerSettings(),
         instanceName: String = "Agnes",
         instance: ConfigValue = .object([:]),
@@ -169,6 +172,7 @@ public struct AgnesSettings: Sendable {
         self.bigquery = bigquery
         self.openMetadata = openMetadata
         self.llm = llm
+        self.corporateMemory = corporateMemory
         self.scheduler = scheduler
         self.instanceName = instanceName
         self.instance = instance

@@ -55,12 +55,18 @@ public struct AnthropicClient: LLMClient {
         switch message["stop_reason"] as? String {
         case "max_tokens":
             throw LLMError(
-                .format, "the answer was cut off at max_tokens (\(request.maxTokens)); the JSON is incomplete")
+                .format, "the answer was cut off at max_tokens (\(request.maxTokens)); the JSON is incomplete",
+                usage: usage)
         case "refusal":
-            throw LLMError(.refusal, "the model declined: \(text.prefix(200))")
+            throw LLMError(.refusal, "the model declined: \(text.prefix(200))", usage: usage)
         default: break
         }
-        return LLMAnswer(
-            json: try LLMTransport.validated(text, schema: request.schema, service: "Anthropic"), usage: usage)
+        do {
+            return LLMAnswer(
+                json: try LLMTransport.validated(text, schema: request.schema, service: "Anthropic"), usage: usage)
+        } catch var error as LLMError {
+            error.usage = usage
+            throw error
+        }
     }
 }

@@ -82,10 +82,13 @@ public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var kind: Kind
     public var message: String
+    /// Tokens the failed call used, when it got an answer (a format error, a refusal).
+    public var usage: LLMUsage?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, usage: LLMUsage? = nil) {
         self.kind = kind
         self.message = message
+        self.usage = usage
     }
 
     public var description: String { "\(kind.rawValue): \(message)" }

@@ -84,17 +84,23 @@ public struct OpenAICompatibleClient: LLMClient {
             calls: 1, inputTokens: (usageObject?["prompt_tokens"] as? Int) ?? 0,
             outputTokens: (usageObject?["completion_tokens"] as? Int) ?? 0)
         if let refusal = message["refusal"] as? String, !refusal.isEmpty {
-            throw LLMError(.refusal, "the model declined: \(refusal.prefix(200))")
+            throw LLMError(.refusal, "the model declined: \(refusal.prefix(200))", usage: usage)
         }
         if choice["finish_reason"] as? String == "length" {
             throw LLMError(
-                .format, "the answer was cut off at max_tokens (\(request.maxTokens)); the JSON is incomplete")
+                .format, "the answer was cut off at max_tokens (\(request.maxTokens)); the JSON is incomplete",
+                usage: usage)
         }
         var text = message["content"] as? String ?? ""
         if strategy == .plainText, let start = text.firstIndex(of: "{"), let end = text.lastIndex(of: "}") {
             text = String(text[start...end])
         }
-        return LLMAnswer(
-            json: try LLMTransport.validated(text, schema: request.schema, service: "The LLM server"), usage: usage)
+        do {
+            return LLMAnswer(
+                json: try LLMTransport.validated(text, schema: request.schema, service: "The LLM server"), usage: usage)
+        } catch var error as LLMError {
+            error.usage = usage
+            throw error
+        }
     }
 }
