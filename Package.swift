@@ -239,7 +239,7 @@ let package = Package(
             name: "AgnesServerTests",
             dependencies: [
                 "AgnesServer", "AgnesAuth", "AgnesConnectors", "AgnesData", "AgnesJobs", "AgnesStore", "AgnesCore",
-                "AgnesMail", "AgnesTestSupport",
+                "AgnesMail", "AgnesTestSupport", "AgnesIntelligence",
                 "AgnesFakes",
                 "DuckDB",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -53,6 +53,7 @@ public enum AgnesServer {
             SyncRunRoutes(services: services),
             SchedulerRoutes(services: services),
             CatalogExportRoutes(services: services),
+            CorporateMemoryRoutes(services: services),
             RegistryRoutes(services: services),
             DiscoveryRoutes(services: services),
             BigQueryRoutes(services: services),

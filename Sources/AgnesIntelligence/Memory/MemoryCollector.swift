@@ -30,6 +30,9 @@ public struct MemoryCollector: Sendable {
         public var errors = 0
         public var usage = LLMUsage()
 
+        /// Nothing done yet.
+        public init() {}
+
         enum CodingKeys: String, CodingKey {
             case skipped, errors, usage
             case usersScanned = "users_scanned"

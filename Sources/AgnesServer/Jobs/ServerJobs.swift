@@ -8,7 +8,8 @@ import Foundation
 enum ServerJobs {
     /// The jobs, with schedules from the settings.
     static func make(
-        settings: SchedulerSettings, pipeline: SyncPipeline, store: SystemStore, catalogExport: CatalogExportJob
+        settings: SchedulerSettings, pipeline: SyncPipeline, store: SystemStore, catalogExport: CatalogExportJob,
+        corporateMemory: CorporateMemoryJob
     ) -> [SchedulerJob] {
         func job(_ name: String, _ availability: SchedulerJob.Availability) -> SchedulerJob {
             SchedulerJob(
@@ -38,7 +39,7 @@ enum ServerJobs {
             job(
                 "verification-detector",
                 .notBuilt(reason: "the verification detector comes with corporate memory (issue 19)")),
-            job("corporate-memory", .notBuilt(reason: "corporate memory is not built yet (issue 19)")),
+            job(CorporateMemoryJob.name, corporateMemory.availability),
             job("script-runner", .notBuilt(reason: "deployed scripts are not built yet")),
             job("marketplaces", .notBuilt(reason: "marketplaces are not built yet")),
             job(CatalogExportJob.name, catalogExport.availability),

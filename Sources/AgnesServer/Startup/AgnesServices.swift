@@ -2,6 +2,7 @@ import AgnesAuth
 import AgnesConnectors
 import AgnesCore
 import AgnesData
+import AgnesIntelligence
 import AgnesJobs
 import AgnesMail
 import AgnesStore
@@ -58,6 +59,10 @@ public struct AgnesServices: Sendable {
     public let scheduler: Scheduler
     /// The Jira source: webhook processing, backfill and its jobs.
     public let jira: JiraService
+    /// The corporate-memory collector, the scheduler's `corporate-memory` job.
+    let corporateMemory: CorporateMemoryJob
+    /// LLM tokens per job.
+    public let llmUsage: LLMUsageMeter
     /// The OpenMetadata catalog export, the scheduler's `catalog-export` job.
     public let catalogExport: CatalogExportJob
     /// Work requests start without waiting for it (the anonymous mail routes); tests await it.
@@ -140,9 +145,12 @@ public struct AgnesServices: Sendable {
         let jira = JiraService(
             settings: jiraSettings, layout: layout, store: store, logger: logger,
             rebuild: { _ = try await orchestrator.rebuildSource("jira") })
+        let llmUsage = LLMUsageMeter()
+        let corporateMemory = CorporateMemoryJob(settings: settings, store: store, meter: llmUsage, logger: logger)
         let scheduler = Scheduler(
             jobs: ServerJobs.make(
-                settings: settings.scheduler, pipeline: pipeline, store: store, catalogExport: catalogExport)
+                settings: settings.scheduler, pipeline: pipeline, store: store, catalogExport: catalogExport,
+                corporateMemory: corporateMemory)
                 + jira.jobs(settings: settings.scheduler),
             store: store,
             lock: DriverLock(file: layout.root.appendingPathComponent("state/scheduler.lock")),
@@ -156,6 +164,7 @@ public struct AgnesServices: Sendable {
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
             localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola,
             bigqueryProjects: bigqueryProjects, bigquery: bigquery, pipeline: pipeline, scheduler: scheduler,
-            jira: jira, catalogExport: catalogExport, background: BackgroundWork())
+            jira: jira, corporateMemory: corporateMemory, llmUsage: llmUsage, catalogExport: catalogExport,
+            background: BackgroundWork())
     }
 }
