@@ -74,7 +74,8 @@ extension MemoryAdminRoutes {
                     "Resolution must be one of: \(MemoryWire.pythonList(Self.contradictionResolutions))")
             }
             do {
-                _ = try await contradictions.resolve(id: id, resolution: body.resolution, by: admin.user.email, at: Date())
+                _ = try await contradictions.resolve(
+                    id: id, resolution: body.resolution, by: admin.user.email, at: Date())
             } catch let error as StoreError where error.code == .conflict {
                 throw alreadyResolved
             }

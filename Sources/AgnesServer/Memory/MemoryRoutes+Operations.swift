@@ -6,7 +6,8 @@ extension MemoryRoutes: DescribedRoutes {
     /// A knowledge item on the wire.
     static let item: JSONSchema = .object([
         "id": .string, "title": .string, "content": .string.orNull, "category": .string.orNull,
-        "tags": .array(.string), "status": .oneOf(KnowledgeStatus.allCases.map(\.rawValue)), "contributors": .array(.string),
+        "tags": .array(.string), "status": .oneOf(KnowledgeStatus.allCases.map(\.rawValue)),
+        "contributors": .array(.string),
         "source_user": .string.orNull, "audience": .string.orNull, "confidence": .number.orNull,
         "domain": .string.orNull, "entities": .array(.string), "source_type": .string.orNull,
         "source_ref": .string.orNull, "valid_from": .timestamp.orNull, "valid_until": .timestamp.orNull,
@@ -15,7 +16,6 @@ extension MemoryRoutes: DescribedRoutes {
     ])
 
     var operations: [APIOperation] {
-        let voted: JSONSchema = .object(["upvotes": .integer, "downvotes": .integer, "score": .integer])
         let notFound = APIResponse.error(404, "No such item, or the caller may not see it")
         return [
             .get(

@@ -70,7 +70,8 @@ struct MemoryRoutes {
         }
         router.get("/api/memory/my-contributions") { request, context in
             let viewer = MemoryViewer(try await services.caller(request, context))
-            let mine = try await items.list(matching: KnowledgeItemFilter(sourceUser: viewer.email, excludesPersonal: false))
+            let mine = try await items.list(
+                matching: KnowledgeItemFilter(sourceUser: viewer.email, excludesPersonal: false))
             return JSONBody.response(object: ItemPage(items: try await withTallies(mine), count: mine.count))
         }
         router.post("/api/memory/:id/personal") { request, context in

@@ -35,7 +35,8 @@ public struct KnowledgeItemFilter: Sendable, Hashable {
 
     /// Creates a filter.
     public init(
-        ids: [String]? = nil, statuses: [KnowledgeStatus] = [], domain: String? = nil, category: String? = nil, sourceType: String? = nil,
+        ids: [String]? = nil, statuses: [KnowledgeStatus] = [], domain: String? = nil, category: String? = nil,
+        sourceType: String? = nil,
         sourceUser: String? = nil, excludesPersonal: Bool = true, search: String? = nil, viewerID: String? = nil,
         audience: String? = nil, unresolvedRelationType: String? = nil, limit: Int? = nil, offset: Int = 0
     ) {
