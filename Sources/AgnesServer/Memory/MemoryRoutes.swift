@@ -135,7 +135,8 @@ struct MemoryRoutes {
     }
 
     func stats(viewer: MemoryViewer) async throws -> Response {
-        let stats = try await items.stats(matching: viewer.listFilter())
+        // Admins count personal items too, as the original did; nobody else ever does.
+        let stats = try await items.stats(matching: viewer.listFilter(excludingPersonal: false))
         return JSONBody.response(
             object: StatsView(
                 total: stats.total, byStatus: stats.byStatus, categories: stats.categories, byDomain: stats.byDomain,
