@@ -65,6 +65,8 @@ public enum AgnesServer {
             TemplateRoutes(services: services),
             JiraWebhookRoutes(services: services),
             JiraAdminRoutes(services: services),
+            MemoryRoutes(services: services),
+            MemoryAdminRoutes(services: services),
         ]
         return groups + [APIDescriptionRoutes(services: services, described: groups)]
     }

@@ -67,6 +67,8 @@ public struct AgnesServices: Sendable {
     public let catalogExport: CatalogExportJob
     /// Work requests start without waiting for it (the anonymous mail routes); tests await it.
     public let background: BackgroundWork
+    /// Suggests topic tags for new corporate-memory items; none by default (see ``MemoryTopicTagger``).
+    public var topicTagger: MemoryTopicTagger? = nil
 
     /// Opens the store (migrating it), the current analytics generation and the orchestrator.
     public static func open(

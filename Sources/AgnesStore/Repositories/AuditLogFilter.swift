@@ -6,6 +6,8 @@ public struct AuditLogFilter: Sendable, Hashable {
     public var userID: String?
     /// Only entries whose action starts with one of these (literally); empty means any action.
     public var actionPrefixes: [String]
+    /// Only entries whose action is exactly one of these; empty means any action.
+    public var actions: [String]
     /// Only entries at or after this time.
     public var since: Date?
     /// At most this many entries (ignored by `count`).
@@ -15,8 +17,10 @@ public struct AuditLogFilter: Sendable, Hashable {
 
     /// Creates a filter.
     public init(
-        userID: String? = nil, actionPrefixes: [String] = [], since: Date? = nil, limit: Int? = nil, offset: Int = 0
+        userID: String? = nil, actionPrefixes: [String] = [], actions: [String] = [], since: Date? = nil,
+        limit: Int? = nil, offset: Int = 0
     ) {
+        self.actions = actions
         self.userID = userID
         self.actionPrefixes = actionPrefixes
         self.since = since

@@ -63,6 +63,10 @@ public struct DuckDBAuditLogRepository: AuditLogRepository {
                 "(" + filter.actionPrefixes.map { _ in "starts_with(action, ?)" }.joined(separator: " OR ") + ")")
             parameters += filter.actionPrefixes.map { .varchar($0) }
         }
+        if !filter.actions.isEmpty {
+            clauses.append("action IN (" + filter.actions.map { _ in "?" }.joined(separator: ", ") + ")")
+            parameters += filter.actions.map { .varchar($0) }
+        }
         if let since = filter.since {
             clauses.append(#""timestamp" >= ?"#)
             parameters.append(.optional(since))

@@ -9,7 +9,7 @@ public struct DuckDBKnowledgeItemRepository: KnowledgeItemRepository {
     /// Creates the repository.
     public init(store: SystemStore) { self.store = store }
 
-    private static let columns = """
+    static let columns = """
         id, title, content, category, tags, status, contributors, source_user, audience, confidence, domain, entities,
         source_type, source_ref, valid_from, valid_until, supersedes, sensitivity, is_personal, created_at, updated_at
         """
@@ -37,6 +37,15 @@ public struct DuckDBKnowledgeItemRepository: KnowledgeItemRepository {
 
     public func find(id: String) async throws -> KnowledgeItem? {
         try await store.read { try Self.fetch($0, where: "id = ?", [.varchar(id)]).first }
+    }
+
+    public func find(id: String, visibleTo viewerID: String) async throws -> KnowledgeItem? {
+        try await store.read { connection in
+            try Self.fetch(
+                connection, where: "id = ? AND \(Self.audienceVisibility)",
+                [.varchar(id), .varchar(viewerID), .varchar(viewerID)]
+            ).first
+        }
     }
 
     public func list(matching filter: KnowledgeItemFilter) async throws -> [KnowledgeItem] {
@@ -109,6 +118,10 @@ public struct DuckDBKnowledgeItemRepository: KnowledgeItemRepository {
     static func predicate(for filter: KnowledgeItemFilter) -> (String, [DuckDBValue]) {
         var clauses = ["TRUE"]
         var parameters: [DuckDBValue] = []
+        if let ids = filter.ids {
+            clauses.append("list_contains(?, id)")
+            parameters.append(.stringList(ids))
+        }
         if !filter.statuses.isEmpty {
             clauses.append("status IN (" + filter.statuses.map { _ in "?" }.joined(separator: ", ") + ")")
             parameters += filter.statuses.map { .varchar($0.rawValue) }
@@ -122,6 +135,23 @@ public struct DuckDBKnowledgeItemRepository: KnowledgeItemRepository {
             parameters.append(.varchar(value))
         }
         if filter.excludesPersonal { clauses.append("NOT coalesce(is_personal, FALSE)") }
+        if let viewerID = filter.viewerID {
+            clauses.append(audienceVisibility)
+            parameters += [.varchar(viewerID), .varchar(viewerID)]
+        }
+        if let audience = filter.audience {
+            clauses.append("coalesce(audience, 'all') = ?")
+            parameters.append(.varchar(audience))
+        }
+        if let type = filter.unresolvedRelationType {
+            clauses.append(
+                """
+                EXISTS (SELECT 1 FROM knowledge_item_relations r
+                        WHERE (r.item_a_id = knowledge_items.id OR r.item_b_id = knowledge_items.id)
+                          AND r.relation_type = ? AND NOT coalesce(r.resolved, FALSE))
+                """)
+            parameters.append(.varchar(type))
+        }
         if let search = filter.search, !search.isEmpty {
             clauses.append(#"(title ILIKE ? ESCAPE '\' OR content ILIKE ? ESCAPE '\')"#)
             let pattern = "%" + likeEscaped(search) + "%"
@@ -129,6 +159,17 @@ public struct DuckDBKnowledgeItemRepository: KnowledgeItemRepository {
         }
         return (clauses.joined(separator: " AND "), parameters)
     }
+
+    /// The audience rule for a non-admin viewer (REFERENCE §1.12), bound to their user id twice: audience
+    /// unset or `all`, `group:<name>` of a group they belong to, or a domain granted to one of their
+    /// groups. Evaluated in SQL so a list never loads rows the viewer may not see.
+    static let audienceVisibility = """
+        (audience IS NULL OR audience = 'all'
+         OR audience IN (SELECT 'group:' || g.name FROM user_group_members m JOIN user_groups g ON g.id = m.group_id
+                         WHERE m.user_id = ?)
+         OR domain IN (SELECT r.resource_id FROM resource_grants r JOIN user_group_members m ON m.group_id = r.group_id
+                       WHERE m.user_id = ? AND r.resource_type = 'memory_domain'))
+        """
 
     /// `text` with LIKE's wildcards (and the escape character itself) escaped, so it matches literally.
     static func likeEscaped(_ text: String) -> String {

@@ -45,6 +45,14 @@ public struct DuckDBKnowledgeRelationRepository: KnowledgeRelationRepository {
         }
     }
 
+    public func list(type: String, isResolved: Bool?, limit: Int?) async throws -> [KnowledgeRelation] {
+        try await store.read { connection in
+            try Self.fetch(
+                connection, where: "relation_type = ? AND (? IS NULL OR coalesce(resolved, FALSE) = ?)",
+                [.varchar(type), .optional(isResolved), .optional(isResolved), .optional(limit)], suffix: "LIMIT ?")
+        }
+    }
+
     @discardableResult
     public func resolve(
         itemID: String, otherItemID: String, type: String?, resolution: String, by actor: String?, at time: Date

@@ -7,10 +7,20 @@ public protocol KnowledgeItemRepository: Sendable {
     func create(_ item: KnowledgeItem) async throws -> KnowledgeItem
     /// The item with `id`.
     func find(id: String) async throws -> KnowledgeItem?
+    /// The item with `id` when its audience lets the user with `viewerID` see it (see
+    /// ``KnowledgeItemFilter/viewerID``); personal flags are not considered.
+    func find(id: String, visibleTo viewerID: String) async throws -> KnowledgeItem?
     /// Matching items, most recently updated first.
     func list(matching filter: KnowledgeItemFilter) async throws -> [KnowledgeItem]
     /// How many items match (ignoring the filter's limit and offset).
     func count(matching filter: KnowledgeItemFilter) async throws -> Int
+    /// Counts of the matching items by status, domain, source type, tag and audience (limit and offset
+    /// ignored).
+    func stats(matching filter: KnowledgeItemFilter) async throws -> KnowledgeStats
+    /// The agent bundle for a viewer (nil: everything, for admins): every visible mandatory item, then
+    /// approved items ranked by `confidence (default 0.5) × max(0, 1 − age_days/365)` of `updated_at`
+    /// while they fit in what `tokenBudget` leaves. Personal items are never included.
+    func bundle(viewerID: String?, tokenBudget: Int, now: Date) async throws -> KnowledgeBundle
     /// Moves an item to `status`. Returns false when absent.
     @discardableResult
     func setStatus(id: String, to status: KnowledgeStatus, at time: Date) async throws -> Bool

@@ -12,6 +12,8 @@ public protocol KnowledgeRelationRepository: Sendable {
     func list(itemID: String) async throws -> [KnowledgeRelation]
     /// Relations, strongest first; `isResolved` nil lists both resolved and unresolved ones.
     func list(isResolved: Bool?, limit: Int?) async throws -> [KnowledgeRelation]
+    /// Relations of one type, strongest first; `isResolved` nil lists both resolved and unresolved ones.
+    func list(type: String, isResolved: Bool?, limit: Int?) async throws -> [KnowledgeRelation]
     /// Records a verdict on the pair's relations (of `type`, or of every type when nil). Returns how
     /// many relations were resolved; 0 when the pair has none.
     @discardableResult
