@@ -24,7 +24,8 @@ import Testing
             #expect(run.object["status"] as? String == "partial")
             #expect(run.object["trigger"] as? String == "api")
             #expect(run.object["requested_tables"] is NSNull)
-            #expect((run.object["counts"] as? [String: Int]) == ["synced": 0, "unchanged": 2, "skipped": 0, "failed": 1])
+            #expect(
+                (run.object["counts"] as? [String: Int]) == ["synced": 0, "unchanged": 2, "skipped": 0, "failed": 1])
             let tables = try #require(run.object["tables"] as? [[String: Any]])
             let orders = try #require(tables.first { $0["table_id"] as? String == "orders" })
             #expect(orders["outcome"] as? String == "failed")
@@ -35,7 +36,8 @@ import Testing
             let runs = try #require(list.object["runs"] as? [[String: Any]])
             #expect(runs.count == 2 && runs.first?["id"] as? String == runID)
             #expect(runs.first?["tables"] == nil, "lists carry summaries only")
-            #expect(try await client.call(.get, "/api/sync/runs?limit=0", as: root.token).status == .unprocessableContent)
+            #expect(
+                try await client.call(.get, "/api/sync/runs?limit=0", as: root.token).status == .unprocessableContent)
             let missing = try await client.call(.get, "/api/sync/runs/nope", as: root.token)
             #expect(missing.status == .notFound && missing.detail == "Sync run not found: nope")
 
@@ -68,15 +70,19 @@ import Testing
             #expect(list.status == .ok)
             #expect(list.object["driver"] as? String == "another process", "nothing drives the jobs in tests")
             let jobs = try #require(list.object["jobs"] as? [[String: Any]])
-            #expect(jobs.map { $0["name"] as? String ?? "" } == [
-                "data-refresh", "health-check", "session-collector", "verification-detector", "corporate-memory",
-                "script-runner", "marketplaces", "catalog-export",
-            ])
+            #expect(
+                jobs.map { $0["name"] as? String ?? "" } == [
+                    "data-refresh", "health-check", "session-collector", "verification-detector", "corporate-memory",
+                    "script-runner", "marketplaces", "catalog-export", "jira-sla-poll", "jira-consistency",
+                    "jira-consistency-deep",
+                ])
             let refresh = try #require(jobs.first)
             #expect(refresh["schedule"] as? String == "every 15m" && refresh["state"] as? String == "ready")
             #expect(refresh["due"] as? Bool == true && refresh["running"] as? Bool == false)
-            let memory = try #require(jobs.first { $0["name"] as? String == "corporate-memory" })
+            let memory = try #require(jobs.first { $0["name"] as? String == "verification-detector" })
             #expect(memory["state"] as? String == "not built" && memory["next_run_at"] is NSNull)
+            let collector = try #require(jobs.first { $0["name"] as? String == "corporate-memory" })
+            #expect(collector["state"] as? String == "not configured" && collector["next_run_at"] is NSNull)
             #expect((memory["detail"] as? String)?.isEmpty == false)
 
             let started = try await client.call(.post, "/api/admin/scheduler/jobs/health-check/run", as: root.token)
@@ -94,7 +100,9 @@ import Testing
             let unknown = try await client.call(.post, "/api/admin/scheduler/jobs/nope/run", as: root.token)
             #expect(unknown.status == .notFound && unknown.detail == "Unknown job: nope")
             #expect(try await client.call(.get, "/api/admin/scheduler/jobs", as: ana).status == .forbidden)
-            #expect(try await client.call(.post, "/api/admin/scheduler/jobs/health-check/run", as: ana).status == .forbidden)
+            #expect(
+                try await client.call(.post, "/api/admin/scheduler/jobs/health-check/run", as: ana).status == .forbidden
+            )
         }
     }
 
@@ -126,8 +134,9 @@ import Testing
             let root = try await fixture.admin()
             let asAdmin = try await client.call(.get, "/api/health/detailed", as: root.token)
             let adminServices = try #require(asAdmin.object["services"] as? [String: [String: Any]])
-            #expect((adminServices["sync"]?["latest_runs"] as? [[String: Any]])?.first?["trigger"] as? String == "startup")
-            #expect((adminServices["scheduler"]?["jobs"] as? [[String: Any]])?.count == 8)
+            #expect(
+                (adminServices["sync"]?["latest_runs"] as? [[String: Any]])?.first?["trigger"] as? String == "startup")
+            #expect((adminServices["scheduler"]?["jobs"] as? [[String: Any]])?.count == 11)
             #expect(try await client.call(.get, "/api/health/detailed", as: nil).status == .unauthorized)
 
             try SyncPipelineTests.unreadable.write(

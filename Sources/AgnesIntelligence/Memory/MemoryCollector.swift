@@ -248,18 +248,26 @@ public struct MemoryCollector: Sendable {
         }
     }
 
+    /// 1–3 topic tags from the fixed vocabulary for an item (REFERENCE §6.2), with the call's usage.
+    public static func topicTags(title: String, content: String, client: any LLMClient) async throws -> (
+        [String], LLMUsage
+    ) {
+        struct Tags: Decodable { let tags: [String] }
+        let answer = try await client.extractJSON(
+            LLMRequest(
+                system: "Tag a knowledge item with 1 to 3 topics from the vocabulary. " + UntrustedText.notice,
+                prompt: UntrustedText.fence("\(title)\n\n\(content)", label: "knowledge item"),
+                maxTokens: 128, schema: .object(["tags": .array(.oneOf(topicVocabulary))], required: ["tags"]),
+                schemaName: "topic_tags"))
+        return (Array(try answer.decode(Tags.self).tags.prefix(3)), answer.usage)
+    }
+
     /// 1–3 topic tags from the fixed vocabulary; none when the call fails.
     func topicTags(_ entry: CatalogEntry, stats: inout Stats) async -> [String] {
-        struct Tags: Decodable { let tags: [String] }
         do {
-            let answer = try await client.extractJSON(
-                LLMRequest(
-                    system: "Tag a knowledge item with 1 to 3 topics from the vocabulary. " + UntrustedText.notice,
-                    prompt: UntrustedText.fence("\(entry.title)\n\n\(entry.content)", label: "knowledge item"),
-                    maxTokens: 128, schema: .object(["tags": .array(.oneOf(Self.topicVocabulary))], required: ["tags"]),
-                    schemaName: "topic_tags"))
-            stats.usage = stats.usage + answer.usage
-            return Array(try answer.decode(Tags.self).tags.prefix(3))
+            let (tags, usage) = try await Self.topicTags(title: entry.title, content: entry.content, client: client)
+            stats.usage = stats.usage + usage
+            return tags
         } catch {
             if let usage = (error as? LLMError)?.usage { stats.usage = stats.usage + usage }
             return []

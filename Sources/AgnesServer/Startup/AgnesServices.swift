@@ -157,7 +157,7 @@ public struct AgnesServices: Sendable {
             store: store,
             lock: DriverLock(file: layout.root.appendingPathComponent("state/scheduler.lock")),
             isDriving: settings.scheduler.isEnabled, logger: logger)
-        return AgnesServices(
+        var services = AgnesServices(
             settings: settings, store: store, layout: layout, analytics: analytics, orchestrator: orchestrator,
             startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter,
             mailer: mailer ?? mail.map { Mailer(sender: $0.makeSender(), from: $0.from) },
@@ -168,5 +168,14 @@ public struct AgnesServices: Sendable {
             bigqueryProjects: bigqueryProjects, bigquery: bigquery, pipeline: pipeline, scheduler: scheduler,
             jira: jira, corporateMemory: corporateMemory, llmUsage: llmUsage, catalogExport: catalogExport,
             background: BackgroundWork())
+        if case .success(let client) = LLMClients.make(settings.llm) {
+            // Best effort, as the original: an item is created whatever the LLM says.
+            services.topicTagger = { title, content in
+                let (tags, usage) = try await MemoryCollector.topicTags(title: title, content: content, client: client)
+                llmUsage.record(usage, job: "memory-create")
+                return tags
+            }
+        }
+        return services
     }
 }
