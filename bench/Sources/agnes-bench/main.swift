@@ -18,9 +18,10 @@ do {
     case "bigquery": try await BigQueryBench.run(Array(arguments.dropFirst()))
     case "bigquery-probe": try BigQueryBench.probe()
     case "jira": try await JiraBench.run(Array(arguments.dropFirst()))
+    case "memory": try await MemoryBench.run(Array(arguments.dropFirst()))
     default:
         FileHandle.standardError.write(
-            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola|bigquery|jira …\n".utf8))
+            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola|bigquery|jira|memory …\n".utf8))
         exit(2)
     }
 } catch {
