@@ -17,6 +17,8 @@ struct CorporateMemoryJobTests {
         try await fixture.application.test(.router) { client in
             let reply = try await client.call(.post, "/api/admin/run-corporate-memory", as: root.token)
             #expect(reply.status == .internalServerError && reply.detail?.contains("ANTHROPIC_API_KEY") == true)
+            let detector = try await client.call(.post, "/api/admin/run-verification-detector", as: root.token)
+            #expect(detector.status == .internalServerError && detector.detail?.contains("ANTHROPIC_API_KEY") == true)
             let analyst = try await fixture.analyst()
             #expect(
                 try await client.call(.post, "/api/admin/run-corporate-memory", as: analyst.token).status == .forbidden)
@@ -63,5 +65,25 @@ struct CorporateMemoryJobTests {
             let failed = try await client.call(.post, "/api/admin/run-corporate-memory", as: root.token)
             #expect(failed.status == .badGateway && (failed.object["detail"] as? String)?.contains("auth") == true)
         }
+    }
+
+    @Test func theDetectorRunsThroughItsRoute() async throws {
+        let llm = await FakeLLM.start()
+        defer { Task { await llm.stop() } }
+        llm.answer("You read a conversation", with: #"{"verifications":[]}"#)
+        let fixture = try await ServerFixture(settings: { root in
+            AgnesSettings(dataDir: root, llm: LLMSettings(apiKey: llm.apiKey, baseURL: llm.baseURL))
+        })
+        let root = try await fixture.admin()
+        let sessions = fixture.root.appendingPathComponent("user_sessions/\(root.id)")
+        try FileManager.default.createDirectory(at: sessions, withIntermediateDirectories: true)
+        try Data(#"{"type":"user","message":{"role":"user","content":"hello"}}"#.utf8)
+            .write(to: sessions.appendingPathComponent("a.jsonl"))
+        try await fixture.application.test(.router) { client in
+            let run = try await client.call(.post, "/api/admin/run-verification-detector", as: root.token)
+            #expect(run.status == .ok && run.object["ok"] as? Bool == true, "\(run.object)")
+            #expect((run.object["details"] as? [String: Any])?["sessions_processed"] as? Int == 1)
+        }
+        #expect(fixture.services.llmUsage.usage(of: "verification-detector").calls == 1)
     }
 }

@@ -79,7 +79,7 @@ import Testing
             let refresh = try #require(jobs.first)
             #expect(refresh["schedule"] as? String == "every 15m" && refresh["state"] as? String == "ready")
             #expect(refresh["due"] as? Bool == true && refresh["running"] as? Bool == false)
-            let memory = try #require(jobs.first { $0["name"] as? String == "verification-detector" })
+            let memory = try #require(jobs.first { $0["name"] as? String == "session-collector" })
             #expect(memory["state"] as? String == "not built" && memory["next_run_at"] is NSNull)
             let collector = try #require(jobs.first { $0["name"] as? String == "corporate-memory" })
             #expect(collector["state"] as? String == "not configured" && collector["next_run_at"] is NSNull)

@@ -149,3 +149,13 @@ public enum LLMClients {
         }
     }
 }
+
+/// The stats of a job that calls the LLM: what the job history and its run-now route report.
+public protocol LLMJobStats: Sendable, Encodable, CustomStringConvertible {
+    /// Nothing done yet.
+    init()
+    /// Failures that did not stop the run.
+    var errors: Int { get set }
+    /// Tokens used.
+    var usage: LLMUsage { get set }
+}

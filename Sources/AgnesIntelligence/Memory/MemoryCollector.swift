@@ -18,7 +18,7 @@ import Logging
 /// users it invents as sources are not believed.
 public struct MemoryCollector: Sendable {
     /// What a run did (the original's stats).
-    public struct Stats: Sendable, Hashable, Codable, CustomStringConvertible {
+    public struct Stats: LLMJobStats, Hashable, Codable {
         public var usersScanned = 0
         public var filesFound = 0
         public var itemsExtracted = 0

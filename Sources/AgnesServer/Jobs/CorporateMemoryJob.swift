@@ -6,15 +6,13 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The scheduler's `corporate-memory` job (REFERENCE §6.2): the ``MemoryCollector`` when an LLM is
-/// configured, "not configured" otherwise; it keeps recent runs' stats so that
-/// `POST /api/admin/run-corporate-memory` can answer with them.
-final class CorporateMemoryJob: Sendable {
-    static let name = "corporate-memory"
-
+/// A scheduler job that needs the LLM (`corporate-memory`, `verification-detector`): its work when an
+/// LLM is configured, "not configured" otherwise, and the stats of recent runs, so that its run-now
+/// route (`POST /api/admin/run-<job>`) can answer with them. Token usage goes to the meter per job.
+final class LLMJob<Stats: LLMJobStats>: Sendable {
     /// How a run ended: its stats, and the failure that stopped it, if one did.
     struct Outcome: Sendable {
-        var stats: MemoryCollector.Stats
+        var stats: Stats
         var failure: String?
     }
 
@@ -23,27 +21,31 @@ final class CorporateMemoryJob: Sendable {
         var outcomes: [Int: Outcome] = [:]
     }
 
-    let collector: MemoryCollector?
+    let name: String
+    let work: (@Sendable () async throws -> Stats)?
     let notConfiguredReason: String?
     let meter: LLMUsageMeter
     private let runs = Mutex(Runs())
 
-    init(settings: AgnesSettings, store: SystemStore, meter: LLMUsageMeter, logger: Logger) {
+    /// A job running `make(client)`'s work when `settings` configure an LLM.
+    init(
+        name: String, settings: LLMSettings, meter: LLMUsageMeter,
+        make: (any LLMClient) -> @Sendable () async throws -> Stats
+    ) {
+        self.name = name
         self.meter = meter
-        switch LLMClients.make(settings.llm) {
+        switch LLMClients.make(settings) {
         case .success(let client):
-            collector = MemoryCollector(
-                client: client, store: store, root: URL(fileURLWithPath: settings.dataDir),
-                settings: settings.corporateMemory, logger: logger)
+            work = make(client)
             notConfiguredReason = nil
         case .failure(let error):
-            collector = nil
+            work = nil
             notConfiguredReason = error.message
         }
     }
 
     var availability: SchedulerJob.Availability {
-        guard collector != nil else { return .notConfigured(reason: notConfiguredReason ?? "No LLM is configured") }
+        guard work != nil else { return .notConfigured(reason: notConfiguredReason ?? "No LLM is configured") }
         return .ready { [self] in try await runRecorded() }
     }
 
@@ -52,23 +54,49 @@ final class CorporateMemoryJob: Sendable {
     func outcome(ofRun number: Int) -> Outcome? { runs.withLock { $0.outcomes[number] } }
 
     func runRecorded() async throws -> String? {
-        guard let collector else { throw JobFailure(notConfiguredReason ?? "No LLM is configured") }
+        guard let work else { throw JobFailure(notConfiguredReason ?? "No LLM is configured") }
         var outcome: Outcome
         do {
-            outcome = Outcome(stats: try await collector.run())
+            outcome = Outcome(stats: try await work())
         } catch {
-            var stats = MemoryCollector.Stats()
+            var stats = Stats()
             stats.errors = 1
             if let usage = (error as? LLMError)?.usage { stats.usage = usage }
             outcome = Outcome(stats: stats, failure: "\(error)")
         }
-        meter.record(outcome.stats.usage, job: Self.name)
+        meter.record(outcome.stats.usage, job: name)
         runs.withLock { runs in
             runs.completed += 1
             runs.outcomes[runs.completed] = outcome
             runs.outcomes = runs.outcomes.filter { $0.key > runs.completed - 16 }
         }
-        if let failure = outcome.failure { throw JobFailure("corporate memory: \(failure)") }
+        if let failure = outcome.failure { throw JobFailure("\(name): \(failure)") }
         return "\(outcome.stats)"
+    }
+}
+
+/// The collector's job (REFERENCE §6.2).
+typealias CorporateMemoryJob = LLMJob<MemoryCollector.Stats>
+/// The detector's job (REFERENCE §6.3).
+typealias VerificationDetectorJob = LLMJob<VerificationDetector.Stats>
+
+extension LLMJob where Stats == MemoryCollector.Stats {
+    convenience init(settings: AgnesSettings, store: SystemStore, meter: LLMUsageMeter, logger: Logger) {
+        self.init(name: "corporate-memory", settings: settings.llm, meter: meter) { client in
+            let collector = MemoryCollector(
+                client: client, store: store, root: URL(fileURLWithPath: settings.dataDir),
+                settings: settings.corporateMemory, logger: logger)
+            return { try await collector.run() }
+        }
+    }
+}
+
+extension LLMJob where Stats == VerificationDetector.Stats {
+    convenience init(detectorWith settings: AgnesSettings, store: SystemStore, meter: LLMUsageMeter, logger: Logger) {
+        self.init(name: "verification-detector", settings: settings.llm, meter: meter) { client in
+            let detector = VerificationDetector(
+                client: client, store: store, root: URL(fileURLWithPath: settings.dataDir), logger: logger)
+            return { try await detector.run() }
+        }
     }
 }

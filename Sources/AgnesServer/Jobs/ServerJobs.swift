@@ -9,7 +9,7 @@ enum ServerJobs {
     /// The jobs, with schedules from the settings.
     static func make(
         settings: SchedulerSettings, pipeline: SyncPipeline, store: SystemStore, catalogExport: CatalogExportJob,
-        corporateMemory: CorporateMemoryJob
+        corporateMemory: CorporateMemoryJob, verificationDetector: VerificationDetectorJob
     ) -> [SchedulerJob] {
         func job(_ name: String, _ availability: SchedulerJob.Availability) -> SchedulerJob {
             SchedulerJob(
@@ -36,10 +36,8 @@ enum ServerJobs {
                     return "system store ok (schema \(health.current ?? 0))"
                 }),
             job("session-collector", .notBuilt(reason: "the session collector comes with corporate memory (issue 19)")),
-            job(
-                "verification-detector",
-                .notBuilt(reason: "the verification detector comes with corporate memory (issue 19)")),
-            job(CorporateMemoryJob.name, corporateMemory.availability),
+            job(verificationDetector.name, verificationDetector.availability),
+            job(corporateMemory.name, corporateMemory.availability),
             job("script-runner", .notBuilt(reason: "deployed scripts are not built yet")),
             job("marketplaces", .notBuilt(reason: "marketplaces are not built yet")),
             job(CatalogExportJob.name, catalogExport.availability),

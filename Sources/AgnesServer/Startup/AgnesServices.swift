@@ -61,6 +61,8 @@ public struct AgnesServices: Sendable {
     public let jira: JiraService
     /// The corporate-memory collector, the scheduler's `corporate-memory` job.
     let corporateMemory: CorporateMemoryJob
+    /// The verification detector, the scheduler's `verification-detector` job.
+    let verificationDetector: VerificationDetectorJob
     /// LLM tokens per job.
     public let llmUsage: LLMUsageMeter
     /// The OpenMetadata catalog export, the scheduler's `catalog-export` job.
@@ -149,10 +151,12 @@ public struct AgnesServices: Sendable {
             rebuild: { _ = try await orchestrator.rebuildSource("jira") })
         let llmUsage = LLMUsageMeter()
         let corporateMemory = CorporateMemoryJob(settings: settings, store: store, meter: llmUsage, logger: logger)
+        let verificationDetector = VerificationDetectorJob(
+            detectorWith: settings, store: store, meter: llmUsage, logger: logger)
         let scheduler = Scheduler(
             jobs: ServerJobs.make(
                 settings: settings.scheduler, pipeline: pipeline, store: store, catalogExport: catalogExport,
-                corporateMemory: corporateMemory)
+                corporateMemory: corporateMemory, verificationDetector: verificationDetector)
                 + jira.jobs(settings: settings.scheduler),
             store: store,
             lock: DriverLock(file: layout.root.appendingPathComponent("state/scheduler.lock")),
@@ -166,7 +170,8 @@ public struct AgnesServices: Sendable {
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
             localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola,
             bigqueryProjects: bigqueryProjects, bigquery: bigquery, pipeline: pipeline, scheduler: scheduler,
-            jira: jira, corporateMemory: corporateMemory, llmUsage: llmUsage, catalogExport: catalogExport,
+            jira: jira, corporateMemory: corporateMemory,
+            verificationDetector: verificationDetector, llmUsage: llmUsage, catalogExport: catalogExport,
             background: BackgroundWork())
         if case .success(let client) = LLMClients.make(settings.llm) {
             // Best effort, as the original: an item is created whatever the LLM says.
