@@ -35,7 +35,12 @@ enum ServerJobs {
                     }
                     return "system store ok (schema \(health.current ?? 0))"
                 }),
-            job("session-collector", .notBuilt(reason: "the session collector comes with corporate memory (issue 19)")),
+            job(
+                "session-collector",
+                .notBuilt(
+                    reason:
+                        "sessions arrive by upload (agnes push, POST /api/upload/sessions) straight where the verification detector reads them; copying from home directories is not built"
+                )),
             job(verificationDetector.name, verificationDetector.availability),
             job(corporateMemory.name, corporateMemory.availability),
             job("script-runner", .notBuilt(reason: "deployed scripts are not built yet")),
