@@ -3,6 +3,9 @@ import DuckDB
 import Foundation
 
 extension DuckDBKnowledgeItemRepository {
+    /// Approved items read first for the bundle; more only when all of them fit.
+    static let bundleProbe = 512
+
     public func stats(matching filter: KnowledgeItemFilter) async throws -> KnowledgeStats {
         let (predicate, parameters) = Self.predicate(for: filter)
         return try await store.read { connection in
@@ -52,28 +55,52 @@ extension DuckDBKnowledgeItemRepository {
             """
         let order = "bundle_rank DESC, updated_at DESC NULLS LAST, created_at DESC, id"
         return try await store.read { connection in
-            let mandatory = try Self.fetch(connection, where: "status = 'mandatory' AND \(visible)", parameters)
-            let mandatoryTokens =
-                try connection.query(
-                    "SELECT coalesce(sum(\(tokens)), 0) FROM knowledge_items WHERE status = 'mandatory' AND \(visible)",
-                    parameters
-                ).rows[0][0].int ?? 0
-            let remaining = tokenBudget - mandatoryTokens
-            // The ranked approved items as a running token total: the prefix that fits is what a greedy walk
-            // stopping at the first item that does not fit would take.
-            let records = try connection.query(
+            let mandatory = try connection.query(
                 """
-                SELECT \(Self.columns), bundle_used FROM (
-                    SELECT *, sum(bundle_tokens) OVER (ORDER BY \(order) ROWS UNBOUNDED PRECEDING) AS bundle_used
-                    FROM (SELECT *, \(tokens) AS bundle_tokens, \(rank) AS bundle_rank FROM knowledge_items
-                          WHERE status = 'approved' AND \(visible)))
-                WHERE bundle_used <= ? ORDER BY \(order)
-                """, [.optional(now)] + parameters + [.bigint(Int64(remaining))]
+                SELECT \(Self.columns), \(tokens) AS bundle_tokens FROM knowledge_items
+                WHERE status = 'mandatory' AND \(visible) ORDER BY updated_at DESC NULLS LAST, created_at DESC, id
+                """, parameters
             ).records
-            let approved = try records.map(Self.item)
-            let approvedTokens = records.last?.int("bundle_used") ?? 0
+            let mandatoryTokens = mandatory.reduce(0) { $0 + ($1.int("bundle_tokens") ?? 0) }
+            let remaining = tokenBudget - mandatoryTokens
+            // The ranked approved items' token counts, best first: the prefix that fits in what the
+            // mandatory items left is what a greedy walk stopping at the first item that does not fit
+            // takes. A top-N read is enough unless all of it fits (then everything is read).
+            var chosen: [(id: String, used: Int)] = []
+            var used = 0
+            for limit in [Self.bundleProbe, nil] as [Int?] {
+                chosen = []
+                used = 0
+                let ranked = try connection.query(
+                    """
+                    SELECT id, \(tokens) AS bundle_tokens, \(rank) AS bundle_rank, updated_at, created_at
+                    FROM knowledge_items WHERE status = 'approved' AND \(visible)
+                    ORDER BY \(order) \(limit.map { "LIMIT \($0)" } ?? "")
+                    """, [.optional(now)] + parameters
+                ).rows
+                var isCut = false
+                for row in ranked {
+                    let next = used + (row[1].int ?? 0)
+                    if next > remaining {
+                        isCut = true
+                        break
+                    }
+                    used = next
+                    chosen.append((row[0].string ?? "", used))
+                }
+                if isCut || limit == nil || ranked.count < limit! { break }
+            }
+            var approved: [KnowledgeItem] = []
+            if !chosen.isEmpty {
+                let placeholders = Array(repeating: "?", count: chosen.count).joined(separator: ", ")
+                let byID = Dictionary(
+                    try Self.fetch(connection, where: "id IN (\(placeholders))", chosen.map { .varchar($0.id) }).map {
+                        ($0.id, $0)
+                    }, uniquingKeysWith: { a, _ in a })
+                approved = chosen.compactMap { byID[$0.id] }
+            }
             return KnowledgeBundle(
-                mandatory: mandatory, approved: approved, tokenEstimate: mandatoryTokens + approvedTokens)
+                mandatory: try mandatory.map(Self.item), approved: approved, tokenEstimate: mandatoryTokens + used)
         }
     }
 }
