@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DuckDB
 import Foundation
 import Logging
 import NIOCore
@@ -148,15 +149,8 @@ public struct JiraClient: Sendable {
                 target = URL(string: location, relativeTo: URL(string: target))?.absoluteString ?? location
                 continue
             }
-            try FileManager.default.createDirectory(
-                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let temporary = file.deletingLastPathComponent().appendingPathComponent(
-                ".\(file.lastPathComponent).\(UUID().uuidString).tmp")
-            try data.1.write(to: temporary)
-            guard rename(temporary.path, file.path) == 0 else {
-                try? FileManager.default.removeItem(at: temporary)
-                throw JiraError(.badResponse, "could not store \(file.lastPathComponent)")
-            }
+            let bytes = data.1
+            try await offloaded("agnes.jira.attachment") { try JiraRawFiles.writeAtomically(bytes, to: file) }
             return Int64(data.1.count)
         }
         throw JiraError(.badResponse, "download of \(url): too many redirects")

@@ -64,7 +64,6 @@ public final class JiraProcessor: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
         var statistics = Statistics()
         var index: [String: String]?
-        var previous: [String: ExtractTable]?
     }
 
     /// How Jira is reached.
@@ -226,7 +225,7 @@ public final class JiraProcessor: Sendable {
             if case .failed(let reason) = outcome { failures[key] = reason }
             if case .fallback(let reason) = outcome { failures[key] = reason }
         }
-        var published: [ExtractTable]?
+        var published: (tables: [ExtractTable], downloads: [AttachmentDownload])?
         var isHandled = true
         if !updated.isEmpty || !deleted.isEmpty {
             do {
@@ -239,7 +238,7 @@ public final class JiraProcessor: Sendable {
         }
         record("transform")
         if let published {
-            do { try await afterPublish(published) } catch {
+            do { try await afterPublish(published.tables) } catch {
                 logger.error("jira: the rebuild after publishing failed", metadata: ["error": "\(error)"])
             }
             record("rebuild")
@@ -261,7 +260,8 @@ public final class JiraProcessor: Sendable {
                 handled += pending.names
             }
         }
-        inbox.remove(handled)
+        let (inbox, done) = (self.inbox, handled)
+        _ = try? await offloaded("agnes.jira.queue") { inbox.remove(done) }
         let delays = state.withLock { state -> [TimeInterval] in
             state.inFlight = 0
             state.statistics.rounds += 1
@@ -287,7 +287,7 @@ public final class JiraProcessor: Sendable {
                 signal.yield()
             }
         }
-        if published != nil { await downloadAttachments(of: updated) }
+        if let published { await download(published.downloads) }
     }
 
     /// Seconds before attempt `attempts + 1`: 2, 4, 8 … capped at 10 minutes.
@@ -336,24 +336,28 @@ public final class JiraProcessor: Sendable {
             return .updated
         } catch {
             // Jira cannot be reached: the event's own copy of the issue serves meanwhile.
-            if let eventFile = pending.eventFile,
-                let embedded = JiraRawIssue.embedded(in: raw.appendingPathComponent(eventFile), now: Date()),
-                (try? JiraRawFiles.writeAtomically(embedded, to: JiraRawFiles.issueFile(raw, key: key))) != nil
-            {
-                return .fallback("\(error)")
-            }
-            return .failed("\(error)")
+            let usedEmbedded =
+                await
+                (try? offloaded("agnes.jira.raw") { () -> Bool in
+                    guard let eventFile = pending.eventFile,
+                        let embedded = JiraRawIssue.embedded(in: raw.appendingPathComponent(eventFile), now: Date())
+                    else { return false }
+                    try JiraRawFiles.writeAtomically(embedded, to: JiraRawFiles.issueFile(raw, key: key))
+                    return true
+                }) ?? false
+            return usedEmbedded ? .fallback("\(error)") : .failed("\(error)")
         }
     }
 
     /// Transforms and publishes; nil when nothing served changed (a deletion of an issue never stored).
     private func publish(updated: [String], deleted: [String], failures: inout [String: String]) async throws
-        -> [ExtractTable]?
+        -> (tables: [ExtractTable], downloads: [AttachmentDownload])?
     {
         let (raw, shards, site) = (rawDirectory, self.shards, configuration.siteURL)
-        let (index, previous) = state.withLock { ($0.index, $0.previous) }
+        let index = state.withLock { $0.index }
+        let maxBytes = configuration.maxAttachmentBytes
         let result = try await offloaded("agnes.jira.transform") {
-            () throws -> ([ExtractTable]?, [String: String], [String: String]) in
+            () throws -> ([ExtractTable]?, [String: String], [String: String], [AttachmentDownload]) in
             var index = try index ?? shards.loadIndex()
             var rows: [JiraIssueRows] = []
             var broken: [String: String] = [:]
@@ -369,41 +373,44 @@ public final class JiraProcessor: Sendable {
             }
             for key in deleted { JiraRawIssue.markDeleted(raw, key: key, at: Date()) }
             let changed = try shards.apply(updates: rows, deletions: Set(deleted), index: &index)
-            guard !changed.isEmpty else { return (nil, index, broken) }
-            let previous =
-                previous ?? PreviousExtract.read(shards.sourceDirectory.appendingPathComponent("extract.duckdb"))
-            let tables = try shards.publish(changed, previous: previous)
-            return (tables, index, broken)
+            guard changed else { return (nil, index, broken, []) }
+            let tables = try shards.publish()
+            return (tables, index, broken, Self.missingAttachments(of: rows, raw: raw, maxBytes: maxBytes))
         }
         for (key, reason) in result.2 { failures[key] = reason }
         state.withLock { state in
             state.index = result.1
-            if let tables = result.0 {
-                state.previous = Dictionary(tables.map { ($0.name.rawValue, $0) }) { a, _ in a }
-                state.statistics.transforms += 1
-            }
+            if result.0 != nil { state.statistics.transforms += 1 }
         }
-        return result.0
+        return result.0.map { ($0, result.3) }
     }
 
-    /// Downloads the attachments (up to the size limit) of `keys` that are not on disk yet.
-    private func downloadAttachments(of keys: [String]) async {
-        let raw = rawDirectory
-        var wanted: [(url: String, file: URL)] = []
-        for key in keys {
-            guard let issue = JiraRawFiles.readIssue(raw, key: key),
-                let fields = issue["fields"] as? [String: Any]
-            else { continue }
-            for attachment in JiraIssueRows.objects(fields["attachment"]) {
-                guard let id = JiraIssueRows.string(attachment["id"]), let url = attachment["content"] as? String,
-                    ((attachment["size"] as? NSNumber)?.int64Value ?? 0) <= configuration.maxAttachmentBytes
-                else { continue }
-                let path = JiraAttachmentPath(
-                    key: key, attachmentID: id, filename: JiraIssueRows.string(attachment["filename"]) ?? id)
-                let file = raw.appendingPathComponent(path.localPath)
-                if !FileManager.default.fileExists(atPath: file.path) { wanted.append((url, file)) }
-            }
+    /// An attachment to fetch: its content URL and where it goes.
+    struct AttachmentDownload: Sendable {
+        var url: String
+        var file: URL
+    }
+
+    /// The attachments of the transformed issues (up to the size limit) not on disk yet, from their
+    /// `attachments` rows. Blocking.
+    static func missingAttachments(of issues: [JiraIssueRows], raw: URL, maxBytes: Int64) -> [AttachmentDownload] {
+        let columns = JiraTable.attachments.columns.map(\.name)
+        let (path, size, url) = (
+            columns.firstIndex(of: "local_path")!, columns.firstIndex(of: "size_bytes")!,
+            columns.firstIndex(of: "content_url")!
+        )
+        return issues.flatMap { $0.rows[.attachments] ?? [] }.compactMap { row in
+            guard let local = row[path].string, let content = row[url].string, (row[size].int64 ?? 0) <= maxBytes
+            else { return nil }
+            let file = raw.appendingPathComponent(local)
+            return FileManager.default.fileExists(atPath: file.path)
+                ? nil : AttachmentDownload(url: content, file: file)
         }
+    }
+
+    /// Downloads `wanted`, 4 at a time; a failure is logged (the row stays, the file is fetched on the
+    /// issue's next change).
+    private func download(_ wanted: [AttachmentDownload]) async {
         guard !wanted.isEmpty else { return }
         var queue = wanted[...]
         let limit = configuration.maxAttachmentBytes

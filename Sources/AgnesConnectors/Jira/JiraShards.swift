@@ -46,15 +46,15 @@ struct JiraShards: Sendable {
     }
 
     /// Replaces the rows of the issues in `updates` and removes those of `deletions`, month by month.
-    /// `index` (key → month) is read and kept current. Returns the tables whose shards changed.
-    func apply(updates: [JiraIssueRows], deletions: Set<String>, index: inout [String: String]) throws -> Set<JiraTable>
-    {
+    /// `index` (key → month) is read and kept current. Returns false when nothing stored changed (a
+    /// deletion of an issue never stored).
+    func apply(updates: [JiraIssueRows], deletions: Set<String>, index: inout [String: String]) throws -> Bool {
         let touched = Set(updates.map(\.key)).union(deletions)
-        guard !touched.isEmpty else { return [] }
+        guard !touched.isEmpty else { return false }
         var months = Set(updates.map(\.month))
         for key in touched { if let month = index[key] { months.insert(month) } }
         // Deletions of issues never stored change nothing.
-        guard !months.isEmpty else { return [] }
+        guard !months.isEmpty else { return false }
         let connection = try Self.connect()
         try connection.execute("CREATE TEMP TABLE touched (issue_key VARCHAR)")
         do {
@@ -98,22 +98,17 @@ struct JiraShards: Sendable {
         }
         for key in touched { index[key] = nil }
         for issue in updates { index[issue.key] = issue.month }
-        return Set(JiraTable.allCases)
+        return true
     }
 
-    /// Publishes `tables` assembled from their shards and writes the extract listing all six (the others
-    /// keep their `previous` entries). Returns the extract's tables.
-    func publish(_ tables: Set<JiraTable>, previous: [String: ExtractTable], now: Date = Date()) throws
-        -> [ExtractTable]
-    {
+    /// Publishes the six tables assembled from their shards and writes the extract listing them (a table
+    /// whose bytes did not change keeps its version: the ``Publisher`` links identical content). Returns
+    /// the extract's tables.
+    func publish(now: Date = Date()) throws -> [ExtractTable] {
         let writer = ExtractWriter(sourceDirectory: sourceDirectory)
         let connection = try Self.connect()
         var entries: [ExtractTable] = []
         for table in JiraTable.allCases {
-            if !tables.contains(table), let kept = previous[table.rawValue], kept.file != nil {
-                entries.append(kept)
-                continue
-            }
             let files = shards(of: table)
             var rows: Int64 = 0
             let published = try Publisher().publish(to: writer.dataFile(for: table.id)) { temporary in

@@ -172,7 +172,7 @@ struct JiraTransformTests {
         let before = try FileManager.default.attributesOfItem(atPath: aprilFile.path)[.modificationDate] as? Date
         _ = try shards.apply(updates: [march], deletions: [], index: &index)
         #expect(try FileManager.default.attributesOfItem(atPath: aprilFile.path)[.modificationDate] as? Date == before)
-        var tables = try shards.publish(Set(JiraTable.allCases), previous: [:])
+        var tables = try shards.publish()
         #expect(tables.first { $0.name.rawValue == "issues" }?.rows == 2)
         #expect(tables.first { $0.name.rawValue == "changelog" }?.rows == 4)
         let connection = try Database(path: ":memory:").connect()
@@ -185,12 +185,14 @@ struct JiraTransformTests {
                 ["created_at", "TIMESTAMP WITH TIME ZONE"], ["satisfaction", "BIGINT"], ["summary", "VARCHAR"],
             ])
         // Deleting SUP-2 removes its month entirely; the index forgets it.
-        _ = try shards.apply(updates: [], deletions: ["SUP-2"], index: &index)
+        #expect(
+            try shards.apply(updates: [], deletions: ["SUP-404"], index: &index) == false, "never stored: no change")
+        #expect(try shards.apply(updates: [], deletions: ["SUP-2"], index: &index))
         #expect(index == ["SUP-1": "2026-03"])
         for table in JiraTable.allCases {
             #expect(!shards.shards(of: table).contains { $0.lastPathComponent == "2026-04.parquet" })
         }
-        tables = try shards.publish(Set(JiraTable.allCases), previous: [:])
+        tables = try shards.publish()
         #expect(tables.map(\.rows) == [1, 1, 1, 2, 2, 1])
         #expect(try shards.loadIndex() == ["SUP-1": "2026-03"])
         // The extract lists the six tables.
