@@ -1,8 +1,8 @@
 import AgnesConnectors
 import AgnesCore
 import AgnesData
-import AgnesJobs
 import AgnesFakes
+import AgnesJobs
 import AgnesServer
 import Foundation
 import HTTPTypes
@@ -128,6 +128,32 @@ import Testing
             let events = try FileManager.default.contentsOfDirectory(
                 atPath: fixture.root.appendingPathComponent("extracts/jira/raw/webhook_events").path)
             #expect(events.count == 1 && events[0].hasSuffix("_jira_issue_updated.json"))
+        }
+    }
+
+    @Test func anEventThatCannotBeStoredIsA500AndBackfillNeedsJira() async throws {
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("agnes-jira-\(UUID().uuidString)")
+        try Data("a file, not a directory".utf8).write(to: blocker)
+        defer { try? FileManager.default.removeItem(at: blocker) }
+        let fixture = try await ServerFixture(settings: { root in
+            AgnesSettings(
+                dataDir: root,
+                environment: [
+                    "JIRA_WEBHOOK_SECRET": Self.secret, "JIRA_DATA_DIR": blocker.appendingPathComponent("raw").path,
+                ])
+        })
+        let root = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            let body = Data(#"{"webhookEvent":"jira:issue_created","issue":{"key":"SUP-1"}}"#.utf8)
+            let reply = try await Self.post(client, body, signature: FakeJira.signature(of: body, secret: Self.secret))
+            #expect(reply.status == .internalServerError)
+            #expect(
+                reply.object["message"] as? String == "Failed to process event"
+                    && reply.object["issue"] as? String == "SUP-1")
+            let backfill = try await client.call(.post, "/api/admin/jira/backfill", as: root.token, body: [:])
+            #expect(backfill.status == .serviceUnavailable && backfill.detail?.contains("JIRA_API_TOKEN") == true)
+            #expect(
+                try await client.call(.get, "/api/admin/jira/backfill", as: root.token).status == .serviceUnavailable)
         }
     }
 
