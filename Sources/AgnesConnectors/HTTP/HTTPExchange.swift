@@ -30,7 +30,6 @@ public enum HTTPExchange {
     public static func perform(
         _ http: HTTPClient, _ request: HTTPClientRequest, service: String, what: String, attempt: Int,
         maxBytes: Int = 64 << 20, timeout: TimeAmount = .seconds(120), logger: Logger,
-        logsRetry: Bool = true,
         isTransient: (Int, Data) -> Bool = { status, _ in TransientFailure.isTransient(status: status) },
         message: (Int, Data) -> String
     ) async throws -> Answer {
@@ -47,11 +46,8 @@ public enum HTTPExchange {
         let status = Int(response.status.code)
         let data = Data(buffer: body)
         if !(200..<300).contains(status), isTransient(status, data) {
-            if logsRetry {
-                logger.info(
-                    "\(service) answered \(status); retrying",
-                    metadata: ["request": "\(what)", "attempt": "\(attempt)"])
-            }
+            logger.info(
+                "\(service) answered \(status); retrying", metadata: ["request": "\(what)", "attempt": "\(attempt)"])
             throw TransientFailure(
                 status: status, retryAfter: TransientFailure.retryAfter(response.headers.first(name: "Retry-After")),
                 message: message(status, data))

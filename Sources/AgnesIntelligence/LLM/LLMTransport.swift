@@ -21,8 +21,8 @@ struct LLMTransport: Sendable {
     let service: String
     let logger: Logger
 
-    /// POSTs `body` to `url`; answers the 2xx body, or the status and body of a refusal for `refused`
-    /// to word (returning nil there means "not an error of this call": the body is handed back).
+    /// POSTs `body` to `url` with the retries; answers the final status and body (a refusal such as 400
+    /// or 401 is answered, not thrown, for the provider to word).
     func post(_ url: String, headers: [(String, String)], body: Data, what: String) async throws -> (Int, Data) {
         let (http, timeout, service, logger) = (self.http, self.timeout, self.service, self.logger)
         do {

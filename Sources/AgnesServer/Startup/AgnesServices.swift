@@ -149,6 +149,11 @@ public struct AgnesServices: Sendable {
         let jira = JiraService(
             settings: jiraSettings, layout: layout, store: store, logger: logger,
             rebuild: { _ = try await orchestrator.rebuildSource("jira") })
+        if settings.llm.apiKey != nil, !settings.llm.verifiesTLS {
+            logger.warning(
+                "ai.verify_ssl: false is not supported: the LLM's TLS certificate is always checked (install the gateway's CA in the system trust store instead)"
+            )
+        }
         let llmUsage = LLMUsageMeter()
         let corporateMemory = CorporateMemoryJob(settings: settings, store: store, meter: llmUsage, logger: logger)
         let verificationDetector = VerificationDetectorJob(
