@@ -32,6 +32,7 @@ import Testing
 
     static func fixture(
         _ bigquery: FakeBigQuery, maxScanBytes: Int64 = 5_368_709_120, configured: Bool = true,
+        registrationWaitSeconds: Int = 600,
         scan: ScanLimits = ScanLimits(), dataProject: String = project
     ) async throws -> ServerFixture {
         try await ServerFixture(
@@ -40,13 +41,36 @@ import Testing
                     dataDir: root, dataSourceType: .bigquery, scan: scan,
                     bigquery: BigQuerySettings(
                         dataProject: configured ? dataProject : nil, apiBaseURL: bigquery.apiBaseURL,
-                        maxScanBytes: maxScanBytes),
+                        maxScanBytes: maxScanBytes, registrationWaitSeconds: registrationWaitSeconds),
                     environment: ["GOOGLE_APPLICATION_CREDENTIALS": root + "/key.json"])
             },
             prepare: { root in
                 try bigquery.serviceAccountKeyJSON().write(
                     to: root.appendingPathComponent("key.json"), atomically: true, encoding: .utf8)
             })
+    }
+
+    @Test func aRegistrationWhoseSchemaReadOutlastsTheWaitIsAcceptedAndFinishesBehind() async throws {
+        let bigquery = await Self.fake()
+        defer { Task { await bigquery.stop() } }
+        let fixture = try await Self.fixture(bigquery, registrationWaitSeconds: 0)
+        let root = try await fixture.admin()
+        // BigQuery asks for a second's patience first: the schema read cannot finish within no wait.
+        bigquery.inject(.status(503, reason: "backendError", retryAfter: 1), pathContains: "/tables/orders", count: 1)
+        try await fixture.application.test(.router) { client in
+            let body: [String: Any] = [
+                "name": "orders", "source_type": "bigquery", "bucket": "sales", "source_table": "orders",
+                "query_mode": "remote",
+            ]
+            let registered = try await client.call(.post, "/api/admin/register-table", as: root.token, body: body)
+            #expect(registered.status == .accepted && registered.object["status"] as? String == "accepted")
+            let runID = try #require(registered.object["run_id"] as? String)
+            let run = await fixture.services.pipeline.completion(of: runID)
+            #expect(run?.status == .succeeded, "\(String(describing: run))")
+            let query = try await client.call(
+                .post, "/api/query", as: root.token, body: ["sql": "SELECT count(*) AS n FROM orders"])
+            #expect(query.status == .ok, "\(query.object)")
+        }
     }
 
     @Test func testConnectionDiscoveryPrecheckRegisterAndQuery() async throws {

@@ -30,11 +30,15 @@ public struct BigQuerySettings: Sendable, Hashable {
 
     public static let defaultAPIBaseURL = "https://bigquery.googleapis.com"
 
+    /// How long registering a remote table waits for its schema before answering 202 (REFERENCE §1.9: 5 s).
+    public var registrationWaitSeconds: Int
+
     public init(
         dataProject: String? = nil, billingProject: String? = nil, location: String? = nil,
         apiBaseURL: String = BigQuerySettings.defaultAPIBaseURL, maxScanBytes: Int64 = 5_368_709_120,
-        maxBytesPerMaterialize: Int64 = 10_737_418_240
+        maxBytesPerMaterialize: Int64 = 10_737_418_240, registrationWaitSeconds: Int = 5
     ) {
+        self.registrationWaitSeconds = registrationWaitSeconds
         self.dataProject = dataProject
         self.billingProject = billingProject ?? dataProject
         self.location = location

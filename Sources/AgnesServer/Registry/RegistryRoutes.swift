@@ -128,14 +128,15 @@ struct RegistryRoutes {
     }
 
     /// A remote BigQuery table is queryable once its schema is synced (REFERENCE §1.9): the answer waits
-    /// up to 5 s for that run. 200 `status: ok` with `view_name` when it is queryable, 500
+    /// up to `data_source.bigquery`'s registration wait (5 s) for that run. 200 `status: ok` with `view_name` when it is queryable, 500
     /// `status: rebuild_failed` with the reason, 202 `status: accepted` while the run goes on.
     func remoteBigQueryRegistered(_ stored: TableRegistration, runID: String) async throws -> Response {
         let pipeline = services.pipeline
+        let wait = Duration.seconds(services.settings.bigquery.registrationWaitSeconds)
         let finished = await withTaskGroup(of: SyncRun?.self) { group in
             group.addTask { await pipeline.completion(of: runID) }
             group.addTask {
-                try? await Task.sleep(for: .seconds(5))
+                try? await Task.sleep(for: wait)
                 return nil
             }
             let first = await group.next() ?? nil
