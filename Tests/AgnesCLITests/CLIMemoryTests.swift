@@ -64,7 +64,7 @@ import Testing
         #expect(pulled.status == 0, "\(pulled.stderr)")
         let rules = ana.workspace.appendingPathComponent(".claude/rules")
         let files = try FileManager.default.contentsOfDirectory(atPath: rules.path).sorted()
-        #expect(files == ["km_\(mandatoryID).md", "km_approved.md"], "\(files)")
+        #expect(files == ["km_\(mandatoryID).md", "km_approved.md"].sorted(), "\(files)")
         let approvedText = try String(contentsOf: rules.appendingPathComponent("km_approved.md"), encoding: .utf8)
         #expect(approvedText.contains("Orders ship from Prague"))
         #expect(
