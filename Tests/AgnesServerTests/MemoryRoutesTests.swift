@@ -305,4 +305,32 @@ import Testing
             #expect(bundle.object["token_budget"] as? Int == 6000)
         }
     }
+    @Test func theBundleIsServedAgainUntilSomethingChangesAndThenShowsTheChange() async throws {
+        let fixture = try await ServerFixture.fast()
+        let ana = try await fixture.analyst()
+        let root = try await fixture.admin()
+        try await fixture.knowledge("rule", title: "Rule", status: .mandatory)
+        try await fixture.knowledge("draft", title: "Draft", status: .pending)
+        try await fixture.knowledge("hr", title: "HR", status: .approved, audience: "group:hr")
+        try await fixture.application.test(.router) { client in
+            func bundle() async throws -> (mandatory: [String], approved: [String]) {
+                let answer = try await client.call(.get, "/api/memory/bundle", as: ana.token)
+                #expect(answer.status == .ok)
+                return (itemIDs(answer.object["mandatory"]), itemIDs(answer.object["approved"]))
+            }
+            #expect(try await bundle() == (["rule"], []))
+            #expect(try await bundle() == (["rule"], []))
+            // Approval, a new membership, a revocation: each is in the very next bundle.
+            let approved = try await client.call(.post, "/api/memory/admin/approve?item_id=draft", as: root.token)
+            #expect(approved.status == .ok)
+            #expect(try await bundle() == (["rule"], ["draft"]))
+            let hr = try await fixture.join(ana.id, group: "hr")
+            #expect(Set(try await bundle().approved) == ["draft", "hr"])
+            _ = try await DuckDBGroupRepository(store: fixture.services.store).removeMember(userID: ana.id, groupID: hr)
+            #expect(try await bundle() == (["rule"], ["draft"]))
+            let revoked = try await client.call(.post, "/api/memory/admin/revoke?item_id=rule", as: root.token)
+            #expect(revoked.status == .ok)
+            #expect(try await bundle() == ([], ["draft"]))
+        }
+    }
 }

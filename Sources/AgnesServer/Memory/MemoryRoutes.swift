@@ -9,6 +9,14 @@ import Hummingbird
 /// ``MemoryViewer``; the admin governance routes are ``MemoryAdminRoutes``.
 struct MemoryRoutes {
     let services: AgnesServices
+    /// Encoded bundles by viewer, until the next store write (an item, vote, membership or grant
+    /// changed) or for a minute (ranks age by the day).
+    let bundles: StoreRowCache<ByteBuffer>
+
+    init(services: AgnesServices) {
+        self.services = services
+        self.bundles = StoreRowCache(store: services.store, lifetime: 60, capacity: 2_000)
+    }
 
     /// The bundle's token budget.
     static let tokenBudget = 6000
@@ -98,13 +106,18 @@ struct MemoryRoutes {
         }
         router.get("/api/memory/bundle") { request, context in
             let viewer = MemoryViewer(try await services.caller(request, context))
-            let bundle = try await items.bundle(
-                viewerID: viewer.audienceViewerID, tokenBudget: Self.tokenBudget, now: Date())
-            return JSONBody.response(
-                object: Bundle(
+            let now = Date()
+            let body = try await bundles.value(for: viewer.audienceViewerID.map { "user:" + $0 } ?? "admin", now: now) {
+                let bundle = try await items.bundle(
+                    viewerID: viewer.audienceViewerID, tokenBudget: Self.tokenBudget, now: now)
+                let answer = Bundle(
                     mandatory: bundle.mandatory.map { KnowledgeItemView(item: $0) },
                     approved: bundle.approved.map { KnowledgeItemView(item: $0) }, tokenEstimate: bundle.tokenEstimate,
-                    tokenBudget: Self.tokenBudget))
+                    tokenBudget: Self.tokenBudget)
+                return ByteBuffer(bytes: try JSONBody.encoder.encode(answer))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body ?? ByteBuffer()))
         }
     }
 

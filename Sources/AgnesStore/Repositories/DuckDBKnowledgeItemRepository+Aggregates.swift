@@ -68,7 +68,7 @@ extension DuckDBKnowledgeItemRepository {
             // takes. A top-N read is enough unless all of it fits (then everything is read).
             var chosen: [(id: String, used: Int)] = []
             var used = 0
-            for limit in [Self.bundleProbe, nil] as [Int?] {
+            for limit in [Self.bundleProbe, nil] as [Int?] where remaining >= 0 {
                 chosen = []
                 used = 0
                 let ranked = try connection.query(

@@ -9,7 +9,7 @@ public struct DuckDBKnowledgeItemRepository: KnowledgeItemRepository {
     /// Creates the repository.
     public init(store: SystemStore) { self.store = store }
 
-    static let columns = """
+    public static let columns = """
         id, title, content, category, tags, status, contributors, source_user, audience, confidence, domain, entities,
         source_type, source_ref, valid_from, valid_until, supersedes, sensitivity, is_personal, created_at, updated_at
         """

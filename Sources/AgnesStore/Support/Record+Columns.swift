@@ -31,7 +31,7 @@ extension Record {
     /// A JSON column decoded as `T`; nil for NULL or undecodable text.
     func json<T: Decodable>(_ column: String, as type: T.Type = T.self) -> T? {
         guard let text = string(column) else { return nil }
-        return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+        return try? storedJSONDecoder.decode(T.self, from: Data(text.utf8))
     }
 }
 
@@ -71,3 +71,6 @@ extension JSONEncoder {
 enum RowID {
     static func make() -> String { UUID().uuidString.lowercased() }
 }
+
+/// One decoder for every stored JSON column (decoding is thread-safe; making one per value is not free).
+private let storedJSONDecoder = JSONDecoder()

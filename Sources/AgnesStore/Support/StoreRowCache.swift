@@ -1,4 +1,3 @@
-import AgnesStore
 import Foundation
 import Synchronization
 
@@ -10,7 +9,7 @@ import Synchronization
 /// ```swift
 /// let user = try await cache.value(for: id) { try await users.findPrincipal(id: id) }
 /// ```
-final class StoreRowCache<Value: Sendable>: Sendable {
+public final class StoreRowCache<Value: Sendable>: Sendable {
     private struct Entry {
         let value: Value
         let writeCount: Int
@@ -22,7 +21,8 @@ final class StoreRowCache<Value: Sendable>: Sendable {
     let lifetime: TimeInterval
     let capacity: Int
 
-    init(store: SystemStore, lifetime: TimeInterval = 30, capacity: Int = 10_000) {
+    /// Creates an empty cache over `store`.
+    public init(store: SystemStore, lifetime: TimeInterval = 30, capacity: Int = 10_000) {
         self.store = store
         self.lifetime = lifetime
         self.capacity = capacity
@@ -30,7 +30,7 @@ final class StoreRowCache<Value: Sendable>: Sendable {
 
     /// The cached value when nothing was written since it was read, else `read()` (cached when no
     /// write started or ended while it ran). Nil results are not cached.
-    func value(for key: String, now: Date, read: () async throws -> Value?) async throws -> Value? {
+    public func value(for key: String, now: Date, read: () async throws -> Value?) async throws -> Value? {
         let before = store.writeCount
         let cached = entries.withLock { entries -> Value? in
             guard let entry = entries[key], entry.writeCount == before, now.timeIntervalSince(entry.storedAt) < lifetime
