@@ -194,9 +194,10 @@ let package = Package(
             name: "agnes-bench",
             dependencies: [
                 "DuckDB", "AgnesCore", "AgnesData", "AgnesStore", "AgnesAuth", "AgnesJobs", "AgnesServer",
-                "AgnesConnectors",
+                "AgnesConnectors", "AgnesIntelligence",
                 "AgnesFakes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

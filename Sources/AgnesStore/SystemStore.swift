@@ -37,7 +37,11 @@ public final class SystemStore: Sendable {
         self.path = path
         self.database = database
         self.logger = logger
-        let setup: (Connection) throws -> Void = { try $0.execute("SET TimeZone = 'UTC'") }
+        let setup: (Connection) throws -> Void = { connection in
+            try connection.execute("SET TimeZone = 'UTC'")
+            // The store's repositories repeat a few hundred statements over its own tables.
+            connection.statementCacheCapacity = 512
+        }
         self.writer = try SerializedConnection(database: database, label: "system.writer", setup: setup)
         self.readers = try ConnectionPool(database: database, size: readerCount, label: "system.reader", setup: setup)
         self.probe = try SerializedConnection(database: database, label: "system.probe", setup: setup)

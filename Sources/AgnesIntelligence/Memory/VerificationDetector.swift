@@ -11,7 +11,7 @@ import Logging
 /// unprompted. An item already known (`kv_<sha256(title:content)[:12]>`) gets one more evidence row;
 /// a new one is stored pending (category `business_logic`, source `user_verification`, confidence by
 /// detection type), with its evidence (the user's quote), duplicate candidates (same domain, two or more
-/// shared entities, Jaccard score) and contradictions (one batched call judging the same domain's
+/// shared entities, Jaccard score, the best 20) and contradictions (one batched call judging the same domain's
 /// items; ids the model invents are dropped).
 public struct VerificationDetector: Sendable {
     /// What a run did (the original's stats).
@@ -188,21 +188,19 @@ public struct VerificationDetector: Sendable {
         return created
     }
 
-    /// Same domain, two or more shared entities: a `likely_duplicate` relation scored by Jaccard.
+    /// The most duplicate candidates recorded for one new item, the highest scores kept: a reviewer
+    /// needs the likeliest few, and a common pair of entities must not link every item to every other.
+    static let duplicateLimit = 20
+
+    /// Same domain, two or more shared entities: a `likely_duplicate` relation scored by Jaccard, for
+    /// the ``duplicateLimit`` best-scored items, in one write.
     func recordDuplicates(of item: KnowledgeItem, now: Date) async throws -> Int {
-        let entities = Set(item.entities.map { $0.lowercased() })
-        guard entities.count >= 2, let domain = item.domain else { return 0 }
-        var recorded = 0
-        for other in try await items.list(matching: KnowledgeItemFilter(domain: domain)) where other.id != item.id {
-            let theirs = Set(other.entities.map { $0.lowercased() })
-            let shared = entities.intersection(theirs)
-            guard shared.count >= 2 else { continue }
-            let score = Double(shared.count) / Double(entities.union(theirs).count)
-            try await relations.upsert(
-                itemID: item.id, otherItemID: other.id, type: "likely_duplicate", score: score, at: now)
-            recorded += 1
-        }
-        return recorded
+        guard Set(item.entities.map { $0.lowercased() }).count >= 2, let domain = item.domain else { return 0 }
+        let overlaps = try await items.entityOverlaps(
+            domain: domain, excluding: item.id, entities: item.entities, minimumShared: 2, limit: Self.duplicateLimit)
+        try await relations.upsert(
+            itemID: item.id, others: overlaps.map { ($0.id, $0.jaccard) }, type: "likely_duplicate", at: now)
+        return overlaps.count
     }
 
     struct Judgment: Decodable, Sendable {

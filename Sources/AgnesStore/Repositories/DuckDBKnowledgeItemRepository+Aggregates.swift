@@ -43,6 +43,33 @@ extension DuckDBKnowledgeItemRepository {
         }
     }
 
+    public func entityOverlaps(
+        domain: String, excluding id: String, entities: [String], minimumShared: Int, limit: Int
+    ) async throws -> [EntityOverlap] {
+        let mine = Array(Set(entities.map { $0.lowercased() }))
+        return try await store.read { connection in
+            try connection.query(
+                """
+                WITH theirs AS (
+                    SELECT id, list_distinct(list_transform(from_json(entities, '["VARCHAR"]'), lambda x: lower(x))) AS e
+                    FROM knowledge_items
+                    WHERE domain = ? AND id <> ? AND entities IS NOT NULL AND json_valid(entities)
+                      AND json_type(entities) = 'ARRAY'),
+                scored AS (
+                    SELECT id, len(list_intersect(e, from_json(?, '["VARCHAR"]'))) AS shared, len(e) AS n FROM theirs)
+                SELECT id, shared, n + ? - shared AS total FROM scored WHERE shared >= ?
+                ORDER BY shared / (n + ? - shared) DESC, id LIMIT ?
+                """,
+                [
+                    .varchar(domain), .varchar(id), .json(mine), .bigint(Int64(mine.count)),
+                    .bigint(Int64(minimumShared)), .bigint(Int64(mine.count)), .bigint(Int64(limit)),
+                ]
+            ).rows.map {
+                EntityOverlap(id: $0[0].string ?? "", shared: $0[1].int ?? 0, union: $0[2].int ?? 0)
+            }
+        }
+    }
+
     public func bundle(viewerID: String?, tokenBudget: Int, now: Date) async throws -> KnowledgeBundle {
         let personal = "NOT coalesce(is_personal, FALSE)"
         let visible = viewerID == nil ? personal : personal + " AND " + Self.audienceVisibility

@@ -31,6 +31,29 @@ public struct DuckDBKnowledgeRelationRepository: KnowledgeRelationRepository {
         }
     }
 
+    public func upsert(itemID: String, others: [(id: String, score: Double?)], type: String, at time: Date)
+        async throws
+    {
+        guard !others.isEmpty else { return }
+        // One statement for all of them: a statement's parsing and planning costs more than its rows.
+        var seen = Set<String>()
+        var parameters: [DuckDBValue] = []
+        for other in others where seen.insert(other.id).inserted {
+            let (a, b) = Self.canonical(itemID, other.id)
+            parameters += [.varchar(a), .varchar(b), .varchar(type), .optional(other.score), .optional(time)]
+        }
+        let values = Array(repeating: "(?, ?, ?, ?, FALSE, ?)", count: seen.count).joined(separator: ", ")
+        let rows = parameters
+        try await store.write { connection in
+            try connection.run(
+                """
+                INSERT INTO knowledge_item_relations (item_a_id, item_b_id, relation_type, score, resolved, created_at)
+                VALUES \(values)
+                ON CONFLICT (item_a_id, item_b_id, relation_type) DO UPDATE SET score = excluded.score
+                """, rows)
+        }
+    }
+
     public func list(itemID: String) async throws -> [KnowledgeRelation] {
         try await store.read {
             try Self.fetch($0, where: "item_a_id = ? OR item_b_id = ?", [.varchar(itemID), .varchar(itemID)])

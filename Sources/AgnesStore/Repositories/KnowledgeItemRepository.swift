@@ -21,6 +21,11 @@ public protocol KnowledgeItemRepository: Sendable {
     /// approved items ranked by `confidence (default 0.5) × max(0, 1 − age_days/365)` of `updated_at`
     /// while they fit in what `tokenBudget` leaves. Personal items are never included.
     func bundle(viewerID: String?, tokenBudget: Int, now: Date) async throws -> KnowledgeBundle
+    /// Items of `domain` other than `excluding` sharing at least `minimumShared` of `entities` (compared
+    /// lowercased, each counted once), with how many they share and the size of both sets' union;
+    /// the `limit` highest Jaccard scores (shared ÷ union) first.
+    func entityOverlaps(domain: String, excluding id: String, entities: [String], minimumShared: Int, limit: Int)
+        async throws -> [EntityOverlap]
     /// Moves an item to `status`. Returns false when absent.
     @discardableResult
     func setStatus(id: String, to status: KnowledgeStatus, at time: Date) async throws -> Bool
@@ -30,4 +35,20 @@ public protocol KnowledgeItemRepository: Sendable {
     /// Returns false when absent.
     @discardableResult
     func delete(id: String) async throws -> Bool
+}
+
+/// An item sharing entities with another (see ``KnowledgeItemRepository/entityOverlaps``).
+public struct EntityOverlap: Sendable, Hashable {
+    public let id: String
+    public let shared: Int
+    public let union: Int
+
+    public init(id: String, shared: Int, union: Int) {
+        self.id = id
+        self.shared = shared
+        self.union = union
+    }
+
+    /// shared ÷ union.
+    public var jaccard: Double { union == 0 ? 0 : Double(shared) / Double(union) }
 }

@@ -8,6 +8,8 @@ public protocol KnowledgeRelationRepository: Sendable {
     @discardableResult
     func upsert(itemID: String, otherItemID: String, type: String, score: Double?, at time: Date) async throws
         -> KnowledgeRelation
+    /// Records relations of one item with many others in one transaction, each as ``upsert``.
+    func upsert(itemID: String, others: [(id: String, score: Double?)], type: String, at time: Date) async throws
     /// The relations one item takes part in, on either side.
     func list(itemID: String) async throws -> [KnowledgeRelation]
     /// Relations, strongest first; `isResolved` nil lists both resolved and unresolved ones.

@@ -154,7 +154,8 @@ public struct SyncRunRepository: Sendable {
 
     /// The registered tables that need attention, in one read (the detailed health): local tables not
     /// synced or found unchanged since `staleBefore` (never, included), and tables whose last check failed.
-    public func tablesNeedingAttention(staleBefore: Date) async throws -> [(id: String, isStale: Bool, isFailing: Bool)] {
+    public func tablesNeedingAttention(staleBefore: Date) async throws -> [(id: String, isStale: Bool, isFailing: Bool)]
+    {
         try await store.read { connection in
             try connection.query(
                 """

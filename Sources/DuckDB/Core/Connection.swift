@@ -23,10 +23,47 @@ public final class Connection {
         self.interruptHandle = InterruptHandle(connection: connection)
     }
 
+    /// How many prepared statements `query`, `run` and `stream` keep for reuse, by SQL text (0, the
+    /// default: none). Parsing, binding and planning cost more than running a small statement, so a
+    /// connection that repeats the same few statements (the system store's) gains from it. Only for
+    /// connections whose statements read tables of their own database: a kept statement keeps what it
+    /// bound, such as a file's schema (DuckDB binds a statement again when the catalog changes).
+    public var statementCacheCapacity = 0 {
+        didSet { if statementCacheCapacity == 0 { clearStatementCache() } }
+    }
+    private var statementCache: [String: duckdb_prepared_statement] = [:]
+
     deinit {
+        clearStatementCache()
         interruptHandle.detach()
         var connection: duckdb_connection? = handle
         duckdb_disconnect(&connection)
+    }
+
+    private func clearStatementCache() {
+        for (_, handle) in statementCache {
+            var prepared: duckdb_prepared_statement? = handle
+            duckdb_destroy_prepare(&prepared)
+        }
+        statementCache.removeAll()
+    }
+
+    /// `sql` prepared, from the statement cache when it is on.
+    func statement(_ sql: String) throws -> PreparedStatement {
+        guard statementCacheCapacity > 0 else { return try prepare(sql) }
+        if let handle = statementCache[sql] {
+            return PreparedStatement(connection: self, handle: handle, ownsHandle: false)
+        }
+        var prepared: duckdb_prepared_statement?
+        if duckdb_prepare(handle, sql, &prepared) != 0 || prepared == nil {
+            let message = prepared.flatMap { duckdb_prepare_error($0) }.map { String(cString: $0) }
+            duckdb_destroy_prepare(&prepared)
+            throw DuckDBError(
+                .prepare, message ?? "could not prepare statement", kind: PreparedStatement.kind(of: message))
+        }
+        if statementCache.count >= statementCacheCapacity { clearStatementCache() }
+        statementCache[sql] = prepared!
+        return PreparedStatement(connection: self, handle: prepared!, ownsHandle: false)
     }
 
     /// Runs one or more statements separated by semicolons, discarding any results.
@@ -42,14 +79,14 @@ public final class Connection {
     /// Runs a statement with bound parameters and returns its materialised result.
     /// `maxRows` stops fetching after that many rows (the result then reports `isTruncated`).
     public func query(_ sql: String, _ parameters: [DuckDBValue] = [], maxRows: Int? = nil) throws -> QueryResult {
-        let statement = try prepare(sql)
+        let statement = try statement(sql)
         return try statement.query(parameters, maxRows: maxRows)
     }
 
     /// Runs a statement with bound parameters and returns the number of rows it changed.
     @discardableResult
     public func run(_ sql: String, _ parameters: [DuckDBValue] = []) throws -> Int {
-        let statement = try prepare(sql)
+        let statement = try statement(sql)
         return try statement.run(parameters)
     }
 
@@ -59,7 +96,7 @@ public final class Connection {
         _ parameters: [DuckDBValue] = [],
         _ body: (ResultStream) throws -> T
     ) throws -> T {
-        let statement = try prepare(sql)
+        let statement = try statement(sql)
         return try statement.stream(parameters, body)
     }
 

@@ -6,9 +6,13 @@ public final class PreparedStatement {
     /// The connection the statement belongs to.
     public let connection: Connection
 
-    init(connection: Connection, handle: duckdb_prepared_statement) {
+    /// False for a statement the connection keeps in its cache (the connection destroys it).
+    private let ownsHandle: Bool
+
+    init(connection: Connection, handle: duckdb_prepared_statement, ownsHandle: Bool = true) {
         self.handle = handle
         self.connection = connection
+        self.ownsHandle = ownsHandle
     }
 
     init(connection: Connection, sql: String) throws {
@@ -21,9 +25,11 @@ public final class PreparedStatement {
         }
         self.handle = prepared!
         self.connection = connection
+        self.ownsHandle = true
     }
 
     deinit {
+        guard ownsHandle else { return }
         var prepared: duckdb_prepared_statement? = handle
         duckdb_destroy_prepare(&prepared)
     }

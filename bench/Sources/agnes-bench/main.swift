@@ -19,9 +19,10 @@ do {
     case "bigquery-probe": try BigQueryBench.probe()
     case "jira": try await JiraBench.run(Array(arguments.dropFirst()))
     case "memory": try await MemoryBench.run(Array(arguments.dropFirst()))
+    case "detector": try await DetectorBench.run(Array(arguments.dropFirst()))
     default:
         FileHandle.standardError.write(
-            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola|bigquery|jira|memory …\n".utf8))
+            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola|bigquery|jira|memory|detector …\n".utf8))
         exit(2)
     }
 } catch {
