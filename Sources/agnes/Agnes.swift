@@ -25,7 +25,7 @@ struct Agnes: AsyncParsableCommand {
             SchemaCommand.self, DescribeCommand.self, ExploreCommand.self, SnapshotCommand.self, StatusCommand.self,
             DiagnoseCommand.self, DiskInfoCommand.self, SkillsCommand.self, AuthCommand.self, AdminCommand.self,
             SetupCommand.self, ServeCommand.self, RebuildCommand.self, DoctorCommand.self, SchedulerCommand.self,
-            JiraCommand.self,
+            JiraCommand.self, MemoryCommand.self,
         ]
     )
 

@@ -218,7 +218,7 @@ import Testing
             ["setup", "first-sync"], ["auth"], ["auth", "token"], ["admin"], ["admin", "set-role"], ["admin", "group"],
             ["admin", "grant"], ["admin", "metrics"], ["admin", "break-glass"], ["setup"], ["diagnose", "system"],
             ["setup", "verify"], ["skills"], ["skills", "list"], ["skills", "show"], ["admin", "metadata-show"],
-            ["admin", "metadata-apply"],
+            ["admin", "metadata-apply"], ["memory"], ["memory", "search"], ["memory", "add"], ["memory", "vote"],
         ]
         for command in commands {
             let help = try await cli.run(command + ["--help"])

@@ -42,10 +42,18 @@ public struct LocalDatabase: Sendable {
                 connection.query(
                     "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'"
                 ).rows.map { ($0[0].string ?? "", $0[1].string ?? "") }, uniquingKeysWith: { first, _ in first })
-            let baseTables = try Set(
-                connection.query("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").rows.compactMap {
-                    $0[0].string
-                })
+            var baseTables = Set<String>()
+            var knowledgeTables = Set<String>()
+            for row in try connection.query(
+                "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main'"
+            ).rows {
+                guard let name = row[0].string else { continue }
+                if row[1].string == Self.knowledgeMarker {
+                    knowledgeTables.insert(name)
+                } else {
+                    baseTables.insert(name)
+                }
+            }
             var result = ViewSync()
             for (name, sql) in views.sorted(by: { $0.key < $1.key })
             where !tables.contains(name) && sql.contains(prefix) {
@@ -63,7 +71,13 @@ public struct LocalDatabase: Sendable {
                 if !changed.contains(table), let sql = views[table], sql.contains(source) { continue }
                 creates.append((table, "CREATE OR REPLACE VIEW \(Self.quoted(table)) AS SELECT * FROM \(source)"))
             }
-            let drops = result.dropped.map { "DROP VIEW IF EXISTS \(Self.quoted($0))" }
+            // Pulled data outranks the knowledge table, which is derived and re-written by every pull: it
+            // gives up a name a pulled table needs (the pull then reports that it could not be written).
+            let drops =
+                result.dropped.map { "DROP VIEW IF EXISTS \(Self.quoted($0))" }
+                + creates.filter { knowledgeTables.contains($0.table) }.map {
+                    "DROP TABLE IF EXISTS \(Self.quoted($0.table))"
+                }
             // One transaction (one commit) for all of them; if any fails, again one by one to find it.
             do {
                 try connection.transaction {
@@ -86,34 +100,39 @@ public struct LocalDatabase: Sendable {
     }
 
     /// What `name` is in the database: a pulled table's view, a snapshot's view, another view, the
-    /// analyst's table, or nothing. Nil when there is no database yet.
+    /// corporate-knowledge table, the analyst's table, or nothing. Nil when there is no database yet.
     public func relationKind(_ name: String) async throws -> RelationKind? {
         let workspace = workspace
         guard FileManager.default.fileExists(atPath: workspace.database.path) else { return nil }
         return try await offloaded("agnes.local-db") {
-            let connection = try Self.open(workspace, readOnly: true)
-            if try !connection.query(
-                "SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", [.varchar(name)]
-            ).rows.isEmpty {
-                return .table
-            }
-            guard
-                let sql = try connection.query(
-                    "SELECT sql FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' AND view_name = ?",
-                    [.varchar(name)]
-                ).rows.first?[0].string
-            else { return RelationKind.none }
-            if sql.contains(String(Self.literal(workspace.snapshotsDirectory.path + "/").dropLast())) {
-                return .snapshot
-            }
-            if sql.contains(String(Self.literal(workspace.parquetDirectory.path + "/").dropLast())) { return .pulled }
-            return .otherView
+            try Self.kind(of: name, in: Self.open(workspace, readOnly: true), workspace: workspace)
         }
+    }
+
+    /// What `name` is, read through `connection` (inside the caller's serialized call).
+    static func kind(of name: String, in connection: Connection, workspace: Workspace) throws -> RelationKind {
+        if let comment = try connection.query(
+            "SELECT comment FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", [.varchar(name)]
+        ).rows.first?[0] {
+            return comment.string == Self.knowledgeMarker ? .knowledge : .table
+        }
+        guard
+            let sql = try connection.query(
+                "SELECT sql FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' AND view_name = ?",
+                [.varchar(name)]
+            ).rows.first?[0].string
+        else { return RelationKind.none }
+        if sql.contains(String(Self.literal(workspace.snapshotsDirectory.path + "/").dropLast())) {
+            return .snapshot
+        }
+        if sql.contains(String(Self.literal(workspace.parquetDirectory.path + "/").dropLast())) { return .pulled }
+        return .otherView
     }
 
     /// What a name is in the workspace database.
     public enum RelationKind: Sendable, Equatable {
-        case none, pulled, snapshot, otherView, table
+        /// `knowledge`: the corporate-knowledge table `agnes pull` writes (see ``replaceKnowledge(_:)``).
+        case none, pulled, snapshot, otherView, table, knowledge
     }
 
     /// Creates or replaces the view `name` over the snapshot file `file`.

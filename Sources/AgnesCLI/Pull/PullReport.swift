@@ -6,7 +6,7 @@ import Foundation
 public struct PullReport: Sendable, Encodable {
     /// One problem: the stage it happened in, the table when it concerns one, and what to do.
     public struct Issue: Sendable, Encodable, Equatable {
-        /// `manifest`, `download`, `views`, `memory_bundle`, `state`.
+        /// `manifest`, `download`, `views`, `memory_bundle`, `memory_knowledge`, `state`.
         public var stage: String
         /// The table concerned.
         public var table: String?
@@ -49,7 +49,7 @@ public struct PullReport: Sendable, Encodable {
 
     /// How long one phase of the pull took.
     public struct Phase: Sendable, Encodable, Equatable {
-        /// `manifest`, `plan`, `download`, `views`, `rules`, `state`.
+        /// `manifest`, `plan`, `download`, `views`, `rules`, `knowledge`, `state`.
         public var name: String
         /// Seconds.
         public var seconds: Double
@@ -69,6 +69,8 @@ public struct PullReport: Sendable, Encodable {
     public var parquetsTotal = 0
     /// Corporate-memory items written as rules (nil when the server has none to offer).
     public var rulesCount: Int?
+    /// Items in the local knowledge table (nil when it was not written: no memory routes, or failed).
+    public var knowledgeCount: Int?
     /// Wall time of the pull.
     public var durationSeconds = 0.0
     /// Everything that failed; empty when the pull succeeded.
@@ -102,6 +104,7 @@ public struct PullReport: Sendable, Encodable {
         case tablesUpdated = "tables_updated"
         case parquetsTotal = "parquets_total"
         case rulesCount = "rules_count"
+        case knowledgeCount = "knowledge_count"
         case durationSeconds = "duration_s"
         case bytesDownloaded = "bytes_downloaded"
         case dryRun = "dry_run"
@@ -112,6 +115,7 @@ public struct PullReport: Sendable, Encodable {
         try container.encode(tablesUpdated, forKey: .tablesUpdated)
         try container.encode(parquetsTotal, forKey: .parquetsTotal)
         try container.encode(rulesCount ?? 0, forKey: .rulesCount)
+        try container.encode(knowledgeCount, forKey: .knowledgeCount)
         try container.encode((durationSeconds * 1000).rounded() / 1000, forKey: .durationSeconds)
         try container.encode(errors, forKey: .errors)
         try container.encode(warnings, forKey: .warnings)
@@ -138,6 +142,9 @@ public struct PullReport: Sendable, Encodable {
         }
         var lines = [first + "."]
         if let rulesCount { lines.append("Rules: \(rulesCount).") }
+        if let knowledgeCount {
+            lines.append("Knowledge: \(knowledgeCount) item\(knowledgeCount == 1 ? "" : "s") (agnes memory search).")
+        }
         return lines
     }
 

@@ -4,8 +4,8 @@ import DuckDB
 import Foundation
 
 /// `agnes pull` (REFERENCE §2.3): manifest → plan → parallel, resumable, verified downloads →
-/// removals → local views → corporate-memory rules. All or nothing per table: a table either gets its
-/// new, verified file or keeps its previous one; every failure is in the report.
+/// removals → local views → corporate-memory rules → knowledge table. All or nothing per table: a
+/// table either gets its new, verified file or keeps its previous one; every failure is in the report.
 ///
 /// ```swift
 /// let report = try await Puller(api: api, workspace: workspace).run()
@@ -98,6 +98,8 @@ public struct Puller: Sendable {
         mark("views")
         await writeRules(&report)
         mark("rules")
+        await writeKnowledge(&report)
+        mark("knowledge")
         state.lastSync = ISO8601DateFormatter().string(from: Date())
         state.server = api.server
         do { try await Self.save(state, to: workspace) } catch let error as ClientError {
@@ -250,19 +252,6 @@ public struct Puller: Sendable {
         }
     }
 
-    /// Writes the corporate-memory rules; a server without the bundle route is not an error.
-    func writeRules(_ report: inout PullReport) async {
-        do {
-            let bundle = try await api.memoryBundle()
-            report.rulesCount = try MemoryRules(workspace: workspace).write(bundle)
-        } catch let error as ClientError where error.code == .notFound {
-            report.rulesCount = nil
-        } catch {
-            let failure = (error as? ClientError) ?? ClientError(.io, "\(error)")
-            report.errors.append(.init(stage: "memory_bundle", table: nil, failure))
-        }
-    }
-
     /// Identifies the set of pulled files and their content.
     static func fingerprint(_ state: SyncState) -> String {
         var hasher = SHA256()
@@ -286,6 +275,8 @@ public struct PullOptions: Sendable {
     public var retries = 3
     /// Byte ranges fetched at once for one large file (`AGNES_PULL_RANGES`, default 4; 1 = never split).
     public var rangesPerFile = 4
+    /// Knowledge items asked for per page of `GET /api/memory` (the server allows at most 1000).
+    public var memoryPageSize = 1000
 
     /// Defaults.
     public init() {}

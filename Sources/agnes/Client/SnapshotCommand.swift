@@ -192,7 +192,7 @@ struct SnapshotMaker {
                 throw ClientError(
                     .notConfigured, "no local database at \(context.workspace.database.path)",
                     hint: "Run: agnes pull (in \(context.workspace.root.path))")
-            case .pulled?, .otherView?, .table?:
+            case .pulled?, .otherView?, .table?, .knowledge?:
                 throw ClientError(
                     .conflict, "\(name) already names a table or view in the workspace database",
                     hint: "choose another name: --as NAME")

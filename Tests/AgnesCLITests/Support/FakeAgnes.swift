@@ -39,6 +39,10 @@ actor FakeAgnes {
     var failures: [String: [Failure]] = [:]
     var token = "good-token"
     var bundle: JSONValue? = .object(["mandatory": .array([]), "approved": .array([])])
+    /// The items of `GET /api/memory` (each with its `status`); nil: no such route (404).
+    var memory: [JSONValue]?
+    /// A status `GET /api/memory` answers with instead of its items.
+    var memoryFailure: Int?
     var ignoresRange = false
     var uploadFailure: Int?
     /// Whether `GET /api/v2/catalog` exists (404 otherwise, as on an older server).
@@ -52,6 +56,8 @@ actor FakeAgnes {
     func remove(_ id: String) { tables[id] = nil }
     func fail(_ id: String, _ failure: Failure) { failures[id, default: []].append(failure) }
     func setBundle(_ value: JSONValue?) { bundle = value }
+    func setMemory(_ items: [JSONValue]?) { memory = items }
+    func setMemoryFailure(_ status: Int?) { memoryFailure = status }
     func setIgnoresRange(_ value: Bool) { ignoresRange = value }
     func setUploadFailure(_ status: Int?) { uploadFailure = status }
     func setServesCatalog(_ value: Bool) { servesCatalog = value }
@@ -124,6 +130,12 @@ actor FakeAgnes {
             guard let bundle = await self.bundle else { throw FakeError(.notFound, "Not Found") }
             return Self.json(bundle)
         }
+        router.get("/api/memory") { request, _ in
+            try await self.authorize(request)
+            if let status = await self.memoryFailure { throw FakeError(.init(code: status), "injected failure") }
+            guard let memory = await self.memory else { throw FakeError(.notFound, "Not Found") }
+            return Self.json(Self.memoryPage(memory, query: request.uri.queryParameters))
+        }
         router.post("/api/upload/sessions") { request, _ in
             try await self.authorize(request)
             if let status = await self.uploadFailure {
@@ -138,6 +150,21 @@ actor FakeAgnes {
             return Self.json(.object(["filename": .string(part.filename), "size": .int(Int64(part.content.count))]))
         }
         return router
+    }
+
+    /// One page of `items` as the real list route answers it: filtered by `status_filter`, paged by
+    /// `page` and `per_page`.
+    static func memoryPage(_ items: [JSONValue], query: Parameters) -> JSONValue {
+        let status = query.get("status_filter")
+        let matching = items.filter { status == nil || $0["status"]?.string == status }
+        let page = max(Int(query.get("page") ?? "") ?? 1, 1)
+        let perPage = min(max(Int(query.get("per_page") ?? "") ?? 50, 1), 1000)
+        let slice = Array(matching.dropFirst((page - 1) * perPage).prefix(perPage))
+        return .object([
+            "items": .array(slice), "count": .int(Int64(slice.count)), "page": .int(Int64(page)),
+            "per_page": .int(Int64(perPage)), "total_count": .int(Int64(matching.count)),
+            "total_pages": .int(Int64((matching.count + perPage - 1) / perPage)),
+        ])
     }
 
     func authorize(_ request: Request) throws {

@@ -2,7 +2,7 @@ extension BundledSkill {
     /// What of corporate memory works in this version, and how to share knowledge with every agent today.
     static let corporateMemory = BundledSkill(
         name: "corporate-memory",
-        summary: "Shared knowledge for every analyst's agent: what works now (notes, push, workspace CLAUDE.md)",
+        summary: "Shared knowledge for every analyst's agent: rules and a searchable table on pull, add, vote, notes",
         body: #"""
         # Corporate memory
 
@@ -13,7 +13,8 @@ extension BundledSkill {
 
         Analysts keep notes in `.claude/CLAUDE.local.md`; sessions and notes are uploaded to the server; the server
         distils them into knowledge items that admins approve or make mandatory; every analyst's `agnes pull` writes
-        the approved and mandatory items as Claude Code rules (`.claude/rules/km_<id>.md`, `km_approved.md`).
+        the approved and mandatory items as Claude Code rules (`.claude/rules/km_<id>.md`, `km_approved.md`) and
+        as the `knowledge` table of the workspace database, which `agnes memory search` searches offline.
 
         ## What works in this version
 
@@ -28,8 +29,47 @@ extension BundledSkill {
           agnes push                    # exit 1 if any upload failed (each failure is named)
           agnes status                  # "Sessions: N not pushed"
           ```
-        - **Rules on pull.** `agnes pull` asks the server for `GET /api/memory/bundle` and writes the rules. This
-          server does not serve that route yet, so pull writes no rules and reports none; that is not an error.
+        - **Rules on pull.** `agnes pull` asks the server for `GET /api/memory/bundle` and writes one rule file per
+          mandatory item (`.claude/rules/km_<id>.md`) and the approved items that fit the bundle's 6000-token budget
+          (`km_approved.md`); rule files of items no longer in the bundle are deleted. `Rules: N.` in its output.
+        - **The knowledge table on pull.** `agnes pull` also stores *every* approved and mandatory item you may see
+          (not only those that fit the bundle) in `user/duckdb/analytics.duckdb` as the table `knowledge`: `id, title,
+          content, category, domain, tags (VARCHAR[]), status, confidence, source_type, upvotes, downvotes,
+          updated_at`. Each pull replaces it whole, so items revoked, rejected or hidden from you on the server are
+          gone after the next pull. It holds what the server lets you see: items for everyone, for a group you are
+          in, or of a domain granted to one of your groups (`agnes admin grant create <group> memory_domain
+          finance`); never personal items, not even your own.
+          `Knowledge: N items.` in pull's output (`knowledge_count` with `--json`). Query it like any table:
+
+          ```bash
+          agnes query "SELECT title, content FROM knowledge WHERE status = 'mandatory'"
+          agnes query "SELECT title FROM knowledge WHERE list_contains(tags, 'churn')"
+          ```
+
+          If you already have a table or view named `knowledge` in the workspace database (or the server has a
+          table of that name), it is kept: pull warns and stores no knowledge until you rename yours. A server
+          without the memory routes is not an error: the table stays as it was. Other failures are listed under
+          the `memory_knowledge` stage and pull exits 1; the previous table stays.
+        - **Search, offline.** `agnes memory search WORDS [--limit 10] [--json]` ranks the table's items (BM25: a
+          word in the title or tags counts three times one in the content; rare words count more; case, accents
+          and English plurals do not matter). It needs no server but a pulled table: without one it exits 1 and says
+          to run `agnes pull`.
+
+          ```bash
+          agnes memory search revenue VAT
+          agnes memory search churn --json   # [{id, title, content, tags, status, ..., score}], best first
+          ```
+        - **Contribute and vote.** Anyone signed in can propose an item and vote on items they may see:
+
+          ```bash
+          agnes memory add --title "Revenue is net of VAT" --content "Report revenue without VAT." \
+              --category business_logic --domain finance --tag revenue     # prints the id; status pending
+          agnes memory vote <id> up        # or down, or retract; prints the up/down tallies
+          ```
+
+          Domains are `finance, engineering, product, data, operations, infrastructure` (another is refused, exit
+          2). A new item is `pending`: it reaches pulls only after an admin approves or mandates it. Voting on an id
+          you may not see answers "Knowledge item not found" (exit 8); a bad token exits 7.
         - **Shared instructions through the workspace CLAUDE.md.** What every analyst's agent must know can go into
           the workspace `CLAUDE.md` template today (admin):
 
@@ -52,20 +92,20 @@ extension BundledSkill {
 
         ## Not available yet in this version
 
-        - The memory API (`/api/memory`: listing, search, contributing, voting, governance, contradictions,
-          duplicates) and the bundle route: not available yet in this version.
         - Extracting knowledge from uploaded notes and sessions (LLM), the verification detector and the session
           collector: not available yet; `GET /api/admin/scheduler/jobs` lists `corporate-memory`,
           `verification-detector` and `session-collector` as not built.
-        - `memory_domain` grants can be created (`agnes admin grant create <group> memory_domain finance`) but have
-          no effect until the memory API exists. The `corporate_memory` section of `instance.yaml` is accepted and
-          not used yet.
+        - The `corporate_memory` section of `instance.yaml` is accepted and not used yet.
         - There are no `agnes admin memory ...` commands.
 
         ## What to tell a user who asks for it
 
-        1. Put personal findings in `.claude/CLAUDE.local.md`; `agnes push` uploads them so nothing is lost.
-        2. For rules every analyst must follow, ask an admin to add them to the workspace CLAUDE.md template.
-        3. Do not invent memory items or promise distribution: approval and distribution are not available yet.
+        1. Before answering a business question, `agnes memory search <words>` for what the team already agreed;
+           mandatory items are also in `.claude/rules/` and must be followed.
+        2. Put personal findings in `.claude/CLAUDE.local.md`; `agnes push` uploads them so nothing is lost.
+        3. For a finding others should know, `agnes memory add ...` (with the user's consent): it waits for an
+           admin's review. Do not tell the user it is shared before an admin approved it.
+        4. For rules every analyst must follow at once, ask an admin to mandate an item or add it to the workspace
+           CLAUDE.md template.
         """#)
 }
