@@ -6,9 +6,10 @@ import Foundation
 import Logging
 import Synchronization
 
-/// A scheduler job that needs the LLM (`corporate-memory`, `verification-detector`): its work when an
-/// LLM is configured, "not configured" otherwise, and the stats of recent runs, so that its run-now
-/// route (`POST /api/admin/run-<job>`) can answer with them. Token usage goes to the meter per job.
+/// A corporate-memory job (`corporate-memory`, `verification-detector`, which need the LLM, and
+/// `session-collector`): its work when configured, "not configured" otherwise, and the stats of recent
+/// runs, so that its run-now route (`POST /api/admin/run-<job>`) can answer with them. Token usage goes
+/// to the meter per job.
 final class LLMJob<Stats: LLMJobStats>: Sendable {
     /// How a run ended: its stats, and the failure that stopped it, if one did.
     struct Outcome: Sendable {
@@ -27,20 +28,26 @@ final class LLMJob<Stats: LLMJobStats>: Sendable {
     let meter: LLMUsageMeter
     private let runs = Mutex(Runs())
 
-    /// A job running `make(client)`'s work when `settings` configure an LLM.
+    /// A job running `work`, or not configured for `notConfiguredReason` when there is none.
     init(
-        name: String, settings: LLMSettings, meter: LLMUsageMeter,
-        make: (any LLMClient) -> @Sendable () async throws -> Stats
+        name: String, meter: LLMUsageMeter, work: (@Sendable () async throws -> Stats)?, notConfiguredReason: String?
     ) {
         self.name = name
         self.meter = meter
+        self.work = work
+        self.notConfiguredReason = notConfiguredReason
+    }
+
+    /// A job running `make(client)`'s work when `settings` configure an LLM.
+    convenience init(
+        name: String, settings: LLMSettings, meter: LLMUsageMeter,
+        make: (any LLMClient) -> @Sendable () async throws -> Stats
+    ) {
         switch LLMClients.make(settings) {
         case .success(let client):
-            work = make(client)
-            notConfiguredReason = nil
+            self.init(name: name, meter: meter, work: make(client), notConfiguredReason: nil)
         case .failure(let error):
-            work = nil
-            notConfiguredReason = error.message
+            self.init(name: name, meter: meter, work: nil, notConfiguredReason: error.message)
         }
     }
 
@@ -79,6 +86,8 @@ final class LLMJob<Stats: LLMJobStats>: Sendable {
 typealias CorporateMemoryJob = LLMJob<MemoryCollector.Stats>
 /// The detector's job (REFERENCE §6.3).
 typealias VerificationDetectorJob = LLMJob<VerificationDetector.Stats>
+/// The session collector's job (REFERENCE §6.4).
+typealias SessionCollectorJob = LLMJob<SessionCollector.Stats>
 
 extension LLMJob where Stats == MemoryCollector.Stats {
     convenience init(settings: AgnesSettings, store: SystemStore, meter: LLMUsageMeter, logger: Logger) {
@@ -98,5 +107,24 @@ extension LLMJob where Stats == VerificationDetector.Stats {
                 client: client, store: store, root: URL(fileURLWithPath: settings.dataDir), logger: logger)
             return { try await detector.run() }
         }
+    }
+}
+
+extension LLMJob where Stats == SessionCollector.Stats {
+    /// Configured by `SESSION_HOME_DIR`, the directory holding the analysts' home directories.
+    convenience init(collectorWith settings: AgnesSettings, store: SystemStore, meter: LLMUsageMeter, logger: Logger) {
+        guard let home = settings.environment["SESSION_HOME_DIR"], !home.isEmpty else {
+            self.init(
+                name: "session-collector", meter: meter, work: nil,
+                notConfiguredReason:
+                    "sessions arrive by upload (agnes push, POST /api/upload/sessions) where the verification detector reads them; set SESSION_HOME_DIR to also collect transcripts from analysts' home directories on this server"
+            )
+            return
+        }
+        let collector = SessionCollector(
+            home: URL(fileURLWithPath: home), store: store, root: URL(fileURLWithPath: settings.dataDir),
+            logger: logger)
+        self.init(
+            name: "session-collector", meter: meter, work: { try await collector.run() }, notConfiguredReason: nil)
     }
 }

@@ -3,12 +3,14 @@ import AgnesCore
 import AgnesIntelligence
 import AgnesJobs
 import Foundation
+import HTTPTypes
 import Hummingbird
 
-/// `POST /api/admin/run-corporate-memory` and `POST /api/admin/run-verification-detector` (admin;
-/// REFERENCE §1.9): run the scheduler's job now, wait, and answer `{ok, details: stats}` (`ok` false
-/// when items failed their checks; 502 with `detail` when the run stopped). Without an LLM: 500 with
-/// the reason, as the original. 409 while a run is going on. Audited as `<job>.run`.
+/// `POST /api/admin/run-corporate-memory`, `/run-verification-detector` and `/run-session-collector`
+/// (admin; REFERENCE §1.9): run the scheduler's job now, wait, and answer `{ok, details: stats}` (`ok`
+/// false when items failed their checks; 502 with `detail` when the run stopped). Without an LLM: 500
+/// with the reason, as the original; the session collector without `SESSION_HOME_DIR`: 503. 409 while
+/// a run is going on. Audited as `<job>.run`.
 struct CorporateMemoryRoutes {
     let services: AgnesServices
 
@@ -21,14 +23,18 @@ struct CorporateMemoryRoutes {
     func register(on router: Router<AgnesRequestContext>) {
         route(router, services.corporateMemory, audit: "corporate_memory.run")
         route(router, services.verificationDetector, audit: "verification_detector.run")
+        route(router, services.sessionCollector, audit: "session_collector.run", notConfigured: .serviceUnavailable)
     }
 
-    func route<Stats: LLMJobStats>(_ router: Router<AgnesRequestContext>, _ job: LLMJob<Stats>, audit: String) {
+    func route<Stats: LLMJobStats>(
+        _ router: Router<AgnesRequestContext>, _ job: LLMJob<Stats>, audit: String,
+        notConfigured: HTTPResponse.Status = .internalServerError
+    ) {
         let services = self.services
         router.post("/api/admin/run-\(job.name)") { request, context in
             let caller = try await services.admin(request, context)
             guard job.work != nil else {
-                throw APIError(.internalServerError, job.notConfiguredReason ?? "No LLM is configured")
+                throw APIError(notConfigured, job.notConfiguredReason ?? "No LLM is configured")
             }
             let number = job.completedRuns + 1
             let run: Task<Void, Never>
@@ -73,6 +79,17 @@ extension CorporateMemoryRoutes: DescribedRoutes {
                     .error(500, "No LLM is configured"),
                     .error(502, "The LLM failed (the run stopped)"),
                 ])
-        }
+        } + [
+            .post(
+                "/api/admin/run-session-collector",
+                "Copy session transcripts from the analysts' home directories (SESSION_HOME_DIR) now, and wait",
+                .admin,
+                responses: [
+                    .ok(.object(["ok": .boolean, "details": .object(["errors": .integer])])),
+                    .error(409, "It is running already, or the job is disabled"),
+                    .error(502, "The home directories cannot be listed (the run stopped)"),
+                    .error(503, "SESSION_HOME_DIR is not set"),
+                ])
+        ]
     }
 }

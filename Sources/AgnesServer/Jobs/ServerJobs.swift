@@ -9,7 +9,8 @@ enum ServerJobs {
     /// The jobs, with schedules from the settings.
     static func make(
         settings: SchedulerSettings, pipeline: SyncPipeline, store: SystemStore, catalogExport: CatalogExportJob,
-        corporateMemory: CorporateMemoryJob, verificationDetector: VerificationDetectorJob
+        corporateMemory: CorporateMemoryJob, verificationDetector: VerificationDetectorJob,
+        sessionCollector: SessionCollectorJob
     ) -> [SchedulerJob] {
         func job(_ name: String, _ availability: SchedulerJob.Availability) -> SchedulerJob {
             SchedulerJob(
@@ -35,12 +36,7 @@ enum ServerJobs {
                     }
                     return "system store ok (schema \(health.current ?? 0))"
                 }),
-            job(
-                "session-collector",
-                .notBuilt(
-                    reason:
-                        "sessions arrive by upload (agnes push, POST /api/upload/sessions) straight where the verification detector reads them; copying from home directories is not built"
-                )),
+            job(sessionCollector.name, sessionCollector.availability),
             job(verificationDetector.name, verificationDetector.availability),
             job(corporateMemory.name, corporateMemory.availability),
             job("script-runner", .notBuilt(reason: "deployed scripts are not built yet")),

@@ -63,6 +63,8 @@ public struct AgnesServices: Sendable {
     let corporateMemory: CorporateMemoryJob
     /// The verification detector, the scheduler's `verification-detector` job.
     let verificationDetector: VerificationDetectorJob
+    /// The session collector, the scheduler's `session-collector` job.
+    let sessionCollector: SessionCollectorJob
     /// LLM tokens per job.
     public let llmUsage: LLMUsageMeter
     /// The OpenMetadata catalog export, the scheduler's `catalog-export` job.
@@ -158,10 +160,13 @@ public struct AgnesServices: Sendable {
         let corporateMemory = CorporateMemoryJob(settings: settings, store: store, meter: llmUsage, logger: logger)
         let verificationDetector = VerificationDetectorJob(
             detectorWith: settings, store: store, meter: llmUsage, logger: logger)
+        let sessionCollector = SessionCollectorJob(
+            collectorWith: settings, store: store, meter: llmUsage, logger: logger)
         let scheduler = Scheduler(
             jobs: ServerJobs.make(
                 settings: settings.scheduler, pipeline: pipeline, store: store, catalogExport: catalogExport,
-                corporateMemory: corporateMemory, verificationDetector: verificationDetector)
+                corporateMemory: corporateMemory, verificationDetector: verificationDetector,
+                sessionCollector: sessionCollector)
                 + jira.jobs(settings: settings.scheduler),
             store: store,
             lock: DriverLock(file: layout.root.appendingPathComponent("state/scheduler.lock")),
@@ -176,7 +181,8 @@ public struct AgnesServices: Sendable {
             localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola,
             bigqueryProjects: bigqueryProjects, bigquery: bigquery, pipeline: pipeline, scheduler: scheduler,
             jira: jira, corporateMemory: corporateMemory,
-            verificationDetector: verificationDetector, llmUsage: llmUsage, catalogExport: catalogExport,
+            verificationDetector: verificationDetector, sessionCollector: sessionCollector, llmUsage: llmUsage,
+            catalogExport: catalogExport,
             background: BackgroundWork())
         if case .success(let client) = LLMClients.make(settings.llm) {
             // Best effort, as the original: an item is created whatever the LLM says.
