@@ -90,13 +90,31 @@ extension BundledSkill {
         - **Metric definitions** are the other shared knowledge that works: `agnes catalog --metrics`, and admins
           load them with `agnes admin metrics import <dir> --data-dir /data` (server stopped).
 
+        - **Distilling on the server (admins).** With an LLM configured (`ai:` in `instance.yaml`, or
+          `ANTHROPIC_API_KEY` / `LLM_API_KEY`), three scheduler jobs turn uploads into pending items:
+          `corporate-memory` (every 17 min: the uploaded `CLAUDE.local.md` notes, unchanged ones skipped; each new
+          item passes a sensitivity check and gets topic tags), `verification-detector` (every 15 min: each uploaded
+          session once; corrections, confirmations and definitions the user gave become items with the user's
+          quote as evidence, duplicate candidates and contradictions) and `session-collector` (every 10 min, only
+          with `SESSION_HOME_DIR`: copies transcripts from analysts' home directories on the server,
+          `<home>/<user>/user/sessions/*.jsonl`). Run one now and see its counts:
+
+          ```bash
+          curl -sS -X POST -H "Authorization: Bearer $TOKEN" "$AGNES_SERVER/api/admin/run-verification-detector"
+          # -> {"ok": true, "details": {"sessions_processed": 3, "items_created": 2, ..., "usage": {...}}}
+          ```
+
+          Without an LLM they answer 500 naming what to set, and `GET /api/admin/scheduler/jobs` lists them as
+          not configured. `corporate_memory.approval_mode: auto_publish` publishes the notes' items at once
+          (without the section they are approved, as in the original; `review_queue` keeps them pending).
+        - **Review (admins).** `GET /api/memory/admin/pending`, `POST /api/memory/admin/approve|reject|mandate|
+          revoke?item_id=…`, `/api/memory/admin/batch`, contradictions (`/api/memory/admin/contradictions`),
+          duplicate candidates and the audit trail: REFERENCE §1.12's whole memory API. A personal item is seen by
+          its contributor and admins only.
+
         ## Not available yet in this version
 
-        - Extracting knowledge from uploaded notes and sessions (LLM), the verification detector and the session
-          collector: not available yet; `GET /api/admin/scheduler/jobs` lists `corporate-memory`,
-          `verification-detector` and `session-collector` as not built.
-        - The `corporate_memory` section of `instance.yaml` is accepted and not used yet.
-        - There are no `agnes admin memory ...` commands.
+        - There are no `agnes admin memory ...` commands: admins review over the API (above).
 
         ## What to tell a user who asks for it
 
