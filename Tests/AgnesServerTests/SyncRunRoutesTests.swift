@@ -79,11 +79,14 @@ import Testing
             let refresh = try #require(jobs.first)
             #expect(refresh["schedule"] as? String == "every 15m" && refresh["state"] as? String == "ready")
             #expect(refresh["due"] as? Bool == true && refresh["running"] as? Bool == false)
-            let memory = try #require(jobs.first { $0["name"] as? String == "session-collector" })
-            #expect(memory["state"] as? String == "not built" && memory["next_run_at"] is NSNull)
-            let collector = try #require(jobs.first { $0["name"] as? String == "corporate-memory" })
-            #expect(collector["state"] as? String == "not configured" && collector["next_run_at"] is NSNull)
-            #expect((memory["detail"] as? String)?.isEmpty == false)
+            let scripts = try #require(jobs.first { $0["name"] as? String == "script-runner" })
+            #expect(scripts["state"] as? String == "not built" && scripts["next_run_at"] is NSNull)
+            #expect((scripts["detail"] as? String)?.isEmpty == false)
+            for name in ["corporate-memory", "session-collector"] {
+                let job = try #require(jobs.first { $0["name"] as? String == name })
+                #expect(job["state"] as? String == "not configured" && job["next_run_at"] is NSNull, "\(name)")
+                #expect((job["detail"] as? String)?.isEmpty == false)
+            }
 
             let started = try await client.call(.post, "/api/admin/scheduler/jobs/health-check/run", as: root.token)
             #expect(started.status == .accepted && started.object["status"] as? String == "started")

@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 
 /// The sign-in pages the auth flows redirect to (REFERENCE §9): `/login`, `/login/password`,
-/// `/login/email`, plus `/`, a minimal `/dashboard` and `POST /auth/logout`.
+/// `/login/email`, plus `/`, `/dashboard` (``DashboardPage``) and `POST /auth/logout`.
 struct LoginPages {
     let services: AgnesServices
 
@@ -24,6 +24,8 @@ struct LoginPages {
     ]
 
     func register(on router: Router<AgnesRequestContext>) {
+        _ = WebTemplates.library  // parsed now, at start-up, not on the first page view
+        WebAssets.register(on: router)
         router.get("/") { request, context in
             let signedIn = (try? await services.caller(request, context)) != nil
             return LoginSession.redirect(
@@ -46,7 +48,7 @@ struct LoginPages {
                 let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 return LoginSession.redirect(to: "/login?next=\(next)", settings: services.settings)
             }
-            return dashboard(caller).response()
+            return try await DashboardPage(services: services).response(for: caller, request: request)
         }
         router.post("/auth/logout") { request, _ in
             // The session itself ends, not just the cookie: a copy of the token is refused from now on.
@@ -133,13 +135,4 @@ struct LoginPages {
           document.getElementById('result').textContent = body.message || body.detail;
         });
         """
-
-    private func dashboard(_ caller: AuthenticatedUser) -> HTMLPage {
-        HTMLPage(
-            title: services.settings.instanceName,
-            body: """
-                <p>Signed in as <strong>\(HTMLPage.escape(caller.user.email))</strong>\(caller.isAdmin ? " (admin)" : "").</p>
-                <form method="post" action="/auth/logout"><button type="submit">Sign out</button></form>
-                """)
-    }
 }

@@ -1,0 +1,124 @@
+import AgnesAuth
+import AgnesCore
+import AgnesStore
+import Foundation
+import Hummingbird
+
+/// `/dashboard`: the tables the caller may read with their freshness (last sync, rows, size, status,
+/// a failure in words, what is stale), the commands that set up a workspace, and the caller's tokens.
+struct DashboardPage {
+    let services: AgnesServices
+
+    /// A table not synced for this long is stale (as the detailed health check counts it).
+    static let staleAfter: TimeInterval = 86_400
+
+    func response(for caller: AuthenticatedUser, request: Request, now: Date = Date()) async throws -> Response {
+        let store = services.store
+        async let readable = services.access.readableTables(caller)
+        async let registered = DuckDBTableRegistryRepository(store: store).list(sourceType: nil)
+        async let states = DuckDBSyncStateRepository(store: store).list()
+        async let attention = SyncRunRepository(store: store).tablesNeedingAttention(
+            staleBefore: now.addingTimeInterval(-Self.staleAfter))
+        async let tokens = DuckDBAccessTokenRepository(store: store).list(userID: caller.user.id)
+        let allowed = try await readable
+        let tables = try await registered.filter { allowed?.contains($0.id) ?? true }.sorted { $0.id < $1.id }
+        let stateByID = Dictionary(try await states.map { ($0.tableID, $0) }, uniquingKeysWith: { first, _ in first })
+        let flagged = Dictionary(try await attention.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = tables.map { Self.row($0, state: stateByID[$0.id], flag: flagged[$0.id], now: now) }
+        let live = try await tokens.filter { !$0.isRevoked && ($0.expiresAt.map { $0 > now } ?? true) }
+        let base = services.accountLinks.baseURL(request: request)
+        let page = WebPage(
+            template: "dashboard", title: "Dashboard", path: "/dashboard", caller: caller,
+            values: [
+                "table_count": tables.count, "attention_count": rows.count(where: { $0["table_problem"] != nil }),
+                "has_tables": !rows.isEmpty, "tables": rows, "has_tokens": !live.isEmpty,
+                "tokens": live.sorted { $0.createdAt > $1.createdAt }.map { Self.tokenRow($0, now: now) },
+                "install_command": "curl -fsSL \(base)/cli/install.sh | bash",
+                "init_command": "agnes init --server-url \(base) --token <your token>",
+            ])
+        return page.response(instanceName: services.settings.instanceName)
+    }
+
+    /// One table's line: its freshness in words, and what needs attention. A table is stale when no sync
+    /// run has checked it (synced, or found unchanged) within ``staleAfter`` and its data is older too.
+    static func row(
+        _ table: TableRegistration, state: SyncState?, flag: (id: String, isStale: Bool, isFailing: Bool)?, now: Date
+    ) -> [String: Any] {
+        var row: [String: Any] = [
+            "table_id": table.id,
+            "table_source": [table.sourceType ?? "local", table.bucket].compactMap { $0 }.joined(separator: " · "),
+            "table_last_sync": state?.lastSync.map { Self.ago($0, now: now) } ?? "never",
+            "table_rows": state?.rows.map(Self.count) ?? "–",
+            "table_size": state?.fileSizeBytes.map(Self.bytes) ?? "–",
+        ]
+        if let description = table.description, !description.isEmpty { row["table_description"] = description }
+        if table.queryMode == .remote {
+            row["table_status"] = "remote"
+            row["table_status_class"] = "ok"
+            row["table_last_sync"] = "queried at the source"
+        } else if let state, state.isFailed || flag?.isFailing == true {
+            row["table_status"] = "failed"
+            row["table_status_class"] = "failed"
+            row["table_problem"] = "The last sync failed: \(state.error ?? "no reason was recorded")"
+        } else if state?.lastSync == nil
+            || (flag?.isStale == true && state!.lastSync! < now.addingTimeInterval(-staleAfter))
+        {
+            row["table_status"] = state?.lastSync == nil ? "not synced yet" : "stale"
+            row["table_status_class"] = "stale"
+            row["table_problem"] =
+                state?.lastSync.map {
+                    "Not synced for \(Self.ago($0, now: now).replacingOccurrences(of: " ago", with: ""))."
+                }
+                ?? "It has not been synced yet."
+        } else {
+            row["table_status"] = "ok"
+            row["table_status_class"] = "ok"
+        }
+        return row
+    }
+
+    static func tokenRow(_ token: AccessToken, now: Date) -> [String: Any] {
+        [
+            "token_name": token.name, "token_prefix": token.prefix, "token_created": day(token.createdAt),
+            "token_expires": token.expiresAt.map(day) ?? "never",
+            "token_last_used": token.lastUsedAt.map { ago($0, now: now) } ?? "never",
+        ]
+    }
+
+    /// `3 min ago`, `5 h ago`, `2 days ago`; `just now` under a minute.
+    static func ago(_ date: Date, now: Date) -> String {
+        let seconds = Int(now.timeIntervalSince(date))
+        switch seconds {
+        case ..<60: return "just now"
+        case ..<3_600: return "\(seconds / 60) min ago"
+        case ..<172_800: return "\(seconds / 3_600) h ago"
+        default: return "\(seconds / 86_400) days ago"
+        }
+    }
+
+    /// `2026-12-06`.
+    static func day(_ date: Date) -> String { String(date.wireText.prefix(10)) }
+
+    /// `1,234,567`.
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return value < 0 ? "-" + grouped : grouped
+    }
+
+    /// `512 B`, `1.5 KB`, `12.3 MB`, `2.0 GB` (powers of 1024).
+    static func bytes(_ value: Int) -> String {
+        var amount = Double(value)
+        for unit in ["B", "KB", "MB", "GB"] {
+            if amount < 1024 || unit == "GB" {
+                return unit == "B" ? "\(value) B" : String(format: "%.1f %@", amount, unit)
+            }
+            amount /= 1024
+        }
+        return "\(value) B"
+    }
+}

@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The web UI's static files, served by the server itself (no CDN): one stylesheet, whose URL carries
+/// a hash of its content, so browsers keep it for a year and a new version is a new URL.
+///
+/// ```swift
+/// WebAssets.stylesheetPath   // "/static/agnes.3f2a…9c.css"
+/// ```
+enum WebAssets {
+    /// The stylesheet of every page: readable on a 360 px phone and on a desktop, no framework.
+    static let stylesheet = """
+        :root{--ink:#1d1d1f;--muted:#5f6368;--line:#dadce0;--accent:#0b57d0;--bad:#b3261e;--warn:#8a5a00;--ok:#146c2e;--bg:#f8f9fa}
+        *{box-sizing:border-box}
+        body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--ink);background:#fff}
+        a{color:var(--accent)}
+        a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:2px solid var(--accent);outline-offset:2px}
+        header{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem;padding:.6rem 1rem;border-bottom:1px solid var(--line);background:var(--bg)}
+        header .brand{font-weight:600;text-decoration:none;color:var(--ink);margin-right:auto}
+        nav ul{display:flex;flex-wrap:wrap;gap:.25rem .9rem;list-style:none;margin:0;padding:0}
+        nav a{text-decoration:none}
+        nav a[aria-current=page]{font-weight:600;text-decoration:underline}
+        header form{margin:0}
+        main{max-width:72rem;margin:0 auto;padding:1rem}
+        h1{font-size:1.45rem;margin:.4rem 0 1rem}
+        h2{font-size:1.15rem;margin:1.6rem 0 .6rem}
+        .muted{color:var(--muted)}
+        .summary{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:.5rem 0 1rem}
+        .summary strong{font-size:1.2rem}
+        .scroll{overflow-x:auto}
+        table{border-collapse:collapse;width:100%;font-size:.93rem}
+        th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
+        th{font-weight:600;background:var(--bg)}
+        td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .status-ok{color:var(--ok)}.status-failed{color:var(--bad)}.status-stale{color:var(--warn)}
+        .problem{color:var(--bad);font-size:.88rem}
+        pre,code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88rem}
+        pre{background:var(--bg);border:1px solid var(--line);padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+        button,.button{font:inherit;padding:.4rem .9rem;border:1px solid var(--line);border-radius:4px;background:#fff;cursor:pointer}
+        .error{color:var(--bad)}
+        @media (max-width:40rem){main{padding:.6rem}th,td{padding:.35rem .4rem}h1{font-size:1.25rem}}
+        """
+
+    /// `/static/agnes.<first 16 hex of the SHA-256>.css`.
+    static let stylesheetPath: String = {
+        let digest = SHA256.hash(data: Data(stylesheet.utf8)).map { String(format: "%02x", $0) }.joined()
+        return "/static/agnes.\(digest.prefix(16)).css"
+    }()
+
+    /// Serves the stylesheet at its hashed path, cacheable for a year; any other name under `/static/`
+    /// is a 404 (an old hash included: the page that asked for it is older than this server).
+    static func register(on router: Router<AgnesRequestContext>) {
+        router.get("/static/:name") { request, _ in
+            guard request.uri.path == stylesheetPath else {
+                return Response(
+                    status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
+            }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: stylesheet)))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import AgnesAuth
+import AgnesCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+
+/// A page of the web UI: a Mustache template of ``WebTemplates`` rendered inside the layout, with the
+/// caller's navigation (admin links for admins only). Every `{{value}}` is HTML-escaped by Mustache;
+/// templates never use the unescaped forms. Pages carry personal data, so they are never cached, and a
+/// policy that lets nothing run or load but the server's own stylesheet and scripts.
+///
+/// ```swift
+/// return WebPage(template: "dashboard", title: "Dashboard", path: "/dashboard", caller: caller,
+///                values: ["tables": rows]).response(settings: services.settings)
+/// ```
+struct WebPage {
+    let template: String
+    let title: String
+    /// The page's own path: its navigation link is marked current.
+    let path: String
+    let caller: AuthenticatedUser?
+    var values: [String: Any] = [:]
+
+    /// The pages in the navigation, in order; `isAdmin` ones only for admins.
+    static let navigation: [(label: String, path: String, isAdmin: Bool)] = [
+        ("Dashboard", "/dashboard", false)
+    ]
+
+    /// `default-src 'none'`: only the server's own stylesheet, scripts and images; forms post only
+    /// here; no page may frame this one.
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    /// The whole document.
+    func html(instanceName: String) -> String {
+        var context = values
+        context["page_title"] = title
+        context["instance_name"] = instanceName
+        context["stylesheet"] = WebAssets.stylesheetPath
+        if let caller {
+            context["viewer"] = ["email": caller.user.email, "is_admin": caller.isAdmin]
+            context["nav"] = Self.navigation.filter { !$0.isAdmin || caller.isAdmin }.map {
+                ["label": $0.label, "href": $0.path, "current": $0.path == path] as [String: Any]
+            }
+        }
+        guard let text = WebTemplates.library.render(context, withTemplate: template) else {
+            preconditionFailure("no web template \(template)")
+        }
+        return text
+    }
+
+    /// A `text/html` response.
+    func response(status: HTTPResponse.Status = .ok, instanceName: String) -> Response {
+        Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                .contentSecurityPolicy: Self.contentSecurityPolicy,
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html(instanceName: instanceName))))
+    }
+}
