@@ -14,6 +14,22 @@ extension LoginPages: DescribedRoutes {
             .get(
                 "/dashboard", "The signed-in landing page", .anonymous,
                 responses: [.html("The page"), .redirect("To /login?next=… when not signed in")]),
+            .get(
+                "/catalog", "The tables you may read, by source and bucket", .anonymous,
+                query: [.query("q", "only tables whose id, name or description contains this")],
+                responses: [.html("The page"), .redirect("To /login?next=… when not signed in")]),
+            .get(
+                "/catalog/{table}", "One table with its profile drawn", .anonymous,
+                responses: [
+                    .html("The page"), .html("You may not read it (whether or not it exists)", status: 403),
+                    .html("No such table (admins)", status: 404), .redirect("To /login?next=… when not signed in"),
+                ]),
+            .get(
+                "/static/{name}", "The web UI's stylesheet, at a path naming its content's hash", .anonymous,
+                responses: [
+                    .body(200, "text/css", "The stylesheet, cacheable for a year"),
+                    .body(404, "text/plain", "Any other name"),
+                ]),
             .post(
                 "/auth/logout", "Sign out: ends this session and clears the cookie", .anonymous,
                 responses: [.redirect("To /login")]),

@@ -5,7 +5,8 @@ import Foundation
 import Hummingbird
 
 /// The sign-in pages the auth flows redirect to (REFERENCE §9): `/login`, `/login/password`,
-/// `/login/email`, plus `/`, `/dashboard` (``DashboardPage``) and `POST /auth/logout`.
+/// `/login/email`, plus `/`, `/dashboard` (``DashboardPage``), `/catalog` (``CatalogPage``) and
+/// `POST /auth/logout`.
 struct LoginPages {
     let services: AgnesServices
 
@@ -44,11 +45,16 @@ struct LoginPages {
             emailPage(request).response()
         }
         router.get("/dashboard") { request, context in
-            guard let caller = try? await services.caller(request, context) else {
-                let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-                return LoginSession.redirect(to: "/login?next=\(next)", settings: services.settings)
-            }
+            guard let caller = try? await services.caller(request, context) else { return signIn(request) }
             return try await DashboardPage(services: services).response(for: caller, request: request)
+        }
+        router.get("/catalog") { request, context in
+            guard let caller = try? await services.caller(request, context) else { return signIn(request) }
+            return try await CatalogPage(services: services).list(for: caller, request: request)
+        }
+        router.get("/catalog/:table") { request, context in
+            guard let caller = try? await services.caller(request, context) else { return signIn(request) }
+            return try await CatalogPage(services: services).table(context.parameters.get("table") ?? "", for: caller)
         }
         router.post("/auth/logout") { request, _ in
             // The session itself ends, not just the cookie: a copy of the token is refused from now on.
@@ -63,6 +69,12 @@ struct LoginPages {
             await services.audit("user.sessions_ended", userID: caller.user.id, params: ["email": caller.user.email])
             return Response(status: .found, headers: [.location: "/login", .setCookie: LoginSession.clearingCookie])
         }
+    }
+
+    /// A page asked for without a session: to sign-in, coming back to the page's path afterwards.
+    private func signIn(_ request: Request) -> Response {
+        let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return LoginSession.redirect(to: "/login?next=\(next)", settings: services.settings)
     }
 
     private func notice(_ request: Request) -> String {

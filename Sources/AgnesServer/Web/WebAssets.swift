@@ -41,6 +41,15 @@ enum WebAssets {
         pre{background:var(--bg);border:1px solid var(--line);padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
         button,.button{font:inherit;padding:.4rem .9rem;border:1px solid var(--line);border-radius:4px;background:#fff;cursor:pointer}
         .error{color:var(--bad)}
+        h3{font-size:1rem;margin:1.2rem 0 .3rem}
+        form[role=search]{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
+        input[type=search]{font:inherit;padding:.35rem .5rem;min-width:14rem;flex:1 1 14rem;max-width:28rem}
+        svg.meter rect{fill:var(--accent)}svg.meter rect.track{fill:var(--line)}
+        svg.meter{vertical-align:middle}
+        svg.chart{display:block;width:100%;max-width:30rem;height:auto;background:var(--bg)}
+        svg.chart rect{fill:var(--accent)}svg.chart rect:hover{fill:var(--ink)}
+        figure{margin:.3rem 0}
+        table.top{width:auto}
         @media (max-width:40rem){main{padding:.6rem}th,td{padding:.35rem .4rem}h1{font-size:1.25rem}}
         """
 

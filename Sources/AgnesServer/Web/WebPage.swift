@@ -25,7 +25,7 @@ struct WebPage {
 
     /// The pages in the navigation, in order; `isAdmin` ones only for admins.
     static let navigation: [(label: String, path: String, isAdmin: Bool)] = [
-        ("Dashboard", "/dashboard", false)
+        ("Dashboard", "/dashboard", false), ("Catalog", "/catalog", false),
     ]
 
     /// `default-src 'none'`: only the server's own stylesheet, scripts and images; forms post only
@@ -61,5 +61,13 @@ struct WebPage {
                 .contentSecurityPolicy: Self.contentSecurityPolicy,
             ],
             body: .init(byteBuffer: ByteBuffer(string: html(instanceName: instanceName))))
+    }
+
+    /// A page of one message (403, 404, …) in the layout.
+    static func message(
+        status: HTTPResponse.Status, title: String, text: String, caller: AuthenticatedUser?, services: AgnesServices
+    ) -> Response {
+        WebPage(template: "message", title: title, path: "", caller: caller, values: ["message_text": text])
+            .response(status: status, instanceName: services.settings.instanceName)
     }
 }

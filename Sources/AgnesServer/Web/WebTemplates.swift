@@ -6,7 +6,10 @@ import Mustache
 /// text (a table description, a user's name) can become markup.
 enum WebTemplates {
     /// Every template by name.
-    static let sources: [String: String] = ["layout": layout, "dashboard": dashboard]
+    static let sources: [String: String] = [
+        "layout": layout, "message": message, "dashboard": dashboard, "catalog": catalog,
+        "catalog_table": catalogTable,
+    ]
 
     /// The parsed templates; a template that does not parse stops the server at start-up (a test
     /// renders each one).
@@ -63,6 +66,58 @@ enum WebTemplates {
         {{#tokens}}<tr><td>{{token_name}}</td><td><code>{{token_prefix}}</code></td><td>{{token_created}}</td><td>{{token_expires}}</td><td>{{token_last_used}}</td></tr>
         {{/tokens}}</tbody></table></div>{{/has_tokens}}
         {{^has_tokens}}<p class="muted">No personal access tokens.</p>{{/has_tokens}}
+        {{/content}}{{/layout}}
+
+        """
+
+    static let message = """
+        {{<layout}}{{$content}}
+        <h1>{{page_title}}</h1>
+        <p>{{message_text}}</p>
+        <p><a href="/dashboard">Back to the dashboard</a></p>
+        {{/content}}{{/layout}}
+
+        """
+
+    static let catalog = """
+        {{<layout}}{{$content}}
+        <h1>Catalog</h1>
+        <form method="get" action="/catalog" role="search"><label for="q">Find a table</label>
+        <input id="q" name="q" type="search" value="{{query}}" placeholder="name or description"> <button type="submit">Search</button></form>
+        <p class="muted" role="status">{{shown}} tables{{#has_query}} matching “{{query}}”{{/has_query}}.</p>
+        {{#groups}}<h2>{{group_name}}</h2>
+        <div class="scroll"><table><thead><tr><th scope="col">Table</th><th scope="col">Mode</th><th scope="col" class="num">Rows</th></tr></thead><tbody>
+        {{#group_tables}}<tr><td><a href="{{table_href}}"><code>{{table_id}}</code></a>{{#table_description}}<div class="muted">{{table_description}}</div>{{/table_description}}</td><td>{{table_mode}}</td><td class="num">{{table_rows}}</td></tr>
+        {{/group_tables}}</tbody></table></div>
+        {{/groups}}
+        {{^has_tables}}<p class="muted">No table{{#has_query}} matches{{/has_query}}.</p>{{/has_tables}}
+        {{/content}}{{/layout}}
+
+        """
+
+    static let catalogTable = """
+        {{<layout}}{{$content}}
+        <p><a href="/catalog">Catalog</a></p>
+        <h1><code>{{table_id}}</code></h1>
+        {{#table_description}}<p>{{table_description}}</p>{{/table_description}}
+        <p class="muted">Query mode: {{table_mode}}</p>
+        {{#profile}}
+        <div class="summary"><div><strong>{{rows}}</strong> rows</div><div><strong>{{column_count}}</strong> columns</div><div><strong>{{completeness}}</strong> complete</div></div>
+        {{#sampled}}<p class="muted">Profiled on a sample of the rows.</p>{{/sampled}}
+        {{#alerts}}<p class="problem">{{alert_text}}</p>{{/alerts}}
+        <h2>Columns</h2>
+        {{#columns}}<section class="column" aria-label="{{column_name}}">
+        <h3><code>{{column_name}}</code> <span class="muted">{{column_type}}</span></h3>
+        <p><svg class="meter" viewBox="0 0 100 8" width="100" height="8" role="img" aria-label="{{column_complete_text}} complete"><rect class="track" width="100" height="8"></rect><rect width="{{column_complete_width}}" height="8"></rect></svg> {{column_complete_text}} complete · {{column_unique}} distinct{{#column_range}} · {{column_range}}{{/column_range}}{{#column_alerts}} · <span class="problem">{{column_alerts}}</span>{{/column_alerts}}</p>
+        {{#chart}}<figure><svg class="chart" viewBox="0 0 {{chart_width}} {{chart_height}}" role="img" aria-label="{{chart_label}}">{{#bars}}<rect x="{{bar_x}}" y="{{bar_y}}" width="{{bar_width}}" height="{{bar_height}}"><title>{{bar_tip}}</title></rect>{{/bars}}</svg><figcaption class="muted">{{chart_first}} … {{chart_last}}</figcaption></figure>{{/chart}}
+        {{#has_top_values}}<table class="top"><tbody>{{#top_values}}<tr><td>{{top_value}}</td><td class="num">{{top_count}}</td><td><svg class="meter" viewBox="0 0 100 8" width="100" height="8" role="img" aria-label="{{top_pct}}"><rect class="track" width="100" height="8"></rect><rect width="{{top_width}}" height="8"></rect></svg> {{top_pct}}</td></tr>{{/top_values}}</tbody></table>{{/has_top_values}}
+        </section>
+        {{/columns}}
+        {{#has_samples}}<h2>Sample rows</h2>
+        <div class="scroll"><table><thead><tr>{{#sample_header}}<th scope="col">{{sample_name}}</th>{{/sample_header}}</tr></thead><tbody>
+        {{#sample_rows}}<tr>{{#sample_cells}}<td>{{sample_cell}}</td>{{/sample_cells}}</tr>{{/sample_rows}}</tbody></table></div>{{/has_samples}}
+        {{/profile}}
+        {{^profile}}<p class="muted">No profile yet: tables are profiled after they sync.</p>{{/profile}}
         {{/content}}{{/layout}}
 
         """

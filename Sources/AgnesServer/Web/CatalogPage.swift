@@ -1,0 +1,88 @@
+import AgnesAuth
+import AgnesCore
+import AgnesStore
+import Foundation
+import Hummingbird
+
+/// `/catalog`: the tables the caller may read, grouped by source and bucket, filtered by `?q=` (id,
+/// name or description); `/catalog/{table}`: one table with its stored profile, its distributions
+/// drawn by ``ProfileCharts`` as inline SVG. A table the caller may not read is a 403 page before
+/// anything is looked up, so the answer never tells whether it exists.
+struct CatalogPage {
+    let services: AgnesServices
+
+    func list(for caller: AuthenticatedUser, request: Request) async throws -> Response {
+        let store = services.store
+        async let readable = services.access.readableTables(caller)
+        async let registered = DuckDBTableRegistryRepository(store: store).list(sourceType: nil)
+        async let documented = DuckDBTableMetadataRepository(store: store).descriptions()
+        async let states = DuckDBSyncStateRepository(store: store).list()
+        let allowed = try await readable
+        let descriptions = try await documented
+        let stateByID = Dictionary(try await states.map { ($0.tableID, $0) }, uniquingKeysWith: { first, _ in first })
+        let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces)
+        let needle = query.lowercased()
+        var groups: [String: [[String: Any]]] = [:]
+        var shown = 0
+        for table in try await registered where allowed?.contains(table.id) ?? true {
+            let description = table.description?.isEmpty == false ? table.description : descriptions[table.id]
+            if !needle.isEmpty,
+                ![table.id, table.name, description ?? ""].contains(where: { $0.lowercased().contains(needle) })
+            {
+                continue
+            }
+            shown += 1
+            let group = [table.sourceType ?? "local", table.bucket].compactMap { $0 }.joined(separator: " · ")
+            var row: [String: Any] = [
+                "table_id": table.id, "table_href": "/catalog/" + Self.pathSegment(table.id),
+                "table_mode": table.queryMode.rawValue,
+                "table_rows": stateByID[table.id]?.rows.map(DashboardPage.count) ?? "–",
+            ]
+            if let description, !description.isEmpty { row["table_description"] = description }
+            groups[group, default: []].append(row)
+        }
+        let page = WebPage(
+            template: "catalog", title: "Catalog", path: "/catalog", caller: caller,
+            values: [
+                "query": query, "has_query": !query.isEmpty, "shown": shown, "has_tables": shown > 0,
+                "groups": groups.keys.sorted().map { key in
+                    [
+                        "group_name": key,
+                        "group_tables": groups[key]!.sorted {
+                            ($0["table_id"] as! String) < ($1["table_id"] as! String)
+                        },
+                    ]
+                        as [String: Any]
+                },
+            ])
+        return page.response(instanceName: services.settings.instanceName)
+    }
+
+    func table(_ id: String, for caller: AuthenticatedUser) async throws -> Response {
+        guard try await services.access.canRead(caller, table: id) else {
+            return WebPage.message(
+                status: .forbidden, title: "Access denied", text: "You may not read the table \(id).", caller: caller,
+                services: services)
+        }
+        guard let table = try await DuckDBTableRegistryRepository(store: services.store).find(id: id) else {
+            return WebPage.message(
+                status: .notFound, title: "Not found", text: "There is no table \(id).", caller: caller,
+                services: services)
+        }
+        var values: [String: Any] = ["table_id": table.id, "table_mode": table.queryMode.rawValue]
+        if let description = table.description, !description.isEmpty { values["table_description"] = description }
+        if let stored = try await DuckDBTableProfileRepository(store: services.store).find(tableID: id),
+            let document = try? JSONSerialization.jsonObject(with: Data(stored.profileJSON.utf8)) as? [String: Any]
+        {
+            values["profile"] = ProfileCharts.view(of: document)
+        }
+        let page = WebPage(template: "catalog_table", title: table.id, path: "/catalog", caller: caller, values: values)
+        return page.response(instanceName: services.settings.instanceName)
+    }
+
+    /// A table id as one path segment.
+    static func pathSegment(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? id
+    }
+}
