@@ -20,9 +20,10 @@ do {
     case "jira": try await JiraBench.run(Array(arguments.dropFirst()))
     case "memory": try await MemoryBench.run(Array(arguments.dropFirst()))
     case "detector": try await DetectorBench.run(Array(arguments.dropFirst()))
+    case "web": try await WebBench.run(Array(arguments.dropFirst()))
     default:
         FileHandle.standardError.write(
-            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola|bigquery|jira|memory|detector …\n".utf8))
+            Data("usage: agnes-bench aggregate|rebuild|publish|auth|data|profile|cli|interrupt|sync|keboola-slices|keboola|bigquery|jira|memory|detector|web …\n".utf8))
         exit(2)
     }
 } catch {
