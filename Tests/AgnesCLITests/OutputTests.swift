@@ -1,5 +1,6 @@
 import AgnesCLI
 import AgnesClient
+import AgnesCore
 import DuckDB
 import Foundation
 import Testing

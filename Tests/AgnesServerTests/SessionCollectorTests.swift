@@ -46,6 +46,11 @@ struct SessionCollectorTests {
         try Self.write("hidden", "ana/user/sessions/.draft.jsonl", in: home, uid: 1001)
         try FileManager.default.createSymbolicLink(
             atPath: home.appendingPathComponent("ana/user/sessions/s2.jsonl").path, withDestinationPath: "/etc/passwd")
+        // Over the 50 MB limit (sparse: nothing is written): skipped, never read.
+        try Self.write("", "ana/user/sessions/huge.jsonl", in: home, uid: 1001)
+        let huge = try FileHandle(forWritingTo: home.appendingPathComponent("ana/user/sessions/huge.jsonl"))
+        try huge.truncate(atOffset: 51 * 1024 * 1024)
+        try huge.close()
         try Self.write("{}", "daemon/user/sessions/d.jsonl", in: home, uid: 1)
         try Self.write("{}", "ghost/user/sessions/g.jsonl", in: home, uid: 1002)
         try Self.write("{}", "bob/user/sessions/b.jsonl", in: home, uid: 1003)
@@ -70,8 +75,8 @@ struct SessionCollectorTests {
             }
             let first = try await run()
             #expect(first["homes_scanned"] as? Int == 3, "\(first)")  // ana, ghost, bob (daemon is a system account)
-            #expect(first["homes_unmatched"] as? Int == 1 && first["files_found"] as? Int == 2, "\(first)")
-            #expect(first["files_copied"] as? Int == 1 && first["files_skipped"] as? Int == 1, "\(first)")
+            #expect(first["homes_unmatched"] as? Int == 1 && first["files_found"] as? Int == 3, "\(first)")
+            #expect(first["files_copied"] as? Int == 1 && first["files_skipped"] as? Int == 2, "\(first)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: copies.path) == ["s1.jsonl"])
             #expect(try String(contentsOf: copies.appendingPathComponent("s1.jsonl"), encoding: .utf8).contains("user"))
             let mode =

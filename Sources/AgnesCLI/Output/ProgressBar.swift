@@ -1,4 +1,5 @@
 import AgnesClient
+import AgnesCore
 import Foundation
 import Synchronization
 

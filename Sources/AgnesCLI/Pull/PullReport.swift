@@ -1,4 +1,5 @@
 import AgnesClient
+import AgnesCore
 import Foundation
 
 /// What a pull did: the counts of REFERENCE §2.3's `--json` output (`tables_updated`,
@@ -149,19 +150,4 @@ public struct PullReport: Sendable, Encodable {
     }
 
     var plannedBytes: Int64 { fetched.reduce(0) { $0 + ($1.sizeBytes ?? 0) } }
-}
-
-/// Human-readable byte counts.
-public enum ByteCount {
-    /// `512 B`, `1.5 KB`, `12.3 MB`, `2.0 GB` (powers of 1024).
-    public static func text(_ bytes: Int64) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
-    }
 }

@@ -1,3 +1,4 @@
+import AgnesCore
 import Foundation
 
 /// `agnes disk-info` (REFERENCE §2.7): space used by snapshots and pulled tables, and free space.

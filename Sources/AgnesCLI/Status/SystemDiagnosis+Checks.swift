@@ -1,4 +1,5 @@
 import AgnesClient
+import AgnesCore
 import Foundation
 
 /// The checks that read only this machine.

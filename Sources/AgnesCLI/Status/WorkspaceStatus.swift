@@ -1,4 +1,5 @@
 import AgnesClient
+import AgnesCore
 import Foundation
 
 /// `agnes status` (REFERENCE §2.7): what the workspace holds, read from local files only.

@@ -1,5 +1,6 @@
 import AgnesCore
 import AgnesStore
+import DuckDB
 import Foundation
 import Logging
 
@@ -97,16 +98,21 @@ public struct SessionCollector: Sendable {
                 continue
             }
             let target = sessionsDirectory.appendingPathComponent(user.id)
-            for file in transcripts {
-                stats.filesFound += 1
-                do {
-                    try collect(source.appendingPathComponent(file), into: target, stats: &stats)
-                } catch {
-                    stats.errors += 1
-                    logger.warning(
-                        "session collector: a transcript could not be copied",
-                        metadata: ["home": "\(name)", "file": "\(file)", "error": "\(error)"])
+            // Reading and writing up to 50 MB a file: off the cooperative pool.
+            stats = try await offloaded("agnes.session-collector") { [stats] in
+                var stats = stats
+                for file in transcripts {
+                    stats.filesFound += 1
+                    do {
+                        try collect(source.appendingPathComponent(file), into: target, stats: &stats)
+                    } catch {
+                        stats.errors += 1
+                        logger.warning(
+                            "session collector: a transcript could not be copied",
+                            metadata: ["home": "\(name)", "file": "\(file)", "error": "\(error)"])
+                    }
                 }
+                return stats
             }
         }
         return stats

@@ -24,7 +24,7 @@ struct CatalogPage {
         let needle = query.lowercased()
         var groups: [String: [[String: Any]]] = [:]
         var shown = 0
-        for table in try await registered where allowed?.contains(table.id) ?? true {
+        for table in try await registered.sorted(by: { $0.id < $1.id }) where allowed?.contains(table.id) ?? true {
             let description = table.description?.isEmpty == false ? table.description : descriptions[table.id]
             if !needle.isEmpty,
                 ![table.id, table.name, description ?? ""].contains(where: { $0.lowercased().contains(needle) })
@@ -45,14 +45,8 @@ struct CatalogPage {
             template: "catalog", title: "Catalog", path: "/catalog", caller: caller,
             values: [
                 "query": query, "has_query": !query.isEmpty, "shown": shown, "has_tables": shown > 0,
-                "groups": groups.keys.sorted().map { key in
-                    [
-                        "group_name": key,
-                        "group_tables": groups[key]!.sorted {
-                            ($0["table_id"] as! String) < ($1["table_id"] as! String)
-                        },
-                    ]
-                        as [String: Any]
+                "groups": groups.keys.sorted().map {
+                    ["group_name": $0, "group_tables": groups[$0] ?? []] as [String: Any]
                 },
             ])
         return page.response(instanceName: services.settings.instanceName)

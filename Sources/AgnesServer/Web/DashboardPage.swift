@@ -49,7 +49,7 @@ struct DashboardPage {
             "table_source": [table.sourceType ?? "local", table.bucket].compactMap { $0 }.joined(separator: " · "),
             "table_last_sync": state?.lastSync.map { Self.ago($0, now: now) } ?? "never",
             "table_rows": state?.rows.map(Self.count) ?? "–",
-            "table_size": state?.fileSizeBytes.map(Self.bytes) ?? "–",
+            "table_size": state?.fileSizeBytes.map { ByteCount.text(Int64($0)) } ?? "–",
         ]
         if let description = table.description, !description.isEmpty { row["table_description"] = description }
         if table.queryMode == .remote {
@@ -60,19 +60,18 @@ struct DashboardPage {
             row["table_status"] = "failed"
             row["table_status_class"] = "failed"
             row["table_problem"] = "The last sync failed: \(state.error ?? "no reason was recorded")"
-        } else if state?.lastSync == nil
-            || (flag?.isStale == true && state!.lastSync! < now.addingTimeInterval(-staleAfter))
-        {
-            row["table_status"] = state?.lastSync == nil ? "not synced yet" : "stale"
-            row["table_status_class"] = "stale"
-            row["table_problem"] =
-                state?.lastSync.map {
-                    "Not synced for \(Self.ago($0, now: now).replacingOccurrences(of: " ago", with: ""))."
-                }
-                ?? "It has not been synced yet."
+        } else if let lastSync = state?.lastSync {
+            let isStale = flag?.isStale == true && lastSync < now.addingTimeInterval(-staleAfter)
+            row["table_status"] = isStale ? "stale" : "ok"
+            row["table_status_class"] = isStale ? "stale" : "ok"
+            if isStale {
+                row["table_problem"] =
+                    "Not synced for \(Self.ago(lastSync, now: now).replacingOccurrences(of: " ago", with: ""))."
+            }
         } else {
-            row["table_status"] = "ok"
-            row["table_status_class"] = "ok"
+            row["table_status"] = "not synced yet"
+            row["table_status_class"] = "stale"
+            row["table_problem"] = "It has not been synced yet."
         }
         return row
     }
@@ -108,17 +107,5 @@ struct DashboardPage {
             grouped.append(digit)
         }
         return value < 0 ? "-" + grouped : grouped
-    }
-
-    /// `512 B`, `1.5 KB`, `12.3 MB`, `2.0 GB` (powers of 1024).
-    static func bytes(_ value: Int) -> String {
-        var amount = Double(value)
-        for unit in ["B", "KB", "MB", "GB"] {
-            if amount < 1024 || unit == "GB" {
-                return unit == "B" ? "\(value) B" : String(format: "%.1f %@", amount, unit)
-            }
-            amount /= 1024
-        }
-        return "\(value) B"
     }
 }

@@ -1,5 +1,6 @@
 import AgnesCLI
 import AgnesClient
+import AgnesCore
 import ArgumentParser
 import DuckDB
 import Foundation
