@@ -19,6 +19,8 @@ public enum AgnesServer {
         router.add(middleware: ResponseCompressionMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: CORSMiddleware(settings: services.settings))
+        // Outside the error renderer: browsers get its JSON errors on page paths as HTML pages.
+        router.add(middleware: WebErrorPages(instanceName: services.settings.instanceName))
         router.add(middleware: ErrorMiddleware(exposesErrors: services.settings.isDebug))
         router.add(middleware: CSRFMiddleware(settings: services.settings))
         for routes in routeGroups(services: services) { routes.register(on: router) }
@@ -36,6 +38,7 @@ public enum AgnesServer {
             PasswordRoutes(services: services),
             MagicLinkRoutes(services: services),
             LoginPages(services: services),
+            ConsolePages(services: services),
             GoogleAuthRoutes(services: services),
             UserRoutes(services: services),
             AccessRoutes(services: services),

@@ -22,16 +22,16 @@ struct CatalogPage {
         let stateByID = Dictionary(try await states.map { ($0.tableID, $0) }, uniquingKeysWith: { first, _ in first })
         let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces)
         let needle = query.lowercased()
-        var groups: [String: [[String: Any]]] = [:]
-        var shown = 0
-        for table in try await registered.sorted(by: { $0.id < $1.id }) where allowed?.contains(table.id) ?? true {
+        let matching = try await registered.sorted(by: { $0.id < $1.id }).filter { table in
+            guard allowed?.contains(table.id) ?? true else { return false }
+            guard !needle.isEmpty else { return true }
             let description = table.description?.isEmpty == false ? table.description : descriptions[table.id]
-            if !needle.isEmpty,
-                ![table.id, table.name, description ?? ""].contains(where: { $0.lowercased().contains(needle) })
-            {
-                continue
-            }
-            shown += 1
+            return [table.id, table.name, description ?? ""].contains { $0.lowercased().contains(needle) }
+        }
+        let paging = WebPaging(total: matching.count, request: request)
+        var groups: [String: [[String: Any]]] = [:]
+        for table in matching[paging.range] {
+            let description = table.description?.isEmpty == false ? table.description : descriptions[table.id]
             let group = [table.sourceType ?? "local", table.bucket].compactMap { $0 }.joined(separator: " · ")
             var row: [String: Any] = [
                 "table_id": table.id, "table_href": "/catalog/" + Self.pathSegment(table.id),
@@ -41,14 +41,15 @@ struct CatalogPage {
             if let description, !description.isEmpty { row["table_description"] = description }
             groups[group, default: []].append(row)
         }
-        let page = WebPage(
-            template: "catalog", title: "Catalog", path: "/catalog", caller: caller,
-            values: [
-                "query": query, "has_query": !query.isEmpty, "shown": shown, "has_tables": shown > 0,
-                "groups": groups.keys.sorted().map {
-                    ["group_name": $0, "group_tables": groups[$0] ?? []] as [String: Any]
-                },
-            ])
+        var values: [String: Any] = [
+            "query": query, "has_query": !query.isEmpty, "shown": DashboardPage.count(matching.count),
+            "has_tables": !matching.isEmpty,
+            "groups": groups.keys.sorted().map {
+                ["group_name": $0, "group_tables": groups[$0] ?? []] as [String: Any]
+            },
+        ]
+        values.merge(paging.values(path: "/catalog", query: ["q": query])) { $1 }
+        let page = WebPage(template: "catalog", title: "Catalog", path: "/catalog", caller: caller, values: values)
         return page.response(instanceName: services.settings.instanceName)
     }
 

@@ -24,55 +24,66 @@ struct DashboardPage {
         let tables = try await registered.filter { allowed?.contains($0.id) ?? true }.sorted { $0.id < $1.id }
         let stateByID = Dictionary(try await states.map { ($0.tableID, $0) }, uniquingKeysWith: { first, _ in first })
         let flagged = Dictionary(try await attention.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let rows = tables.map { Self.row($0, state: stateByID[$0.id], flag: flagged[$0.id], now: now) }
+        // What needs attention first, so that it is on the first page however many tables there are.
+        let ordered = tables.map { table in
+            (table: table, status: Self.status(table, state: stateByID[table.id], flag: flagged[table.id], now: now))
+        }.sorted { ($0.status.problem != nil ? 0 : 1, $0.table.id) < ($1.status.problem != nil ? 0 : 1, $1.table.id) }
+        let paging = WebPaging(total: ordered.count, request: request)
+        let rows = ordered[paging.range].map {
+            Self.row($0.table, state: stateByID[$0.table.id], status: $0.status, now: now)
+        }
         let live = try await tokens.filter { !$0.isRevoked && ($0.expiresAt.map { $0 > now } ?? true) }
         let base = services.accountLinks.baseURL(request: request)
+        var values: [String: Any] = [
+            "table_count": DashboardPage.count(tables.count),
+            "attention_count": DashboardPage.count(ordered.count(where: { $0.status.problem != nil })),
+            "has_tables": !rows.isEmpty, "tables": rows, "has_tokens": !live.isEmpty,
+            "tokens": live.sorted { $0.createdAt > $1.createdAt }.map { Self.tokenRow($0, now: now) },
+            "install_command": "curl -fsSL \(base)/cli/install.sh | bash",
+            "init_command": "agnes init --server-url \(base) --token <your token>",
+        ]
+        values.merge(paging.values(path: "/dashboard")) { $1 }
         let page = WebPage(
-            template: "dashboard", title: "Dashboard", path: "/dashboard", caller: caller,
-            values: [
-                "table_count": tables.count, "attention_count": rows.count(where: { $0["table_problem"] != nil }),
-                "has_tables": !rows.isEmpty, "tables": rows, "has_tokens": !live.isEmpty,
-                "tokens": live.sorted { $0.createdAt > $1.createdAt }.map { Self.tokenRow($0, now: now) },
-                "install_command": "curl -fsSL \(base)/cli/install.sh | bash",
-                "init_command": "agnes init --server-url \(base) --token <your token>",
-            ])
+            template: "dashboard", title: "Dashboard", path: "/dashboard", caller: caller, values: values)
         return page.response(instanceName: services.settings.instanceName)
     }
 
-    /// One table's line: its freshness in words, and what needs attention. A table is stale when no sync
-    /// run has checked it (synced, or found unchanged) within ``staleAfter`` and its data is older too.
-    static func row(
+    /// A table's status: its word, its CSS class, and what needs attention (nil when nothing). A table is
+    /// stale when no sync run has checked it (synced, or found unchanged) within ``staleAfter`` and its
+    /// data is older too.
+    static func status(
         _ table: TableRegistration, state: SyncState?, flag: (id: String, isStale: Bool, isFailing: Bool)?, now: Date
+    ) -> (word: String, cssClass: String, problem: String?) {
+        if table.queryMode == .remote { return ("remote", "ok", nil) }
+        if let state, state.isFailed || flag?.isFailing == true {
+            return ("failed", "failed", "The last sync failed: \(state.error ?? "no reason was recorded")")
+        }
+        if let lastSync = state?.lastSync {
+            guard flag?.isStale == true, lastSync < now.addingTimeInterval(-staleAfter) else {
+                return ("ok", "ok", nil)
+            }
+            let age = Self.ago(lastSync, now: now).replacingOccurrences(of: " ago", with: "")
+            return ("stale", "stale", "Not synced for \(age).")
+        }
+        return ("not synced yet", "stale", "It has not been synced yet.")
+    }
+
+    /// One table's line: its freshness in words, and what needs attention.
+    static func row(
+        _ table: TableRegistration, state: SyncState?, status: (word: String, cssClass: String, problem: String?),
+        now: Date
     ) -> [String: Any] {
         var row: [String: Any] = [
             "table_id": table.id,
             "table_source": [table.sourceType ?? "local", table.bucket].compactMap { $0 }.joined(separator: " · "),
-            "table_last_sync": state?.lastSync.map { Self.ago($0, now: now) } ?? "never",
+            "table_last_sync": table.queryMode == .remote
+                ? "queried at the source" : state?.lastSync.map { Self.ago($0, now: now) } ?? "never",
             "table_rows": state?.rows.map(Self.count) ?? "–",
             "table_size": state?.fileSizeBytes.map { ByteCount.text(Int64($0)) } ?? "–",
+            "table_status": status.word, "table_status_class": status.cssClass,
         ]
         if let description = table.description, !description.isEmpty { row["table_description"] = description }
-        if table.queryMode == .remote {
-            row["table_status"] = "remote"
-            row["table_status_class"] = "ok"
-            row["table_last_sync"] = "queried at the source"
-        } else if let state, state.isFailed || flag?.isFailing == true {
-            row["table_status"] = "failed"
-            row["table_status_class"] = "failed"
-            row["table_problem"] = "The last sync failed: \(state.error ?? "no reason was recorded")"
-        } else if let lastSync = state?.lastSync {
-            let isStale = flag?.isStale == true && lastSync < now.addingTimeInterval(-staleAfter)
-            row["table_status"] = isStale ? "stale" : "ok"
-            row["table_status_class"] = isStale ? "stale" : "ok"
-            if isStale {
-                row["table_problem"] =
-                    "Not synced for \(Self.ago(lastSync, now: now).replacingOccurrences(of: " ago", with: ""))."
-            }
-        } else {
-            row["table_status"] = "not synced yet"
-            row["table_status_class"] = "stale"
-            row["table_problem"] = "It has not been synced yet."
-        }
+        if let problem = status.problem { row["table_problem"] = problem }
         return row
     }
 

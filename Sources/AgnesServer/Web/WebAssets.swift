@@ -4,11 +4,13 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The web UI's static files, served by the server itself (no CDN): one stylesheet, whose URL carries
-/// a hash of its content, so browsers keep it for a year and a new version is a new URL.
+/// The web UI's static files, served by the server itself (no CDN): one stylesheet and one script
+/// (``WebScript``), whose URLs carry a hash of their content, so browsers keep them for a year and a
+/// new version is a new URL.
 ///
 /// ```swift
 /// WebAssets.stylesheetPath   // "/static/agnes.3f2a…9c.css"
+/// WebAssets.scriptPath       // "/static/agnes.81c0…4e.js"
 /// ```
 enum WebAssets {
     /// The stylesheet of every page: readable on a 360 px phone and on a desktop, no framework.
@@ -50,30 +52,58 @@ enum WebAssets {
         svg.chart rect{fill:var(--accent)}svg.chart rect:hover{fill:var(--ink)}
         figure{margin:.3rem 0}
         table.top{width:auto}
+        label{display:block;font-weight:600;margin:.7rem 0 .2rem}
+        label.inline{display:inline;font-weight:normal;margin:0 .6rem 0 .2rem}
+        input[type=text],input[type=email],input[type=password],input[type=number],input[type=url],select,textarea{font:inherit;padding:.35rem .5rem;border:1px solid var(--line);border-radius:4px;width:100%;max-width:40rem}
+        textarea{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.9rem;min-height:8rem}
+        textarea.sql{max-width:none;min-height:10rem}
+        .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.8rem 0}
+        button.primary{background:var(--accent);border-color:var(--accent);color:#fff}
+        button.danger{color:var(--bad);border-color:var(--bad)}
+        .note{color:var(--muted)}
+        [role=alert]{color:var(--bad);white-space:pre-wrap}
+        .card{border:1px solid var(--line);border-radius:6px;padding:.6rem .9rem;margin:.6rem 0}
+        .chip{display:inline-block;border:1px solid var(--line);border-radius:1rem;padding:0 .5rem;font-size:.82rem;margin:.1rem .2rem .1rem 0}
+        .pager{display:flex;gap:1rem;margin:1rem 0}
+        .reveal{background:#fff8e1;border:1px solid var(--warn);padding:.6rem;word-break:break-all}
+        .hidden{display:none}
+        input.short{width:8rem}
+        ul.columns{columns:16rem;padding-left:1.2rem}
+        details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
         @media (max-width:40rem){main{padding:.6rem}th,td{padding:.35rem .4rem}h1{font-size:1.25rem}}
         """
 
     /// `/static/agnes.<first 16 hex of the SHA-256>.css`.
-    static let stylesheetPath: String = {
-        let digest = SHA256.hash(data: Data(stylesheet.utf8)).map { String(format: "%02x", $0) }.joined()
-        return "/static/agnes.\(digest.prefix(16)).css"
-    }()
+    static let stylesheetPath = hashedPath(of: stylesheet, extension: "css")
 
-    /// Serves the stylesheet at its hashed path, cacheable for a year; any other name under `/static/`
-    /// is a 404 (an old hash included: the page that asked for it is older than this server).
+    /// `/static/agnes.<first 16 hex of the SHA-256>.js`.
+    static let scriptPath = hashedPath(of: WebScript.source, extension: "js")
+
+    static func hashedPath(of text: String, extension fileExtension: String) -> String {
+        let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return "/static/agnes.\(digest.prefix(16)).\(fileExtension)"
+    }
+
+    /// Serves the stylesheet and the script at their hashed paths, cacheable for a year; any other name
+    /// under `/static/` is a 404 (an old hash included: the page that asked for it is older than this
+    /// server).
     static func register(on router: Router<AgnesRequestContext>) {
         router.get("/static/:name") { request, _ in
-            guard request.uri.path == stylesheetPath else {
+            let asset: (type: String, text: String)? =
+                switch request.uri.path {
+                case stylesheetPath: ("text/css; charset=utf-8", stylesheet)
+                case scriptPath: ("text/javascript; charset=utf-8", WebScript.source)
+                default: nil
+                }
+            guard let asset else {
                 return Response(
                     status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
             }
             return Response(
                 status: .ok,
-                headers: [
-                    .contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable",
-                ],
-                body: .init(byteBuffer: ByteBuffer(string: stylesheet)))
+                headers: [.contentType: asset.type, .cacheControl: "public, max-age=31536000, immutable"],
+                body: .init(byteBuffer: ByteBuffer(string: asset.text)))
         }
     }
 }

@@ -23,9 +23,11 @@ struct WebPage {
     let caller: AuthenticatedUser?
     var values: [String: Any] = [:]
 
-    /// The pages in the navigation, in order; `isAdmin` ones only for admins.
+    /// The pages in the navigation, in order; `isAdmin` ones only for admins. An entry is current on its
+    /// own path and on the paths below it.
     static let navigation: [(label: String, path: String, isAdmin: Bool)] = [
-        ("Dashboard", "/dashboard", false), ("Catalog", "/catalog", false),
+        ("Dashboard", "/dashboard", false), ("Catalog", "/catalog", false), ("Query", "/query", false),
+        ("Admin", "/admin", true), ("Profile", "/profile", false),
     ]
 
     /// `default-src 'none'`: only the server's own stylesheet, scripts and images; forms post only
@@ -40,10 +42,12 @@ struct WebPage {
         context["page_title"] = title
         context["instance_name"] = instanceName
         context["stylesheet"] = WebAssets.stylesheetPath
+        context["script"] = WebAssets.scriptPath
         if let caller {
             context["viewer"] = ["email": caller.user.email, "is_admin": caller.isAdmin]
             context["nav"] = Self.navigation.filter { !$0.isAdmin || caller.isAdmin }.map {
-                ["label": $0.label, "href": $0.path, "current": $0.path == path] as [String: Any]
+                ["label": $0.label, "href": $0.path, "current": path == $0.path || path.hasPrefix($0.path + "/")]
+                    as [String: Any]
             }
         }
         guard let text = WebTemplates.library.render(context, withTemplate: template) else {
@@ -61,6 +65,14 @@ struct WebPage {
                 .contentSecurityPolicy: Self.contentSecurityPolicy,
             ],
             body: .init(byteBuffer: ByteBuffer(string: html(instanceName: instanceName))))
+    }
+
+    /// A page of one message without the caller's navigation: the error pages of ``WebErrorPages``.
+    static func messageHTML(
+        status: HTTPResponse.Status, title: String, text: String, instanceName: String
+    ) -> Response {
+        WebPage(template: "message", title: title, path: "", caller: nil, values: ["message_text": text])
+            .response(status: status, instanceName: instanceName)
     }
 
     /// A page of one message (403, 404, …) in the layout.

@@ -8,8 +8,8 @@ enum WebTemplates {
     /// Every template by name.
     static let sources: [String: String] = [
         "layout": layout, "message": message, "dashboard": dashboard, "catalog": catalog,
-        "catalog_table": catalogTable,
-    ]
+        "catalog_table": catalogTable, "pager": WebPaging.template,
+    ].merging(ConsolePages.templates) { first, _ in first }
 
     /// The parsed templates; a template that does not parse stops the server at start-up (a test
     /// renders each one).
@@ -29,7 +29,7 @@ enum WebTemplates {
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{page_title}} · {{instance_name}}</title>
-        <link rel="stylesheet" href="{{stylesheet}}"></head>
+        <link rel="stylesheet" href="{{stylesheet}}"><script src="{{script}}" defer></script></head>
         <body>
         <header><a class="brand" href="/dashboard">{{instance_name}}</a>
         {{#viewer}}<nav aria-label="Main"><ul>{{#nav}}<li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a></li>{{/nav}}</ul></nav>
@@ -48,11 +48,11 @@ enum WebTemplates {
         <p>Signed in as <strong>{{viewer.email}}</strong>{{#viewer.is_admin}} (admin){{/viewer.is_admin}}.</p>
         <div class="summary" role="status"><div><strong>{{table_count}}</strong> tables you may read</div><div><strong>{{attention_count}}</strong> need attention</div></div>
         <h2 id="tables-heading">Your tables</h2>
-        {{#has_tables}}<div class="scroll"><table aria-labelledby="tables-heading">
+        {{#has_tables}}{{> pager}}<div class="scroll"><table aria-labelledby="tables-heading">
         <thead><tr><th scope="col">Table</th><th scope="col">Source</th><th scope="col">Last sync</th><th scope="col" class="num">Rows</th><th scope="col" class="num">Size</th><th scope="col">Status</th></tr></thead>
         <tbody>
         {{#tables}}<tr><td><code>{{table_id}}</code>{{#table_description}}<div class="muted">{{table_description}}</div>{{/table_description}}</td><td>{{table_source}}</td><td>{{table_last_sync}}</td><td class="num">{{table_rows}}</td><td class="num">{{table_size}}</td><td class="status-{{table_status_class}}">{{table_status}}{{#table_problem}}<div class="problem">{{table_problem}}</div>{{/table_problem}}</td></tr>
-        {{/tables}}</tbody></table></div>{{/has_tables}}
+        {{/tables}}</tbody></table></div>{{> pager}}{{/has_tables}}
         {{^has_tables}}<p class="muted">No tables yet: ask an admin to give one of your groups access to some.</p>{{/has_tables}}
         <h2>Set up a workspace</h2>
         <p>In a terminal, in an empty folder (a token comes from <code>agnes auth token create</code> or an admin):</p>
@@ -85,12 +85,14 @@ enum WebTemplates {
         <form method="get" action="/catalog" role="search"><label for="q">Find a table</label>
         <input id="q" name="q" type="search" value="{{query}}" placeholder="name or description"> <button type="submit">Search</button></form>
         <p class="muted" role="status">{{shown}} tables{{#has_query}} matching “{{query}}”{{/has_query}}.</p>
+        {{> pager}}
         {{#groups}}<h2>{{group_name}}</h2>
         <div class="scroll"><table><thead><tr><th scope="col">Table</th><th scope="col">Mode</th><th scope="col" class="num">Rows</th></tr></thead><tbody>
         {{#group_tables}}<tr><td><a href="{{table_href}}"><code>{{table_id}}</code></a>{{#table_description}}<div class="muted">{{table_description}}</div>{{/table_description}}</td><td>{{table_mode}}</td><td class="num">{{table_rows}}</td></tr>
         {{/group_tables}}</tbody></table></div>
         {{/groups}}
         {{^has_tables}}<p class="muted">No table{{#has_query}} matches{{/has_query}}.</p>{{/has_tables}}
+        {{> pager}}
         {{/content}}{{/layout}}
 
         """

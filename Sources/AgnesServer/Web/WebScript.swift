@@ -1,0 +1,192 @@
+/// The web UI's one script, served by ``WebAssets`` at a hashed path and loaded by every page (the
+/// policy allows no inline script). It makes forms talk to the JSON API, so a page's actions go through
+/// the very routes (and checks) the CLI uses, and shows the API's `detail` in place when one fails:
+///
+/// - `<form data-api="/api/admin/registry/{id}" data-method="PUT">` sends its named fields as a JSON
+///   object (`{id}` in the URL is taken from the field `id`); `data-type` on a field: `int`, `list`
+///   (comma- or line-separated), `json`, `bool` (a checkbox is always a Bool); `data-omit-empty` leaves
+///   an empty field out; `data-confirm="…"` asks first.
+/// - After success, `data-then`: `reload`, a path (`/admin/users/{id}`, filled from the answer), or
+///   `reveal:<field>`, which shows that field of the answer once in the form's `[data-reveal]` element
+///   (a new token). Without it, `data-done` is shown as a status.
+/// - The query console (`form#query-console`) posts to `/api/query`, draws the result as a table,
+///   offers it as CSV, and shows an error in place.
+/// - Ctrl+Enter or Cmd+Enter in a textarea submits its form.
+enum WebScript {
+    static let source = #"""
+        'use strict';
+        (() => {
+          const resultOf = (form) => {
+            let out = form.querySelector('[data-result]');
+            if (!out) { out = document.createElement('p'); out.setAttribute('data-result', ''); form.append(out); }
+            return out;
+          };
+          const say = (form, text, failed) => {
+            const out = resultOf(form);
+            out.setAttribute('role', failed ? 'alert' : 'status');
+            out.className = failed ? 'error' : 'note';
+            out.textContent = text;
+          };
+          const detailOf = (body, status) => {
+            const detail = body && body.detail;
+            if (typeof detail === 'string') return detail;
+            if (Array.isArray(detail)) return detail.map((d) => (d && d.msg) || JSON.stringify(d)).join('\n');
+            if (detail && typeof detail.message === 'string') return detail.message;
+            if (detail) return JSON.stringify(detail);
+            return 'The server answered ' + status + '.';
+          };
+          const valueOf = (field) => {
+            if (field.type === 'checkbox') return field.checked;
+            if (field.multiple) return Array.from(field.selectedOptions, (option) => option.value);
+            const text = field.value;
+            switch (field.dataset.type) {
+              case 'int': return text.trim() === '' ? null : Number(text);
+              case 'bool': return text === 'true';
+              case 'list': return text.split(/[\n,]/).map((part) => part.trim()).filter((part) => part !== '');
+              case 'json': return text.trim() === '' ? null : JSON.parse(text);
+              default: return text;
+            }
+          };
+          const fill = (template, values) =>
+            template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(values[name] == null ? '' : values[name]));
+          const send = async (url, method, payload) => {
+            const init = {method, credentials: 'same-origin', headers: {Accept: 'application/json'}};
+            if (payload !== undefined) {
+              init.headers['Content-Type'] = 'application/json';
+              init.body = JSON.stringify(payload);
+            }
+            const response = await fetch(url, init);
+            const text = await response.text();
+            let body = null;
+            try { body = text ? JSON.parse(text) : null; } catch (_) { body = null; }
+            return {response, body};
+          };
+
+          const apiForm = async (form) => {
+            if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+            const values = {};
+            try {
+              for (const field of form.elements) {
+                if (!field.name || field.disabled) continue;
+                if ((field.type === 'radio') && !field.checked) continue;
+                if (field.value === '' && field.dataset.omitEmpty !== undefined) continue;
+                values[field.name] = valueOf(field);
+              }
+            } catch (error) {
+              say(form, 'Not valid JSON: ' + error.message, true);
+              return;
+            }
+            const method = (form.dataset.method || 'POST').toUpperCase();
+            const url = fill(form.dataset.api, values);
+            const payload = method === 'GET' || method === 'DELETE' ? undefined : values;
+            const buttons = form.querySelectorAll('button');
+            buttons.forEach((button) => { button.disabled = true; });
+            say(form, 'Working…', false);
+            try {
+              const {response, body} = await send(url, method, payload);
+              if (!response.ok) { say(form, detailOf(body, response.status), true); return; }
+              const then = form.dataset.then || '';
+              if (then === 'reload') { window.location.reload(); return; }
+              if (then.startsWith('reveal:')) {
+                const reveal = form.querySelector('[data-reveal]');
+                reveal.textContent = (body && body[then.slice(7)]) || '';
+                reveal.classList.remove('hidden');
+                say(form, form.dataset.done || 'Done. Copy it now: it is not shown again.', false);
+                return;
+              }
+              if (then.startsWith('/')) { window.location.assign(fill(then, Object.assign({}, values, body || {}))); return; }
+              say(form, form.dataset.done || 'Saved.', false);
+            } catch (error) {
+              say(form, 'The server could not be reached: ' + error.message, true);
+            } finally {
+              buttons.forEach((button) => { button.disabled = false; });
+            }
+          };
+
+          const csvCell = (value) => {
+            if (value === null || value === undefined) return '';
+            const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+            return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+          };
+          const drawResult = (target, body) => {
+            target.replaceChildren();
+            const summary = document.createElement('p');
+            summary.setAttribute('role', 'status');
+            summary.textContent = body.row_count + (body.row_count === 1 ? ' row' : ' rows') +
+              (body.truncated ? ': the result was cut at the row limit.' : '.');
+            target.append(summary);
+            const csv = [body.columns.map(csvCell).join(',')]
+              .concat(body.rows.map((row) => row.map(csvCell).join(','))).join('\r\n') + '\r\n';
+            const link = document.createElement('a');
+            link.href = URL.createObjectURL(new Blob([csv], {type: 'text/csv'}));
+            link.download = 'result.csv';
+            link.textContent = 'Download as CSV';
+            link.className = 'button';
+            target.append(link);
+            const scroll = document.createElement('div');
+            scroll.className = 'scroll';
+            const table = document.createElement('table');
+            const head = table.createTHead().insertRow();
+            body.columns.forEach((name, index) => {
+              const cell = document.createElement('th');
+              cell.scope = 'col';
+              cell.textContent = name;
+              cell.title = (body.column_types || [])[index] || '';
+              head.append(cell);
+            });
+            const rows = table.createTBody();
+            for (const row of body.rows) {
+              const line = rows.insertRow();
+              for (const value of row) {
+                const cell = line.insertCell();
+                if (value === null) { cell.textContent = 'NULL'; cell.className = 'muted'; }
+                else cell.textContent = typeof value === 'object' ? JSON.stringify(value) : String(value);
+              }
+            }
+            scroll.append(table);
+            target.append(scroll);
+          };
+          const runQuery = async (form) => {
+            const target = document.getElementById('query-result');
+            const error = document.getElementById('query-error');
+            error.textContent = '';
+            const limit = Number(form.elements.limit.value) || 1000;
+            const button = form.querySelector('button[type=submit]');
+            button.disabled = true;
+            target.setAttribute('aria-busy', 'true');
+            try {
+              const {response, body} = await send('/api/query', 'POST', {sql: form.elements.sql.value, limit});
+              if (!response.ok) { target.replaceChildren(); error.textContent = detailOf(body, response.status); return; }
+              drawResult(target, body);
+            } catch (failure) {
+              error.textContent = 'The server could not be reached: ' + failure.message;
+            } finally {
+              button.disabled = false;
+              target.removeAttribute('aria-busy');
+            }
+          };
+
+          document.addEventListener('submit', (event) => {
+            const form = event.target;
+            if (form.id === 'query-console') { event.preventDefault(); runQuery(form); return; }
+            if (form.dataset.api) { event.preventDefault(); apiForm(form); return; }
+            if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+          });
+          document.addEventListener('keydown', (event) => {
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && event.target.tagName === 'TEXTAREA' && event.target.form) {
+              event.preventDefault();
+              event.target.form.requestSubmit();
+            }
+          });
+          document.addEventListener('click', (event) => {
+            const button = event.target.closest('[data-copy]');
+            if (!button) return;
+            const source = document.getElementById(button.dataset.copy);
+            if (source && navigator.clipboard) {
+              navigator.clipboard.writeText(source.textContent).then(() => { button.textContent = 'Copied'; });
+            }
+          });
+        })();
+
+        """#
+}
