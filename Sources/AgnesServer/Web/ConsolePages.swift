@@ -12,7 +12,11 @@ struct ConsolePages {
     let services: AgnesServices
 
     /// The admin pages on `/admin`, in order: path, title, what it is for.
-    static let adminSections: [(path: String, title: String, summary: String)] = []
+    static let adminSections: [(path: String, title: String, summary: String)] = [
+        ("/admin/tables", "Tables", "Register, edit, sync and delete tables"),
+        ("/admin/sync-runs", "Sync runs", "Recent sync runs and what each did with each table"),
+        ("/admin/scheduler", "Scheduler", "The scheduled jobs: next run, last outcome, run now"),
+    ]
 
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/query") { request, context in

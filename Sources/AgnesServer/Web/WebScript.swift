@@ -9,6 +9,16 @@
 /// - After success, `data-then`: `reload`, a path (`/admin/users/{id}`, filled from the answer), or
 ///   `reveal:<field>`, which shows that field of the answer once in the form's `[data-reveal]` element
 ///   (a new token). Without it, `data-done` is shown as a status.
+/// - A submit button's own `data-api`, `data-method`, `data-then` and `data-done` replace the form's (a
+///   form's "Check" button posts its fields to a precheck route). `data-then="show:<id>"` shows the
+///   element `<id>` with every `[data-key="a.b"]` inside it filled from the answer.
+/// - `data-body="<field>"` sends that one field's value as the body (`data-body=""`: no body);
+///   `data-changed` on a form sends only the fields whose value differs from the page's.
+/// - `<select data-discover="/api/…?x={field}" data-items="tables" data-text="{name}"
+///   data-fill="bucket={bucket_id} name={id}">` is a picker: filled from the URL (again whenever the
+///   form field named in it changes), with `data-group` as `<optgroup>`s and entries whose
+///   `data-disable` keys are set unchoosable; choosing an entry sets the form's fields. The answer's
+///   `error` or `detail` shows in the element named by its `aria-describedby`.
 /// - The query console (`form#query-console`) posts to `/api/query`, draws the result as a table,
 ///   offers it as CSV, and shows an error in place.
 /// - Ctrl+Enter or Cmd+Enter in a textarea submits its form.
@@ -33,6 +43,7 @@ enum WebScript {
             if (Array.isArray(detail)) return detail.map((d) => (d && d.msg) || JSON.stringify(d)).join('\n');
             if (detail && typeof detail.message === 'string') return detail.message;
             if (detail) return JSON.stringify(detail);
+            if (body && typeof body.message === 'string') return body.message;
             return 'The server answered ' + status + '.';
           };
           const valueOf = (field) => {
@@ -62,46 +73,144 @@ enum WebScript {
             return {response, body};
           };
 
-          const apiForm = async (form) => {
+          const changed = (field) => {
+            if (field.type === 'checkbox' || field.type === 'radio') return field.checked !== field.defaultChecked;
+            if (field.options) return Array.from(field.options).some((option) => option.selected !== option.defaultSelected);
+            return field.value !== field.defaultValue;
+          };
+          const pick = (object, path) => path.split('.').reduce((value, key) => (value == null ? undefined : value[key]), object);
+          const textOf = (value) => {
+            if (value === null || value === undefined || value === '') return '–';
+            if (typeof value === 'number') return value.toLocaleString('en');
+            if (Array.isArray(value)) {
+              return value.length === 0 ? '–' : value.map((item) =>
+                item && typeof item === 'object' ? Object.values(item).join(' ') : String(item)).join(', ');
+            }
+            return typeof value === 'object' ? JSON.stringify(value) : String(value);
+          };
+          const show = (id, body) => {
+            const target = document.getElementById(id);
+            if (!target) return;
+            target.querySelectorAll('[data-key]').forEach((element) => { element.textContent = textOf(pick(body, element.dataset.key)); });
+            target.classList.remove('hidden');
+          };
+
+          const apiForm = async (form, submitter) => {
+            const spec = (name) => (submitter && submitter.dataset[name] !== undefined ? submitter.dataset[name] : form.dataset[name]);
             if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
             const values = {};
+            const payload = {};
             try {
               for (const field of form.elements) {
                 if (!field.name || field.disabled) continue;
                 if ((field.type === 'radio') && !field.checked) continue;
                 if (field.value === '' && field.dataset.omitEmpty !== undefined) continue;
                 values[field.name] = valueOf(field);
+                if (form.dataset.changed === undefined || changed(field)) payload[field.name] = values[field.name];
               }
             } catch (error) {
               say(form, 'Not valid JSON: ' + error.message, true);
               return;
             }
-            const method = (form.dataset.method || 'POST').toUpperCase();
-            const url = fill(form.dataset.api, values);
-            const payload = method === 'GET' || method === 'DELETE' ? undefined : values;
+            const method = (spec('method') || 'POST').toUpperCase();
+            const url = fill(spec('api'), values);
+            const only = form.dataset.body;
+            let body = method === 'GET' || method === 'DELETE' ? undefined : payload;
+            if (only !== undefined && body !== undefined) body = only === '' ? undefined : values[only];
             const buttons = form.querySelectorAll('button');
             buttons.forEach((button) => { button.disabled = true; });
             say(form, 'Working…', false);
             try {
-              const {response, body} = await send(url, method, payload);
-              if (!response.ok) { say(form, detailOf(body, response.status), true); return; }
-              const then = form.dataset.then || '';
+              const {response, body: answer} = await send(url, method, body);
+              if (!response.ok) { say(form, detailOf(answer, response.status), true); return; }
+              const then = spec('then') || '';
               if (then === 'reload') { window.location.reload(); return; }
               if (then.startsWith('reveal:')) {
                 const reveal = form.querySelector('[data-reveal]');
-                reveal.textContent = (body && body[then.slice(7)]) || '';
+                reveal.textContent = (answer && answer[then.slice(7)]) || '';
                 reveal.classList.remove('hidden');
-                say(form, form.dataset.done || 'Done. Copy it now: it is not shown again.', false);
+                say(form, spec('done') || 'Done. Copy it now: it is not shown again.', false);
                 return;
               }
-              if (then.startsWith('/')) { window.location.assign(fill(then, Object.assign({}, values, body || {}))); return; }
-              say(form, form.dataset.done || 'Saved.', false);
+              if (then.startsWith('show:')) { show(then.slice(5), answer); say(form, spec('done') || 'Done.', false); return; }
+              if (then.startsWith('/')) { window.location.assign(fill(then, Object.assign({}, values, answer || {}))); return; }
+              say(form, spec('done') || 'Saved.', false);
             } catch (error) {
               say(form, 'The server could not be reached: ' + error.message, true);
             } finally {
               buttons.forEach((button) => { button.disabled = false; });
             }
           };
+
+          const entryText = (template, entry) =>
+            template.replace(/\{(\w+)\}/g, (_, name) => (entry[name] == null ? '' : String(entry[name])));
+          const needs = (select) => Array.from(select.dataset.discover.matchAll(/\{(\w+)\}/g), (match) => match[1]);
+          const discover = async (select) => {
+            const form = select.form;
+            const status = document.getElementById(select.getAttribute('aria-describedby') || '');
+            const tell = (text, failed) => {
+              if (!status) return;
+              status.textContent = text;
+              status.className = failed ? 'error' : 'note';
+              status.setAttribute('role', failed ? 'alert' : 'status');
+            };
+            const values = {};
+            if (form) for (const field of form.elements) if (field.name) values[field.name] = field.value;
+            select.replaceChildren(new Option(select.options[0] ? select.options[0].text : 'Choose…', ''));
+            select.entries = [];
+            select.disabled = true;
+            if (needs(select).some((name) => !values[name])) { tell('', false); return; }
+            tell('Loading…', false);
+            try {
+              const {response, body} = await send(fill(select.dataset.discover, values), 'GET');
+              if (!response.ok) { tell(detailOf(body, response.status), true); return; }
+              if (body && body.error) { tell(body.error, true); return; }
+              const entries = (body && body[select.dataset.items]) || [];
+              const groups = new Map();
+              entries.forEach((entry, index) => {
+                const option = new Option(entryText(select.dataset.text || '{id}', entry), String(index));
+                const flags = (select.dataset.disable || '').split(/\s+/).filter((key) => key && entry[key]);
+                if (flags.length) {
+                  option.disabled = true;
+                  option.text += ' — ' + flags.map((key) => (entry[key] === true ? key : String(entry[key]))).join(', ');
+                }
+                const key = select.dataset.group ? String(entry[select.dataset.group]) : '';
+                if (!groups.has(key)) groups.set(key, []);
+                groups.get(key).push(option);
+              });
+              for (const [key, options] of groups) {
+                if (!key) { select.append(...options); continue; }
+                const group = document.createElement('optgroup');
+                group.label = key;
+                group.append(...options);
+                select.append(group);
+              }
+              select.entries = entries;
+              select.disabled = entries.length === 0;
+              tell(entries.length === 0 ? 'Nothing to choose from.' : entries.length + ' to choose from.', false);
+            } catch (error) {
+              tell('The server could not be reached: ' + error.message, true);
+            }
+          };
+          const choose = (select) => {
+            const entry = select.value === '' ? undefined : (select.entries || [])[Number(select.value)];
+            if (!entry || !select.form) return;
+            for (const pair of (select.dataset.fill || '').split(/\s+/).filter((part) => part.includes('='))) {
+              const field = select.form.elements.namedItem(pair.slice(0, pair.indexOf('=')));
+              if (!field || !('value' in field)) continue;
+              field.value = entryText(pair.slice(pair.indexOf('=') + 1), entry);
+              field.dispatchEvent(new Event('change', {bubbles: true}));
+            }
+          };
+          document.addEventListener('change', (event) => {
+            const target = event.target;
+            if (target.matches && target.matches('select[data-discover]')) { choose(target); return; }
+            if (!target.name || !target.form) return;
+            target.form.querySelectorAll('select[data-discover]').forEach((select) => {
+              if (needs(select).includes(target.name)) discover(select);
+            });
+          });
+          document.querySelectorAll('select[data-discover]').forEach(discover);
 
           const csvCell = (value) => {
             if (value === null || value === undefined) return '';
@@ -169,7 +278,8 @@ enum WebScript {
           document.addEventListener('submit', (event) => {
             const form = event.target;
             if (form.id === 'query-console') { event.preventDefault(); runQuery(form); return; }
-            if (form.dataset.api) { event.preventDefault(); apiForm(form); return; }
+            const submitter = event.submitter;
+            if (form.dataset.api || (submitter && submitter.dataset.api)) { event.preventDefault(); apiForm(form, submitter); return; }
             if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
           });
           document.addEventListener('keydown', (event) => {

@@ -182,11 +182,14 @@ public struct SyncRunRepository: Sendable {
         }
     }
 
-    static func fetch(_ connection: Connection, where predicate: String, _ parameters: [DuckDBValue], limit: Int)
-        throws -> [SyncRun]
-    {
+    static func fetch(
+        _ connection: Connection, where predicate: String, _ parameters: [DuckDBValue], limit: Int, offset: Int = 0
+    ) throws -> [SyncRun] {
         try connection.query(
-            "SELECT \(columns) FROM sync_runs WHERE \(predicate) ORDER BY queued_at DESC, id LIMIT \(limit)",
+            """
+            SELECT \(columns) FROM sync_runs WHERE \(predicate) ORDER BY queued_at DESC, id
+            LIMIT \(max(0, limit)) OFFSET \(max(0, offset))
+            """,
             parameters
         ).records.map { record in
             guard let queuedAt = record.date("queued_at") else {

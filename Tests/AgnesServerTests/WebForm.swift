@@ -1,0 +1,81 @@
+import Foundation
+
+/// A `data-api` form of a rendered page, read as ``WebScript`` reads it: its URL, method and named
+/// fields with their values (a `data-type="list"` field as a list, a checkbox as a Bool), so a test sends
+/// exactly the body the page would.
+struct WebForm {
+    let attributes: [String: String]
+    /// Every named field's value as the script sends it.
+    var fields: [String: Any]
+    /// The submit buttons' own attributes (`data-api` of a "Check" button).
+    let buttons: [[String: String]]
+
+    /// The form whose `id` (or, without one, whose `data-api`) is `key`.
+    init?(in html: String, id key: String) {
+        let forms = Self.matches(#"<form([^>]*)>(.*?)</form>"#, in: html)
+        guard
+            let form = forms.first(where: {
+                let attributes = Self.attributes($0[1])
+                return attributes["id"] == key || attributes["data-api"] == key
+            })
+        else { return nil }
+        attributes = Self.attributes(form[1])
+        let inner = form[2]
+        var fields: [String: Any] = [:]
+        for input in Self.matches(#"<input([^>]*)>"#, in: inner) {
+            let field = Self.attributes(input[1])
+            guard let name = field["name"] else { continue }
+            fields[name] =
+                field["type"] == "checkbox" ? field["checked"] != nil : Self.typed(field["value"] ?? "", field)
+        }
+        for select in Self.matches(#"<select([^>]*)>(.*?)</select>"#, in: inner) {
+            let field = Self.attributes(select[1])
+            guard let name = field["name"] else { continue }
+            let options = Self.matches(#"<option([^>]*)>"#, in: select[2]).map { Self.attributes($0[1]) }
+            fields[name] = (options.first { $0["selected"] != nil } ?? options.first)?["value"] ?? ""
+        }
+        for textarea in Self.matches(#"<textarea([^>]*)>(.*?)</textarea>"#, in: inner) {
+            let field = Self.attributes(textarea[1])
+            guard let name = field["name"] else { continue }
+            fields[name] = Self.typed(Self.unescaped(textarea[2]), field)
+        }
+        self.fields = fields
+        buttons = Self.matches(#"<button([^>]*)>"#, in: inner).map { Self.attributes($0[1]) }
+    }
+
+    static func typed(_ value: String, _ field: [String: String]) -> Any {
+        switch field["data-type"] {
+        case "list":
+            value.split(whereSeparator: { $0 == "," || $0 == "\n" }).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        case "int": Int(value) as Any
+        default: value
+        }
+    }
+
+    /// `name="value"` pairs (a bare attribute maps to an empty string), values unescaped.
+    static func attributes(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for match in matches(#"([\w-]+)(?:="([^"]*)")?"#, in: text) {
+            result[match[1]] = unescaped(match[2])
+        }
+        return result
+    }
+
+    static func unescaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&#x27;", with: "'").replacingOccurrences(of: "&#x2F;", with: "/")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    /// Every match of `pattern` (dot matches newlines) as its capture groups, group 0 first.
+    static func matches(_ pattern: String, in text: String) -> [[String]] {
+        let expression = try! NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators])
+        return expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { match in
+            (0..<match.numberOfRanges).map { index in
+                Range(match.range(at: index), in: text).map { String(text[$0]) } ?? ""
+            }
+        }
+    }
+}
