@@ -59,6 +59,9 @@ import Testing
             #expect(failed.lowerBound < synced.lowerBound)
             #expect(html.contains("12.3 s") && html.contains("1,600") && html.contains("850 ms"))
             #expect(!html.contains("<code>s00</code>"), "skipped tables only on the run's page")
+            // A run with a failure shows its tables open; the one without keeps them folded.
+            #expect(html.components(separatedBy: "<details open>").count == 2)
+            #expect(html.components(separatedBy: "<details>").count == 2)
             #expect(
                 !html.contains("<script>alert")
                     && html.contains("Keboola answered &lt;script&gt;alert(1)&lt;/script&gt;"))

@@ -9,6 +9,68 @@ struct WebForm {
     var fields: [String: Any]
     /// The submit buttons' own attributes (`data-api` of a "Check" button).
     let buttons: [[String: String]]
+    /// Each named field's attributes.
+    let fieldAttributes: [String: [String: String]]
+    /// The pickers (`select[data-discover]`) in the form.
+    let pickers: [Picker]
+
+    /// A discovery picker as the script runs it.
+    struct Picker {
+        let attributes: [String: String]
+
+        /// Its URL with the form's fields in it (nil while one it needs is empty, as the script waits).
+        func url(_ fields: [String: Any]) -> String? {
+            var url = attributes["data-discover"] ?? ""
+            for match in WebForm.matches(#"\{(\w+)\}"#, in: url) {
+                guard let value = fields[match[1]] as? String, !value.isEmpty else { return nil }
+                url = url.replacingOccurrences(
+                    of: match[0], with: value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)
+            }
+            return url
+        }
+
+        /// The entries of its answer.
+        func entries(_ answer: [String: Any]) -> [[String: Any]] {
+            answer[attributes["data-items"] ?? ""] as? [[String: Any]] ?? []
+        }
+
+        /// The text an entry shows, or the value a `data-fill` template gives (a list joined by commas).
+        static func text(_ template: String, _ entry: [String: Any]) -> String {
+            var text = template
+            for match in WebForm.matches(#"\{(\w+)\}"#, in: template) {
+                let value: String =
+                    switch entry[match[1]] {
+                    case let list as [Any]: list.map { "\($0)" }.joined(separator: ",")
+                    case nil, is NSNull: ""
+                    case let other?: "\(other)"
+                    }
+                text = text.replacingOccurrences(of: match[0], with: value)
+            }
+            return text
+        }
+
+        /// Whether an entry can be chosen (none of its `data-disable` keys set).
+        func isChoosable(_ entry: [String: Any]) -> Bool {
+            (attributes["data-disable"] ?? "").split(separator: " ").allSatisfy { key in
+                switch entry[String(key)] {
+                case nil, is NSNull: true
+                case let flag as Bool: !flag
+                case let text as String: text.isEmpty
+                default: false
+                }
+            }
+        }
+    }
+
+    /// Chooses `entry` in `picker`: sets the fields its `data-fill` names, typed as the script sends them.
+    mutating func choose(_ entry: [String: Any], in picker: Picker) {
+        for pair in (picker.attributes["data-fill"] ?? "").split(separator: " ") {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<equals])
+            guard let attributes = fieldAttributes[name] else { continue }
+            fields[name] = Self.typed(Picker.text(String(pair[pair.index(after: equals)...]), entry), attributes)
+        }
+    }
 
     /// The form whose `id` (or, without one, whose `data-api`) is `key`.
     init?(in html: String, id key: String) {
@@ -22,24 +84,31 @@ struct WebForm {
         attributes = Self.attributes(form[1])
         let inner = form[2]
         var fields: [String: Any] = [:]
+        var fieldAttributes: [String: [String: String]] = [:]
         for input in Self.matches(#"<input([^>]*)>"#, in: inner) {
             let field = Self.attributes(input[1])
             guard let name = field["name"] else { continue }
+            fieldAttributes[name] = field
             fields[name] =
                 field["type"] == "checkbox" ? field["checked"] != nil : Self.typed(field["value"] ?? "", field)
         }
         for select in Self.matches(#"<select([^>]*)>(.*?)</select>"#, in: inner) {
             let field = Self.attributes(select[1])
             guard let name = field["name"] else { continue }
+            fieldAttributes[name] = field
             let options = Self.matches(#"<option([^>]*)>"#, in: select[2]).map { Self.attributes($0[1]) }
             fields[name] = (options.first { $0["selected"] != nil } ?? options.first)?["value"] ?? ""
         }
         for textarea in Self.matches(#"<textarea([^>]*)>(.*?)</textarea>"#, in: inner) {
             let field = Self.attributes(textarea[1])
             guard let name = field["name"] else { continue }
+            fieldAttributes[name] = field
             fields[name] = Self.typed(Self.unescaped(textarea[2]), field)
         }
         self.fields = fields
+        self.fieldAttributes = fieldAttributes
+        pickers = Self.matches(#"<select([^>]*)>"#, in: inner).map { Self.attributes($0[1]) }
+            .filter { $0["data-discover"] != nil }.map(Picker.init)
         buttons = Self.matches(#"<button([^>]*)>"#, in: inner).map { Self.attributes($0[1]) }
     }
 

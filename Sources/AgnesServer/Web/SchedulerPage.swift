@@ -47,7 +47,7 @@ struct SchedulerPage {
             "job_last_duration": job.lastDurationMS.map(duration) ?? "",
         ]
         if let detail = job.detail { row["job_detail"] = detail }
-        return row
+        return row.withoutEmptyText
     }
 
     /// `2026-12-06 21:30 UTC`.

@@ -89,12 +89,13 @@ struct SyncRunPages {
         }
         if let error = run.error { row["run_error"] = error }
         if let generation = run.generation { row["run_generation"] = String(generation) }
-        return row
+        row["run_has_failures"] = (counts[.failed] ?? 0) > 0 || run.error != nil
+        return row.withoutEmptyText
     }
 
     /// A table's outcome in a run: `failed: <cause>` in words, with its rows and duration.
     static func outcomeRow(_ outcome: SyncTableOutcome) -> [String: Any] {
-        [
+        let row: [String: Any] = [
             "outcome_table": outcome.tableID,
             "outcome_href": "/admin/tables/" + CatalogPage.pathSegment(outcome.tableID),
             "outcome_source": outcome.source, "outcome_kind": outcome.kind.rawValue,
@@ -102,6 +103,7 @@ struct SyncRunPages {
             "outcome_reason": outcome.reason ?? "", "outcome_rows": outcome.rows.map(DashboardPage.count) ?? "–",
             "outcome_duration": outcome.durationMS.map(SchedulerPage.duration) ?? "–",
         ]
+        return row.withoutEmptyText
     }
 
     static func statusClass(_ status: SyncRun.Status) -> String {

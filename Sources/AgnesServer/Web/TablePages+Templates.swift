@@ -122,7 +122,7 @@ extension TablePages {
         {{#runs}}<section class="card" id="{{run_anchor}}" aria-label="Sync run {{run_id}}">
         <h2><a href="{{run_href}}"><code>{{run_id}}</code></a></h2>
         \(runSummary)
-        {{#has_outcomes}}<details{{#run_error}} open{{/run_error}}><summary>Tables it took up</summary><div class="scroll"><table>\(outcomeHead)<tbody>
+        {{#has_outcomes}}<details{{#run_has_failures}} open{{/run_has_failures}}><summary>Tables it took up</summary><div class="scroll"><table>\(outcomeHead)<tbody>
         {{#outcomes}}\(outcomeRow)
         {{/outcomes}}</tbody></table></div>{{#more_outcomes}}<p><a href="{{run_href}}">Every table of this run</a></p>{{/more_outcomes}}</details>{{/has_outcomes}}
         </section>

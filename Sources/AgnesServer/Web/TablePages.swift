@@ -124,10 +124,12 @@ struct TablePages {
             row["history_when"] = entry.recordedAt.map { DashboardPage.ago($0, now: now) } ?? "–"
             row["history_run"] = entry.runID ?? ""
             row["history_run_href"] = entry.runID.map { "/admin/sync-runs/" + CatalogPage.pathSegment($0) } ?? ""
-            return row
+            return row.withoutEmptyText
         }
-        return WebPage(template: "admin_table", title: table.id, path: "/admin", caller: caller, values: values)
-            .response(instanceName: services.settings.instanceName)
+        return WebPage(
+            template: "admin_table", title: table.id, path: "/admin", caller: caller, values: values.withoutEmptyText
+        )
+        .response(instanceName: services.settings.instanceName)
     }
 
     /// A table's id, name, source and the paths of its page and its API routes.
@@ -140,6 +142,12 @@ struct TablePages {
             "table_origin": [table.bucket, table.sourceTable].compactMap { $0 }.joined(separator: " / "),
         ]
         if table.name != table.id { values["table_name"] = table.name }
-        return values
+        return values.withoutEmptyText
     }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// Without its empty texts: Mustache counts an empty string as set, and a section of one
+    /// (`{{#reason}}<div>{{reason}}</div>{{/reason}}`) would draw an empty element.
+    var withoutEmptyText: [String: Any] { filter { ($0.value as? String)?.isEmpty != true } }
 }

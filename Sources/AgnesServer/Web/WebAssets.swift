@@ -68,6 +68,7 @@ enum WebAssets {
         .reveal{background:#fff8e1;border:1px solid var(--warn);padding:.6rem;word-break:break-all}
         .hidden{display:none}
         form.inline{display:inline}form.inline [data-result]{margin:.2rem 0}
+        .card>h2:first-child{margin-top:.2rem}
         input.short{width:8rem}
         ul.columns{columns:16rem;padding-left:1.2rem}
         details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}

@@ -186,8 +186,9 @@ enum WebScript {
                 select.append(group);
               }
               select.entries = entries;
+              const choosable = select.querySelectorAll('option:not([disabled])').length - 1;
               select.disabled = entries.length === 0;
-              tell(entries.length === 0 ? 'Nothing to choose from.' : entries.length + ' to choose from.', false);
+              tell(entries.length === 0 ? 'Nothing to choose from.' : entries.length + ' found, ' + choosable + ' to choose from.', false);
             } catch (error) {
               tell('The server could not be reached: ' + error.message, true);
             }
