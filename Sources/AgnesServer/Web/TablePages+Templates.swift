@@ -80,7 +80,7 @@ extension TablePages {
         {{<layout}}{{$content}}
         <p><a href="/admin/tables">Tables</a></p>
         <h1><code>{{table_id}}</code></h1>
-        <p class="muted">{{table_source_type}}{{#table_origin}} · {{table_origin}}{{/table_origin}} · {{table_mode}}{{#table_registered}} · registered by {{table_registered}}{{/table_registered}} · <a href="/catalog/{{table_id}}">catalog</a></p>
+        <p class="muted">{{table_source_type}}{{#table_origin}} · {{table_origin}}{{/table_origin}} · {{table_mode}}{{#table_registered}} · registered by {{table_registered}}{{/table_registered}} · <a href="{{table_catalog_href}}">catalog</a></p>
         <div class="summary" role="status"><div>Last sync <strong>{{table_last_sync}}</strong></div><div><strong>{{table_rows}}</strong> rows</div><div><strong>{{table_size}}</strong></div><div class="status-{{table_status_class}}"><strong>{{table_status}}</strong></div></div>
         {{#table_problem}}<p class="problem">{{table_problem}}</p>{{/table_problem}}
         <div class="actions">{{> table_actions}}</div>

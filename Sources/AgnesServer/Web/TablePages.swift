@@ -136,7 +136,7 @@ struct TablePages {
     static func identity(_ table: TableRegistration) -> [String: Any] {
         let segment = CatalogPage.pathSegment(table.id)
         var values: [String: Any] = [
-            "table_id": table.id, "table_href": "/admin/tables/" + segment,
+            "table_id": table.id, "table_href": "/admin/tables/" + segment, "table_catalog_href": "/catalog/" + segment,
             "table_api": "/api/admin/registry/" + segment, "table_mode": table.queryMode.rawValue,
             "table_source_type": table.sourceType ?? "local",
             "table_origin": [table.bucket, table.sourceTable].compactMap { $0 }.joined(separator: " / "),
