@@ -12,7 +12,10 @@ struct ConsolePages {
     let services: AgnesServices
 
     /// The admin pages on `/admin`, in order: path, title, what it is for.
-    static let adminSections: [(path: String, title: String, summary: String)] = []
+    static let adminSections: [(path: String, title: String, summary: String)] = [
+        ("/admin/server-config", "Server configuration", "the instance's settings, secrets redacted"),
+        ("/admin/prompts", "Prompts", "the workspace CLAUDE.md and the setup prompt, with preview"),
+    ]
 
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/query") { request, context in

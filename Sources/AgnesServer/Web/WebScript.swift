@@ -62,22 +62,28 @@ enum WebScript {
             return {response, body};
           };
 
-          const apiForm = async (form) => {
-            if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+          const apiForm = async (form, submitter) => {
+            // A button may send the form elsewhere: its own data-api, data-method, data-then, data-confirm.
+            const options = Object.assign({}, form.dataset, submitter ? submitter.dataset : {});
+            if (options.confirm && !window.confirm(options.confirm)) return;
             const values = {};
             try {
               for (const field of form.elements) {
                 if (!field.name || field.disabled) continue;
                 if ((field.type === 'radio') && !field.checked) continue;
                 if (field.value === '' && field.dataset.omitEmpty !== undefined) continue;
-                values[field.name] = valueOf(field);
+                // `sections.auth` nests: {sections: {auth: …}}.
+                const path = field.name.split('.');
+                let target = values;
+                for (const key of path.slice(0, -1)) target = target[key] = target[key] || {};
+                target[path[path.length - 1]] = valueOf(field);
               }
             } catch (error) {
               say(form, 'Not valid JSON: ' + error.message, true);
               return;
             }
-            const method = (form.dataset.method || 'POST').toUpperCase();
-            const url = fill(form.dataset.api, values);
+            const method = (options.method || 'POST').toUpperCase();
+            const url = fill(options.api, values);
             const payload = method === 'GET' || method === 'DELETE' ? undefined : values;
             const buttons = form.querySelectorAll('button');
             buttons.forEach((button) => { button.disabled = true; });
@@ -85,17 +91,17 @@ enum WebScript {
             try {
               const {response, body} = await send(url, method, payload);
               if (!response.ok) { say(form, detailOf(body, response.status), true); return; }
-              const then = form.dataset.then || '';
+              const then = options.then || '';
               if (then === 'reload') { window.location.reload(); return; }
               if (then.startsWith('reveal:')) {
                 const reveal = form.querySelector('[data-reveal]');
                 reveal.textContent = (body && body[then.slice(7)]) || '';
                 reveal.classList.remove('hidden');
-                say(form, form.dataset.done || 'Done. Copy it now: it is not shown again.', false);
+                say(form, options.done || 'Done. Copy it now: it is not shown again.', false);
                 return;
               }
               if (then.startsWith('/')) { window.location.assign(fill(then, Object.assign({}, values, body || {}))); return; }
-              say(form, form.dataset.done || 'Saved.', false);
+              say(form, options.done || (body && typeof body.message === 'string' && body.message) || 'Saved.', false);
             } catch (error) {
               say(form, 'The server could not be reached: ' + error.message, true);
             } finally {
@@ -169,7 +175,7 @@ enum WebScript {
           document.addEventListener('submit', (event) => {
             const form = event.target;
             if (form.id === 'query-console') { event.preventDefault(); runQuery(form); return; }
-            if (form.dataset.api) { event.preventDefault(); apiForm(form); return; }
+            if (form.dataset.api) { event.preventDefault(); apiForm(form, event.submitter); return; }
             if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
           });
           document.addEventListener('keydown', (event) => {
