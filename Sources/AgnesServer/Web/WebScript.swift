@@ -72,10 +72,12 @@ enum WebScript {
                 if (!field.name || field.disabled) continue;
                 if ((field.type === 'radio') && !field.checked) continue;
                 if (field.value === '' && field.dataset.omitEmpty !== undefined) continue;
-                // `sections.auth` nests: {sections: {auth: …}}.
+                // `sections.auth` nests: {sections: {auth: …}}; `columns.0.description` makes an array.
                 const path = field.name.split('.');
                 let target = values;
-                for (const key of path.slice(0, -1)) target = target[key] = target[key] || {};
+                path.slice(0, -1).forEach((key, index) => {
+                  target = target[key] = target[key] || (/^\d+$/.test(path[index + 1]) ? [] : {});
+                });
                 target[path[path.length - 1]] = valueOf(field);
               }
             } catch (error) {
