@@ -118,4 +118,58 @@ import Testing
             try await browser.screenshot(name, in: shots)
         }
     }
+
+    @Test func everyPageAnAdminCanReachLoadsCleanlyWithLabelledControls() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let server = try await Self.demoServer(root)
+        defer { Task { await server.stop() } }
+        try await WebDriver.with { browser in try await Self.crawl(browser, server: server) }
+    }
+
+    /// Every page linked from the navigation and the admin index (and one level below them): it answers
+    /// a page (no error page), its console has no error (a CSP violation included), every form control
+    /// has a label, and it does not scroll sideways.
+    static func crawl(_ browser: WebDriver, server: ServerProcess) async throws {
+        let shots = Self.screenshots.appendingPathComponent("pages")
+        try await Self.signIn(
+            browser, base: server.base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
+        _ = try await browser.consoleErrors()
+        var queue = ["/dashboard", "/admin"]
+        var seen = Set<String>()
+        let linkScript = """
+            return Array.from(document.querySelectorAll('main a[href^="/"], nav a[href^="/"]'))
+              .map((a) => a.getAttribute('href'))
+            """
+        while let path = queue.first, seen.count < 60 {
+            queue.removeFirst()
+            guard seen.insert(path).inserted else { continue }
+            try await browser.open(server.base + path)
+            try await browser.wait("\(path) loaded") {
+                try await browser.execute("return document.readyState") as? String == "complete"
+            }
+            let title = try await browser.find("h1").text()
+            #expect(!["Not found", "Something went wrong", "Access denied"].contains(title), "\(path): \(title)")
+            let errors = try await browser.consoleErrors()
+            #expect(errors.isEmpty, "\(path): \(errors)")
+            let unlabelled = try await browser.unlabelledControls()
+            #expect(unlabelled.isEmpty, "\(path): \(unlabelled)")
+            let overflow =
+                try await browser.execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth") as? Int
+            #expect(overflow == 0, "\(path) scrolls sideways by \(overflow ?? -1) px")
+            let name = path.split(separator: "/").joined(separator: "-").prefix(60)
+            try await browser.screenshot(name.isEmpty ? "root" : String(name), in: shots)
+            // Follow links of the first two levels, not every row of every list.
+            guard path.split(separator: "/").count <= 2 else { continue }
+            for case let link as String in try await browser.execute(linkScript) as? [Any] ?? [] {
+                let target = String(link.prefix { $0 != "#" })
+                guard !target.hasPrefix("/static/"), !target.hasPrefix("/auth/"), !target.hasPrefix("/api/"),
+                    !target.hasPrefix("/cli/"), !target.contains("?"), !seen.contains(target)
+                else { continue }
+                queue.append(target)
+            }
+        }
+        #expect(seen.count > 5, "only \(seen.sorted()) were reached")
+    }
 }

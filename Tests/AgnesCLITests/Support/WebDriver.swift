@@ -64,7 +64,13 @@ final class WebDriver: @unchecked Sendable {
             options["mobileEmulation"] = ["deviceMetrics": ["width": width, "height": height, "pixelRatio": 1]]
         }
         let capabilities: [String: Any] = [
-            "capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": options]]
+            "capabilities": [
+                "alwaysMatch": [
+                    "browserName": "chrome", "goog:chromeOptions": options,
+                    // The console (CSP violations, script errors) is read back by ``consoleErrors()``.
+                    "goog:loggingPrefs": ["browser": "ALL"],
+                ]
+            ]
         ]
         let created = try await driver.call("POST", "/session", capabilities)
         guard let id = created["sessionId"] as? String else {
@@ -144,6 +150,24 @@ final class WebDriver: @unchecked Sendable {
             guard url.path.hasPrefix(prefix) else { return false }
             return try await execute("return document.readyState") as? String == "complete"
         }
+    }
+
+    /// The browser console's errors since the last call: a CSP violation, a failed load, a script error.
+    func consoleErrors() async throws -> [String] {
+        let entries = try await call("POST", "/session/\(session)/se/log", ["type": "browser"])["value"]
+        return (entries as? [[String: Any]] ?? []).filter { ($0["level"] as? String) == "SEVERE" }.compactMap {
+            $0["message"] as? String
+        }
+    }
+
+    /// Form controls a screen reader could not name: no `<label>`, no `aria-label`.
+    func unlabelledControls() async throws -> [String] {
+        try await execute(
+            """
+            return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+              .filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+              .map((e) => e.outerHTML.slice(0, 120));
+            """) as? [String] ?? []
     }
 
     // MARK: elements
