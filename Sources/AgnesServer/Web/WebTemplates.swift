@@ -56,7 +56,7 @@ enum WebTemplates {
         {{/tables}}</tbody></table></div>{{> pager}}{{/has_tables}}
         {{^has_tables}}<p class="muted">No tables yet: ask an admin to give one of your groups access to some.</p>{{/has_tables}}
         <h2>Set up a workspace</h2>
-        <p>In a terminal, in an empty folder (a token comes from <code>agnes auth token create</code> or an admin):</p>
+        <p>The easiest way: paste <a href="/setup">the setup prompt</a> into Claude Code. Or in a terminal, in an empty folder (a token comes from <a href="/tokens">your tokens</a>):</p>
         <pre>{{install_command}}
         {{init_command}}
         agnes pull</pre>
@@ -67,6 +67,7 @@ enum WebTemplates {
         {{#tokens}}<tr><td>{{token_name}}</td><td><code>{{token_prefix}}</code></td><td>{{token_created}}</td><td>{{token_expires}}</td><td>{{token_last_used}}</td></tr>
         {{/tokens}}</tbody></table></div>{{/has_tokens}}
         {{^has_tokens}}<p class="muted">No personal access tokens.</p>{{/has_tokens}}
+        <p><a href="/tokens">Create or revoke tokens</a></p>
         {{/content}}{{/layout}}
 
         """
