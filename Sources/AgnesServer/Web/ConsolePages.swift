@@ -12,7 +12,12 @@ struct ConsolePages {
     let services: AgnesServices
 
     /// The admin pages on `/admin`, in order: path, title, what it is for.
-    static let adminSections: [(path: String, title: String, summary: String)] = []
+    static let adminSections: [(path: String, title: String, summary: String)] = [
+        ("/admin/access", "Access", "Which groups may reach which tables, plugins and memory domains."),
+        ("/admin/users", "Users", "Accounts, their groups and access; create, deactivate, reset passwords."),
+        ("/admin/groups", "Groups", "Groups with their members and origin; create and delete groups."),
+        ("/admin/tokens", "Tokens", "Every personal access token; revoke one."),
+    ]
 
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/query") { request, context in

@@ -10,6 +10,7 @@ enum WebTemplates {
         "layout": layout, "message": message, "dashboard": dashboard, "catalog": catalog,
         "catalog_table": catalogTable, "pager": WebPaging.template,
     ].merging(ConsolePages.templates) { first, _ in first }
+        .merging(PeoplePages.templates) { first, _ in first }
 
     /// The parsed templates; a template that does not parse stops the server at start-up (a test
     /// renders each one).
@@ -66,6 +67,7 @@ enum WebTemplates {
         {{#tokens}}<tr><td>{{token_name}}</td><td><code>{{token_prefix}}</code></td><td>{{token_created}}</td><td>{{token_expires}}</td><td>{{token_last_used}}</td></tr>
         {{/tokens}}</tbody></table></div>{{/has_tokens}}
         {{^has_tokens}}<p class="muted">No personal access tokens.</p>{{/has_tokens}}
+        <p><a href="/tokens">Create or revoke tokens</a></p>
         {{/content}}{{/layout}}
 
         """
