@@ -12,7 +12,8 @@
 /// - `<input type="checkbox" data-api-on="/api/admin/grants" data-body="{…}" data-api-off="/api/admin/grants/{id}"
 ///   data-id="…" data-say="status-id">` saves at once: ticking posts `data-body` to `data-api-on` and keeps
 ///   the answer's `id` in `data-id`; unticking sends DELETE to `data-api-off` (`{id}` from `data-id`).
-///   When the API refuses, the box goes back; the outcome is said in the element `data-say` names.
+///   When the API refuses, the box goes back (a 404 to DELETE means it is off already); the outcome is
+///   said in the element `data-say` names.
 /// - The query console (`form#query-console`) posts to `/api/query`, draws the result as a table,
 ///   offers it as CSV, and shows an error in place.
 /// - Ctrl+Enter or Cmd+Enter in a textarea submits its form.
@@ -122,9 +123,10 @@ enum WebScript {
               const {response, body} = wanted
                 ? await send(box.dataset.apiOn, 'POST', JSON.parse(box.dataset.body || '{}'))
                 : await send(fill(box.dataset.apiOff, {id: box.dataset.id || ''}), 'DELETE');
-              if (!response.ok) {
+              // A 404 when turning off: it is off already.
+              if (!response.ok && !(response.status === 404 && !wanted)) {
                 box.checked = !wanted;
-                report(label + ': ' + detailOf(body, response.status), true);
+                report(label + ': ' + detailOf(body, response.status) + ' (reload to see the current state)', true);
                 return;
               }
               box.dataset.id = wanted ? String((body && body.id) || '') : '';
