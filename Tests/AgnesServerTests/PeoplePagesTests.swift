@@ -80,6 +80,8 @@ struct PeoplePagesTests {
             #expect(html.contains(">Analysts</a></th>"))
             #expect(html.contains("<h2>Tables</h2>") && html.contains("<h2>Memory domains</h2>"))
             #expect(html.contains("Granted, not listed") && html.contains("<code>planned</code>"))
+            #expect(
+                html.contains(#"class="block">(no bucket)</th>"#) && !html.contains(#"class="block">Memory domains"#))
             #expect(html.contains(#"<label class="sr-only" for="cell-0-2">Analysts may reach Tables: orders</label>"#))
             let orders = try #require(Self.checkbox(in: html, labelled: "Analysts may reach Tables: orders"))
             #expect(orders.contains(" checked") && orders.contains("data-id=\"\(granted.id)\""))

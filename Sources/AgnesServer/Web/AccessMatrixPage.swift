@@ -94,7 +94,11 @@ struct AccessMatrixPage {
         var current: (type: ResourceType, block: String)?
         func closeBlock() {
             guard let current, !lines.isEmpty else { return }
-            blocks.append(["block_name": current.block, "block_rows": lines])
+            // A type of one block named as the type (the memory domains) needs no block heading.
+            blocks.append([
+                "block_name": current.block, "block_rows": lines,
+                "has_block_name": current.block != current.type.displayName,
+            ])
             lines = []
         }
         func closeSection() {

@@ -29,7 +29,7 @@ extension PeoplePages {
         <p><a href="/admin/users">Users</a></p>
         <h1>{{user_email}}</h1>
         <p>{{#user_active}}<span class="chip status-ok">active</span>{{/user_active}}{{^user_active}}<span class="chip status-failed">deactivated {{user_deactivated}}</span>{{/user_active}}{{#user_is_admin}}<span class="chip">admin</span>{{/user_is_admin}}{{#user_sso}}<span class="chip origin-google">managed by Google Workspace</span>{{/user_sso}}{{#user_is_self}}<span class="chip">you</span>{{/user_is_self}}</p>
-        <dl class="facts"><dt>Name</dt><dd>{{user_name}}</dd><dt>Created</dt><dd>{{user_created}}</dd><dt>Password</dt><dd>{{#user_has_password}}set{{/user_has_password}}{{^user_has_password}}none{{/user_has_password}}</dd><dt>Tokens</dt><dd><a href="{{user_tokens_href}}">{{user_token_count}} active</a></dd></dl>
+        <dl class="facts"><dt>Name</dt><dd>{{user_name_shown}}</dd><dt>Created</dt><dd>{{user_created}}</dd><dt>Password</dt><dd>{{#user_has_password}}set{{/user_has_password}}{{^user_has_password}}none{{/user_has_password}}</dd><dt>Tokens</dt><dd><a href="{{user_tokens_href}}">{{user_token_count}} active</a></dd></dl>
         <h2>Account</h2>
         <form data-api="{{user_api}}" data-method="PATCH" data-then="reload"><label for="user-name">Name</label><input id="user-name" name="name" type="text" value="{{user_name}}" required>
         <div class="actions"><button type="submit">Rename</button></div><p data-result></p></form>

@@ -92,7 +92,7 @@ extension PeoplePages {
         {{#has_groups}}{{> pager}}
         {{#sections}}<h2>{{section_title}}</h2>
         <div class="scroll"><table class="matrix"><thead><tr><th scope="col">Resource</th>{{#matrix_groups}}<th scope="col"><a href="{{mgroup_href}}">{{mgroup_name}}</a></th>{{/matrix_groups}}</tr></thead>
-        {{#section_blocks}}<tbody><tr><th scope="rowgroup" colspan="{{matrix_span}}" class="block">{{block_name}}</th></tr>
+        {{#section_blocks}}<tbody>{{#has_block_name}}<tr><th scope="rowgroup" colspan="{{matrix_span}}" class="block">{{block_name}}</th></tr>{{/has_block_name}}
         {{#block_rows}}<tr><th scope="row"><code>{{row_id}}</code>{{#has_row_name}}<div class="muted">{{row_name}}</div>{{/has_row_name}}</th>{{#row_cells}}<td class="cell"><label class="sr-only" for="{{cell_id}}">{{cell_label}}</label><input type="checkbox" id="{{cell_id}}" data-api-on="/api/admin/grants" data-api-off="/api/admin/grants/{id}" data-body="{{cell_body}}" data-id="{{cell_grant}}" data-say="matrix-status"{{#cell_on}} checked{{/cell_on}}></td>{{/row_cells}}</tr>
         {{/block_rows}}</tbody>{{/section_blocks}}</table></div>
         {{/sections}}

@@ -19,7 +19,8 @@ struct ProfilePage {
         let memberships = index.memberships(of: user.id)
         let liveTokens = try await tokens.count { !$0.isRevoked && ($0.expiresAt.map { $0 > now } ?? true) }
         var values: [String: Any] = [
-            "me_email": user.email, "me_name": user.name ?? "", "me_is_admin": caller.isAdmin,
+            "me_email": user.email, "me_name": user.name.flatMap { $0.isEmpty ? nil : $0 } ?? "–",
+            "me_is_admin": caller.isAdmin,
             "me_created": user.createdAt.map(DashboardPage.day) ?? "–", "me_sso": index.isSSOManaged(user.id),
             "me_token_count": DashboardPage.count(liveTokens),
             "has_memberships": !memberships.isEmpty,

@@ -62,6 +62,7 @@ struct UserAdminPages {
         let liveTokens = try await tokens.count { !$0.isRevoked && ($0.expiresAt.map { $0 > now } ?? true) }
         var values: [String: Any] = [
             "user_email": user.email, "user_name": user.name ?? "", "user_active": user.isActive,
+            "user_name_shown": user.name.flatMap { $0.isEmpty ? nil : $0 } ?? "–",
             "user_is_admin": index.isAdmin(user.id), "user_is_self": isSelf, "user_sso": isSSOManaged,
             "user_created": user.createdAt.map(DashboardPage.day) ?? "–",
             "user_deactivated": user.deactivatedAt.map(DashboardPage.day) ?? "",
