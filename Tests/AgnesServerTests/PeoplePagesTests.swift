@@ -229,12 +229,14 @@ struct PeoplePagesTests {
             userID: hostileUser.id, groupID: group.id, source: .admin, addedBy: Self.hostile)
         _ = try await DuckDBGrantRepository(store: store).grant(
             groupID: group.id, type: .table, resourceID: Self.hostile, by: Self.hostile)
+        let hostileSession = try await world.fixture.session(hostileUser.id)
         try await world.fixture.application.test(.router) { client in
-            for path in [
-                "/admin/access", "/admin/users", "/admin/users/hostile-user", "/admin/groups",
-                "/admin/groups/\(group.id)",
+            for (path, token) in [
+                ("/admin/access", world.admin.token), ("/admin/users", world.admin.token),
+                ("/admin/users/hostile-user", world.admin.token), ("/admin/groups", world.admin.token),
+                ("/admin/groups/\(group.id)", world.admin.token), ("/profile", hostileSession),
             ] {
-                let html = try await Self.html(client, path, as: world.admin.token)
+                let html = try await Self.html(client, path, as: token)
                 #expect(!html.contains("<script>alert") && !html.contains("<img src=x"), "\(path)")
                 #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(path)")
                 #expect(html.contains("&quot;&gt;&lt;img src=x onerror=alert("), "\(path)")
