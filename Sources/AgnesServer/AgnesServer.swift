@@ -40,6 +40,7 @@ public enum AgnesServer {
             LoginPages(services: services),
             ConsolePages(services: services),
             SettingsPages(services: services),
+            PeoplePages(services: services),
             GoogleAuthRoutes(services: services),
             UserRoutes(services: services),
             AccessRoutes(services: services),

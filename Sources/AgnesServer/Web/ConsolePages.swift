@@ -13,8 +13,15 @@ struct ConsolePages {
 
     /// The admin pages on `/admin`, in order: path, title, what it is for.
     static let adminSections: [(path: String, title: String, summary: String)] = [
-        ("/admin/server-config", "Server configuration", "the instance's settings, secrets redacted"),
-        ("/admin/prompts", "Prompts", "the workspace CLAUDE.md and the setup prompt, with preview"),
+        ("/admin/access", "Access", "Which groups may reach which tables, plugins and memory domains."),
+        ("/admin/users", "Users", "Accounts, their groups and access; create, deactivate, reset passwords."),
+        ("/admin/groups", "Groups", "Groups with their members and origin; create and delete groups."),
+        ("/admin/tokens", "Tokens", "Every personal access token; revoke one."),
+        (
+            "/admin/server-config", "Server configuration",
+            "The instance's settings, section by section; secrets redacted."
+        ),
+        ("/admin/prompts", "Prompts", "The workspace CLAUDE.md and the setup prompt, with preview."),
     ]
 
     func register(on router: Router<AgnesRequestContext>) {

@@ -73,6 +73,16 @@ enum WebAssets {
         input.short{width:8rem}
         ul.columns{columns:16rem;padding-left:1.2rem}
         details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
+        .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+        dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1rem}
+        dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
+        ul.plain{list-style:none;padding:0}ul.plain li{margin:.2rem 0}
+        a.chip{text-decoration:none}
+        .chip.origin-google{border-color:var(--accent)}.chip.origin-system{background:var(--bg)}
+        .chip.status-ok{border-color:var(--ok)}.chip.status-failed{border-color:var(--bad)}
+        table.matrix td.cell{text-align:center;vertical-align:middle}
+        table.matrix th.block{font-weight:normal;color:var(--muted)}
+        table.matrix input[type=checkbox]{width:1.2rem;height:1.2rem;margin:0}
         @media (max-width:40rem){main{padding:.6rem}th,td{padding:.35rem .4rem}h1{font-size:1.25rem}}
         """
 

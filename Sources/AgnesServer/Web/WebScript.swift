@@ -9,6 +9,11 @@
 /// - After success, `data-then`: `reload`, a path (`/admin/users/{id}`, filled from the answer), or
 ///   `reveal:<field>`, which shows that field of the answer once in the form's `[data-reveal]` element
 ///   (a new token). Without it, `data-done` is shown as a status.
+/// - `<input type="checkbox" data-api-on="/api/admin/grants" data-body="{…}" data-api-off="/api/admin/grants/{id}"
+///   data-id="…" data-say="status-id">` saves at once: ticking posts `data-body` to `data-api-on` and keeps
+///   the answer's `id` in `data-id`; unticking sends DELETE to `data-api-off` (`{id}` from `data-id`).
+///   When the API refuses, the box goes back (a 404 to DELETE means it is off already); the outcome is
+///   said in the element `data-say` names.
 /// - The query console (`form#query-console`) posts to `/api/query`, draws the result as a table,
 ///   offers it as CSV, and shows an error in place.
 /// - Ctrl+Enter or Cmd+Enter in a textarea submits its form.
@@ -111,6 +116,37 @@ enum WebScript {
             }
           };
 
+          const toggle = async (box) => {
+            const wanted = box.checked;
+            const out = document.getElementById(box.dataset.say || '');
+            const report = (text, failed) => {
+              if (!out) return;
+              out.setAttribute('role', failed ? 'alert' : 'status');
+              out.className = failed ? 'error' : 'note';
+              out.textContent = text;
+            };
+            const label = (box.labels && box.labels[0] && box.labels[0].textContent) || '';
+            box.disabled = true;
+            try {
+              const {response, body} = wanted
+                ? await send(box.dataset.apiOn, 'POST', JSON.parse(box.dataset.body || '{}'))
+                : await send(fill(box.dataset.apiOff, {id: box.dataset.id || ''}), 'DELETE');
+              // A 404 when turning off: it is off already.
+              if (!response.ok && !(response.status === 404 && !wanted)) {
+                box.checked = !wanted;
+                report(label + ': ' + detailOf(body, response.status) + ' (reload to see the current state)', true);
+                return;
+              }
+              box.dataset.id = wanted ? String((body && body.id) || '') : '';
+              report(label + (wanted ? ': on.' : ': off.'), false);
+            } catch (error) {
+              box.checked = !wanted;
+              report('The server could not be reached: ' + error.message, true);
+            } finally {
+              box.disabled = false;
+            }
+          };
+
           const csvCell = (value) => {
             if (value === null || value === undefined) return '';
             const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -179,6 +215,10 @@ enum WebScript {
             if (form.id === 'query-console') { event.preventDefault(); runQuery(form); return; }
             if (form.dataset.api) { event.preventDefault(); apiForm(form, event.submitter); return; }
             if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+          });
+          document.addEventListener('change', (event) => {
+            const box = event.target;
+            if (box.type === 'checkbox' && box.dataset.apiOn) toggle(box);
           });
           document.addEventListener('keydown', (event) => {
             if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && event.target.tagName === 'TEXTAREA' && event.target.form) {

@@ -11,6 +11,7 @@ enum WebTemplates {
         "catalog_table": catalogTable, "pager": WebPaging.template,
     ].merging(ConsolePages.templates) { first, _ in first }
         .merging(SettingsPages.templates) { first, _ in first }
+        .merging(PeoplePages.templates) { first, _ in first }
 
     /// The parsed templates; a template that does not parse stops the server at start-up (a test
     /// renders each one).
