@@ -12,7 +12,12 @@ struct ConsolePages {
     let services: AgnesServices
 
     /// The admin pages on `/admin`, in order: path, title, what it is for.
-    static let adminSections: [(path: String, title: String, summary: String)] = []
+    static let adminSections: [(path: String, title: String, summary: String)] = [
+        (
+            "/corporate-memory/admin", "Corporate memory",
+            "Review contributed knowledge, settle contradictions and duplicates, read the audit trail"
+        )
+    ]
 
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/query") { request, context in

@@ -5,7 +5,11 @@
 /// - `<form data-api="/api/admin/registry/{id}" data-method="PUT">` sends its named fields as a JSON
 ///   object (`{id}` in the URL is taken from the field `id`); `data-type` on a field: `int`, `list`
 ///   (comma- or line-separated), `json`, `bool` (a checkbox is always a Bool); `data-omit-empty` leaves
-///   an empty field out; `data-confirm="…"` asks first.
+///   an empty field out; `data-confirm="…"` asks first. A field named `outer.inner` is sent inside the
+///   object `outer` (`updates.domain` → `{"updates": {"domain": …}}`).
+/// - `data-selection="item_ids:queue"` on a form sends, as the list `item_ids`, the values of the checked
+///   `input[data-pick="queue"]` boxes anywhere on the page (rows of a table), and asks for one when none
+///   is checked; a checkbox `data-pick-all="queue"` checks or clears them all.
 /// - After success, `data-then`: `reload`, a path (`/admin/users/{id}`, filled from the answer), or
 ///   `reveal:<field>`, which shows that field of the answer once in the form's `[data-reveal]` element
 ///   (a new token). Without it, `data-done` is shown as a status.
@@ -47,6 +51,15 @@ enum WebScript {
               default: return text;
             }
           };
+          const put = (values, name, value) => {
+            const dot = name.indexOf('.');
+            if (dot < 0) { values[name] = value; return; }
+            const outer = name.slice(0, dot);
+            if (typeof values[outer] !== 'object' || values[outer] === null) values[outer] = {};
+            values[outer][name.slice(dot + 1)] = value;
+          };
+          const picks = (group) =>
+            Array.from(document.querySelectorAll('input[data-pick]')).filter((box) => box.dataset.pick === group);
           const fill = (template, values) =>
             template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(values[name] == null ? '' : values[name]));
           const send = async (url, method, payload) => {
@@ -70,11 +83,16 @@ enum WebScript {
                 if (!field.name || field.disabled) continue;
                 if ((field.type === 'radio') && !field.checked) continue;
                 if (field.value === '' && field.dataset.omitEmpty !== undefined) continue;
-                values[field.name] = valueOf(field);
+                put(values, field.name, valueOf(field));
               }
             } catch (error) {
               say(form, 'Not valid JSON: ' + error.message, true);
               return;
+            }
+            if (form.dataset.selection) {
+              const [name, group] = form.dataset.selection.split(':');
+              values[name] = picks(group).filter((box) => box.checked).map((box) => box.value);
+              if (values[name].length === 0) { say(form, 'Select at least one first.', true); return; }
             }
             const method = (form.dataset.method || 'POST').toUpperCase();
             const url = fill(form.dataset.api, values);
@@ -171,6 +189,11 @@ enum WebScript {
             if (form.id === 'query-console') { event.preventDefault(); runQuery(form); return; }
             if (form.dataset.api) { event.preventDefault(); apiForm(form); return; }
             if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+          });
+          document.addEventListener('change', (event) => {
+            const all = event.target;
+            if (!all.dataset || all.dataset.pickAll === undefined) return;
+            picks(all.dataset.pickAll).forEach((box) => { box.checked = all.checked; });
           });
           document.addEventListener('keydown', (event) => {
             if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && event.target.tagName === 'TEXTAREA' && event.target.form) {

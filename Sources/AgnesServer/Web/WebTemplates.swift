@@ -10,6 +10,7 @@ enum WebTemplates {
         "layout": layout, "message": message, "dashboard": dashboard, "catalog": catalog,
         "catalog_table": catalogTable, "pager": WebPaging.template,
     ].merging(ConsolePages.templates) { first, _ in first }
+        .merging(MemoryPages.templates) { first, _ in first }
 
     /// The parsed templates; a template that does not parse stops the server at start-up (a test
     /// renders each one).
