@@ -111,7 +111,7 @@ extension MemoryPages {
         {{#queue_pager}}{{> pager}}{{/queue_pager}}{{/has_pending}}
         {{^has_pending}}<p class="muted">Nothing waits for review.</p>{{/has_pending}}
         <h2 id="contradictions-heading">Contradictions</h2>
-        {{#has_contradictions}}<p class="muted">{{contradictions_total}} unresolved, newest first.</p>
+        {{#has_contradictions}}<p class="muted">Unresolved: {{contradictions_total}}, newest first.</p>
         {{#contradictions_pager}}{{> pager}}{{/contradictions_pager}}
         {{#contradictions}}<section class="card" aria-label="Contradiction {{contradiction_id}}">
         <p>{{#has_contradiction_severity}}<span class="chip">{{contradiction_severity}}</span> {{/has_contradiction_severity}}{{#has_contradiction_explanation}}{{contradiction_explanation}} {{/has_contradiction_explanation}}<span class="muted">Found {{contradiction_detected}}.</span></p>
@@ -123,7 +123,7 @@ extension MemoryPages {
         {{#contradictions_pager}}{{> pager}}{{/contradictions_pager}}{{/has_contradictions}}
         {{^has_contradictions}}<p class="muted">No unresolved contradictions.</p>{{/has_contradictions}}
         <h2 id="duplicates-heading">Duplicate candidates</h2>
-        {{#has_duplicates}}<p class="muted">{{duplicates_total}} pairs, most similar first. A verdict is recorded; items are not merged: to keep one of two duplicates, revoke the other.</p>
+        {{#has_duplicates}}<p class="muted">Pairs to look at: {{duplicates_total}}, most similar first. A verdict is recorded; items are not merged: to keep one of two duplicates, revoke the other.</p>
         {{#duplicates_pager}}{{> pager}}{{/duplicates_pager}}
         {{#duplicates}}<section class="card" aria-label="Duplicate candidates {{duplicate_a}} and {{duplicate_b}}">
         <p>Similarity <strong>{{duplicate_score}}</strong></p>

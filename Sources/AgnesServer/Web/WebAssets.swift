@@ -82,6 +82,7 @@ enum WebAssets {
         .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:.8rem}
         .pair .side{border-left:3px solid var(--line);padding-left:.6rem}
         .pair h3{margin-top:.2rem}
+        form.actions select{width:auto}
         .bulk{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:.8rem}
         .status-pending{color:var(--warn)}.status-approved,.status-mandatory{color:var(--ok)}.status-rejected,.status-revoked,.status-expired{color:var(--bad)}
         @media (max-width:40rem){main{padding:.6rem}th,td{padding:.35rem .4rem}h1{font-size:1.25rem}}
