@@ -39,6 +39,7 @@ public enum AgnesServer {
             MagicLinkRoutes(services: services),
             LoginPages(services: services),
             ConsolePages(services: services),
+            SettingsPages(services: services),
             MemoryPages(services: services),
             GoogleAuthRoutes(services: services),
             UserRoutes(services: services),

@@ -13,10 +13,12 @@ struct ConsolePages {
 
     /// The admin pages on `/admin`, in order: path, title, what it is for.
     static let adminSections: [(path: String, title: String, summary: String)] = [
+        ("/admin/server-config", "Server configuration", "the instance's settings, secrets redacted"),
+        ("/admin/prompts", "Prompts", "the workspace CLAUDE.md and the setup prompt, with preview"),
         (
             "/corporate-memory/admin", "Corporate memory",
-            "Review contributed knowledge, settle contradictions and duplicates, read the audit trail"
-        )
+            "review contributed knowledge, settle contradictions and duplicates, read the audit trail"
+        ),
     ]
 
     func register(on router: Router<AgnesRequestContext>) {

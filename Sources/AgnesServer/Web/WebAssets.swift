@@ -67,6 +67,9 @@ enum WebAssets {
         .pager{display:flex;gap:1rem;margin:1rem 0}
         .reveal{background:#fff8e1;border:1px solid var(--warn);padding:.6rem;word-break:break-all}
         .hidden{display:none}
+        main.narrow{max-width:30rem}
+        main.narrow form{margin:1rem 0 1.5rem}
+        h1 code,h2 code,h3 code{font-size:inherit}
         input.short{width:8rem}
         ul.columns{columns:16rem;padding-left:1.2rem}
         details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}

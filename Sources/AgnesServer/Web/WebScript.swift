@@ -51,13 +51,6 @@ enum WebScript {
               default: return text;
             }
           };
-          const put = (values, name, value) => {
-            const dot = name.indexOf('.');
-            if (dot < 0) { values[name] = value; return; }
-            const outer = name.slice(0, dot);
-            if (typeof values[outer] !== 'object' || values[outer] === null) values[outer] = {};
-            values[outer][name.slice(dot + 1)] = value;
-          };
           const picks = (group) =>
             Array.from(document.querySelectorAll('input[data-pick]')).filter((box) => box.dataset.pick === group);
           const fill = (template, values) =>
@@ -75,27 +68,35 @@ enum WebScript {
             return {response, body};
           };
 
-          const apiForm = async (form) => {
-            if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+          const apiForm = async (form, submitter) => {
+            // A button may send the form elsewhere: its own data-api, data-method, data-then, data-confirm.
+            const options = Object.assign({}, form.dataset, submitter ? submitter.dataset : {});
+            if (options.confirm && !window.confirm(options.confirm)) return;
             const values = {};
             try {
               for (const field of form.elements) {
                 if (!field.name || field.disabled) continue;
                 if ((field.type === 'radio') && !field.checked) continue;
                 if (field.value === '' && field.dataset.omitEmpty !== undefined) continue;
-                put(values, field.name, valueOf(field));
+                // `sections.auth` nests: {sections: {auth: …}}; `columns.0.description` makes an array.
+                const path = field.name.split('.');
+                let target = values;
+                path.slice(0, -1).forEach((key, index) => {
+                  target = target[key] = target[key] || (/^\d+$/.test(path[index + 1]) ? [] : {});
+                });
+                target[path[path.length - 1]] = valueOf(field);
               }
             } catch (error) {
               say(form, 'Not valid JSON: ' + error.message, true);
               return;
             }
-            if (form.dataset.selection) {
-              const [name, group] = form.dataset.selection.split(':');
+            if (options.selection) {
+              const [name, group] = options.selection.split(':');
               values[name] = picks(group).filter((box) => box.checked).map((box) => box.value);
               if (values[name].length === 0) { say(form, 'Select at least one first.', true); return; }
             }
-            const method = (form.dataset.method || 'POST').toUpperCase();
-            const url = fill(form.dataset.api, values);
+            const method = (options.method || 'POST').toUpperCase();
+            const url = fill(options.api, values);
             const payload = method === 'GET' || method === 'DELETE' ? undefined : values;
             const buttons = form.querySelectorAll('button');
             buttons.forEach((button) => { button.disabled = true; });
@@ -103,17 +104,17 @@ enum WebScript {
             try {
               const {response, body} = await send(url, method, payload);
               if (!response.ok) { say(form, detailOf(body, response.status), true); return; }
-              const then = form.dataset.then || '';
+              const then = options.then || '';
               if (then === 'reload') { window.location.reload(); return; }
               if (then.startsWith('reveal:')) {
                 const reveal = form.querySelector('[data-reveal]');
                 reveal.textContent = (body && body[then.slice(7)]) || '';
                 reveal.classList.remove('hidden');
-                say(form, form.dataset.done || 'Done. Copy it now: it is not shown again.', false);
+                say(form, options.done || 'Done. Copy it now: it is not shown again.', false);
                 return;
               }
               if (then.startsWith('/')) { window.location.assign(fill(then, Object.assign({}, values, body || {}))); return; }
-              say(form, form.dataset.done || 'Saved.', false);
+              say(form, options.done || (body && typeof body.message === 'string' && body.message) || 'Saved.', false);
             } catch (error) {
               say(form, 'The server could not be reached: ' + error.message, true);
             } finally {
@@ -187,7 +188,7 @@ enum WebScript {
           document.addEventListener('submit', (event) => {
             const form = event.target;
             if (form.id === 'query-console') { event.preventDefault(); runQuery(form); return; }
-            if (form.dataset.api) { event.preventDefault(); apiForm(form); return; }
+            if (form.dataset.api) { event.preventDefault(); apiForm(form, event.submitter); return; }
             if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
           });
           document.addEventListener('change', (event) => {

@@ -10,6 +10,7 @@ enum WebTemplates {
         "layout": layout, "message": message, "dashboard": dashboard, "catalog": catalog,
         "catalog_table": catalogTable, "pager": WebPaging.template,
     ].merging(ConsolePages.templates) { first, _ in first }
+        .merging(SettingsPages.templates) { first, _ in first }
         .merging(MemoryPages.templates) { first, _ in first }
 
     /// The parsed templates; a template that does not parse stops the server at start-up (a test
@@ -103,7 +104,15 @@ enum WebTemplates {
         <p><a href="/catalog">Catalog</a></p>
         <h1><code>{{table_id}}</code></h1>
         {{#table_description}}<p>{{table_description}}</p>{{/table_description}}
-        <p class="muted">Query mode: {{table_mode}}</p>
+        <p class="muted">Query mode: {{table_mode}} · <a href="{{query_href}}">Query this table</a></p>
+        {{#can_edit}}<details><summary>Edit the description</summary>
+        <form data-api="{{table_api}}" data-method="PUT" data-then="reload">
+        <label for="table-description">Description</label>
+        <textarea id="table-description" name="description">{{table_description_text}}</textarea>
+        <div class="actions"><button type="submit" class="primary">Save</button></div><p data-result></p>
+        </form></details>{{/can_edit}}
+        {{#has_metrics}}<h2>Metrics that use it</h2>
+        <ul>{{#metrics}}<li><strong>{{metric_name}}</strong> <code class="muted">{{metric_id}}</code>{{#metric_description}} · {{metric_description}}{{/metric_description}}</li>{{/metrics}}</ul>{{/has_metrics}}
         {{#profile}}
         <div class="summary"><div><strong>{{rows}}</strong> rows</div><div><strong>{{column_count}}</strong> columns</div><div><strong>{{completeness}}</strong> complete</div></div>
         {{#sampled}}<p class="muted">Profiled on a sample of the rows.</p>{{/sampled}}
@@ -111,6 +120,14 @@ enum WebTemplates {
         <h2>Columns</h2>
         {{#columns}}<section class="column" aria-label="{{column_name}}">
         <h3><code>{{column_name}}</code> <span class="muted">{{column_type}}</span></h3>
+        {{#column_description}}<p>{{column_description}}</p>{{/column_description}}{{#column_tags}}<p><span class="chip">{{column_tags}}</span></p>{{/column_tags}}
+        {{#can_edit}}<details><summary>Edit the column's description</summary>
+        <form data-api="{{metadata_api}}" data-then="reload">
+        <input type="hidden" name="columns.0.column_name" value="{{column_name}}">
+        <label for="column-{{column_index}}">Description of {{column_name}}</label>
+        <textarea id="column-{{column_index}}" name="columns.0.description">{{column_description_text}}</textarea>
+        <div class="actions"><button type="submit" class="primary">Save</button></div><p data-result></p>
+        </form></details>{{/can_edit}}
         <p><svg class="meter" viewBox="0 0 100 8" width="100" height="8" role="img" aria-label="{{column_complete_text}} complete"><rect class="track" width="100" height="8"></rect><rect width="{{column_complete_width}}" height="8"></rect></svg> {{column_complete_text}} complete · {{column_unique}} distinct{{#column_range}} · {{column_range}}{{/column_range}}{{#column_alerts}} · <span class="problem">{{column_alerts}}</span>{{/column_alerts}}</p>
         {{#chart}}<figure><svg class="chart" viewBox="0 0 {{chart_width}} {{chart_height}}" role="img" aria-label="{{chart_label}}">{{#bars}}<rect x="{{bar_x}}" y="{{bar_y}}" width="{{bar_width}}" height="{{bar_height}}"><title>{{bar_tip}}</title></rect>{{/bars}}</svg><figcaption class="muted">{{chart_first}} … {{chart_last}}</figcaption></figure>{{/chart}}
         {{#has_top_values}}<table class="top"><tbody>{{#top_values}}<tr><td>{{top_value}}</td><td class="num">{{top_count}}</td><td><svg class="meter" viewBox="0 0 100 8" width="100" height="8" role="img" aria-label="{{top_pct}}"><rect class="track" width="100" height="8"></rect><rect width="{{top_width}}" height="8"></rect></svg> {{top_pct}}</td></tr>{{/top_values}}</tbody></table>{{/has_top_values}}
