@@ -41,6 +41,7 @@ public enum AgnesServer {
             ConsolePages(services: services),
             SettingsPages(services: services),
             PeoplePages(services: services),
+            MemoryPages(services: services),
             GoogleAuthRoutes(services: services),
             UserRoutes(services: services),
             AccessRoutes(services: services),

@@ -22,6 +22,10 @@ struct ConsolePages {
             "The instance's settings, section by section; secrets redacted."
         ),
         ("/admin/prompts", "Prompts", "The workspace CLAUDE.md and the setup prompt, with preview."),
+        (
+            "/corporate-memory/admin", "Corporate memory",
+            "Review contributed knowledge, settle contradictions and duplicates, read the audit trail."
+        ),
     ]
 
     func register(on router: Router<AgnesRequestContext>) {

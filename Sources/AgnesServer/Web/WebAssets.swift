@@ -83,6 +83,20 @@ enum WebAssets {
         table.matrix td.cell{text-align:center;vertical-align:middle}
         table.matrix th.block{font-weight:normal;color:var(--muted)}
         table.matrix input[type=checkbox]{width:1.2rem;height:1.2rem;margin:0}
+        .prose{white-space:pre-wrap;overflow-wrap:anywhere}
+        textarea.prose{font-family:inherit;font-size:inherit}
+        form.filters{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:flex-end}
+        form.filters label{margin-top:.3rem}
+        .votes{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+        .votes form,td form{margin:.2rem 0}
+        button[aria-pressed=true]{background:var(--accent);border-color:var(--accent);color:#fff}
+        .chip.mandatory{border-color:var(--warn);color:var(--warn)}
+        .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:.8rem}
+        .pair .side{border-left:3px solid var(--line);padding-left:.6rem}
+        .pair h3{margin-top:.2rem}
+        form.actions select{width:auto}
+        .bulk{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:.8rem}
+        .status-pending{color:var(--warn)}.status-approved,.status-mandatory{color:var(--ok)}.status-rejected,.status-revoked,.status-expired{color:var(--bad)}
         @media (max-width:40rem){main{padding:.6rem}th,td{padding:.35rem .4rem}h1{font-size:1.25rem}}
         """
 

@@ -5,7 +5,11 @@
 /// - `<form data-api="/api/admin/registry/{id}" data-method="PUT">` sends its named fields as a JSON
 ///   object (`{id}` in the URL is taken from the field `id`); `data-type` on a field: `int`, `list`
 ///   (comma- or line-separated), `json`, `bool` (a checkbox is always a Bool); `data-omit-empty` leaves
-///   an empty field out; `data-confirm="…"` asks first.
+///   an empty field out; `data-confirm="…"` asks first. A field named `outer.inner` is sent inside the
+///   object `outer` (`updates.domain` → `{"updates": {"domain": …}}`).
+/// - `data-selection="item_ids:queue"` on a form sends, as the list `item_ids`, the values of the checked
+///   `input[data-pick="queue"]` boxes anywhere on the page (rows of a table), and asks for one when none
+///   is checked; a checkbox `data-pick-all="queue"` checks or clears them all.
 /// - After success, `data-then`: `reload`, a path (`/admin/users/{id}`, filled from the answer), or
 ///   `reveal:<field>`, which shows that field of the answer once in the form's `[data-reveal]` element
 ///   (a new token). Without it, `data-done` is shown as a status.
@@ -52,6 +56,8 @@ enum WebScript {
               default: return text;
             }
           };
+          const picks = (group) =>
+            Array.from(document.querySelectorAll('input[data-pick]')).filter((box) => box.dataset.pick === group);
           const fill = (template, values) =>
             template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(values[name] == null ? '' : values[name]));
           const send = async (url, method, payload) => {
@@ -88,6 +94,11 @@ enum WebScript {
             } catch (error) {
               say(form, 'Not valid JSON: ' + error.message, true);
               return;
+            }
+            if (options.selection) {
+              const [name, group] = options.selection.split(':');
+              values[name] = picks(group).filter((box) => box.checked).map((box) => box.value);
+              if (values[name].length === 0) { say(form, 'Select at least one first.', true); return; }
             }
             const method = (options.method || 'POST').toUpperCase();
             const url = fill(options.api, values);
@@ -218,7 +229,9 @@ enum WebScript {
           });
           document.addEventListener('change', (event) => {
             const box = event.target;
-            if (box.type === 'checkbox' && box.dataset.apiOn) toggle(box);
+            if (box.type === 'checkbox' && box.dataset.apiOn) { toggle(box); return; }
+            if (!box.dataset || box.dataset.pickAll === undefined) return;
+            picks(box.dataset.pickAll).forEach((pick) => { pick.checked = box.checked; });
           });
           document.addEventListener('keydown', (event) => {
             if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && event.target.tagName === 'TEXTAREA' && event.target.form) {

@@ -12,6 +12,7 @@ enum WebTemplates {
     ].merging(ConsolePages.templates) { first, _ in first }
         .merging(SettingsPages.templates) { first, _ in first }
         .merging(PeoplePages.templates) { first, _ in first }
+        .merging(MemoryPages.templates) { first, _ in first }
 
     /// The parsed templates; a template that does not parse stops the server at start-up (a test
     /// renders each one).
