@@ -172,4 +172,124 @@ import Testing
         }
         #expect(seen.count > 5, "only \(seen.sorted()) were reached")
     }
+
+    @Test func aGrantReachesAGroupsMemberAndAnApprovedItemReachesEveryone() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let server = try await Self.demoServer(root)
+        defer { Task { await server.stop() } }
+        try await WebDriver.with { browser in try await Self.grantAndMemory(browser, server: server) }
+    }
+
+    /// Fills the fields (CSS selector → text) and presses the form's submit button.
+    static func fill(_ browser: WebDriver, _ fields: [(String, String)], submit: String) async throws {
+        for (selector, text) in fields {
+            let field = try await browser.waitFor(selector)
+            try await field.clear()
+            try await field.type(text)
+        }
+        try await browser.find(submit).click()
+    }
+
+    static func signOut(_ browser: WebDriver) async throws {
+        try await browser.find("header form[action='/auth/logout'] button").click()
+        try await browser.waitForPath("/login")
+    }
+
+    static func grantAndMemory(_ browser: WebDriver, server: ServerProcess) async throws {
+        let shots = Self.screenshots.appendingPathComponent("grant")
+        let base = server.base
+        try await Self.signIn(
+            browser, base: base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
+
+        // A group, a member with a password, and the member in the group: all from the admin pages.
+        try await browser.open(base + "/admin/groups")
+        try await Self.fill(
+            browser, [("#group-name", "Finance")], submit: "form[data-api='/api/admin/groups'] button[type=submit]")
+        try await browser.wait("the new group's page") {
+            try await browser.find("h1").text().contains("Finance")
+        }
+        try await browser.open(base + "/admin/users")
+        try await Self.fill(
+            browser, [("#new-email", "fiona@example.com"), ("#new-name", "Fiona")],
+            submit: "form[data-api='/api/users'] button[type=submit]")
+        try await browser.wait("the new user's page") { try await browser.find("h1").text().contains("fiona") }
+        try await Self.fill(
+            browser, [("#user-password", "fiona-password-1")],
+            submit: "form[data-api$='/set-password'] button[type=submit]")
+        try await browser.wait("the password set") {
+            try await browser.find("form[data-api$='/set-password'] [data-result]").text() == "The password is set."
+        }
+        try await browser.find("#join-group").type("Finance")
+        try await browser.find("form:has(#join-group) button[type=submit]").click()
+        try await browser.wait("the membership") { try await browser.find("main").text().contains("Finance") }
+        try await browser.screenshot("1-member", in: shots)
+
+        // The grant: the Finance × customers box of the access matrix.
+        try await browser.open(base + "/admin/access")
+        let cell = try #require(
+            try await browser.executeElement(
+                """
+                const label = Array.from(document.querySelectorAll('table.matrix label'))
+                  .find((l) => l.textContent.startsWith('Finance may reach') && l.textContent.includes('customers'));
+                return label ? document.getElementById(label.htmlFor) : null;
+                """), "no Finance × customers box")
+        try await cell.click()
+        try await browser.wait("the grant saved") {
+            try await browser.execute("return document.getElementById('matrix-status').textContent") as? String
+                != ""
+        }
+        try await browser.open(base + "/admin/access")
+        #expect(
+            try await browser.execute(
+                """
+                const label = Array.from(document.querySelectorAll('table.matrix label'))
+                  .find((l) => l.textContent.startsWith('Finance may reach') && l.textContent.includes('customers'));
+                return document.getElementById(label.htmlFor).checked;
+                """) as? Bool == true)
+        try await browser.screenshot("2-granted", in: shots)
+        try await Self.signOut(browser)
+
+        // The member sees the granted table and nothing else, and contributes what she knows.
+        try await Self.signIn(
+            browser, base: base, email: "fiona@example.com", password: "fiona-password-1", landing: "/catalog")
+        let catalog = try await browser.find("main").text()
+        #expect(catalog.contains("customers") && !catalog.contains("orders") && !catalog.contains("events"))
+        #expect(try await browser.findAll("nav a[href='/admin']").isEmpty)
+        try await browser.open(base + "/corporate-memory")
+        try await Self.fill(
+            browser,
+            [
+                ("#new-title", "Customers churn in March"),
+                ("#new-content", "Count churn by the cancelled_at date, not by the last order."),
+                ("#new-category", "metrics"),
+            ], submit: "form[data-api='/api/memory'] button[type=submit]")
+        try await browser.wait("the contribution listed") {
+            try await browser.find("main").text().contains("Customers churn in March")
+        }
+        try await browser.screenshot("3-contributed", in: shots)
+        try await Self.signOut(browser)
+
+        // The admin approves it from the review queue.
+        try await Self.signIn(
+            browser, base: base, email: Self.adminEmail, password: Self.adminPassword,
+            landing: "/corporate-memory/admin")
+        let approve = try #require(
+            try await browser.executeElement(
+                """
+                const row = Array.from(document.querySelectorAll('tr'))
+                  .find((tr) => tr.textContent.includes('Customers churn in March'));
+                return row ? row.querySelector('form[data-api^="/api/memory/admin/approve"] button') : null;
+                """), "the item is not in the review queue")
+        try await approve.click()
+        try await browser.wait("the queue emptied") {
+            try await browser.findAll("form[data-api^='/api/memory/admin/approve']").isEmpty
+        }
+        try await browser.screenshot("4-approved", in: shots)
+        try await browser.open(base + "/corporate-memory")
+        try await browser.wait("the approved item for everyone") {
+            try await browser.find("main").text().contains("Count churn by the cancelled_at date")
+        }
+        try await browser.screenshot("5-knowledge", in: shots)
+    }
 }

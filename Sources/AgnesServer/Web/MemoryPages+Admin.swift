@@ -68,8 +68,10 @@ extension MemoryPages {
             "audit": entries.map { Self.auditRow($0, paired: paired) },
             "audit_pager": auditPaging.values(path: path, query: kept),
         ]
+        // An admin page: "Admin" is its place in the navigation.
         let page = WebPage(
-            template: "memory_admin", title: "Corporate memory review", path: path, caller: caller, values: values)
+            template: "memory_admin", title: "Corporate memory review", path: "/admin/corporate-memory", caller: caller,
+            values: values)
         return page.response(instanceName: services.settings.instanceName)
     }
 

@@ -152,6 +152,14 @@ final class WebDriver: @unchecked Sendable {
         }
     }
 
+    /// Runs `script` and returns the element it returns, or nil.
+    func executeElement(_ script: String, _ arguments: [Any] = []) async throws -> Element? {
+        guard let value = try await execute(script, arguments) as? [String: Any],
+            let id = value[Self.elementKey] as? String
+        else { return nil }
+        return Element(driver: self, id: id)
+    }
+
     /// The browser console's errors since the last call: a CSP violation, a failed load, a script error.
     func consoleErrors() async throws -> [String] {
         let entries = try await call("POST", "/session/\(session)/se/log", ["type": "browser"])["value"]
