@@ -297,12 +297,14 @@ let package = Package(
             name: "AgnesCLITests",
             dependencies: [
                 "AgnesCLI", "AgnesClient", "AgnesCore", "AgnesFakes", "AgnesStore", "AgnesTestSupport", "DuckDB",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

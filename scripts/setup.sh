@@ -2,6 +2,7 @@
 # Installs what Agnes needs to build and run, idempotently:
 #   - Debian's libargon2-dev (verifies the Argon2 password hashes of accounts migrated from the original);
 #   - Debian's zlib1g-dev (gzip-encoded responses);
+#   - Debian's chromium and chromium-driver (the browser tests drive a headless Chromium over WebDriver);
 #   - Debian's libpython3.11 (the DuckDB wheel's extension module references Python C-API symbols;
 #     nothing we call enters Python, but the linker and loader must resolve them);
 #   - the `duckdb` wheel from PyPI (pinned), unpacked into .duckdb/ and exposed as .duckdb/lib/libduckdb.so.
@@ -64,6 +65,16 @@ if [ ! -f /usr/include/zlib.h ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq zlib1g-dev >/dev/null
     [ -f /usr/include/zlib.h ] || { say "zlib.h is still missing after apt-get install zlib1g-dev"; exit 1; }
+fi
+
+# 1d. Chromium and its WebDriver (Debian packages chromium, chromium-driver) for the browser tests,
+#     only when missing.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    say "installing chromium and chromium-driver through apt (the browser tests drive them)"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+    [ -x /usr/bin/chromedriver ] || { say "chromedriver is still missing after apt-get install chromium-driver"; exit 1; }
 fi
 
 # 2. The DuckDB wheel, only when the pinned version is not already unpacked.

@@ -102,4 +102,58 @@ struct CatalogPageTests {
             #expect(visitor.status == .found && visitor.headers[.location] == "/login?next=%2Fcatalog%2Forders")
         }
     }
+
+    @Test func adminsEditDescriptionsAndEveryoneSeesTheColumnNotesAndMetricsAsText() async throws {
+        let (fixture, analyst) = try await Self.fixture()
+        let admin = try await fixture.admin()
+        let store = fixture.services.store
+        _ = try await DuckDBColumnMetadataRepository(store: store).upsert([
+            ColumnMetadata(
+                tableID: "orders", columnName: "amount",
+                description: #"Net <script>alert('col')</script> "><img src=x onerror=alert(3)>"#, tags: ["PII.None"])
+        ])
+        _ = try await DuckDBMetricDefinitionRepository(store: store).upsert(
+            MetricDefinition(
+                id: "revenue/monthly", name: "monthly_revenue", displayName: "Monthly <b>revenue</b>",
+                category: "revenue", sql: "SELECT 1", description: "Sum of amount", tables: ["orders"]))
+        _ = try await DuckDBMetricDefinitionRepository(store: store).upsert(
+            MetricDefinition(
+                id: "other/count", name: "other", displayName: "Other", category: "other", sql: "SELECT 1",
+                tables: ["customers"]))
+        try await fixture.application.test(.router) { client in
+            let seen = String(buffer: try await client.raw(.get, "/catalog/orders", as: analyst.token).body)
+            #expect(seen.contains("Net &lt;script&gt;alert(&#39;col&#39;)&lt;/script&gt; &quot;&gt;&lt;img src=x"))
+            #expect(!seen.contains("<img src=x") && !seen.contains("<script>alert"))
+            #expect(seen.contains(#"<span class="chip">PII.None</span>"#))
+            #expect(
+                seen.contains("<strong>Monthly &lt;b&gt;revenue&lt;/b&gt;</strong>") && seen.contains("Sum of amount"))
+            #expect(!seen.contains("Other</strong>"))
+            #expect(seen.contains(#"<a href="/query?table=orders">Query this table</a>"#))
+            // Analysts read; only admins get the forms.
+            #expect(!seen.contains("data-api=") && !seen.contains("Edit the"))
+
+            let edited = String(buffer: try await client.raw(.get, "/catalog/orders", as: admin.token).body)
+            #expect(
+                edited.contains(#"<form data-api="/api/admin/registry/orders" data-method="PUT" data-then="reload">"#))
+            #expect(edited.contains(#"<form data-api="/api/admin/metadata/orders" data-then="reload">"#))
+            #expect(edited.contains(#"<input type="hidden" name="columns.0.column_name" value="amount">"#))
+            #expect(edited.contains(#"name="columns.0.description">Net &lt;script&gt;"#))
+
+            // What the column form sends (one column, as the script builds it) is what the page shows next.
+            let saved = try await client.execute(
+                uri: "/api/admin/metadata/orders", method: .post, headers: JSONRequest.bearer(admin.token),
+                body: ByteBuffer(string: #"{"columns":[{"column_name":"status","description":"Where the order is"}]}"#))
+            #expect(saved.status == .ok)
+            let described = try await client.execute(
+                uri: "/api/admin/registry/salaries", method: .put, headers: JSONRequest.bearer(admin.token),
+                body: ByteBuffer(string: #"{"description":"Every <em>order</em>"}"#))
+            #expect(described.status == .ok, "\(String(buffer: described.body))")
+            let after = String(buffer: try await client.raw(.get, "/catalog/orders", as: analyst.token).body)
+            #expect(after.contains("<p>Where the order is</p>"))
+            // (a local table: the fixture's Keboola source is not configured, so its tables cannot be saved)
+            let salaries = String(buffer: try await client.raw(.get, "/catalog/salaries", as: admin.token).body)
+            #expect(salaries.contains("<p>Every &lt;em&gt;order&lt;/em&gt;</p>"))
+            #expect(salaries.contains(">Every &lt;em&gt;order&lt;/em&gt;</textarea>"))
+        }
+    }
 }

@@ -66,7 +66,7 @@ import Testing
                 !html.contains("<script>alert")
                     && html.contains("Keboola answered &lt;script&gt;alert(1)&lt;/script&gt;"))
             let trigger = try #require(WebForm(in: html, id: "/api/sync/trigger"))
-            #expect(trigger.attributes["data-body"] == "" && trigger.fields.isEmpty)
+            #expect(trigger.attributes["data-send"] == "" && trigger.fields.isEmpty)
 
             let run = try await client.raw(.get, "/admin/sync-runs/r-new", as: admin.token)
             #expect(run.status == .ok)

@@ -43,7 +43,7 @@ import Testing
             let delete = try #require(WebForm(in: html, id: "/api/admin/registry/orders"))
             #expect(delete.attributes["data-method"] == "DELETE" && delete.attributes["data-confirm"] != nil)
             let syncNow = try #require(WebForm(in: html, id: "/api/sync/trigger"))
-            #expect(syncNow.attributes["data-body"] == "tables")
+            #expect(syncNow.attributes["data-send"] == "tables")
             #expect(html.contains(#"href="/admin/tables/new""#))
             // What the forms send works: the trigger takes the list of one id, the delete goes through.
             let body = try #require(syncNow.fields["tables"] as? [String])

@@ -83,7 +83,9 @@ struct ServerConfigRoutes {
         }
     }
 
-    var overlayFile: URL { URL(fileURLWithPath: services.settings.dataDir).appendingPathComponent("state/instance.yaml") }
+    var overlayFile: URL {
+        URL(fileURLWithPath: services.settings.dataDir).appendingPathComponent("state/instance.yaml")
+    }
 
     /// The environment the configuration loads under (the server's, with its directories).
     var loaderEnvironment: [String: String] {
@@ -95,17 +97,23 @@ struct ServerConfigRoutes {
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/api/admin/server-config") { request, context in
             _ = try await services.admin(request, context)
-            let merged = (try? ConfigLoader.load(environment: loaderEnvironment, logger: quiet).instance)
-                ?? services.settings.instance
-            var sections: [String: ConfigValue] = [:]
-            for name in Self.editableSections {
-                sections[name] = ConfigRedaction.redacted(Self.withDefaults(name, merged[name] ?? .object([:])))
-            }
-            return JSONBody.response(object: Shown(sections: sections))
+            return JSONBody.response(object: Shown(sections: shownSections()))
         }
         router.post("/api/admin/server-config") { request, context in
             try await save(request, context)
         }
+    }
+
+    /// The editable sections of the effective configuration (overlay included), secrets redacted.
+    func shownSections() -> [String: ConfigValue] {
+        let merged =
+            (try? ConfigLoader.load(environment: loaderEnvironment, logger: quiet).instance)
+            ?? services.settings.instance
+        var sections: [String: ConfigValue] = [:]
+        for name in Self.editableSections {
+            sections[name] = ConfigRedaction.redacted(Self.withDefaults(name, merged[name] ?? .object([:])))
+        }
+        return sections
     }
 
     func save(_ request: Request, _ context: AgnesRequestContext) async throws -> Response {
@@ -148,7 +156,9 @@ struct ServerConfigRoutes {
 
     /// Deep-merges `sections` into the overlay file, checks that the configuration still loads (else
     /// restores the old file) and returns the changed leaves. Blocking: file I/O and fsync.
-    static func merge(_ cleaned: [String: ConfigValue], into file: URL, environment: [String: String], dataDirectory: String)
+    static func merge(
+        _ cleaned: [String: ConfigValue], into file: URL, environment: [String: String], dataDirectory: String
+    )
         throws -> ([ConfigRedaction.Change], [String])
     {
         let previousText = try? String(contentsOf: file, encoding: .utf8)
@@ -161,7 +171,11 @@ struct ServerConfigRoutes {
             after = try ConfigLoader.load(environment: environment, logger: quiet).instance
         } catch {
             // The merged configuration does not load: put the old overlay back.
-            if let previousText { try? Self.writeText(previousText, to: file) } else { try? FileManager.default.removeItem(at: file) }
+            if let previousText {
+                try? Self.writeText(previousText, to: file)
+            } else {
+                try? FileManager.default.removeItem(at: file)
+            }
             throw APIError(
                 .unprocessableContent, error.message.replacingOccurrences(of: dataDirectory, with: "DATA_DIR"))
         }

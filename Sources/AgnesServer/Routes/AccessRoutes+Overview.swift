@@ -95,7 +95,7 @@ extension AccessRoutes {
         }
     }
 
-    private func blocks(of type: ResourceType) async throws -> [Block] {
+    func blocks(of type: ResourceType) async throws -> [Block] {
         switch type {
         case .marketplacePlugin:
             return try await MarketplaceListing(store: services.store).marketplaces().map { marketplace in

@@ -36,6 +36,17 @@ extension AuthRoutes: DescribedRoutes {
                     .ok(Self.tokenResponse), .error(403, "Bootstrap disabled: a user with a password exists"),
                     .error(422, "a valid email is required"), .error(429, "Too many requests (3 a minute)"),
                 ]),
+            .post(
+                "/auth/bootstrap/web", "The first-time setup form: the first admin, signed in", .anonymous,
+                body: .form(
+                    ["email": .string, "name": .string, "password": .string, "confirm_password": .string],
+                    required: ["email", "password", "confirm_password"]),
+                responses: [
+                    .redirect(
+                        "To /dashboard signed in; to /first-time-setup?error=… (mismatch, too_short, invalid_email); to /login once a user has a password"
+                    ),
+                    .error(429, "Too many requests (3 a minute)"),
+                ]),
         ]
     }
 }

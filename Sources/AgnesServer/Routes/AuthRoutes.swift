@@ -91,6 +91,33 @@ struct AuthRoutes {
             let body = try await request.decodeJSON(BootstrapRequest.self, context: context)
             return try await bootstrap(body)
         }
+        router.post("/auth/bootstrap/web") { request, context in
+            try limiter.check(route: "auth.bootstrap", limit: .perMinute(3), request: request, context: context)
+            return try await bootstrapWeb(request, context: context)
+        }
+    }
+
+    /// The first-time setup form (`/first-time-setup`): the same bootstrap, then the browser is signed in
+    /// and sent to the dashboard; a refusal goes back to the form with its reason.
+    private func bootstrapWeb(_ request: Request, context: AgnesRequestContext) async throws -> Response {
+        let settings = services.settings
+        func back(_ code: String) -> Response {
+            LoginSession.redirect(to: "/first-time-setup?error=\(code)", settings: settings)
+        }
+        guard let fields = try? await request.formFields(context: context) else { return back("invalid_form") }
+        guard fields["password"] == fields["confirm_password"] else { return back("mismatch") }
+        do {
+            let user = try await bootstrapUser(
+                BootstrapRequest(email: fields["email"] ?? "", name: fields["name"], password: fields["password"]))
+            return LoginSession.redirect(
+                to: LoginSession.defaultLanding, token: services.auth.issuer.session(for: user), settings: settings)
+        } catch let error as APIError {
+            switch error.status {
+            case .forbidden: return LoginSession.redirect(to: "/login", settings: settings)
+            case .unprocessableContent: return back("invalid_email")
+            default: return back("too_short")
+            }
+        }
     }
 
     private func signIn(_ credentials: Credentials, context: AgnesRequestContext) async throws -> Response {
@@ -104,6 +131,15 @@ struct AuthRoutes {
     }
 
     private func bootstrap(_ body: BootstrapRequest) async throws -> Response {
+        let user = try await bootstrapUser(body)
+        return JSONBody.response(
+            object: TokenResponse(
+                accessToken: services.auth.issuer.session(for: user), userID: user.id, email: user.email, role: "admin")
+        )
+    }
+
+    /// The first admin: 422 for a bad email, 400 for a short password, 403 once a user has a password.
+    private func bootstrapUser(_ body: BootstrapRequest) async throws -> User {
         let email = body.email.trimmingCharacters(in: .whitespaces)
         guard email.contains("@"), email.count <= 320 else {
             throw APIError(.unprocessableContent, "a valid email is required")
@@ -114,7 +150,7 @@ struct AuthRoutes {
         }
         let store = services.store
         let hasher = services.auth.hasher
-        let user = try await services.auth.bootstrapGate.run { () async throws -> User in
+        return try await services.auth.bootstrapGate.run { () async throws -> User in
             let users = DuckDBUserRepository(store: store)
             guard try await users.noneHasPassword() else {
                 throw APIError(
@@ -138,10 +174,6 @@ struct AuthRoutes {
             }
             return user
         }
-        return JSONBody.response(
-            object: TokenResponse(
-                accessToken: services.auth.issuer.session(for: user), userID: user.id, email: user.email, role: "admin")
-        )
     }
 
     private func audit(_ action: String, _ userID: String?, _ params: [String: String], result: String) async {

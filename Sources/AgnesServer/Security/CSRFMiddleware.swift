@@ -43,7 +43,7 @@ public struct CSRFMiddleware: RouterMiddleware {
     /// Form posts that sign a browser in: checked even without a session cookie.
     static let signInForms: Set<String> = [
         "/auth/password/login/web", "/auth/password/reset/confirm", "/auth/password/setup/confirm",
-        "/auth/email/verify/confirm",
+        "/auth/email/verify/confirm", "/auth/bootstrap/web",
     ]
 
     /// Creates the middleware; `allowedOrigins` are extra origins (e.g. `https://admin.example.com`)

@@ -64,12 +64,44 @@ struct CatalogPage {
                 status: .notFound, title: "Not found", text: "There is no table \(id).", caller: caller,
                 services: services)
         }
-        var values: [String: Any] = ["table_id": table.id, "table_mode": table.queryMode.rawValue]
+        let store = services.store
+        async let storedProfile = DuckDBTableProfileRepository(store: store).find(tableID: id)
+        async let documented = DuckDBColumnMetadataRepository(store: store).list(tableID: id)
+        async let defined = DuckDBMetricDefinitionRepository(store: store).list(category: nil)
+        var values: [String: Any] = [
+            "table_id": table.id, "table_mode": table.queryMode.rawValue, "can_edit": caller.isAdmin,
+            "table_api": "/api/admin/registry/" + Self.pathSegment(table.id),
+            "metadata_api": "/api/admin/metadata/" + Self.pathSegment(table.id),
+            "query_href": "/query?table=" + Self.pathSegment(table.id),
+            "table_description_text": table.description ?? "",
+        ]
         if let description = table.description, !description.isEmpty { values["table_description"] = description }
-        if let stored = try await DuckDBTableProfileRepository(store: services.store).find(tableID: id),
+        let notes = Dictionary(try await documented.map { ($0.columnName, $0) }) { first, _ in first }
+        if let stored = try await storedProfile,
             let document = try? JSONSerialization.jsonObject(with: Data(stored.profileJSON.utf8)) as? [String: Any]
         {
-            values["profile"] = ProfileCharts.view(of: document)
+            var profile = ProfileCharts.view(of: document)
+            profile["columns"] = (profile["columns"] as? [[String: Any]] ?? []).enumerated().map { index, column in
+                var column = column
+                let name = column["column_name"] as? String ?? ""
+                column["column_index"] = index
+                column["column_description_text"] = notes[name]?.description ?? ""
+                if let note = notes[name] {
+                    if let description = note.description, !description.isEmpty {
+                        column["column_description"] = description
+                    }
+                    if !note.tags.isEmpty { column["column_tags"] = note.tags.joined(separator: ", ") }
+                }
+                return column
+            }
+            values["profile"] = profile
+        }
+        let metrics = try await defined.filter { $0.tables.contains(table.id) || $0.tableName == table.id }
+        values["has_metrics"] = !metrics.isEmpty
+        values["metrics"] = metrics.map { metric -> [String: Any] in
+            var row: [String: Any] = ["metric_name": metric.displayName, "metric_id": metric.id]
+            if let description = metric.description, !description.isEmpty { row["metric_description"] = description }
+            return row
         }
         let page = WebPage(template: "catalog_table", title: table.id, path: "/catalog", caller: caller, values: values)
         return page.response(instanceName: services.settings.instanceName)

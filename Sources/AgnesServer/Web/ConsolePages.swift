@@ -16,6 +16,19 @@ struct ConsolePages {
         ("/admin/tables", "Tables", "Register, edit, sync and delete tables"),
         ("/admin/sync-runs", "Sync runs", "Recent sync runs and what each did with each table"),
         ("/admin/scheduler", "Scheduler", "The scheduled jobs: next run, last outcome, run now"),
+        ("/admin/access", "Access", "Which groups may reach which tables, plugins and memory domains."),
+        ("/admin/users", "Users", "Accounts, their groups and access; create, deactivate, reset passwords."),
+        ("/admin/groups", "Groups", "Groups with their members and origin; create and delete groups."),
+        ("/admin/tokens", "Tokens", "Every personal access token; revoke one."),
+        (
+            "/admin/server-config", "Server configuration",
+            "The instance's settings, section by section; secrets redacted."
+        ),
+        ("/admin/prompts", "Prompts", "The workspace CLAUDE.md and the setup prompt, with preview."),
+        (
+            "/corporate-memory/admin", "Corporate memory",
+            "Review contributed knowledge, settle contradictions and duplicates, read the audit trail."
+        ),
     ]
 
     func register(on router: Router<AgnesRequestContext>) {

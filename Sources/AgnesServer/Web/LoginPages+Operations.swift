@@ -12,6 +12,10 @@ extension LoginPages: DescribedRoutes {
             .get("/login/password", "Password sign-in page", .anonymous, responses: [.html("The page")]),
             .get("/login/email", "Sign-in-by-email page", .anonymous, responses: [.html("The page")]),
             .get(
+                "/first-time-setup", "Create the first admin, while no account has a password", .anonymous,
+                responses: [.html("The form"), .redirect("To /login once an account has a password")]),
+            .get("/install", "The old address of /setup", .anonymous, responses: [.redirect("To /setup")]),
+            .get(
                 "/dashboard", "The signed-in landing page", .anonymous,
                 responses: [.html("The page"), .redirect("To /login?next=… when not signed in")]),
             .get(

@@ -22,6 +22,10 @@ struct LoginPages {
         "oauth_failed": "Google sign-in failed. Try again.",
         "auth_internal": "Sign-in failed because of a server error. Try again.",
         "password_reset": "Your password has been changed.",
+        "mismatch": "The two passwords differ.",
+        "too_short": "The password must be at least \(PasswordHasher.minimumLength) characters.",
+        "invalid_email": "That is not an email address.",
+        "invalid_form": "The form could not be read. Try again.",
     ]
 
     func register(on router: Router<AgnesRequestContext>) {
@@ -36,7 +40,20 @@ struct LoginPages {
             if services.settings.isLocalDevMode {
                 return LoginSession.redirect(to: LoginSession.defaultLanding, settings: services.settings)
             }
-            return loginChoice(next: request.uri.queryParameters["next"].map(String.init), request: request).response()
+            let isFirstRun = try await DuckDBUserRepository(store: services.store).noneHasPassword()
+            return loginChoice(
+                next: request.uri.queryParameters["next"].map(String.init), request: request, isFirstRun: isFirstRun
+            ).response()
+        }
+        router.get("/first-time-setup") { request, _ in
+            // Only while no account has a password: afterwards this is just the way to sign in.
+            guard try await DuckDBUserRepository(store: services.store).noneHasPassword() else {
+                return LoginSession.redirect(to: "/login", settings: services.settings)
+            }
+            return firstTimeSetup(request).response()
+        }
+        router.get("/install") { _, _ in
+            Response(status: .found, headers: [.location: "/setup"])
         }
         router.get("/login/password") { request, _ in
             passwordPage(request).response()
@@ -86,7 +103,26 @@ struct LoginPages {
         return ""
     }
 
-    private func loginChoice(next: String?, request: Request) -> HTMLPage {
+    private func firstTimeSetup(_ request: Request) -> HTMLPage {
+        HTMLPage(
+            title: "Set up \(services.settings.instanceName)",
+            body: """
+                \(notice(request))
+                <p class="note">No account has a password yet. The first account you create here is an administrator;
+                this page closes as soon as it exists.</p>
+                <form method="post" action="/auth/bootstrap/web">
+                <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
+                <label for="name">Your name (optional)</label><input id="name" name="name" type="text" autocomplete="name">
+                <label for="password">Password (at least \(PasswordHasher.minimumLength) characters)</label>
+                <input id="password" name="password" type="password" autocomplete="new-password" required minlength="\(PasswordHasher.minimumLength)">
+                <label for="confirm">The password again</label>
+                <input id="confirm" name="confirm_password" type="password" autocomplete="new-password" required>
+                <div class="actions"><button type="submit" class="primary">Create the admin account</button></div>
+                </form>
+                """)
+    }
+
+    private func loginChoice(next: String?, request: Request, isFirstRun: Bool) -> HTMLPage {
         let next = LoginSession.safeNext(next)
         let query = "next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         var options = ""
@@ -97,6 +133,11 @@ struct LoginPages {
         options += "<p><a class=\"button\" href=\"/login/password?\(query)\">Email and password</a></p>"
         if services.mailer != nil || services.settings.isLocalDevMode {
             options += "<p><a class=\"button\" href=\"/login/email\">Email me a sign-in link</a></p>"
+        }
+        if isFirstRun {
+            options =
+                "<p class=\"note\" role=\"status\">No account has a password yet: "
+                + "<a href=\"/first-time-setup\">set up the first administrator</a>.</p>" + options
         }
         return HTMLPage(title: "Sign in to \(services.settings.instanceName)", body: notice(request) + options)
     }
@@ -127,24 +168,11 @@ struct LoginPages {
             title: "Email me a sign-in link",
             body: """
                 \(notice(request))
-                <form id="magic">
+                <form id="magic" data-api="/auth/email/send-link">
                 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
-                <button type="submit">Send link</button>
+                <div class="actions"><button type="submit" class="primary">Send link</button></div>
+                <p data-result></p>
                 </form>
-                <p id="result" class="note" role="status"></p>
-                """,
-            script: Self.magicLinkScript)
+                """)
     }
-
-    /// Sends the form as JSON to `/auth/email/send-link` and shows the answer.
-    static let magicLinkScript = """
-        document.getElementById('magic').addEventListener('submit', async (event) => {
-          event.preventDefault();
-          const response = await fetch('/auth/email/send-link', {method: 'POST',
-            headers: {'Content-Type': 'application/json'},
-            body: JSON.stringify({email: document.getElementById('email').value})});
-          const body = await response.json();
-          document.getElementById('result').textContent = body.message || body.detail;
-        });
-        """
 }

@@ -9,7 +9,7 @@ extension TablePages {
 
     /// Sync now and Delete, for one table (`table_id`, `table_api`).
     static let actions = """
-        <form class="inline" data-api="/api/sync/trigger" data-body="tables" data-then="/admin/sync-runs?run={run_id}#run-{run_id}"><input type="hidden" name="tables" data-type="list" value="{{table_id}}"><button type="submit">Sync now</button></form>
+        <form class="inline" data-api="/api/sync/trigger" data-send="tables" data-then="/admin/sync-runs?run={run_id}#run-{run_id}"><input type="hidden" name="tables" data-type="list" value="{{table_id}}"><button type="submit">Sync now</button></form>
         <form class="inline" data-api="{{table_api}}" data-method="DELETE" data-confirm="Delete the table {{table_id}}? Its data files, sync state, history and grants go too." data-then="/admin/tables"><button type="submit" class="danger">Delete</button></form>
         """
 
@@ -117,7 +117,7 @@ extension TablePages {
         {{<layout}}{{$content}}
         <p><a href="/admin">Admin</a></p>
         <h1>Sync runs</h1>
-        <form data-api="/api/sync/trigger" data-body="" data-then="/admin/sync-runs?run={run_id}#run-{run_id}"><div class="actions"><button type="submit">Sync every due table now</button></div></form>
+        <form data-api="/api/sync/trigger" data-send="" data-then="/admin/sync-runs?run={run_id}#run-{run_id}"><div class="actions"><button type="submit">Sync every due table now</button></div></form>
         {{#has_runs}}{{> pager}}
         {{#runs}}<section class="card" id="{{run_anchor}}" aria-label="Sync run {{run_id}}">
         <h2><a href="{{run_href}}"><code>{{run_id}}</code></a></h2>

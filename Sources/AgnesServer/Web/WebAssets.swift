@@ -69,9 +69,36 @@ enum WebAssets {
         .hidden{display:none}
         form.inline{display:inline}form.inline [data-result]{margin:.2rem 0}
         .card>h2:first-child{margin-top:.2rem}
+        main.narrow{max-width:30rem}
+        main.narrow form{margin:1rem 0 1.5rem}
+        h1 code,h2 code,h3 code{font-size:inherit}
         input.short{width:8rem}
         ul.columns{columns:16rem;padding-left:1.2rem}
         details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
+        .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+        dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1rem}
+        dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
+        ul.plain{list-style:none;padding:0}ul.plain li{margin:.2rem 0}
+        a.chip{text-decoration:none}
+        .chip.origin-google{border-color:var(--accent)}.chip.origin-system{background:var(--bg)}
+        .chip.status-ok{border-color:var(--ok)}.chip.status-failed{border-color:var(--bad)}
+        table.matrix td.cell{text-align:center;vertical-align:middle}
+        table.matrix th.block{font-weight:normal;color:var(--muted)}
+        table.matrix input[type=checkbox]{width:1.2rem;height:1.2rem;margin:0}
+        .prose{white-space:pre-wrap;overflow-wrap:anywhere}
+        textarea.prose{font-family:inherit;font-size:inherit}
+        form.filters{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:flex-end}
+        form.filters label{margin-top:.3rem}
+        .votes{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+        .votes form,td form{margin:.2rem 0}
+        button[aria-pressed=true]{background:var(--accent);border-color:var(--accent);color:#fff}
+        .chip.mandatory{border-color:var(--warn);color:var(--warn)}
+        .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:.8rem}
+        .pair .side{border-left:3px solid var(--line);padding-left:.6rem}
+        .pair h3{margin-top:.2rem}
+        form.actions select{width:auto}
+        .bulk{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:.8rem}
+        .status-pending{color:var(--warn)}.status-approved,.status-mandatory{color:var(--ok)}.status-rejected,.status-revoked,.status-expired{color:var(--bad)}
         @media (max-width:40rem){main{padding:.6rem}th,td{padding:.35rem .4rem}h1{font-size:1.25rem}}
         """
 

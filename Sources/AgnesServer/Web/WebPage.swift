@@ -27,7 +27,7 @@ struct WebPage {
     /// own path and on the paths below it.
     static let navigation: [(label: String, path: String, isAdmin: Bool)] = [
         ("Dashboard", "/dashboard", false), ("Catalog", "/catalog", false), ("Query", "/query", false),
-        ("Admin", "/admin", true), ("Profile", "/profile", false),
+        ("Memory", "/corporate-memory", false), ("Admin", "/admin", true), ("Profile", "/profile", false),
     ]
 
     /// `default-src 'none'`: only the server's own stylesheet, scripts and images; forms post only

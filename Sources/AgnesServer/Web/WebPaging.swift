@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 
 /// One page of a long list on a web page (`?page=N`, from 1): the rows shown and the pager's links,
-/// which keep the other query parameters (a search). A page past the end shows the last one.
+/// which keep the other query parameters (a search). A page past the end shows the last one. A page
+/// with several lists names each list's parameter (`?audit_page=N`) and renders each pager inside its
+/// own section (`{{#audit_pager}}{{> pager}}{{/audit_pager}}`).
 ///
 /// ```swift
 /// let paging = WebPaging(total: rows.count, request: request)
@@ -16,12 +18,15 @@ struct WebPaging {
     let total: Int
     let page: Int
     let pageSize: Int
+    /// The query parameter that names the page.
+    let parameter: String
 
-    init(total: Int, request: Request, pageSize: Int = Self.pageSize) {
+    init(total: Int, request: Request, pageSize: Int = Self.pageSize, parameter: String = "page") {
         self.total = total
         self.pageSize = pageSize
+        self.parameter = parameter
         let pages = max(1, (total + pageSize - 1) / pageSize)
-        let asked = request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1
+        let asked = request.uri.queryParameters.get(parameter).flatMap { Int($0) } ?? 1
         page = min(max(1, asked), pages)
     }
 
@@ -33,10 +38,10 @@ struct WebPaging {
     /// `has_pager`, `pager_text` (`101–200 of 1,000`), `has_prev`/`prev_href`, `has_next`/`next_href`.
     func values(path: String, query: [String: String] = [:]) -> [String: Any] {
         func href(_ page: Int) -> String {
-            var items = query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map {
+            var items = query.filter { !$0.value.isEmpty && $0.key != parameter }.sorted { $0.key < $1.key }.map {
                 URLQueryItem(name: $0.key, value: $0.value)
             }
-            if page > 1 { items.append(URLQueryItem(name: "page", value: String(page))) }
+            if page > 1 { items.append(URLQueryItem(name: parameter, value: String(page))) }
             var components = URLComponents()
             components.path = path
             components.queryItems = items.isEmpty ? nil : items

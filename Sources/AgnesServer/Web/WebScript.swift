@@ -5,20 +5,29 @@
 /// - `<form data-api="/api/admin/registry/{id}" data-method="PUT">` sends its named fields as a JSON
 ///   object (`{id}` in the URL is taken from the field `id`); `data-type` on a field: `int`, `list`
 ///   (comma- or line-separated), `json`, `bool` (a checkbox is always a Bool); `data-omit-empty` leaves
-///   an empty field out; `data-confirm="…"` asks first.
+///   an empty field out; `data-confirm="…"` asks first. A field named `outer.inner` is sent inside the
+///   object `outer` (`updates.domain` → `{"updates": {"domain": …}}`).
+/// - `data-selection="item_ids:queue"` on a form sends, as the list `item_ids`, the values of the checked
+///   `input[data-pick="queue"]` boxes anywhere on the page (rows of a table), and asks for one when none
+///   is checked; a checkbox `data-pick-all="queue"` checks or clears them all.
 /// - After success, `data-then`: `reload`, a path (`/admin/users/{id}`, filled from the answer), or
 ///   `reveal:<field>`, which shows that field of the answer once in the form's `[data-reveal]` element
 ///   (a new token). Without it, `data-done` is shown as a status.
 /// - A submit button's own `data-api`, `data-method`, `data-then` and `data-done` replace the form's (a
 ///   form's "Check" button posts its fields to a precheck route). `data-then="show:<id>"` shows the
 ///   element `<id>` with every `[data-key="a.b"]` inside it filled from the answer.
-/// - `data-body="<field>"` sends that one field's value as the body (`data-body=""`: no body);
+/// - `data-send="<field>"` sends that one field's value as the body (`data-send=""`: no body);
 ///   `data-changed` on a form sends only the fields whose value differs from the page's.
 /// - `<select data-discover="/api/…?x={field}" data-items="tables" data-text="{name}"
 ///   data-fill="bucket={bucket_id} name={id}">` is a picker: filled from the URL (again whenever the
 ///   form field named in it changes), with `data-group` as `<optgroup>`s and entries whose
 ///   `data-disable` keys are set unchoosable; choosing an entry sets the form's fields. The answer's
 ///   `error` or `detail` shows in the element named by its `aria-describedby`.
+/// - `<input type="checkbox" data-api-on="/api/admin/grants" data-body="{…}" data-api-off="/api/admin/grants/{id}"
+///   data-id="…" data-say="status-id">` saves at once: ticking posts `data-body` to `data-api-on` and keeps
+///   the answer's `id` in `data-id`; unticking sends DELETE to `data-api-off` (`{id}` from `data-id`).
+///   When the API refuses, the box goes back (a 404 to DELETE means it is off already); the outcome is
+///   said in the element `data-say` names.
 /// - The query console (`form#query-console`) posts to `/api/query`, draws the result as a table,
 ///   offers it as CSV, and shows an error in place.
 /// - Ctrl+Enter or Cmd+Enter in a textarea submits its form.
@@ -58,6 +67,8 @@ enum WebScript {
               default: return text;
             }
           };
+          const picks = (group) =>
+            Array.from(document.querySelectorAll('input[data-pick]')).filter((box) => box.dataset.pick === group);
           const fill = (template, values) =>
             template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(values[name] == null ? '' : values[name]));
           const send = async (url, method, payload) => {
@@ -78,7 +89,7 @@ enum WebScript {
             if (field.options) return Array.from(field.options).some((option) => option.selected !== option.defaultSelected);
             return field.value !== field.defaultValue;
           };
-          const pick = (object, path) => path.split('.').reduce((value, key) => (value == null ? undefined : value[key]), object);
+          const valueAt = (object, path) => path.split('.').reduce((value, key) => (value == null ? undefined : value[key]), object);
           const textOf = (value) => {
             if (value === null || value === undefined || value === '') return '–';
             if (typeof value === 'number') return value.toLocaleString('en');
@@ -91,13 +102,23 @@ enum WebScript {
           const show = (id, body) => {
             const target = document.getElementById(id);
             if (!target) return;
-            target.querySelectorAll('[data-key]').forEach((element) => { element.textContent = textOf(pick(body, element.dataset.key)); });
+            target.querySelectorAll('[data-key]').forEach((element) => { element.textContent = textOf(valueAt(body, element.dataset.key)); });
             target.classList.remove('hidden');
+          };
+          // `sections.auth` nests: {sections: {auth: …}}; `columns.0.description` makes an array.
+          const put = (object, name, value) => {
+            const path = name.split('.');
+            let target = object;
+            path.slice(0, -1).forEach((key, index) => {
+              target = target[key] = target[key] || (/^\d+$/.test(path[index + 1]) ? [] : {});
+            });
+            target[path[path.length - 1]] = value;
           };
 
           const apiForm = async (form, submitter) => {
-            const spec = (name) => (submitter && submitter.dataset[name] !== undefined ? submitter.dataset[name] : form.dataset[name]);
-            if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+            // A button may send the form elsewhere: its own data-api, data-method, data-then, data-done, data-confirm.
+            const options = Object.assign({}, form.dataset, submitter ? submitter.dataset : {});
+            if (options.confirm && !window.confirm(options.confirm)) return;
             const values = {};
             const payload = {};
             try {
@@ -105,36 +126,41 @@ enum WebScript {
                 if (!field.name || field.disabled) continue;
                 if ((field.type === 'radio') && !field.checked) continue;
                 if (field.value === '' && field.dataset.omitEmpty !== undefined) continue;
-                values[field.name] = valueOf(field);
-                if (form.dataset.changed === undefined || changed(field)) payload[field.name] = values[field.name];
+                const value = valueOf(field);
+                put(values, field.name, value);
+                if (options.changed === undefined || changed(field)) put(payload, field.name, value);
               }
             } catch (error) {
               say(form, 'Not valid JSON: ' + error.message, true);
               return;
             }
-            const method = (spec('method') || 'POST').toUpperCase();
-            const url = fill(spec('api'), values);
-            const only = form.dataset.body;
+            if (options.selection) {
+              const [name, group] = options.selection.split(':');
+              values[name] = payload[name] = picks(group).filter((box) => box.checked).map((box) => box.value);
+              if (values[name].length === 0) { say(form, 'Select at least one first.', true); return; }
+            }
+            const method = (options.method || 'POST').toUpperCase();
+            const url = fill(options.api, values);
             let body = method === 'GET' || method === 'DELETE' ? undefined : payload;
-            if (only !== undefined && body !== undefined) body = only === '' ? undefined : values[only];
+            if (options.send !== undefined && body !== undefined) body = options.send === '' ? undefined : values[options.send];
             const buttons = form.querySelectorAll('button');
             buttons.forEach((button) => { button.disabled = true; });
             say(form, 'Working…', false);
             try {
               const {response, body: answer} = await send(url, method, body);
               if (!response.ok) { say(form, detailOf(answer, response.status), true); return; }
-              const then = spec('then') || '';
+              const then = options.then || '';
               if (then === 'reload') { window.location.reload(); return; }
               if (then.startsWith('reveal:')) {
                 const reveal = form.querySelector('[data-reveal]');
                 reveal.textContent = (answer && answer[then.slice(7)]) || '';
                 reveal.classList.remove('hidden');
-                say(form, spec('done') || 'Done. Copy it now: it is not shown again.', false);
+                say(form, options.done || 'Done. Copy it now: it is not shown again.', false);
                 return;
               }
-              if (then.startsWith('show:')) { show(then.slice(5), answer); say(form, spec('done') || 'Done.', false); return; }
+              if (then.startsWith('show:')) { show(then.slice(5), answer); say(form, options.done || 'Done.', false); return; }
               if (then.startsWith('/')) { window.location.assign(fill(then, Object.assign({}, values, answer || {}))); return; }
-              say(form, spec('done') || 'Saved.', false);
+              say(form, options.done || (answer && typeof answer.message === 'string' && answer.message) || 'Saved.', false);
             } catch (error) {
               say(form, 'The server could not be reached: ' + error.message, true);
             } finally {
@@ -213,6 +239,37 @@ enum WebScript {
           });
           document.querySelectorAll('select[data-discover]').forEach(discover);
 
+          const toggle = async (box) => {
+            const wanted = box.checked;
+            const out = document.getElementById(box.dataset.say || '');
+            const report = (text, failed) => {
+              if (!out) return;
+              out.setAttribute('role', failed ? 'alert' : 'status');
+              out.className = failed ? 'error' : 'note';
+              out.textContent = text;
+            };
+            const label = (box.labels && box.labels[0] && box.labels[0].textContent) || '';
+            box.disabled = true;
+            try {
+              const {response, body} = wanted
+                ? await send(box.dataset.apiOn, 'POST', JSON.parse(box.dataset.body || '{}'))
+                : await send(fill(box.dataset.apiOff, {id: box.dataset.id || ''}), 'DELETE');
+              // A 404 when turning off: it is off already.
+              if (!response.ok && !(response.status === 404 && !wanted)) {
+                box.checked = !wanted;
+                report(label + ': ' + detailOf(body, response.status) + ' (reload to see the current state)', true);
+                return;
+              }
+              box.dataset.id = wanted ? String((body && body.id) || '') : '';
+              report(label + (wanted ? ': on.' : ': off.'), false);
+            } catch (error) {
+              box.checked = !wanted;
+              report('The server could not be reached: ' + error.message, true);
+            } finally {
+              box.disabled = false;
+            }
+          };
+
           const csvCell = (value) => {
             if (value === null || value === undefined) return '';
             const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -279,9 +336,14 @@ enum WebScript {
           document.addEventListener('submit', (event) => {
             const form = event.target;
             if (form.id === 'query-console') { event.preventDefault(); runQuery(form); return; }
-            const submitter = event.submitter;
-            if (form.dataset.api || (submitter && submitter.dataset.api)) { event.preventDefault(); apiForm(form, submitter); return; }
+            if (form.dataset.api) { event.preventDefault(); apiForm(form, event.submitter); return; }
             if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+          });
+          document.addEventListener('change', (event) => {
+            const box = event.target;
+            if (box.type === 'checkbox' && box.dataset.apiOn) { toggle(box); return; }
+            if (!box.dataset || box.dataset.pickAll === undefined) return;
+            picks(box.dataset.pickAll).forEach((pick) => { pick.checked = box.checked; });
           });
           document.addEventListener('keydown', (event) => {
             if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && event.target.tagName === 'TEXTAREA' && event.target.form) {

@@ -11,6 +11,9 @@ enum WebTemplates {
         "catalog_table": catalogTable, "pager": WebPaging.template,
     ].merging(ConsolePages.templates) { first, _ in first }
         .merging(TablePages.templates) { first, _ in first }
+        .merging(SettingsPages.templates) { first, _ in first }
+        .merging(PeoplePages.templates) { first, _ in first }
+        .merging(MemoryPages.templates) { first, _ in first }
 
     /// The parsed templates; a template that does not parse stops the server at start-up (a test
     /// renders each one).
@@ -56,7 +59,7 @@ enum WebTemplates {
         {{/tables}}</tbody></table></div>{{> pager}}{{/has_tables}}
         {{^has_tables}}<p class="muted">No tables yet: ask an admin to give one of your groups access to some.</p>{{/has_tables}}
         <h2>Set up a workspace</h2>
-        <p>In a terminal, in an empty folder (a token comes from <code>agnes auth token create</code> or an admin):</p>
+        <p>The easiest way: paste <a href="/setup">the setup prompt</a> into Claude Code. Or in a terminal, in an empty folder (a token comes from <a href="/tokens">your tokens</a>):</p>
         <pre>{{install_command}}
         {{init_command}}
         agnes pull</pre>
@@ -67,6 +70,7 @@ enum WebTemplates {
         {{#tokens}}<tr><td>{{token_name}}</td><td><code>{{token_prefix}}</code></td><td>{{token_created}}</td><td>{{token_expires}}</td><td>{{token_last_used}}</td></tr>
         {{/tokens}}</tbody></table></div>{{/has_tokens}}
         {{^has_tokens}}<p class="muted">No personal access tokens.</p>{{/has_tokens}}
+        <p><a href="/tokens">Create or revoke tokens</a></p>
         {{/content}}{{/layout}}
 
         """
@@ -103,7 +107,15 @@ enum WebTemplates {
         <p><a href="/catalog">Catalog</a></p>
         <h1><code>{{table_id}}</code></h1>
         {{#table_description}}<p>{{table_description}}</p>{{/table_description}}
-        <p class="muted">Query mode: {{table_mode}}</p>
+        <p class="muted">Query mode: {{table_mode}} · <a href="{{query_href}}">Query this table</a></p>
+        {{#can_edit}}<details><summary>Edit the description</summary>
+        <form data-api="{{table_api}}" data-method="PUT" data-then="reload">
+        <label for="table-description">Description</label>
+        <textarea id="table-description" name="description">{{table_description_text}}</textarea>
+        <div class="actions"><button type="submit" class="primary">Save</button></div><p data-result></p>
+        </form></details>{{/can_edit}}
+        {{#has_metrics}}<h2>Metrics that use it</h2>
+        <ul>{{#metrics}}<li><strong>{{metric_name}}</strong> <code class="muted">{{metric_id}}</code>{{#metric_description}} · {{metric_description}}{{/metric_description}}</li>{{/metrics}}</ul>{{/has_metrics}}
         {{#profile}}
         <div class="summary"><div><strong>{{rows}}</strong> rows</div><div><strong>{{column_count}}</strong> columns</div><div><strong>{{completeness}}</strong> complete</div></div>
         {{#sampled}}<p class="muted">Profiled on a sample of the rows.</p>{{/sampled}}
@@ -111,6 +123,14 @@ enum WebTemplates {
         <h2>Columns</h2>
         {{#columns}}<section class="column" aria-label="{{column_name}}">
         <h3><code>{{column_name}}</code> <span class="muted">{{column_type}}</span></h3>
+        {{#column_description}}<p>{{column_description}}</p>{{/column_description}}{{#column_tags}}<p><span class="chip">{{column_tags}}</span></p>{{/column_tags}}
+        {{#can_edit}}<details><summary>Edit the column's description</summary>
+        <form data-api="{{metadata_api}}" data-then="reload">
+        <input type="hidden" name="columns.0.column_name" value="{{column_name}}">
+        <label for="column-{{column_index}}">Description of {{column_name}}</label>
+        <textarea id="column-{{column_index}}" name="columns.0.description">{{column_description_text}}</textarea>
+        <div class="actions"><button type="submit" class="primary">Save</button></div><p data-result></p>
+        </form></details>{{/can_edit}}
         <p><svg class="meter" viewBox="0 0 100 8" width="100" height="8" role="img" aria-label="{{column_complete_text}} complete"><rect class="track" width="100" height="8"></rect><rect width="{{column_complete_width}}" height="8"></rect></svg> {{column_complete_text}} complete · {{column_unique}} distinct{{#column_range}} · {{column_range}}{{/column_range}}{{#column_alerts}} · <span class="problem">{{column_alerts}}</span>{{/column_alerts}}</p>
         {{#chart}}<figure><svg class="chart" viewBox="0 0 {{chart_width}} {{chart_height}}" role="img" aria-label="{{chart_label}}">{{#bars}}<rect x="{{bar_x}}" y="{{bar_y}}" width="{{bar_width}}" height="{{bar_height}}"><title>{{bar_tip}}</title></rect>{{/bars}}</svg><figcaption class="muted">{{chart_first}} … {{chart_last}}</figcaption></figure>{{/chart}}
         {{#has_top_values}}<table class="top"><tbody>{{#top_values}}<tr><td>{{top_value}}</td><td class="num">{{top_count}}</td><td><svg class="meter" viewBox="0 0 100 8" width="100" height="8" role="img" aria-label="{{top_pct}}"><rect class="track" width="100" height="8"></rect><rect width="{{top_width}}" height="8"></rect></svg> {{top_pct}}</td></tr>{{/top_values}}</tbody></table>{{/has_top_values}}

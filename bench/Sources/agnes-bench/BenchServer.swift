@@ -91,6 +91,18 @@ final class BenchServer: Sendable {
         return services.auth.issuer.session(for: user)
     }
 
+    /// An admin; returns a session token.
+    func admin() async throws -> String {
+        let store = services.store
+        let user = try await DuckDBUserRepository(store: store).create(
+            User(id: UUID().uuidString.lowercased(), email: "admin-\(UUID().uuidString.prefix(8))@example.com"))
+        let groups = DuckDBGroupRepository(store: store)
+        if let admin = try await groups.find(name: SystemGroup.admin) {
+            try await groups.addMember(userID: user.id, groupID: admin.id, source: .admin, addedBy: nil)
+        }
+        return services.auth.issuer.session(for: user)
+    }
+
     /// GETs `path`; returns the body's size as sent (still gzipped when `acceptEncoding` asked for it:
     /// the client does not decompress).
     @discardableResult

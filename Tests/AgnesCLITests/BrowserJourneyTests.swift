@@ -1,0 +1,295 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The web UI in a real browser: headless Chromium (``WebDriver``) against a real `agnes serve --demo`,
+/// the way an admin and an analyst use it. Screenshots of each step go to `browser-screenshots/` at the
+/// package root (git-ignored), to look at when a step fails.
+@Suite(.serialized) struct BrowserJourneyTests {
+    static let adminEmail = "admin@example.com"
+    static let adminPassword = "journey-password-1"
+
+    static var screenshots: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("browser-screenshots")
+    }
+
+    /// The demo server with a seed admin.
+    static func demoServer(_ root: TemporaryDirectory) async throws -> ServerProcess {
+        try await ServerProcess(
+            dataDirectory: root.path("data"), arguments: ["--demo", "--demo-scale", "0.002"],
+            environment: ["SEED_ADMIN_EMAIL": adminEmail, "SEED_ADMIN_PASSWORD": adminPassword])
+    }
+
+    /// Signs in through the password form, starting from a page that needs a session.
+    static func signIn(_ browser: WebDriver, base: String, email: String, password: String, landing: String)
+        async throws
+    {
+        try await browser.open(base + landing)
+        try await browser.waitForPath("/login")
+        #expect(try await browser.currentURL().contains("next="))
+        try await browser.open(
+            base + "/login/password?next="
+                + (landing.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        try await browser.waitFor("#email").type(email)
+        try await browser.find("#password").type(password)
+        try await browser.find("form[action='/auth/password/login/web'] button[type=submit]").click()
+        try await browser.waitForPath(landing)
+    }
+
+    @Test func anAdminSignsInReadsTheCatalogAndQueries() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let server = try await Self.demoServer(root)
+        defer { Task { await server.stop() } }
+        try await WebDriver.with { browser in try await Self.adminJourney(browser, server: server) }
+    }
+
+    static func adminJourney(_ browser: WebDriver, server: ServerProcess) async throws {
+        let shots = Self.screenshots.appendingPathComponent("admin")
+
+        try await Self.signIn(
+            browser, base: server.base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
+        let dashboard = try await browser.find("main").text()
+        #expect(dashboard.contains("Signed in as admin@example.com (admin)"))
+        #expect(dashboard.contains("orders") && dashboard.contains("tables you may read"))
+        try await browser.screenshot("1-dashboard", in: shots)
+
+        // The catalog, then a table's profile with its distributions drawn.
+        try await browser.find("nav a[href='/catalog']").click()
+        try await browser.waitForPath("/catalog")
+        try await browser.find("a[href='/catalog/orders']").click()
+        try await browser.waitForPath("/catalog/orders")
+        try await browser.wait("the profile's histograms") {
+            try await browser.findAll("svg.chart rect").count > 3
+        }
+        #expect(try await browser.find("h1").text() == "orders")
+        try await browser.screenshot("2-profile", in: shots)
+
+        // The query console: an error in place, then a result with its CSV.
+        try await browser.open(server.base + "/query")
+        let sql = try await browser.waitFor("#sql")
+        try await sql.clear()
+        try await sql.type("SELECT nope FROM orders")
+        try await sql.type(WebDriver.Key.control + WebDriver.Key.enter + WebDriver.Key.release)
+        try await browser.wait("the error in place") { !(try await browser.find("#query-error").text()).isEmpty }
+        #expect(try await browser.find("#query-error").text().lowercased().contains("nope"))
+        try await browser.screenshot("3-query-error", in: shots)
+        try await sql.clear()
+        try await sql.type("SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status")
+        try await browser.find("#query-console button[type=submit]").click()
+        try await browser.wait("the result table") { try await browser.findAll("#query-result td").count > 1 }
+        #expect(try await browser.find("#query-error").text().isEmpty)
+        #expect(try await browser.find("#query-result thead").text().contains("status"))
+        let csv = try await browser.find("#query-result a[download]")
+        #expect(try await csv.attribute("download") == "result.csv")
+        try await browser.screenshot("4-query-result", in: shots)
+
+        // A page that does not exist is an HTML page in the browser, not JSON.
+        try await browser.open(server.base + "/no/such/page")
+        try await browser.wait("the 404 page") { try await browser.find("h1").text() == "Not found" }
+    }
+
+    @Test func aPhoneSizedWindowShowsTheSamePagesWithoutSidewaysScrolling() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let server = try await Self.demoServer(root)
+        defer { Task { await server.stop() } }
+        try await WebDriver.with(width: 360, height: 780) { browser in try await Self.phone(browser, server: server) }
+    }
+
+    static func phone(_ browser: WebDriver, server: ServerProcess) async throws {
+        let shots = Self.screenshots.appendingPathComponent("phone")
+        try await Self.signIn(
+            browser, base: server.base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
+        for (name, path) in [
+            ("dashboard", "/dashboard"), ("catalog", "/catalog"), ("profile", "/catalog/orders"), ("query", "/query"),
+        ] {
+            try await browser.open(server.base + path)
+            try await browser.waitForPath(path)
+            // Wide tables scroll inside their own box; the page itself never scrolls sideways.
+            let overflow =
+                try await browser.execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth") as? Int
+            #expect(overflow == 0, "\(path) is \(overflow ?? -1) px wider than the window")
+            try await browser.screenshot(name, in: shots)
+        }
+    }
+
+    @Test func everyPageAnAdminCanReachLoadsCleanlyWithLabelledControls() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let server = try await Self.demoServer(root)
+        defer { Task { await server.stop() } }
+        try await WebDriver.with { browser in try await Self.crawl(browser, server: server) }
+    }
+
+    /// Every page linked from the navigation and the admin index (and one level below them): it answers
+    /// a page (no error page), its console has no error (a CSP violation included), every form control
+    /// has a label, and it does not scroll sideways.
+    static func crawl(_ browser: WebDriver, server: ServerProcess) async throws {
+        let shots = Self.screenshots.appendingPathComponent("pages")
+        try await Self.signIn(
+            browser, base: server.base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
+        _ = try await browser.consoleErrors()
+        var queue = ["/dashboard", "/admin"]
+        var seen = Set<String>()
+        let linkScript = """
+            return Array.from(document.querySelectorAll('main a[href^="/"], nav a[href^="/"]'))
+              .map((a) => a.getAttribute('href'))
+            """
+        while let path = queue.first, seen.count < 60 {
+            queue.removeFirst()
+            guard seen.insert(path).inserted else { continue }
+            try await browser.open(server.base + path)
+            try await browser.wait("\(path) loaded") {
+                try await browser.execute("return document.readyState") as? String == "complete"
+            }
+            let title = try await browser.find("h1").text()
+            #expect(!["Not found", "Something went wrong", "Access denied"].contains(title), "\(path): \(title)")
+            let errors = try await browser.consoleErrors()
+            #expect(errors.isEmpty, "\(path): \(errors)")
+            let unlabelled = try await browser.unlabelledControls()
+            #expect(unlabelled.isEmpty, "\(path): \(unlabelled)")
+            let overflow =
+                try await browser.execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth") as? Int
+            #expect(overflow == 0, "\(path) scrolls sideways by \(overflow ?? -1) px")
+            let name = path.split(separator: "/").joined(separator: "-").prefix(60)
+            try await browser.screenshot(name.isEmpty ? "root" : String(name), in: shots)
+            // Follow links of the first two levels, not every row of every list.
+            guard path.split(separator: "/").count <= 2 else { continue }
+            for case let link as String in try await browser.execute(linkScript) as? [Any] ?? [] {
+                let target = String(link.prefix { $0 != "#" })
+                guard !target.hasPrefix("/static/"), !target.hasPrefix("/auth/"), !target.hasPrefix("/api/"),
+                    !target.hasPrefix("/cli/"), !target.contains("?"), !seen.contains(target)
+                else { continue }
+                queue.append(target)
+            }
+        }
+        #expect(seen.count > 5, "only \(seen.sorted()) were reached")
+    }
+
+    @Test func aGrantReachesAGroupsMemberAndAnApprovedItemReachesEveryone() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let server = try await Self.demoServer(root)
+        defer { Task { await server.stop() } }
+        try await WebDriver.with { browser in try await Self.grantAndMemory(browser, server: server) }
+    }
+
+    /// Fills the fields (CSS selector → text) and presses the form's submit button.
+    static func fill(_ browser: WebDriver, _ fields: [(String, String)], submit: String) async throws {
+        for (selector, text) in fields {
+            let field = try await browser.waitFor(selector)
+            try await field.clear()
+            try await field.type(text)
+        }
+        try await browser.find(submit).click()
+    }
+
+    static func signOut(_ browser: WebDriver) async throws {
+        try await browser.find("header form[action='/auth/logout'] button").click()
+        try await browser.waitForPath("/login")
+    }
+
+    static func grantAndMemory(_ browser: WebDriver, server: ServerProcess) async throws {
+        let shots = Self.screenshots.appendingPathComponent("grant")
+        let base = server.base
+        try await Self.signIn(
+            browser, base: base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
+
+        // A group, a member with a password, and the member in the group: all from the admin pages.
+        try await browser.open(base + "/admin/groups")
+        try await Self.fill(
+            browser, [("#group-name", "Finance")], submit: "form[data-api='/api/admin/groups'] button[type=submit]")
+        try await browser.wait("the new group's page") {
+            try await browser.find("h1").text().contains("Finance")
+        }
+        try await browser.open(base + "/admin/users")
+        try await Self.fill(
+            browser, [("#new-email", "fiona@example.com"), ("#new-name", "Fiona")],
+            submit: "form[data-api='/api/users'] button[type=submit]")
+        try await browser.wait("the new user's page") { try await browser.find("h1").text().contains("fiona") }
+        try await Self.fill(
+            browser, [("#user-password", "fiona-password-1")],
+            submit: "form[data-api$='/set-password'] button[type=submit]")
+        try await browser.wait("the password set") {
+            try await browser.find("form[data-api$='/set-password'] [data-result]").text() == "The password is set."
+        }
+        try await browser.find("#join-group").type("Finance")
+        try await browser.find("form:has(#join-group) button[type=submit]").click()
+        try await browser.wait("the membership") { try await browser.find("main").text().contains("Finance") }
+        try await browser.screenshot("1-member", in: shots)
+
+        // The grant: the Finance × customers box of the access matrix.
+        try await browser.open(base + "/admin/access")
+        let cell = try #require(
+            try await browser.executeElement(
+                """
+                const label = Array.from(document.querySelectorAll('table.matrix label'))
+                  .find((l) => l.textContent.startsWith('Finance may reach') && l.textContent.includes('customers'));
+                return label ? document.getElementById(label.htmlFor) : null;
+                """), "no Finance × customers box")
+        try await cell.click()
+        try await browser.wait("the grant saved") {
+            try await browser.execute("return document.getElementById('matrix-status').textContent") as? String
+                != ""
+        }
+        try await browser.open(base + "/admin/access")
+        #expect(
+            try await browser.execute(
+                """
+                const label = Array.from(document.querySelectorAll('table.matrix label'))
+                  .find((l) => l.textContent.startsWith('Finance may reach') && l.textContent.includes('customers'));
+                return document.getElementById(label.htmlFor).checked;
+                """) as? Bool == true)
+        try await browser.screenshot("2-granted", in: shots)
+        try await Self.signOut(browser)
+
+        // The member sees the granted table and nothing else, and contributes what she knows.
+        try await Self.signIn(
+            browser, base: base, email: "fiona@example.com", password: "fiona-password-1", landing: "/catalog")
+        let catalog = try await browser.find("main").text()
+        #expect(catalog.contains("customers") && !catalog.contains("orders") && !catalog.contains("events"))
+        #expect(try await browser.findAll("nav a[href='/admin']").isEmpty)
+        try await browser.open(base + "/corporate-memory")
+        try await Self.fill(
+            browser,
+            [
+                ("#new-title", "Customers churn in March"),
+                ("#new-content", "Count churn by the cancelled_at date, not by the last order."),
+                ("#new-category", "metrics"),
+            ], submit: "form[data-api='/api/memory'] button[type=submit]")
+        try await browser.wait("the contribution listed") {
+            try await browser.find("main").text().contains("Customers churn in March")
+        }
+        try await browser.screenshot("3-contributed", in: shots)
+        try await Self.signOut(browser)
+
+        // The admin approves it from the review queue.
+        try await Self.signIn(
+            browser, base: base, email: Self.adminEmail, password: Self.adminPassword,
+            landing: "/corporate-memory/admin")
+        let approve = try #require(
+            try await browser.executeElement(
+                """
+                const row = Array.from(document.querySelectorAll('tr'))
+                  .find((tr) => tr.textContent.includes('Customers churn in March'));
+                return row ? row.querySelector('form[data-api^="/api/memory/admin/approve"] button') : null;
+                """), "the item is not in the review queue")
+        try await approve.click()
+        try await browser.wait("the queue emptied") {
+            try await browser.findAll("form[data-api^='/api/memory/admin/approve']").isEmpty
+        }
+        try await browser.screenshot("4-approved", in: shots)
+        try await browser.open(base + "/corporate-memory")
+        try await browser.wait("the approved item for everyone") {
+            try await browser.find("main").text().contains("Count churn by the cancelled_at date")
+        }
+        try await browser.screenshot("5-knowledge", in: shots)
+    }
+}
