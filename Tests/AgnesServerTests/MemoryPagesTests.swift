@@ -180,7 +180,7 @@ struct MemoryPagesTests {
             itemID: "k-group", otherItemID: "k-approved", type: "likely_duplicate", score: 0.91, at: Date())
         try await fixture.application.test(.router) { client in
             let html = try await Self.html(client, "/corporate-memory/admin", as: admin.token)
-            #expect(html.contains(#"aria-current="page">Memory"#))
+            #expect(html.contains(#"aria-current="page">Admin"#))
             #expect(html.contains("<strong>2</strong> pending") && html.contains("<strong>4</strong> approved"))
             #expect(html.contains("<strong>1</strong> mandatory") && html.contains("<strong>7</strong> in all"))
             #expect(html.contains("Bob pending idea") && html.contains("Ana pending tip"))
