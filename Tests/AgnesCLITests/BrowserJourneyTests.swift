@@ -178,6 +178,10 @@ import Testing
         defer { root.remove() }
         let server = try await Self.demoServer(root)
         defer { Task { await server.stop() } }
+        // A file an admin placed in the local source, to register from the admin pages.
+        try "region,manager\nNorth,Ann\nSouth,Bob\n".write(
+            to: root.path("data").appendingPathComponent("sources/local/regions.csv"), atomically: true,
+            encoding: .utf8)
         try await WebDriver.with { browser in try await Self.grantAndMemory(browser, server: server) }
     }
 
@@ -202,6 +206,29 @@ import Testing
         try await Self.signIn(
             browser, base: base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
 
+        // The table: picked from the local source's files, checked, registered.
+        try await browser.open(base + "/admin/tables/new?source=local")
+        let findRegions = """
+            return Array.from(document.querySelectorAll('#pick-file option'))
+              .find((o) => o.textContent.includes('regions')) || null;
+            """
+        try await browser.wait("the file in the picker", seconds: 30) {
+            try await browser.executeElement(findRegions) != nil
+        }
+        try await #require(try await browser.executeElement(findRegions)).click()
+        try await browser.wait("the picker to fill the form") {
+            try await browser.execute("return document.querySelector('#register-table [name=source_table]').value")
+                as? String == "regions.csv"
+        }
+        try await browser.find("#register-table button[data-api$='/precheck']").click()
+        try await browser.wait("the precheck") {
+            try await browser.execute("return document.getElementById('precheck').classList.contains('hidden')")
+                as? Bool == false
+        }
+        try await browser.screenshot("0-precheck", in: shots)
+        try await browser.find("#register-table button.primary").click()
+        try await browser.waitForPath("/admin/tables/regions")
+
         // A group, a member with a password, and the member in the group: all from the admin pages.
         try await browser.open(base + "/admin/groups")
         try await Self.fill(
@@ -225,15 +252,15 @@ import Testing
         try await browser.wait("the membership") { try await browser.find("main").text().contains("Finance") }
         try await browser.screenshot("1-member", in: shots)
 
-        // The grant: the Finance × customers box of the access matrix.
+        // The grant: the Finance × regions box of the access matrix.
         try await browser.open(base + "/admin/access")
         let cell = try #require(
             try await browser.executeElement(
                 """
                 const label = Array.from(document.querySelectorAll('table.matrix label'))
-                  .find((l) => l.textContent.startsWith('Finance may reach') && l.textContent.includes('customers'));
+                  .find((l) => l.textContent.startsWith('Finance may reach') && l.textContent.includes('regions'));
                 return label ? document.getElementById(label.htmlFor) : null;
-                """), "no Finance × customers box")
+                """), "no Finance × regions box")
         try await cell.click()
         try await browser.wait("the grant saved") {
             try await browser.execute("return document.getElementById('matrix-status').textContent") as? String
@@ -244,7 +271,7 @@ import Testing
             try await browser.execute(
                 """
                 const label = Array.from(document.querySelectorAll('table.matrix label'))
-                  .find((l) => l.textContent.startsWith('Finance may reach') && l.textContent.includes('customers'));
+                  .find((l) => l.textContent.startsWith('Finance may reach') && l.textContent.includes('regions'));
                 return document.getElementById(label.htmlFor).checked;
                 """) as? Bool == true)
         try await browser.screenshot("2-granted", in: shots)
@@ -254,7 +281,7 @@ import Testing
         try await Self.signIn(
             browser, base: base, email: "fiona@example.com", password: "fiona-password-1", landing: "/catalog")
         let catalog = try await browser.find("main").text()
-        #expect(catalog.contains("customers") && !catalog.contains("orders") && !catalog.contains("events"))
+        #expect(catalog.contains("regions") && !catalog.contains("orders") && !catalog.contains("customers"))
         #expect(try await browser.findAll("nav a[href='/admin']").isEmpty)
         try await browser.open(base + "/corporate-memory")
         try await Self.fill(
