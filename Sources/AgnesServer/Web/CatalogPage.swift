@@ -12,17 +12,14 @@ struct CatalogPage {
     let services: AgnesServices
 
     func list(for caller: AuthenticatedUser, request: Request) async throws -> Response {
-        let store = services.store
         async let readable = services.access.readableTables(caller)
-        async let registered = DuckDBTableRegistryRepository(store: store).list(sourceType: nil)
-        async let documented = DuckDBTableMetadataRepository(store: store).descriptions()
-        async let states = DuckDBSyncStateRepository(store: store).list()
+        let data = try await WebTableData.current(services)
         let allowed = try await readable
-        let descriptions = try await documented
-        let stateByID = Dictionary(try await states.map { ($0.tableID, $0) }, uniquingKeysWith: { first, _ in first })
+        let descriptions = data.descriptions
+        let stateByID = data.states
         let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces)
         let needle = query.lowercased()
-        let matching = try await registered.sorted(by: { $0.id < $1.id }).filter { table in
+        let matching = data.registrations.filter { table in
             guard allowed?.contains(table.id) ?? true else { return false }
             guard !needle.isEmpty else { return true }
             let description = table.description?.isEmpty == false ? table.description : descriptions[table.id]

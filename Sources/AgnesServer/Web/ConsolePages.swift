@@ -60,8 +60,8 @@ struct ConsolePages {
             sql = "SELECT *\nFROM \"\(table.replacingOccurrences(of: "\"", with: "\"\""))\"\nLIMIT 100"
         }
         let readable = try await services.access.readableTables(caller)
-        let tables = try await DuckDBTableRegistryRepository(store: services.store).list(sourceType: nil)
-            .filter { readable?.contains($0.id) ?? true }.map(\.id).sorted()
+        let tables = try await WebTableData.current(services).registrations
+            .filter { readable?.contains($0.id) ?? true }.map(\.id)
         return WebPage(
             template: "query", title: "Query", path: "/query", caller: caller,
             values: [

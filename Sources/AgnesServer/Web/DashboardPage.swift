@@ -15,15 +15,12 @@ struct DashboardPage {
     func response(for caller: AuthenticatedUser, request: Request, now: Date = Date()) async throws -> Response {
         let store = services.store
         async let readable = services.access.readableTables(caller)
-        async let registered = DuckDBTableRegistryRepository(store: store).list(sourceType: nil)
-        async let states = DuckDBSyncStateRepository(store: store).list()
-        async let attention = SyncRunRepository(store: store).tablesNeedingAttention(
-            staleBefore: now.addingTimeInterval(-Self.staleAfter))
         async let tokens = DuckDBAccessTokenRepository(store: store).list(userID: caller.user.id)
+        let data = try await WebTableData.current(services, now: now)
         let allowed = try await readable
-        let tables = try await registered.filter { allowed?.contains($0.id) ?? true }.sorted { $0.id < $1.id }
-        let stateByID = Dictionary(try await states.map { ($0.tableID, $0) }, uniquingKeysWith: { first, _ in first })
-        let flagged = Dictionary(try await attention.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let tables = data.registrations.filter { allowed?.contains($0.id) ?? true }
+        let stateByID = data.states
+        let flagged = data.attention
         // What needs attention first, so that it is on the first page however many tables there are.
         let ordered = tables.map { table in
             (table: table, status: Self.status(table, state: stateByID[table.id], flag: flagged[table.id], now: now))

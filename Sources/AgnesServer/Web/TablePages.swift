@@ -31,20 +31,16 @@ struct TablePages {
     }
 
     func list(for caller: AuthenticatedUser, request: Request, now: Date = Date()) async throws -> Response {
-        let store = services.store
-        async let registered = DuckDBTableRegistryRepository(store: store).list(sourceType: nil)
-        async let states = DuckDBSyncStateRepository(store: store).list()
-        async let attention = SyncRunRepository(store: store).tablesNeedingAttention(
-            staleBefore: now.addingTimeInterval(-DashboardPage.staleAfter))
+        let data = try await WebTableData.current(services, now: now)
         let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces)
         let needle = query.lowercased()
-        let tables = try await registered.sorted { $0.id < $1.id }.filter { table in
+        let tables = data.registrations.filter { table in
             needle.isEmpty
                 || [table.id, table.name, table.sourceType ?? "", table.bucket ?? "", table.description ?? ""]
                     .contains { $0.lowercased().contains(needle) }
         }
-        let stateByID = Dictionary(try await states.map { ($0.tableID, $0) }) { first, _ in first }
-        let flagged = Dictionary(try await attention.map { ($0.id, $0) }) { first, _ in first }
+        let stateByID = data.states
+        let flagged = data.attention
         let paging = WebPaging(total: tables.count, request: request)
         let rows = tables[paging.range].map { table in
             let state = stateByID[table.id]
