@@ -37,20 +37,18 @@ struct ConsolePages {
             return try await query(for: caller, request: request)
         }
         router.get("/admin") { request, context in
-            let caller = try await services.caller(request, context)
-            guard caller.isAdmin else {
-                return WebPage.message(
-                    status: .forbidden, title: "Access denied", text: "Admin access required", caller: caller,
-                    services: services)
-            }
-            let sections = Self.adminSections.map {
-                ["section_href": $0.path, "section_title": $0.title, "section_summary": $0.summary]
-            }
-            return WebPage(
-                template: "admin_index", title: "Admin", path: "/admin", caller: caller,
-                values: ["sections": sections, "has_sections": !sections.isEmpty]
-            ).response(instanceName: services.settings.instanceName)
+            try await services.adminPage(request, context) { caller in index(for: caller) }
         }
+    }
+
+    func index(for caller: AuthenticatedUser) -> Response {
+        let sections = Self.adminSections.map {
+            ["section_href": $0.path, "section_title": $0.title, "section_summary": $0.summary]
+        }
+        return WebPage(
+            template: "admin_index", title: "Admin", path: "/admin", caller: caller,
+            values: ["sections": sections, "has_sections": !sections.isEmpty]
+        ).response(instanceName: services.settings.instanceName)
     }
 
     func query(for caller: AuthenticatedUser, request: Request) async throws -> Response {

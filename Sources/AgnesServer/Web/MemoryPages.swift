@@ -25,13 +25,7 @@ struct MemoryPages {
             return try await browse(for: caller, request: request)
         }
         router.get("/corporate-memory/admin") { request, context in
-            let caller = try await services.caller(request, context)
-            guard caller.isAdmin else {
-                return WebPage.message(
-                    status: .forbidden, title: "Access denied", text: "Admin access required", caller: caller,
-                    services: services)
-            }
-            return try await review(for: caller, request: request)
+            try await services.adminPage(request, context) { caller in try await review(for: caller, request: request) }
         }
     }
 

@@ -15,34 +15,34 @@ struct PeoplePages {
 
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/admin/access") { request, context in
-            try await forAdmins(request, context) { caller in
+            try await services.adminPage(request, context) { caller in
                 try await AccessMatrixPage(services: services).response(for: caller, request: request)
             }
         }
         router.get("/admin/users") { request, context in
-            try await forAdmins(request, context) { caller in
+            try await services.adminPage(request, context) { caller in
                 try await UserAdminPages(services: services).list(for: caller, request: request)
             }
         }
         router.get("/admin/users/:id") { request, context in
-            try await forAdmins(request, context) { caller in
+            try await services.adminPage(request, context) { caller in
                 try await UserAdminPages(services: services).user(
                     context.parameters.get("id") ?? "", for: caller, request: request)
             }
         }
         router.get("/admin/groups") { request, context in
-            try await forAdmins(request, context) { caller in
+            try await services.adminPage(request, context) { caller in
                 try await GroupAdminPages(services: services).list(for: caller)
             }
         }
         router.get("/admin/groups/:id") { request, context in
-            try await forAdmins(request, context) { caller in
+            try await services.adminPage(request, context) { caller in
                 try await GroupAdminPages(services: services).group(
                     context.parameters.get("id") ?? "", for: caller, request: request)
             }
         }
         router.get("/admin/tokens") { request, context in
-            try await forAdmins(request, context) { caller in
+            try await services.adminPage(request, context) { caller in
                 try await TokenPages(services: services).all(for: caller, request: request)
             }
         }
@@ -54,21 +54,6 @@ struct PeoplePages {
             let caller = try await services.caller(request, context)
             return try await ProfilePage(services: services).response(for: caller, request: request)
         }
-    }
-
-    /// The page `build` makes for an admin; a 403 page for anyone else (a 401, so a sign-in redirect,
-    /// without a session).
-    private func forAdmins(
-        _ request: Request, _ context: AgnesRequestContext,
-        _ build: (AuthenticatedUser) async throws -> Response
-    ) async throws -> Response {
-        let caller = try await services.caller(request, context)
-        guard caller.isAdmin else {
-            return WebPage.message(
-                status: .forbidden, title: "Access denied", text: "Admin access required", caller: caller,
-                services: services)
-        }
-        return try await build(caller)
     }
 
     /// A 404 page.

@@ -12,8 +12,9 @@ struct SchedulerPage {
 
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/admin/scheduler") { request, context in
-            let caller = try await services.admin(request, context)
-            return try await response(for: caller)
+            try await services.adminPage(request, context) { caller in
+                try await response(for: caller)
+            }
         }
     }
 

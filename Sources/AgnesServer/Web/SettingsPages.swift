@@ -18,21 +18,13 @@ struct SettingsPages {
             try await setup(caller: try? await services.caller(request, context), request: request)
         }
         router.get("/admin/prompts") { request, context in
-            let caller = try await services.caller(request, context)
-            guard caller.isAdmin else { return adminOnly(caller) }
-            return try await prompts(caller: caller, request: request)
+            try await services.adminPage(request, context) { caller in
+                try await prompts(caller: caller, request: request)
+            }
         }
         router.get("/admin/server-config") { request, context in
-            let caller = try await services.caller(request, context)
-            guard caller.isAdmin else { return adminOnly(caller) }
-            return serverConfig(caller: caller)
+            try await services.adminPage(request, context) { caller in serverConfig(caller: caller) }
         }
-    }
-
-    private func adminOnly(_ caller: AuthenticatedUser) -> Response {
-        WebPage.message(
-            status: .forbidden, title: "Access denied", text: "Admin access required", caller: caller,
-            services: services)
     }
 
     func setup(caller: AuthenticatedUser?, request: Request) async throws -> Response {

@@ -17,12 +17,14 @@ struct SyncRunPages {
 
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/admin/sync-runs") { request, context in
-            let caller = try await services.admin(request, context)
-            return try await list(for: caller, request: request)
+            try await services.adminPage(request, context) { caller in
+                try await list(for: caller, request: request)
+            }
         }
         router.get("/admin/sync-runs/{id}") { request, context in
-            let caller = try await services.admin(request, context)
-            return try await run(context.parameters.get("id") ?? "", for: caller, request: request)
+            try await services.adminPage(request, context) { caller in
+                try await run(context.parameters.get("id") ?? "", for: caller, request: request)
+            }
         }
     }
 

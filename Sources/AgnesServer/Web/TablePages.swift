@@ -17,16 +17,19 @@ struct TablePages {
 
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/admin/tables") { request, context in
-            let caller = try await services.admin(request, context)
-            return try await list(for: caller, request: request)
+            try await services.adminPage(request, context) { caller in
+                try await list(for: caller, request: request)
+            }
         }
         router.get("/admin/tables/new") { request, context in
-            let caller = try await services.admin(request, context)
-            return try await new(for: caller, source: request.uri.queryParameters.get("source"))
+            try await services.adminPage(request, context) { caller in
+                try await new(for: caller, source: request.uri.queryParameters.get("source"))
+            }
         }
         router.get("/admin/tables/{id}") { request, context in
-            let caller = try await services.admin(request, context)
-            return try await edit(context.parameters.get("id") ?? "", for: caller)
+            try await services.adminPage(request, context) { caller in
+                try await edit(context.parameters.get("id") ?? "", for: caller)
+            }
         }
     }
 

@@ -83,3 +83,25 @@ struct WebPage {
             .response(status: status, instanceName: services.settings.instanceName)
     }
 }
+
+extension AgnesServices {
+    /// An admin page: `build` for an admin, the 403 page (with the caller's navigation) for anyone else,
+    /// and a 401 (a redirect to sign in, by ``WebErrorPages``) without a session.
+    ///
+    /// ```swift
+    /// router.get("/admin/users") { request, context in
+    ///     try await services.adminPage(request, context) { caller in try await list(for: caller) }
+    /// }
+    /// ```
+    func adminPage(
+        _ request: Request, _ context: AgnesRequestContext, _ build: (AuthenticatedUser) async throws -> Response
+    ) async throws -> Response {
+        let caller = try await caller(request, context)
+        guard caller.isAdmin else {
+            return WebPage.message(
+                status: .forbidden, title: "Access denied", text: "Admin access required", caller: caller,
+                services: self)
+        }
+        return try await build(caller)
+    }
+}
