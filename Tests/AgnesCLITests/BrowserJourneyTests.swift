@@ -1,4 +1,8 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -178,11 +182,42 @@ import Testing
         defer { root.remove() }
         let server = try await Self.demoServer(root)
         defer { Task { await server.stop() } }
-        // A file an admin placed in the local source, to register from the admin pages.
+        // A file an admin placed in the local source, to register from the admin pages. The local source
+        // registers new files by itself on every full sync run, so the file is placed once the start-up
+        // run is over (the next one is an hour away).
+        try await Self.waitForSyncRuns(base: server.base)
         try "region,manager\nNorth,Ann\nSouth,Bob\n".write(
             to: root.path("data").appendingPathComponent("sources/local/regions.csv"), atomically: true,
             encoding: .utf8)
         try await WebDriver.with { browser in try await Self.grantAndMemory(browser, server: server) }
+    }
+
+    /// Waits until the server has run a sync and none is queued or running (through the admin's API).
+    static func waitForSyncRuns(base: String) async throws {
+        func call(_ method: HTTPMethod, _ path: String, token: String?, body: String?) async throws -> [String: Any] {
+            var request = HTTPClientRequest(url: base + path)
+            request.method = method
+            if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            if let body {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: body))
+            }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+            return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        }
+        let signedIn = try await call(
+            .POST, "/auth/token", token: nil,
+            body: #"{"email":"\#(adminEmail)","password":"\#(adminPassword)"}"#)
+        let token = try #require(signedIn["access_token"] as? String)
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let runs =
+                try await call(.GET, "/api/sync/runs?limit=20", token: token, body: nil)["runs"] as? [[String: Any]]
+            if let runs, !runs.isEmpty, runs.allSatisfy({ $0["finished_at"] is String }) { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("the start-up sync run did not finish")
     }
 
     /// Fills the fields (CSS selector → text) and presses the form's submit button.
