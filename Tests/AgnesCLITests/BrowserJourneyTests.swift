@@ -21,6 +21,13 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent("browser-screenshots")
     }
 
+    /// The folder of one test's screenshots, emptied of an earlier run's.
+    static func freshScreenshots(_ name: String) -> URL {
+        let folder = screenshots.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: folder)
+        return folder
+    }
+
     /// The demo server with a seed admin.
     static func demoServer(_ root: TemporaryDirectory) async throws -> ServerProcess {
         try await ServerProcess(
@@ -53,7 +60,7 @@ import Testing
     }
 
     static func adminJourney(_ browser: WebDriver, server: ServerProcess) async throws {
-        let shots = Self.screenshots.appendingPathComponent("admin")
+        let shots = Self.freshScreenshots("admin")
 
         try await Self.signIn(
             browser, base: server.base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
@@ -106,7 +113,7 @@ import Testing
     }
 
     static func phone(_ browser: WebDriver, server: ServerProcess) async throws {
-        let shots = Self.screenshots.appendingPathComponent("phone")
+        let shots = Self.freshScreenshots("phone")
         try await Self.signIn(
             browser, base: server.base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
         for (name, path) in [
@@ -135,7 +142,7 @@ import Testing
     /// a page (no error page), its console has no error (a CSP violation included), every form control
     /// has a label, and it does not scroll sideways.
     static func crawl(_ browser: WebDriver, server: ServerProcess) async throws {
-        let shots = Self.screenshots.appendingPathComponent("pages")
+        let shots = Self.freshScreenshots("pages")
         try await Self.signIn(
             browser, base: server.base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
         _ = try await browser.consoleErrors()
@@ -236,7 +243,7 @@ import Testing
     }
 
     static func grantAndMemory(_ browser: WebDriver, server: ServerProcess) async throws {
-        let shots = Self.screenshots.appendingPathComponent("grant")
+        let shots = Self.freshScreenshots("grant")
         let base = server.base
         try await Self.signIn(
             browser, base: base, email: Self.adminEmail, password: Self.adminPassword, landing: "/dashboard")
