@@ -167,4 +167,26 @@ struct ConsolePagesTests {
             #expect(!String(buffer: marked.body).contains("<script>alert(1)"))
         }
     }
+
+    @Test func theTableListsSeeEveryWriteAtOnce() async throws {
+        // The lists read the registry once per store write: a registration, a sync or a new description
+        // shows on the very next page.
+        let fixture = try await ServerFixture.fast()
+        try await fixture.registerTable("orders")
+        let admin = try await fixture.admin()
+        try await fixture.application.test(.router) { client in
+            let before = String(buffer: try await client.raw(.get, "/catalog", as: admin.token).body)
+            #expect(before.contains("<code>orders</code>") && !before.contains("<code>refunds</code>"))
+            try await fixture.registerTable("refunds")
+            let registered = String(buffer: try await client.raw(.get, "/catalog", as: admin.token).body)
+            #expect(registered.contains("<code>refunds</code>"))
+            #expect(String(buffer: try await client.raw(.get, "/dashboard", as: admin.token).body).contains("never"))
+            _ = try await DuckDBSyncStateRepository(store: fixture.services.store).upsert(
+                SyncState(tableID: "refunds", lastSync: Date(), rows: 4_321, fileSizeBytes: 10))
+            _ = try await DuckDBSyncStateRepository(store: fixture.services.store).upsert(
+                SyncState(tableID: "orders", lastSync: Date(), rows: 7, fileSizeBytes: 10))
+            let synced = String(buffer: try await client.raw(.get, "/dashboard", as: admin.token).body)
+            #expect(synced.contains("4,321") && !synced.contains("never"))
+        }
+    }
 }

@@ -16,11 +16,15 @@ public struct SyncHistoryEntry: Sendable, Hashable, Codable {
     public var status: String?
     /// Why it failed.
     public var error: String?
+    /// The sync run that recorded it (none for entries older than sync runs).
+    public var runID: String?
+    /// The table's source type.
+    public var source: String?
 
     /// Creates a history entry value.
     public init(
         id: String, tableID: String, syncedAt: Date, rows: Int? = nil, durationMS: Int? = nil, status: String? = nil,
-        error: String? = nil
+        error: String? = nil, runID: String? = nil, source: String? = nil
     ) {
         self.id = id
         self.tableID = tableID
@@ -29,5 +33,7 @@ public struct SyncHistoryEntry: Sendable, Hashable, Codable {
         self.durationMS = durationMS
         self.status = status
         self.error = error
+        self.runID = runID
+        self.source = source
     }
 }

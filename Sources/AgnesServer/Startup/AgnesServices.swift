@@ -37,6 +37,8 @@ public struct AgnesServices: Sendable {
     public let queryEngine: QueryEngine
     /// The manifest entries of the current generation, rebuilt when it or the store changes.
     let manifest: ManifestIndex
+    /// What the web UI's table lists read, once per store write (``WebTableData``).
+    let webTables: StoreRowCache<WebTableData>
     /// Table profiles: on request, and in the background after each rebuild for changed tables.
     public let profiling: ProfilingService
     /// Checks and runs `/api/v2/scan` requests.
@@ -176,7 +178,8 @@ public struct AgnesServices: Sendable {
             startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter,
             mailer: mailer ?? mail.map { Mailer(sender: $0.makeSender(), from: $0.from) },
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
-            queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics), profiling: profiling,
+            queryEngine: queryEngine, manifest: ManifestIndex(store: store, analytics: analytics),
+            webTables: StoreRowCache(store: store, lifetime: 30, capacity: 1), profiling: profiling,
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
             localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola,
             bigqueryProjects: bigqueryProjects, bigquery: bigquery, pipeline: pipeline, scheduler: scheduler,

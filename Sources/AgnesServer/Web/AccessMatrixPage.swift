@@ -65,7 +65,7 @@ struct AccessMatrixPage {
             "has_resources": !shown.isEmpty, "shown": DashboardPage.count(shown.count),
             "matrix_span": groups.count + 1,
             "matrix_groups": groups.map { group in
-                ["mgroup_name": group.name, "mgroup_href": "/admin/groups/" + CatalogPage.pathSegment(group.id)]
+                ["mgroup_name": group.name, "mgroup_href": "/admin/groups/" + WebPage.pathSegment(group.id)]
             },
             "group_options": groups.map { ["option_value": $0.id, "option_text": $0.name] },
             "type_options": ResourceType.listed.map { type in

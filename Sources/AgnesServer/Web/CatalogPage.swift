@@ -31,7 +31,7 @@ struct CatalogPage {
             let description = table.description?.isEmpty == false ? table.description : descriptions[table.id]
             let group = [table.sourceType ?? "local", table.bucket].compactMap { $0 }.joined(separator: " · ")
             var row: [String: Any] = [
-                "table_id": table.id, "table_href": "/catalog/" + Self.pathSegment(table.id),
+                "table_id": table.id, "table_href": "/catalog/" + WebPage.pathSegment(table.id),
                 "table_mode": table.queryMode.rawValue,
                 "table_rows": stateByID[table.id]?.rows.map(DashboardPage.count) ?? "–",
             ]
@@ -67,9 +67,9 @@ struct CatalogPage {
         async let defined = DuckDBMetricDefinitionRepository(store: store).list(category: nil)
         var values: [String: Any] = [
             "table_id": table.id, "table_mode": table.queryMode.rawValue, "can_edit": caller.isAdmin,
-            "table_api": "/api/admin/registry/" + Self.pathSegment(table.id),
-            "metadata_api": "/api/admin/metadata/" + Self.pathSegment(table.id),
-            "query_href": "/query?table=" + Self.pathSegment(table.id),
+            "table_api": "/api/admin/registry/" + WebPage.pathSegment(table.id),
+            "metadata_api": "/api/admin/metadata/" + WebPage.pathSegment(table.id),
+            "query_href": "/query?table=" + WebPage.pathSegment(table.id),
             "table_description_text": table.description ?? "",
         ]
         if let description = table.description, !description.isEmpty { values["table_description"] = description }
@@ -102,11 +102,5 @@ struct CatalogPage {
         }
         let page = WebPage(template: "catalog_table", title: table.id, path: "/catalog", caller: caller, values: values)
         return page.response(instanceName: services.settings.instanceName)
-    }
-
-    /// A table id as one path segment.
-    static func pathSegment(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
-            ?? id
     }
 }

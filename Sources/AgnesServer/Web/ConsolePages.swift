@@ -66,7 +66,7 @@ struct ConsolePages {
                 "sql": sql, "max_limit": services.settings.query.maxLimit,
                 "limit": min(1000, services.settings.query.maxLimit), "has_tables": !tables.isEmpty,
                 "tables": tables.prefix(WebPaging.pageSize).map {
-                    ["table_id": $0, "table_href": "/query?table=" + CatalogPage.pathSegment($0)]
+                    ["table_id": $0, "table_href": "/query?table=" + WebPage.pathSegment($0)]
                 },
                 "more_tables": tables.count > WebPaging.pageSize,
             ]

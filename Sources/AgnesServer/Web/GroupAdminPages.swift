@@ -24,7 +24,7 @@ struct GroupAdminPages {
         }.map { group -> [String: Any] in
             var row = PeoplePages.origin(mapping.origin(of: group))
             row.merge([
-                "group_name": group.name, "group_href": "/admin/groups/" + CatalogPage.pathSegment(group.id),
+                "group_name": group.name, "group_href": "/admin/groups/" + WebPage.pathSegment(group.id),
                 "group_members": DashboardPage.count(counts[group.id]?.members ?? 0),
                 "group_grants": DashboardPage.count(counts[group.id]?.grants ?? 0),
                 "group_is_system": group.isSystem, "group_description": group.description ?? "",
@@ -52,7 +52,7 @@ struct GroupAdminPages {
         }.sorted { $0.user.email.lowercased() < $1.user.email.lowercased() }
         let mapping = services.groupMapping
         let isManaged = mapping.isGoogleManaged(group)
-        let segment = CatalogPage.pathSegment(group.id)
+        let segment = WebPage.pathSegment(group.id)
         let paging = WebPaging(total: members.count, request: request)
         var values: [String: Any] = PeoplePages.origin(mapping.origin(of: group))
         values.merge([
@@ -68,11 +68,11 @@ struct GroupAdminPages {
             "members": members[paging.range].map { user, membership -> [String: Any] in
                 [
                     "member_email": user.email, "member_name": user.name ?? "", "member_active": user.isActive,
-                    "member_href": "/admin/users/" + CatalogPage.pathSegment(user.id),
+                    "member_href": "/admin/users/" + WebPage.pathSegment(user.id),
                     "member_source": PeoplePages.source(membership.source),
                     "member_added": membership.addedAt.map(DashboardPage.day) ?? "–",
                     "member_removable": membership.source == .admin && !isManaged,
-                    "member_remove_api": "/api/admin/groups/\(segment)/members/" + CatalogPage.pathSegment(user.id),
+                    "member_remove_api": "/api/admin/groups/\(segment)/members/" + WebPage.pathSegment(user.id),
                 ]
             },
         ]) { $1 }

@@ -88,7 +88,7 @@ struct PeoplePages {
                 "access_resource": item.resourceID,
                 "access_via": item.viaGroups.map { via in
                     [
-                        "via_name": via.groupName, "via_href": "/admin/groups/" + CatalogPage.pathSegment(via.groupID),
+                        "via_name": via.groupName, "via_href": "/admin/groups/" + WebPage.pathSegment(via.groupID),
                         "via_link": linkGroups,
                     ] as [String: Any]
                 },

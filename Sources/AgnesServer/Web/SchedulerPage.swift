@@ -38,7 +38,7 @@ struct SchedulerPage {
         var row: [String: Any] = [
             "job_name": job.name, "job_schedule": job.schedule, "job_state": job.state,
             "job_state_class": job.state == "ready" ? "ok" : "stale",
-            "job_run_api": "/api/admin/scheduler/jobs/" + CatalogPage.pathSegment(job.name) + "/run",
+            "job_run_api": "/api/admin/scheduler/jobs/" + WebPage.pathSegment(job.name) + "/run",
             "job_can_run": job.state == "ready" || job.state == "disabled", "job_running": job.isRunning,
             "job_due": job.isDue,
             "job_next": job.nextRunAt.map { "\(time($0)) (\(from(now, to: $0)))" } ?? "–",

@@ -66,7 +66,7 @@ struct SyncRunPages {
         var values = Self.runRow(run, counts: counts, now: now)
         values["outcomes"] = outcomes[paging.range].map(Self.outcomeRow)
         values["has_outcomes"] = !outcomes.isEmpty
-        values.merge(paging.values(path: "/admin/sync-runs/" + CatalogPage.pathSegment(id))) { $1 }
+        values.merge(paging.values(path: "/admin/sync-runs/" + WebPage.pathSegment(id))) { $1 }
         return WebPage(template: "admin_sync_run", title: "Sync run", path: "/admin", caller: caller, values: values)
             .response(instanceName: services.settings.instanceName)
     }
@@ -74,7 +74,7 @@ struct SyncRunPages {
     /// A run's line: when, what asked for it, how it went, its counts.
     static func runRow(_ run: SyncRun, counts: [SyncTableOutcome.Kind: Int], now: Date) -> [String: Any] {
         var row: [String: Any] = [
-            "run_id": run.id, "run_href": "/admin/sync-runs/" + CatalogPage.pathSegment(run.id),
+            "run_id": run.id, "run_href": "/admin/sync-runs/" + WebPage.pathSegment(run.id),
             "run_anchor": "run-" + run.id, "run_trigger": run.trigger, "run_status": run.status.rawValue,
             "run_status_class": statusClass(run.status), "run_queued": SchedulerPage.time(run.queuedAt),
             "run_queued_ago": DashboardPage.ago(run.queuedAt, now: now),
@@ -99,7 +99,7 @@ struct SyncRunPages {
     static func outcomeRow(_ outcome: SyncTableOutcome) -> [String: Any] {
         let row: [String: Any] = [
             "outcome_table": outcome.tableID,
-            "outcome_href": "/admin/tables/" + CatalogPage.pathSegment(outcome.tableID),
+            "outcome_href": "/admin/tables/" + WebPage.pathSegment(outcome.tableID),
             "outcome_source": outcome.source, "outcome_kind": outcome.kind.rawValue,
             "outcome_class": outcome.kind == .failed ? "failed" : outcome.kind == .skipped ? "stale" : "ok",
             "outcome_reason": outcome.reason ?? "", "outcome_rows": outcome.rows.map(DashboardPage.count) ?? "–",

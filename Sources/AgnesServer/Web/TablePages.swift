@@ -106,11 +106,10 @@ struct TablePages {
                 services: services)
         }
         let state = try await DuckDBSyncStateRepository(store: store).find(tableID: id)
-        let flag = try await SyncRunRepository(store: store).tablesNeedingAttention(
-            staleBefore: now.addingTimeInterval(-DashboardPage.staleAfter)
-        ).first { $0.id == id }
+        let flag = try await WebTableData.current(services, now: now).attention[id]
         let status = DashboardPage.status(table, state: state, flag: flag, now: now)
-        let history = try await SyncRunRepository(store: store).history(tableID: id, limit: Self.historyLimit)
+        let history = try await DuckDBSyncStateRepository(store: store).recentHistory(
+            tableID: id, limit: Self.historyLimit)
         let form = TableSourceForm.editing(table.sourceType)
         var values = DashboardPage.row(table, state: state, status: status, now: now)
         values.merge(Self.identity(table)) { $1 }
@@ -119,10 +118,17 @@ struct TablePages {
             [table.registeredBy, table.registeredAt.map(DashboardPage.day)].compactMap { $0 }.joined(separator: " on ")
         values["has_history"] = !history.isEmpty
         values["history"] = history.map { entry in
-            var row = SyncRunPages.outcomeRow(entry.outcome)
-            row["history_when"] = entry.recordedAt.map { DashboardPage.ago($0, now: now) } ?? "–"
+            var row = SyncRunPages.outcomeRow(
+                SyncTableOutcome(
+                    tableID: entry.tableID, source: entry.source ?? "",
+                    // Entries written outside a sync run say `ok` or `error`.
+                    kind: entry.status.flatMap(SyncTableOutcome.Kind.init)
+                        ?? (entry.status == "ok" ? .synced : .failed),
+                    reason: entry.error,
+                    rows: entry.rows, durationMS: entry.durationMS))
+            row["history_when"] = DashboardPage.ago(entry.syncedAt, now: now)
             row["history_run"] = entry.runID ?? ""
-            row["history_run_href"] = entry.runID.map { "/admin/sync-runs/" + CatalogPage.pathSegment($0) } ?? ""
+            row["history_run_href"] = entry.runID.map { "/admin/sync-runs/" + WebPage.pathSegment($0) } ?? ""
             return row.withoutEmptyText
         }
         return WebPage(
@@ -133,7 +139,7 @@ struct TablePages {
 
     /// A table's id, name, source and the paths of its page and its API routes.
     static func identity(_ table: TableRegistration) -> [String: Any] {
-        let segment = CatalogPage.pathSegment(table.id)
+        let segment = WebPage.pathSegment(table.id)
         var values: [String: Any] = [
             "table_id": table.id, "table_href": "/admin/tables/" + segment, "table_catalog_href": "/catalog/" + segment,
             "table_api": "/api/admin/registry/" + segment, "table_mode": table.queryMode.rawValue,

@@ -24,7 +24,7 @@ struct TokenPages {
             "has_tokens": !tokens.isEmpty,
             "tokens": tokens[paging.range].map { token in
                 Self.row(token, now: now).merging([
-                    "token_revoke_api": "/auth/tokens/" + CatalogPage.pathSegment(token.id)
+                    "token_revoke_api": "/auth/tokens/" + WebPage.pathSegment(token.id)
                 ]) { $1 }
             },
             "lifetimes": Self.lifetimes.map { lifetime in
@@ -58,8 +58,8 @@ struct TokenPages {
             "tokens": tokens[paging.range].map { token in
                 Self.row(token, now: now).merging([
                     "token_owner": usersByID[token.userID]?.email ?? token.userID,
-                    "token_owner_href": "/admin/users/" + CatalogPage.pathSegment(token.userID),
-                    "token_revoke_api": "/auth/admin/tokens/" + CatalogPage.pathSegment(token.id),
+                    "token_owner_href": "/admin/users/" + WebPage.pathSegment(token.userID),
+                    "token_revoke_api": "/auth/admin/tokens/" + WebPage.pathSegment(token.id),
                 ]) { $1 }
             },
         ]

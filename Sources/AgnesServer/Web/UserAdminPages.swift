@@ -26,11 +26,11 @@ struct UserAdminPages {
         let rows = users[paging.range].map { user -> [String: Any] in
             [
                 "user_email": user.email, "user_name": user.name ?? "", "user_active": user.isActive,
-                "user_href": "/admin/users/" + CatalogPage.pathSegment(user.id),
+                "user_href": "/admin/users/" + WebPage.pathSegment(user.id),
                 "user_is_admin": index.isAdmin(user.id),
                 "user_groups": index.memberships(of: user.id).map { _, group in
                     PeoplePages.origin(index.mapping.origin(of: group)).merging([
-                        "chip_name": group.name, "chip_href": "/admin/groups/" + CatalogPage.pathSegment(group.id),
+                        "chip_name": group.name, "chip_href": "/admin/groups/" + WebPage.pathSegment(group.id),
                     ]) { $1 }
                 },
             ]
@@ -55,7 +55,7 @@ struct UserAdminPages {
         let index = try await loaded
         let memberships = index.memberships(of: user.id)
         let joined = Set(memberships.map(\.group.id))
-        let segment = CatalogPage.pathSegment(user.id)
+        let segment = WebPage.pathSegment(user.id)
         let isSelf = user.id == caller.user.id
         let isSSOManaged = index.isSSOManaged(user.id)
         let now = Date()
@@ -77,12 +77,12 @@ struct UserAdminPages {
                 let managed = index.mapping.isGoogleManaged(group)
                 return PeoplePages.origin(index.mapping.origin(of: group)).merging([
                     "member_group": group.name, "member_group_id": group.id,
-                    "member_href": "/admin/groups/" + CatalogPage.pathSegment(group.id),
+                    "member_href": "/admin/groups/" + WebPage.pathSegment(group.id),
                     "member_source": PeoplePages.source(membership.source),
                     "member_added": membership.addedAt.map(DashboardPage.day) ?? "–",
                     "member_removable": membership.source == .admin && !managed,
                     "member_remove_api":
-                        "/api/admin/users/\(segment)/memberships/" + CatalogPage.pathSegment(group.id),
+                        "/api/admin/users/\(segment)/memberships/" + WebPage.pathSegment(group.id),
                 ]) { $1 }
             },
             "join_options": index.groupsByID.values

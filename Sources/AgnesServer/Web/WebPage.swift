@@ -67,6 +67,12 @@ struct WebPage {
             body: .init(byteBuffer: ByteBuffer(string: html(instanceName: instanceName))))
     }
 
+    /// An id (a table, a user, a run) as one path segment of a link.
+    static func pathSegment(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? id
+    }
+
     /// A page of one message without the caller's navigation: the error pages of ``WebErrorPages``.
     static func messageHTML(
         status: HTTPResponse.Status, title: String, text: String, instanceName: String

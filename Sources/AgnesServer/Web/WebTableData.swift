@@ -1,7 +1,6 @@
 import AgnesCore
 import AgnesStore
 import Foundation
-import Synchronization
 
 /// What the table lists of the web UI read (the catalog, the dashboard, the query console, the admin's
 /// table list): every registration sorted by id, the sync states, the documented descriptions and the
@@ -33,22 +32,9 @@ struct WebTableData: Sendable {
                 descriptions: try await documented,
                 attention: Dictionary(try await attention.map { ($0.id, $0) }) { first, _ in first })
         }
-        guard let cached = try await cache(for: store).value(for: "tables", now: now, read: read) else {
+        guard let cached = try await services.webTables.value(for: "tables", now: now, read: read) else {
             return try await read()
         }
         return cached
-    }
-
-    /// One cache per store (a server has one; tests have many, so only the last few are kept).
-    private static let caches = Mutex<[ObjectIdentifier: StoreRowCache<WebTableData>]>([:])
-
-    private static func cache(for store: SystemStore) -> StoreRowCache<WebTableData> {
-        caches.withLock { caches in
-            if let cache = caches[ObjectIdentifier(store)] { return cache }
-            if caches.count >= 4 { caches.removeAll() }
-            let cache = StoreRowCache<WebTableData>(store: store, lifetime: 30, capacity: 1)
-            caches[ObjectIdentifier(store)] = cache
-            return cache
-        }
     }
 }

@@ -130,7 +130,8 @@ public struct DuckDBSyncStateRepository: SyncStateRepository {
     static func history(
         _ connection: Connection, where predicate: String, _ parameters: [DuckDBValue], limit: Int? = nil
     ) throws -> [SyncHistoryEntry] {
-        var sql = "SELECT \(historyColumns) FROM sync_history WHERE \(predicate) ORDER BY synced_at DESC, id"
+        var sql =
+            "SELECT \(historyColumns), run_id, source FROM sync_history WHERE \(predicate) ORDER BY synced_at DESC, id"
         var parameters = parameters
         if let limit {
             sql += " LIMIT ?"
@@ -143,7 +144,8 @@ public struct DuckDBSyncStateRepository: SyncStateRepository {
             return SyncHistoryEntry(
                 id: try record.requiredString("id"), tableID: try record.requiredString("table_id"),
                 syncedAt: syncedAt, rows: record.int("rows"), durationMS: record.int("duration_ms"),
-                status: record.string("status"), error: record.string("error"))
+                status: record.string("status"), error: record.string("error"), runID: record.string("run_id"),
+                source: record.string("source"))
         }
     }
 }

@@ -2,8 +2,7 @@ import AgnesCore
 import DuckDB
 import Foundation
 
-/// What the admin pages read of sync runs: runs page by page, a page of runs' outcomes in one read, and
-/// one table's history.
+/// What the admin pages read of sync runs: runs page by page, and a page of runs' outcomes in one read.
 extension SyncRunRepository {
     /// A run's outcomes as a page shows them: the count of each kind, and the tables it took up (not the
     /// skipped ones), failures first, up to a limit.
@@ -15,16 +14,6 @@ extension SyncRunRepository {
 
         /// No outcome (a run that recorded none).
         public init() {}
-    }
-
-    /// One outcome in a table's history.
-    public struct TableHistoryEntry: Sendable, Hashable {
-        /// The run that recorded it.
-        public var runID: String?
-        /// When it was recorded.
-        public var recordedAt: Date?
-        /// What happened.
-        public var outcome: SyncTableOutcome
     }
 
     /// How many runs are kept.
@@ -66,22 +55,6 @@ extension SyncRunRepository {
                 result[run, default: RunOutcomes()].shown.append(Self.outcome(record))
             }
             return result
-        }
-    }
-
-    /// A table's last `limit` outcomes, newest first.
-    public func history(tableID: String, limit: Int) async throws -> [TableHistoryEntry] {
-        try await store.read { connection in
-            try connection.query(
-                """
-                SELECT run_id, synced_at, table_id, source, status, error, rows, duration_ms FROM sync_history
-                WHERE table_id = ? ORDER BY synced_at DESC, id LIMIT \(max(0, limit))
-                """, [.varchar(tableID)]
-            ).records.map { record in
-                TableHistoryEntry(
-                    runID: record.string("run_id"), recordedAt: record.date("synced_at"),
-                    outcome: Self.outcome(record))
-            }
         }
     }
 

@@ -127,12 +127,7 @@ public struct SyncRunRepository: Sendable {
                 SELECT table_id, source, status, error, rows, duration_ms FROM sync_history
                 WHERE run_id = ? ORDER BY table_id
                 """, [.varchar(runID)]
-            ).records.map { record in
-                SyncTableOutcome(
-                    tableID: try record.requiredString("table_id"), source: record.string("source") ?? "",
-                    kind: record.string("status").flatMap(SyncTableOutcome.Kind.init) ?? .failed,
-                    reason: record.string("error"), rows: record.int("rows"), durationMS: record.int("duration_ms"))
-            }
+            ).records.map(Self.outcome)
         }
     }
 
