@@ -29,6 +29,24 @@ final class ProfilerFiles: Sendable {
             return try profiler.profile(ProfileSubject(tableID: "t", file: file, primaryKey: primaryKey))
         }
     }
+
+    /// The profile of a table kept as what `base` returns and a delta of what `delta` returns, merged on `key`.
+    func profile(base: String, delta: String, key: [String], settings: ProfilerSettings) async throws -> ProfileDocument {
+        let directory = self.directory
+        return try await offloaded {
+            let connection = try Database().connect()
+            let (baseFile, deltaFile) = (
+                directory.appendingPathComponent("base.parquet"), directory.appendingPathComponent("delta.parquet")
+            )
+            try connection.execute("COPY (\(base)) TO \(SQLText.literal(baseFile.path)) (FORMAT parquet)")
+            try connection.execute("COPY (\(delta)) TO \(SQLText.literal(deltaFile.path)) (FORMAT parquet)")
+            let profiler = TableProfiler(
+                settings: settings,
+                limits: ProfilerLimits(threads: 2, memoryLimit: "512MB", temporaryDirectory: directory))
+            let layer = ServedDelta(file: deltaFile, md5: "", sizeBytes: 0, key: key)
+            return try profiler.profile(ProfileSubject(tableID: "t", file: baseFile, primaryKey: key, delta: layer))
+        }
+    }
 }
 
 extension ProfileDocument {

@@ -33,6 +33,23 @@ import Testing
         #expect(document.column("amount")?.isPrimaryKey == false)
     }
 
+    @Test(arguments: [5_000, 100])
+    func aBaseAndADeltaAreProfiledAsOneTableWholeOrSampled(sampleSize: Int) async throws {
+        // 1,000 base rows; the delta replaces 100 of them (status 'changed') and adds 100.
+        let document = try await ProfilerFiles().profile(
+            base: "SELECT range AS id, 'base' AS status FROM range(1000)",
+            delta: "SELECT range * 10 AS id, 'changed' AS status FROM range(110)", key: ["id"],
+            settings: ProfilerSettings(sampleSize: sampleSize))
+        #expect(document.rowCount == 1010)
+        #expect(document.isSampled == (sampleSize < 1010))
+        #expect(document.duplicateRows == 0)
+        let status = try #require(document.column("status"))
+        #expect(status.uniqueCount == 2)
+        if sampleSize > 1010 {
+            #expect(document.column("id")?.numeric?.max == .integer(1090))
+        }
+    }
+
     @Test func stringDateTimestampAndBooleanColumnsGetTheirStatistics() async throws {
         let document = try await ProfilerFiles().profile(Self.typedTable)
         let status = try #require(document.column("status"))

@@ -26,6 +26,10 @@ public struct KeboolaConfiguration: Sendable {
     /// How far before the last export's server time an incremental export starts, so that rows
     /// written while that export ran are not missed (they are merged again, harmlessly).
     public var incrementalOverlap: Duration
+    /// How large an incremental table's delta may grow, as a share of its base's rows, before a run
+    /// folds it into a new base (`data_source.keboola.compaction_share`, default 0.1). Up to it, a run
+    /// writes only what changed; queries and downloads read the base and the delta together.
+    public var compactionShare: Double
     /// Retries of API calls and downloads.
     public var retry: RetryPolicy
     /// How long a materialization's lock holds before another process may take it as stale
@@ -44,8 +48,9 @@ public struct KeboolaConfiguration: Sendable {
         maxPollInterval: Duration = .seconds(10), incrementalOverlap: Duration = .seconds(300),
         retry: RetryPolicy = RetryPolicy(), materializeLockTTL: Duration = .seconds(86_400),
         queryPageSize: Int = 10_000,
-        remoteMaxRows: Int = 1_000_000
+        remoteMaxRows: Int = 1_000_000, compactionShare: Double = 0.1
     ) {
+        self.compactionShare = compactionShare.isFinite ? min(max(compactionShare, 0), 1) : 0.1
         self.remoteMaxRows = max(1, remoteMaxRows)
         self.stackURL = Self.trimmed(stackURL)
         self.token = token

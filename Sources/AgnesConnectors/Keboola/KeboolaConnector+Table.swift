@@ -117,11 +117,11 @@ extension KeboolaConnector {
                     old: isCompatible ? old : nil, name: name, description: description, work: work, target: target),
                 client: client)
         }
-        if strategy == .incremental, let previous, let file = previous.file, let old, isCompatible,
+        if strategy == .incremental, let previous, previous.file != nil, let old, isCompatible,
             let since = KeboolaTableState.date(old.exportedAt)
         {
             return try await mergeIncrement(
-                remote: remote, columns: columns, state: state, since: since, previous: file, name: name,
+                remote: remote, columns: columns, state: state, since: since, previous: previous, name: name,
                 description: description, client: client, work: work, target: target)
         }
         // A full export: the first sync, full_refresh, or a changed schema or key.
@@ -139,6 +139,7 @@ extension KeboolaConnector {
             }
             return (published, rows)
         }
+        unlink(Self.deltaFile(of: target).path)  // a delta of the previous data, if it had one
         let table = ExtractTable(
             name: name, description: description, rows: rows, sizeBytes: published.sizeBytes, extractedAt: Date(),
             queryMode: "local", file: published, sourceSignature: state.encoded)
@@ -148,12 +149,16 @@ extension KeboolaConnector {
         return TableResult(table: table, note: "\(why): \(rows) rows")
     }
 
-    /// An incremental sync: exports the rows changed since the last export (less an overlap), merges
-    /// them on the primary key, and, when the row count then differs from Keboola's, drops the rows
-    /// whose key Keboola no longer has (deletions are not in a change export; a key-only export shows them).
+    /// An incremental sync: exports the rows changed since the last export (less an overlap) and keeps
+    /// them as the table's delta, merged on the primary key into the delta it had (``TableDelta``): the
+    /// run reads and writes what changed, not the table. Once the delta holds more than
+    /// ``KeboolaConfiguration/compactionShare`` of the base's rows, it is folded into a new base
+    /// (compaction). When the row count then differs from Keboola's, rows left Keboola (deletions are
+    /// not in a change export): a key-only export shows which keys are left, and a new base keeps only
+    /// those.
     private func mergeIncrement(
         remote: KeboolaTable, columns: [KeboolaTableConverter.Column], state: KeboolaTableState, since: Date,
-        previous: PublishedFile, name: Identifier, description: String, client: KeboolaStorageClient, work: URL,
+        previous: ExtractTable, name: Identifier, description: String, client: KeboolaStorageClient, work: URL,
         target: URL
     ) async throws -> TableResult {
         var state = state
@@ -164,46 +169,88 @@ extension KeboolaConnector {
             into: work.appendingPathComponent("delta"))
         state.exportedAt = job.createdTime ?? job.startTime
         let keyColumns = columns.filter { state.primaryKey.contains($0.name) }
-        let expected = remote.rowsCount
-        let tableID = remote.id
+        let (tableID, primaryKey, publisher) = (remote.id, state.primaryKey, self.publisher)
         let scratch = work.appendingPathComponent("duckdb")
-        let publisher = self.publisher
-        let deltaFile = work.appendingPathComponent("delta.parquet")
-        let previousFile = URL(fileURLWithPath: previous.readPath)
-        let primaryKey = state.primaryKey
-        let merged = try await offloaded("agnes.keboola.merge") { () -> (PublishedFile, Int64, Int64) in
+        let exported = work.appendingPathComponent("exported.parquet")
+        let combined = work.appendingPathComponent("combined.parquet")
+        guard let baseFile = previous.file else { throw KeboolaError(.invalidResponse, "\(tableID): no previous file") }
+        let base = URL(fileURLWithPath: baseFile.readPath)
+        let oldDelta = previous.delta.map { URL(fileURLWithPath: $0.file.readPath) }
+        let deltaTarget = Self.deltaFile(of: target)
+        let share = client.configuration.compactionShare
+        let merged = try await offloaded("agnes.keboola.merge") { () -> LayeredResult in
             let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID).forMerges()
-            let changed = try converter.convert(slices: slices, columns: columns, to: deltaFile)
-            var rows: Int64 = 0
-            let published = try publisher.publish(to: target) { temporary in
-                rows = try converter.merge(
-                    previous: previousFile, delta: deltaFile, primaryKey: primaryKey, to: temporary)
+            let changed = try converter.convert(slices: slices, columns: columns, to: exported)
+            var delta = exported
+            if let oldDelta {
+                _ = try converter.merge(previous: oldDelta, delta: exported, primaryKey: primaryKey, to: combined)
+                delta = combined
             }
-            return (published, rows, changed)
+            let deltaRows = try converter.rowCount(of: delta)
+            let baseRows = try converter.rowCount(of: base)
+            if Double(deltaRows) > share * Double(max(baseRows, 1)) {
+                var rows: Int64 = 0
+                let published = try publisher.publish(to: target) { temporary in
+                    rows = try converter.merge(previous: base, delta: delta, primaryKey: primaryKey, to: temporary)
+                }
+                unlink(deltaTarget.path)  // its versions go once no extract names them
+                return LayeredResult(base: published, delta: nil, rows: rows, changed: changed, isCompacted: true)
+            }
+            guard deltaRows > 0 else {
+                return LayeredResult(base: baseFile, delta: nil, rows: baseRows, changed: changed, isCompacted: false)
+            }
+            let published = try publisher.publish(copying: delta, to: deltaTarget)
+            let rows = try converter.rowCount(
+                of: base, delta: URL(fileURLWithPath: published.readPath), primaryKey: primaryKey)
+            return LayeredResult(base: baseFile, delta: published, rows: rows, changed: changed, isCompacted: false)
         }
-        var (published, rows) = (merged.0, merged.1)
-        var note = "merged \(merged.2) changed rows"
-        if let expected, expected != rows {
-            // Rows left Keboola: keep only the keys it still has.
+        var result = merged
+        var note = "merged \(merged.changed) changed rows"
+        note +=
+            merged.isCompacted
+            ? " and compacted the delta into the table"
+            : (merged.delta.map { "; kept as a delta of \($0.sizeBytes) bytes beside the table" } ?? "")
+        if let expected = remote.rowsCount, expected != merged.rows {
+            // Rows left Keboola: keep only the keys it still has, in a new base.
             let (_, keySlices) = try await export(
                 remote.id, KeboolaExportRequest(columns: keyColumns.map(\.name)), client: client,
                 into: work.appendingPathComponent("keys"))
-            let current = URL(fileURLWithPath: published.readPath)
+            let current = URL(fileURLWithPath: merged.base.readPath)
+            let currentDelta = merged.delta.map { URL(fileURLWithPath: $0.readPath) }
             let retained = try await offloaded("agnes.keboola.retain") { () -> (PublishedFile, Int64) in
                 let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID)
                 var rows: Int64 = 0
                 let published = try publisher.publish(to: target) { temporary in
-                    rows = try converter.retainKeys(of: keySlices, keyColumns: keyColumns, file: current, to: temporary)
+                    rows = try converter.retainKeys(
+                        of: keySlices, keyColumns: keyColumns, file: current, delta: currentDelta, to: temporary)
                 }
+                unlink(deltaTarget.path)
                 return (published, rows)
             }
-            note += "; removed \(rows - retained.1) rows deleted in Keboola"
-            (published, rows) = retained
+            note += "; removed \(merged.rows - retained.1) rows deleted in Keboola"
+            result = LayeredResult(
+                base: retained.0, delta: nil, rows: retained.1, changed: merged.changed, isCompacted: true)
         }
         let table = ExtractTable(
-            name: name, description: description, rows: rows, sizeBytes: published.sizeBytes, extractedAt: Date(),
-            queryMode: "local", file: published, sourceSignature: state.encoded)
+            name: name, description: description, rows: result.rows,
+            sizeBytes: result.base.sizeBytes + (result.delta?.sizeBytes ?? 0), extractedAt: Date(),
+            queryMode: "local", file: result.base, sourceSignature: state.encoded,
+            delta: result.delta.map { TableDelta(file: $0, key: primaryKey) })
         return TableResult(table: table, note: note)
+    }
+
+    /// What an incremental run left: the base, the delta (none after a compaction) and the rows.
+    struct LayeredResult: Sendable {
+        var base: PublishedFile
+        var delta: PublishedFile?
+        var rows: Int64
+        var changed: Int64
+        var isCompacted: Bool
+    }
+
+    /// `data/<table>.delta.parquet`, the canonical name of a table's delta.
+    static func deltaFile(of target: URL) -> URL {
+        target.deletingPathExtension().appendingPathExtension("delta.parquet")
     }
 
     /// Runs an export job to its end and downloads its slices into `directory`.

@@ -190,7 +190,7 @@ public final class KeboolaConnector: Connector {
                 previous[table.name.rawValue].map {
                     // A remote table's signature holds its columns (the extract reads types back in
                     // DuckDB's spelling, so they are not compared themselves).
-                    $0.file == table.file && $0.sourceSignature == table.sourceSignature
+                    $0.file == table.file && $0.delta == table.delta && $0.sourceSignature == table.sourceSignature
                         && $0.queryMode == table.queryMode
                 } ?? false
             }

@@ -20,11 +20,17 @@ extension KeboolaTableConverter {
 
     /// Writes the rows of `file` whose primary key is among the keys of an export of the key columns
     /// (what Keboola still holds) to `target`: rows deleted in Keboola leave. Returns the rows written.
-    func retainKeys(of keySlices: [URL], keyColumns: [Column], file: URL, to target: URL) throws -> Int64 {
+    /// With a `delta`, the table is `file` and that delta (``LayeredRelation``).
+    func retainKeys(of keySlices: [URL], keyColumns: [Column], file: URL, delta: URL? = nil, to target: URL) throws
+        -> Int64
+    {
         let keys = keyColumns.map { SQLText.identifier($0.name) }.joined(separator: ", ")
         let existing = "(\(Self.typedSelect(of: keySlices, columns: keyColumns)))"
+        let table =
+            delta.map { "(\(LayeredRelation.select(base: file.path, delta: $0.path, key: keyColumns.map(\.name))))" }
+            ?? "read_parquet(\(SQLText.literal(file.path)))"
         let sql = """
-            COPY (SELECT f.* FROM read_parquet(\(SQLText.literal(file.path))) AS f SEMI JOIN \(existing) AS k USING (\(keys)))
+            COPY (SELECT f.* FROM \(table) AS f SEMI JOIN \(existing) AS k USING (\(keys)))
             TO \(SQLText.literal(target.path)) \(Self.parquetOptions)
             """
         do {
@@ -33,6 +39,13 @@ extension KeboolaTableConverter {
             unlink(target.path)
             throw diagnose(error, slices: keySlices, columns: keyColumns)
         }
+    }
+
+    /// Rows of a table kept as `base` and `delta`: the base's rows whose key the delta does not hold,
+    /// plus the delta's (only the key columns of the base are read).
+    func rowCount(of base: URL, delta: URL, primaryKey: [String]) throws -> Int64 {
+        let sql = "SELECT count(*) FROM (\(LayeredRelation.select(base: base.path, delta: delta.path, key: primaryKey)))"
+        return try connection.query(sql).rows[0][0].int64 ?? 0
     }
 
     /// Rows of a parquet file.

@@ -219,6 +219,7 @@ public struct LocalFilesSource: Sendable {
     static func isReadable(_ table: ExtractTable) -> Bool {
         guard let file = table.file else { return false }
         return FileManager.default.fileExists(atPath: file.readPath)
+            && (table.delta.map { FileManager.default.fileExists(atPath: $0.file.readPath) } ?? true)
     }
 
     /// Size and modification time (ns) of an input file: changes when the file does.

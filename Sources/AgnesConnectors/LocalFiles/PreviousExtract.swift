@@ -29,10 +29,20 @@ enum PreviousExtract {
                 sizeBytes: row["size_bytes"].int64,
                 extractedAt: row["extracted_at"].date, queryMode: row["query_mode"].string ?? "local",
                 file: PublishedFile(path: path, md5: md5, sizeBytes: size, versionPath: row["version_file"].string),
-                sourceSignature: row["source_signature"].string)
+                sourceSignature: row["source_signature"].string, delta: delta(of: row))
         }
         for table in remoteTables(connection) { tables[table.name.rawValue] = table }
         return tables
+    }
+
+    /// The recorded delta of a table kept as a base and a delta (none before deltas existed).
+    private static func delta(of row: Record) -> TableDelta? {
+        guard let path = row["delta_file"].string, let md5 = row["delta_md5"].string, let size = row["delta_size"].int64,
+            let key = LayeredRelation.decode(key: row["merge_key"].string)
+        else { return nil }
+        return TableDelta(
+            file: PublishedFile(path: path, md5: md5, sizeBytes: size, versionPath: row["delta_version_file"].string),
+            key: key)
     }
 
     /// The schema-only entries of remote tables, with their columns (none before `_remote_tables` existed).

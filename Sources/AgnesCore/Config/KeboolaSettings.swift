@@ -31,14 +31,19 @@ public struct KeboolaSettings: Sendable, Hashable {
     /// The most rows a query over a remote table may take from Keboola's Query Service in one scan
     /// (`remote_max_rows`): a scan selecting more is refused before any row is transferred.
     public var remoteMaxRows: Int
+    /// How large an incremental table's delta may grow, as a share of its base's rows, before a sync
+    /// folds it into a new base (`compaction_share`, from 0 to 1; 0 folds on every run).
+    public var compactionShare: Double
 
     /// Creates settings.
     public init(
         stackURL: String? = nil, tokenVariable: String = "KEBOOLA_STORAGE_TOKEN", s3Endpoint: String? = nil,
         gcsEndpoint: String = "https://storage.googleapis.com", parallelism: Int = 4, exportTimeoutSeconds: Int = 1800,
-        pollIntervalSeconds: Double = 1, materializeLockTTLSeconds: Int = 86_400, remoteMaxRows: Int = 1_000_000
+        pollIntervalSeconds: Double = 1, materializeLockTTLSeconds: Int = 86_400, remoteMaxRows: Int = 1_000_000,
+        compactionShare: Double = 0.1
     ) {
         self.remoteMaxRows = remoteMaxRows
+        self.compactionShare = compactionShare
         self.stackURL = stackURL
         self.tokenVariable = tokenVariable
         self.s3Endpoint = s3Endpoint
@@ -81,6 +86,13 @@ public struct KeboolaSettings: Sendable, Hashable {
                 file: config.file(for: ["materialize", "lock_ttl_seconds"]), key: "materialize.lock_ttl_seconds",
                 expected: "a whole number from 60 to 604800", got: .int(lockTTL))
         }
+        let share = try config.nonNegativeDouble(
+            at: ["data_source", "keboola", "compaction_share"], default: defaults.compactionShare)
+        guard share <= 1 else {
+            throw .invalidValue(
+                file: config.file(for: ["data_source", "keboola", "compaction_share"]),
+                key: "data_source.keboola.compaction_share", expected: "a number from 0 to 1", got: .double(share))
+        }
         self.init(
             stackURL: stackURL, tokenVariable: tokenVariable, s3Endpoint: try url("s3_endpoint"),
             gcsEndpoint: try url("gcs_endpoint") ?? defaults.gcsEndpoint,
@@ -91,6 +103,6 @@ public struct KeboolaSettings: Sendable, Hashable {
                 at: ["data_source", "keboola", "poll_interval_seconds"], default: defaults.pollIntervalSeconds),
             materializeLockTTLSeconds: lockTTL,
             remoteMaxRows: try config.positiveInt(
-                "data_source.keboola.remote_max_rows", default: defaults.remoteMaxRows))
+                "data_source.keboola.remote_max_rows", default: defaults.remoteMaxRows), compactionShare: share)
     }
 }

@@ -13,6 +13,13 @@ final class ExtractInspector {
         let recordedHash: (md5: String, sizeBytes: Int64)?
         /// The immutable version file the extract's view reads (`_content_hashes.version_file`), if any.
         let versionFile: String?
+        /// The version file of the table's delta (`_content_hashes.delta_version_file`), if any.
+        let deltaVersionFile: String?
+        /// The content MD5 of the table's delta, if any.
+        let deltaMD5: String?
+
+        /// The version files the table's view reads.
+        var versionFiles: [String] { [versionFile, deltaVersionFile].compactMap { $0 } }
     }
 
     static let reservedNames: Set<String> = ["_meta", "_remote_attach", "_content_hashes", "_remote_tables"]
@@ -79,14 +86,21 @@ final class ExtractInspector {
                 """
             ).records
         }
-        let rows: [Record]
+        var rows: [Record]
         do {
-            rows = try query(hasHashes ? "h.version_file" : "NULL AS version_file")
+            rows = try query(
+                hasHashes
+                    ? "h.version_file, h.delta_version_file, h.delta_md5"
+                    : "NULL AS version_file, NULL AS delta_version_file, NULL AS delta_md5")
         } catch {
-            // `_content_hashes` written before versions existed, or by a third party, has no such column.
-            // (Listing its columns in the catalog query above costs every extract more than this retry.)
+            // `_content_hashes` written before versions (or deltas) existed, or by a third party, lacks
+            // the columns. (Listing its columns in the catalog query above costs every extract more.)
             guard hasHashes else { throw error }
-            rows = try query("NULL AS version_file")
+            do {
+                rows = try query("h.version_file, NULL AS delta_version_file, NULL AS delta_md5")
+            } catch {
+                rows = try query("NULL AS version_file, NULL AS delta_version_file, NULL AS delta_md5")
+            }
         }
         for row in rows {
             let rawName = row["table_name"].string ?? ""
@@ -112,7 +126,8 @@ final class ExtractInspector {
                     name: name, rows: row["rows"].int64, sizeBytes: row["size_bytes"].int64,
                     queryMode: row["query_mode"].string ?? "local",
                     recordedHash: row["md5"].string.flatMap { md5 in row["file_size"].int64.map { (md5, $0) } },
-                    versionFile: row["version_file"].string))
+                    versionFile: row["version_file"].string, deltaVersionFile: row["delta_version_file"].string,
+                    deltaMD5: row["delta_version_file"].string == nil ? nil : row["delta_md5"].string))
         }
         return tables
     }
@@ -128,8 +143,19 @@ final class ExtractInspector {
                 WHERE schema_name = 'main' AND table_name = '_content_hashes' AND column_name = 'version_file'
                 """
             ).rows.compactMap { $0[0].string })
+        let withDeltas = Set(
+            try connection.query(
+                """
+                SELECT database_name FROM duckdb_columns()
+                WHERE schema_name = 'main' AND table_name = '_content_hashes' AND column_name = 'delta_version_file'
+                """
+            ).rows.compactMap { $0[0].string })
         let selects = sources.filter { listing.contains($0.rawValue) }.map {
-            "SELECT version_file FROM \($0.quoted)._content_hashes WHERE version_file IS NOT NULL"
+            let deltas =
+                withDeltas.contains($0.rawValue)
+                ? " UNION ALL SELECT delta_version_file FROM \($0.quoted)._content_hashes WHERE delta_version_file IS NOT NULL"
+                : ""
+            return "SELECT version_file FROM \($0.quoted)._content_hashes WHERE version_file IS NOT NULL" + deltas
         }
         guard !selects.isEmpty else { return [] }
         return Set(try connection.query(selects.joined(separator: " UNION ALL ")).rows.compactMap { $0[0].string })

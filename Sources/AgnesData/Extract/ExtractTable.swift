@@ -23,15 +23,18 @@ public struct ExtractTable: Sendable, Hashable {
     /// For remote tables: the columns, written as an empty table of that schema that the view reads
     /// (so the catalog and schema routes know them); the sandbox queries the source instead.
     public var remoteColumns: [RemoteColumn]
+    /// For a local table kept as a base (``file``) and a delta: the delta. Nil for a single file.
+    public var delta: TableDelta?
 
     /// Creates a table entry.
     public init(
         name: Identifier, description: String? = nil, rows: Int64? = nil, sizeBytes: Int64? = nil,
         extractedAt: Date? = nil,
         queryMode: String = "local", file: PublishedFile? = nil, sourceSignature: String? = nil,
-        remoteColumns: [RemoteColumn] = []
+        remoteColumns: [RemoteColumn] = [], delta: TableDelta? = nil
     ) {
         self.remoteColumns = remoteColumns
+        self.delta = delta
         self.name = name
         self.description = description
         self.rows = rows

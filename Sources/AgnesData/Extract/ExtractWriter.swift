@@ -3,7 +3,8 @@ import DuckDB
 import Foundation
 
 /// Writes a source's `extract.duckdb`: `_meta`, one view per table, `_content_hashes` for published
-/// files and optionally `_remote_attach`. The file is built as a unique temporary next to the target
+/// files (with the delta of a table kept as a base and a delta, ``TableDelta``) and optionally
+/// `_remote_attach`. The file is built as a unique temporary next to the target
 /// and renamed over it, so readers see the old extract or the new one.
 ///
 /// A published table's view reads its immutable version file (``PublishedFile/versionPath``), not the
@@ -66,7 +67,8 @@ public struct ExtractWriter: Sendable {
             CREATE TABLE _meta (table_name VARCHAR NOT NULL, description VARCHAR, rows BIGINT, size_bytes BIGINT,
                 extracted_at TIMESTAMP, query_mode VARCHAR DEFAULT 'local');
             CREATE TABLE _content_hashes (table_name VARCHAR NOT NULL, file VARCHAR NOT NULL, md5 VARCHAR NOT NULL,
-                size_bytes BIGINT NOT NULL, source_signature VARCHAR, version_file VARCHAR)
+                size_bytes BIGINT NOT NULL, source_signature VARCHAR, version_file VARCHAR, delta_file VARCHAR,
+                delta_md5 VARCHAR, delta_size BIGINT, delta_version_file VARCHAR, merge_key VARCHAR)
             """)
         if tables.contains(where: { $0.file == nil && !$0.remoteColumns.isEmpty }) {
             try connection.execute(
@@ -83,14 +85,19 @@ public struct ExtractWriter: Sendable {
                     .varchar(table.queryMode),
                 ])
             if let file = table.file {
+                let delta = table.delta
                 try connection.run(
-                    "INSERT INTO _content_hashes VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO _content_hashes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         .varchar(table.name.rawValue), .varchar(file.path), .varchar(file.md5), .bigint(file.sizeBytes),
-                        .optional(table.sourceSignature), .optional(file.versionPath),
+                        .optional(table.sourceSignature), .optional(file.versionPath), .optional(delta?.file.path),
+                        .optional(delta?.file.md5), delta.map { .bigint($0.file.sizeBytes) } ?? .null,
+                        .optional(delta?.file.versionPath), .optional(delta.map { LayeredRelation.encode(key: $0.key) }),
                     ])
-                try connection.execute(
-                    "CREATE VIEW \(table.name.quoted) AS SELECT * FROM read_parquet(\(SQLText.literal(file.readPath)))")
+                let select =
+                    delta.map { LayeredRelation.select(base: file.readPath, delta: $0.file.readPath, key: $0.key) }
+                    ?? "SELECT * FROM read_parquet(\(SQLText.literal(file.readPath)))"
+                try connection.execute("CREATE VIEW \(table.name.quoted) AS \(select)")
             } else if !table.remoteColumns.isEmpty {
                 let columns = table.remoteColumns.map { "\(SQLText.identifier($0.name)) \($0.type)" }
                 try connection.execute("CREATE TABLE \(table.name.quoted) (\(columns.joined(separator: ", ")))")

@@ -227,7 +227,7 @@ struct AnalyticsBuilder {
             }
             let entry = InspectionCache.Entry(
                 extractStamp: extractStamp, tables: tables, issues: issues, dataFiles: dataFiles,
-                versionFiles: Set(tables.compactMap(\.versionFile)))
+                versionFiles: Set(tables.flatMap(\.versionFiles)))
             return Inspection(entry: entry, failure: nil)
         } catch {
             return Inspection(entry: nil, failure: RebuildIssue(source: name, message: Self.describe(error)))

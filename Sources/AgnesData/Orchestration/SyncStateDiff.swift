@@ -30,7 +30,7 @@ enum SyncStateDiff {
                 let hash: String
                 if let recorded = view.table.recordedHash, recorded.sizeBytes == size {
                     hash = recorded.md5
-                } else if let old, old.hash?.count == 32, old.fileSizeBytes == Int(size),
+                } else if let old, old.hash?.count == 32, view.table.deltaMD5 == nil, old.fileSizeBytes == Int(size),
                     old.status == SyncState.okStatus,
                     let modified = attributes[.modificationDate] as? Date, let lastSync = old.lastSync,
                     modified <= lastSync
@@ -39,7 +39,8 @@ enum SyncStateDiff {
                 } else {
                     hash = try Publisher.md5(of: file).md5
                 }
-                state.hash = hash
+                // A table kept as a base and a delta changes with either.
+                state.hash = view.table.deltaMD5.map { "\(hash)+\($0)" } ?? hash
                 state.fileSizeBytes = Int(size)
             } else {
                 state.hash = nil

@@ -9,6 +9,8 @@ public struct ProfileSubject: Sendable, Hashable {
     public var file: URL
     /// The file's size in bytes, when known.
     public var fileSizeBytes: Int64?
+    /// The delta of a table kept as a base (`file`) and a delta; nil for a single file.
+    public var delta: ServedDelta?
     /// The registration's description.
     public var description: String?
     /// The registered primary-key columns.
@@ -23,9 +25,11 @@ public struct ProfileSubject: Sendable, Hashable {
     /// Creates a subject.
     public init(
         tableID: String, file: URL, fileSizeBytes: Int64? = nil, description: String? = nil, primaryKey: [String] = [],
-        syncStrategy: String? = nil, lastSync: Date? = nil, usedByMetrics: [MetricReference] = []
+        syncStrategy: String? = nil, lastSync: Date? = nil, usedByMetrics: [MetricReference] = [],
+        delta: ServedDelta? = nil
     ) {
         self.tableID = tableID
+        self.delta = delta
         self.file = file
         self.fileSizeBytes = fileSizeBytes
         self.description = description

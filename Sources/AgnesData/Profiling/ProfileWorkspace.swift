@@ -26,7 +26,7 @@ final class ProfileWorkspace {
     private let temporaryDirectory: URL?
 
     /// Opens the database and copies the rows. Blocking.
-    init(file: URL, sampleSize: Int, limits: ProfilerLimits) throws {
+    init(file: URL, delta: ServedDelta? = nil, sampleSize: Int, limits: ProfilerLimits) throws {
         var options = [
             "threads": String(max(1, limits.threads)),
             "memory_limit": limits.memoryLimit,
@@ -44,16 +44,39 @@ final class ProfileWorkspace {
             let connection = try Database(options: options).connect()
             try? connection.execute("SET TimeZone = 'UTC'")  // timestamps with time zone are dated in UTC
             let source = "read_parquet(\(SQLText.literal(file.path)))"
-            let fileRows = try connection.query("SELECT count(*) FROM \(source)").rows.first?.first?.int ?? 0
-            var filter = ""
-            if fileRows > sampleSize {
-                let ranges = SampleBlocks.ranges(rows: fileRows, sampleSize: sampleSize)
-                filter =
-                    " WHERE "
-                    + ranges.map { "file_row_number BETWEEN \($0.lowerBound) AND \($0.upperBound)" }
-                    .joined(separator: " OR ")
+            let count = { (sql: String) in try connection.query("SELECT count(*) FROM \(sql)").rows.first?.first?.int ?? 0 }
+            let baseRows = try count(source)
+            let blocks = { (rows: Int, size: Int) -> String in
+                guard rows > size else { return "" }
+                guard size > 0 else { return " WHERE false" }
+                return " WHERE "
+                    + SampleBlocks.ranges(rows: rows, sampleSize: size)
+                    .map { "file_row_number BETWEEN \($0.lowerBound) AND \($0.upperBound)" }.joined(separator: " OR ")
             }
-            try connection.execute("CREATE TEMP TABLE \(ProfileWorkspace.table) AS SELECT * FROM \(source)\(filter)")
+            let fileRows: Int
+            let rowsSQL: String
+            if let delta {
+                // A base and a delta: the base's blocks less the keys the delta replaces, then the
+                // delta's rows, each in its share of the sample.
+                let layered = "(\(LayeredRelation.select(base: file.path, delta: delta.file.path, key: delta.key)))"
+                let deltaSource = "read_parquet(\(SQLText.literal(delta.file.path)))"
+                fileRows = try count(layered)
+                let deltaRows = try count(deltaSource)
+                let deltaShare = deltaRows * sampleSize / max(1, baseRows + deltaRows)
+                let keys = delta.key.map(SQLText.identifier).joined(separator: ", ")
+                rowsSQL =
+                    fileRows <= sampleSize
+                    ? "SELECT * FROM \(layered)"
+                    : """
+                    SELECT b.* FROM (SELECT * FROM \(source)\(blocks(baseRows, sampleSize - deltaShare))) AS b
+                    ANTI JOIN \(deltaSource) AS d USING (\(keys))
+                    UNION ALL BY NAME SELECT * FROM \(deltaSource)\(blocks(deltaRows, deltaShare))
+                    """
+            } else {
+                fileRows = baseRows
+                rowsSQL = "SELECT * FROM \(source)\(blocks(baseRows, sampleSize))"
+            }
+            try connection.execute("CREATE TEMP TABLE \(ProfileWorkspace.table) AS \(rowsSQL)")
             self.connection = connection
             self.fileRows = fileRows
             self.isSampled = fileRows > sampleSize

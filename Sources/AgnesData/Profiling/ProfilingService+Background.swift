@@ -96,7 +96,7 @@ extension ProfilingService {
                 logger.error("table profiling failed", metadata: ["table": "\(table.id)", "error": "\(message)"])
                 background.withLock { state in
                     state.failures[table.id] = ProfilingFailure(
-                        tableID: table.id, md5: table.md5, message: message, failedAt: Date())
+                        tableID: table.id, md5: table.contentVersion, message: message, failedAt: Date())
                 }
             }
         }
@@ -117,9 +117,9 @@ extension ProfilingService {
         let (failures, hashes) = background.withLock { ($0.failures, $0.profiledMD5) }
         return served.values.filter { table in
             guard table.file != nil, !optedOut.contains(table.id) else { return false }
-            if let failure = failures[table.id], failure.md5 == table.md5 { return false }
+            if let failure = failures[table.id], failure.md5 == table.contentVersion { return false }
             guard let entry = profiled[table.id], let profiledAt = entry else { return true }
-            if let hash = hashes[table.id], hash != table.md5 { return true }
+            if let hash = hashes[table.id], hash != table.contentVersion { return true }
             guard let lastSync = changed[table.id] ?? nil else { return false }
             return profiledAt < lastSync
         }.sorted { $0.id < $1.id }

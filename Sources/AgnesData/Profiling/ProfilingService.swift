@@ -75,7 +75,7 @@ public final class ProfilingService: Sendable {
                 try withExtendedLifetime(generation) { try profiler.profile(subject) }
             }
             try await profiles.save(tableID: tableID, profile: document)
-            background.withLock { $0.profiledMD5[tableID] = table.md5 }
+            background.withLock { $0.profiledMD5[tableID] = table.contentVersion }
             logger.info(
                 "table profiled",
                 metadata: [
@@ -101,7 +101,7 @@ public final class ProfilingService: Sendable {
         return ProfileSubject(
             tableID: table.id, file: file, fileSizeBytes: table.sizeBytes, description: registration?.description,
             primaryKey: registration?.primaryKey ?? [], syncStrategy: registration?.syncStrategy.rawValue,
-            lastSync: state?.lastSync, usedByMetrics: names.keys.sorted().compactMap { names[$0] })
+            lastSync: state?.lastSync, usedByMetrics: names.keys.sorted().compactMap { names[$0] }, delta: table.delta)
     }
 }
 

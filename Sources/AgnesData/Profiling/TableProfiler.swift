@@ -31,7 +31,8 @@ public struct TableProfiler: Sendable {
 
     /// Profiles `subject.file`. Blocking.
     public func profile(_ subject: ProfileSubject) throws -> ProfileDocument {
-        let workspace = try ProfileWorkspace(file: subject.file, sampleSize: settings.sampleSize, limits: limits)
+        let workspace = try ProfileWorkspace(
+            file: subject.file, delta: subject.delta, sampleSize: settings.sampleSize, limits: limits)
         let columns = workspace.columns.map { ProfiledColumn(name: $0.name, type: $0.type) }
         let (aggregates, distinctKeys) = try AggregatePass(columns: columns, primaryKey: subject.primaryKey)
             .run(on: workspace)

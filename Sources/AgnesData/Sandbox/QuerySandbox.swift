@@ -51,7 +51,7 @@ public final class QuerySandbox: Sendable {
             $0.file == nil && $0.queryMode == "remote" && Identifier.isValid($0.id) && !$0.remoteColumns.isEmpty
                 && sources.readers[$0.source] != nil
         }.sorted { $0.id < $1.id }
-        let mount = try files.mount(local.map { $0.file! })
+        let mount = try files.mount(local.flatMap(\.dataFiles))
         let database = try Database(options: [
             "threads": String(limits.threads),
             "memory_limit": limits.memoryLimit,
@@ -63,8 +63,12 @@ public final class QuerySandbox: Sendable {
             "autoinstall_known_extensions": "false",
         ])
         let setup = try database.connect()
-        for (table, file) in zip(local, mount.files) {
-            try setup.execute("CREATE VIEW \"\(table.id)\" AS SELECT * FROM read_parquet(\(SQLText.literal(file)))")
+        var mounted = mount.files[...]
+        for table in local {
+            // Each data file of the table, in order, by the path the mount gives it.
+            let paths = Dictionary(uniqueKeysWithValues: zip(table.dataFiles, mounted.prefix(table.dataFiles.count)))
+            mounted = mounted.dropFirst(table.dataFiles.count)
+            try setup.execute("CREATE VIEW \"\(table.id)\" AS \(table.select { paths[$0]! }!)")
         }
         let remoteColumns = Dictionary(uniqueKeysWithValues: remote.map { ($0.id, $0.remoteColumns) })
         let pushdowns = self.pushdowns

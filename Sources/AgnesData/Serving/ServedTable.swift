@@ -20,13 +20,18 @@ public struct ServedTable: Sendable, Hashable {
     public let rows: Int64?
     /// For a remote table: its columns (names and types), which the sandbox's view over it gives.
     public let remoteColumns: [RemoteColumn]
+    /// For a local table kept as a base (``file``) and a delta: the delta. The table's rows are then
+    /// ``relation(reading:)``, not `file` alone, and no single file holds them (a download is built from
+    /// both).
+    public let delta: ServedDelta?
 
     /// Creates a value.
     public init(
         id: String, source: String, queryMode: String, file: URL?, md5: String?, sizeBytes: Int64?, rows: Int64?,
-        remoteColumns: [RemoteColumn] = []
+        remoteColumns: [RemoteColumn] = [], delta: ServedDelta? = nil
     ) {
         self.remoteColumns = remoteColumns
+        self.delta = delta
         self.id = id
         self.source = source
         self.queryMode = queryMode
@@ -34,5 +39,21 @@ public struct ServedTable: Sendable, Hashable {
         self.md5 = md5
         self.sizeBytes = sizeBytes
         self.rows = rows
+    }
+
+    /// The files the table's rows are read from: `file`, then the delta's.
+    public var dataFiles: [URL] { (file.map { [$0] } ?? []) + (delta.map { [$0.file] } ?? []) }
+
+    /// What identifies the table's content: the file's MD5, joined by the delta's when there is one.
+    public var contentVersion: String? {
+        guard let md5 else { return nil }
+        return delta.map { "\(md5)+\($0.md5)" } ?? md5
+    }
+
+    /// A SELECT of the table's rows for a local table, reading each data file by the path `path` gives.
+    public func select(reading path: (URL) -> String = { $0.path }) -> String? {
+        guard let file else { return nil }
+        guard let delta else { return "SELECT * FROM read_parquet(\(SQLText.literal(path(file))))" }
+        return LayeredRelation.select(base: path(file), delta: path(delta.file), key: delta.key)
     }
 }

@@ -24,13 +24,22 @@ enum ServedTableReader {
         }
         let selects = used.sorted { $0.rawValue < $1.rawValue }.map { source -> String in
             let columns = hashColumns[source.rawValue] ?? []
-            var hashes = "NULL::VARCHAR AS md5, NULL::BIGINT AS file_size, NULL::VARCHAR AS version_file"
+            let deltaColumns = ["delta_file", "delta_md5", "delta_size", "delta_version_file", "merge_key"]
+            var hashes = "NULL::VARCHAR AS md5, NULL::BIGINT AS file_size, NULL::VARCHAR AS version_file, "
+                + "NULL::VARCHAR AS delta_md5, NULL::BIGINT AS delta_size, NULL::VARCHAR AS delta_version_file, "
+                + "NULL::VARCHAR AS merge_key"
             var join = ""
             if columns.isSuperset(of: ["table_name", "md5", "size_bytes"]) {
                 let version = columns.contains("version_file") ? "version_file" : "NULL::VARCHAR AS version_file"
-                hashes = "h.md5, h.size_bytes AS file_size, h.version_file"
+                let delta =
+                    columns.isSuperset(of: deltaColumns)
+                    ? "delta_md5, delta_size, delta_version_file, merge_key"
+                    : "NULL::VARCHAR AS delta_md5, NULL::BIGINT AS delta_size, NULL::VARCHAR AS delta_version_file, "
+                        + "NULL::VARCHAR AS merge_key"
+                hashes = "h.md5, h.size_bytes AS file_size, h.version_file, h.delta_md5, h.delta_size, "
+                    + "h.delta_version_file, h.merge_key"
                 join = """
-                    LEFT JOIN (SELECT DISTINCT ON (table_name) table_name, md5, size_bytes, \(version)
+                    LEFT JOIN (SELECT DISTINCT ON (table_name) table_name, md5, size_bytes, \(version), \(delta)
                         FROM \(source.quoted)._content_hashes) h USING (table_name)
                     """
             }
@@ -61,9 +70,18 @@ enum ServedTableReader {
             } else if Self.size(of: file) == nil {
                 continue  // the file is gone: the view cannot answer either
             }
+            var delta: ServedDelta?
+            if let key = LayeredRelation.decode(key: row[10].string), let deltaMD5 = row[7].string,
+                let recorded = row[9].string
+            {
+                // A delta is read only from its immutable version: it has no canonical name to fall back on.
+                let deltaFile = layout.readFile(source: sourceID, table: table, recordedVersion: recorded)
+                guard deltaFile.path == recorded, let deltaSize = Self.size(of: deltaFile) else { continue }
+                delta = ServedDelta(file: deltaFile, md5: deltaMD5, sizeBytes: deltaSize, key: key)
+            }
             tables[name] = ServedTable(
                 id: name, source: source, queryMode: queryMode, file: file, md5: md5, sizeBytes: size,
-                rows: row[2].int64)
+                rows: row[2].int64, delta: delta)
         }
         let columns = try remoteColumns(of: remote.map(\.name), on: connection)
         for table in remote {

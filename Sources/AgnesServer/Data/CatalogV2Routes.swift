@@ -67,9 +67,9 @@ struct CatalogV2Routes {
         } else if let cached = schemas.value(generation: generation.number, key: table.id) {
             columns = cached
         } else {
-            let file = table.file!
+            let select = table.select()!
             columns = try await generation.pool.withConnection { connection in
-                try connection.query("DESCRIBE SELECT * FROM read_parquet(\(SQLText.literal(file.path)))").rows
+                try connection.query("DESCRIBE \(select)").rows
                     .compactMap { row -> SchemaColumn? in
                         guard let name = row[0].string, let type = row[1].string else { return nil }
                         return SchemaColumn(name: name, type: type, nullable: row[2].string != "NO", description: "")
@@ -108,10 +108,9 @@ struct CatalogV2Routes {
         } else if let cached = samples.value(generation: generation.number, key: key) {
             rows = cached
         } else {
-            let file = table.file!
+            let select = table.select()!
             rows = try await generation.pool.withConnection { connection in
-                let result = try connection.query(
-                    "SELECT * FROM read_parquet(\(SQLText.literal(file.path))) LIMIT \(count)")
+                let result = try connection.query("SELECT * FROM (\(select)) LIMIT \(count)")
                 return SampleRows(columns: result.columns.map(\.name), rows: result.rows)
             }
             samples.store(rows, generation: generation.number, key: key)

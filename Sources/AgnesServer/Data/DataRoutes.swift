@@ -87,9 +87,10 @@ struct DataRoutes {
             }
             throw APIError.notFound("Table '\(tableID)' not found")
         }
-        guard let file = table.file, let md5 = table.md5 else {
+        guard let download = try await services.manifest.downloads.file(for: table) else {
             throw Self.noLocalData(tableID, queryMode: table.queryMode)
         }
+        let (file, md5) = (download.file, download.md5)
         guard let size = ServedFile.size(of: file) else { throw APIError.notFound("Table '\(tableID)' not found") }
         var headers: HTTPFields = [
             .eTag: EntityTag.header(for: md5),
@@ -133,7 +134,7 @@ struct DataRoutes {
         // The generation stays open until the body is written, which keeps its files from collection.
         let body = ResponseBody(contentLength: Int(length)) { writer in
             try await inner.write(writer)
-            withExtendedLifetime(generation) {}
+            withExtendedLifetime((generation, download)) {}
         }
         return Response(status: status, headers: headers, body: body)
     }

@@ -49,11 +49,14 @@ final class ManifestIndex: Sendable {
 
     let store: SystemStore
     let analytics: AnalyticsDatabase
+    /// The files tables are downloaded as: the manifest announces their hashes.
+    let downloads: DownloadFiles
     private let current = Mutex<Snapshot?>(nil)
 
-    init(store: SystemStore, analytics: AnalyticsDatabase) {
+    init(store: SystemStore, analytics: AnalyticsDatabase, downloads: DownloadFiles) {
         self.store = store
         self.analytics = analytics
+        self.downloads = downloads
     }
 
     /// The entries of the current generation, sorted by table id.
@@ -79,8 +82,11 @@ final class ManifestIndex: Sendable {
         for table in served.values.sorted(by: { $0.id < $1.id }) {
             let registration = registry[table.id]
             let state = states[table.id]
+            // A table kept as a base and a delta is announced as the one file it is downloaded as.
+            let download = table.delta == nil ? nil : try await downloads.file(for: table)
             let wire = WireEntry(
-                hash: table.md5 ?? "", updated: state?.lastSync?.wireText, sizeBytes: table.sizeBytes ?? 0,
+                hash: download?.md5 ?? table.md5 ?? "", updated: state?.lastSync?.wireText,
+                sizeBytes: download?.sizeBytes ?? table.sizeBytes ?? 0,
                 rows: table.rows ?? Int64(state?.rows ?? 0),
                 queryMode: registration?.queryMode.rawValue ?? table.queryMode,
                 sourceType: registration?.sourceType ?? "")

@@ -36,6 +36,7 @@ final class KeboolaCredentials: Sendable {
             exportTimeout: .seconds(settings.exportTimeoutSeconds),
             pollInterval: .milliseconds(Int(settings.pollIntervalSeconds * 1000)),
             maxPollInterval: .seconds(max(settings.pollIntervalSeconds, 10)),
-            materializeLockTTL: .seconds(settings.materializeLockTTLSeconds), remoteMaxRows: settings.remoteMaxRows)
+            materializeLockTTL: .seconds(settings.materializeLockTTLSeconds), remoteMaxRows: settings.remoteMaxRows,
+            compactionShare: settings.compactionShare)
     }
 }

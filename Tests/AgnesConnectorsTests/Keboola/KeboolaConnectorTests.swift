@@ -119,6 +119,68 @@ import Testing
         #expect(rows.map { $0[0].int64 ?? 0 } == [1, 2, 4, 6, 7, 8])
     }
 
+    @Test func incrementalKeepsChangesAsADeltaBesideTheTableUntilItOutgrowsItsShare() async throws {
+        let fixture = try await KeboolaFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.configure { $0.compactionShare = 0.5 }
+        fixture.putTableThenTick(Self.orders)
+        let registration = Self.registration(strategy: .incremental)
+        #expect(try await fixture.sync([registration])["orders"]?.kind == .synced)
+        let base = try #require(fixture.extract()["orders"]?.file)
+        // Two changed rows of seven: a delta, and the table's file is not written again.
+        fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [
+            ["2", "22.00", "2026-01-20", "true", "changed", "2"], ["8", "8.00", "2026-04-01", "true", "new", "8"],
+        ])
+        let second = try #require(try await fixture.sync([registration])["orders"])
+        #expect(second.kind == .synced && second.rows == 8, "\(second.reason ?? "")")
+        #expect(second.reason?.contains("kept as a delta") == true, "\(second.reason ?? "")")
+        var table = try #require(fixture.extract()["orders"])
+        #expect(table.file == base && table.rows == 8)
+        let firstDelta = try #require(table.delta)
+        #expect(firstDelta.key == ["id"])
+        var rows = try fixture.rows("orders", "id, note")
+        #expect(rows.map { $0[0].int64 ?? 0 } == [1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(rows[0][1].string == "first" && rows[1][1].string == "changed" && rows[7][1].string == "new")
+        // One more change: merged into the delta, the base still untouched.
+        fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [["8", "8.50", "2026-04-01", "true", "newer", "8"]])
+        let third = try #require(try await fixture.sync([registration])["orders"])
+        #expect(third.kind == .synced && third.rows == 8, "\(third.reason ?? "")")
+        table = try #require(fixture.extract()["orders"])
+        #expect(table.file == base && table.delta != nil && table.delta != firstDelta)
+        #expect(try fixture.rows("orders", "id, note").suffix(2).map { $0[1].string } == ["seven", "newer"])
+        // Past half of the base's rows: folded into a new base, and the delta's canonical file goes.
+        fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [
+            ["1", "1", "2026-01-05", "true", "one", "1"], ["3", "3", "2026-02-01", "true", "three", "3"],
+        ])
+        let fourth = try #require(try await fixture.sync([registration])["orders"])
+        #expect(fourth.reason?.contains("compacted") == true, "\(fourth.reason ?? "")")
+        table = try #require(fixture.extract()["orders"])
+        #expect(table.delta == nil && table.file != base && table.rows == 8)
+        let deltaFile = fixture.extractFile.deletingLastPathComponent().appendingPathComponent("data/orders.delta.parquet")
+        #expect(!FileManager.default.fileExists(atPath: deltaFile.path))
+        rows = try fixture.rows("orders", "id, note")
+        #expect(rows.map { $0[0].int64 ?? 0 } == [1, 2, 3, 4, 5, 6, 7, 8])
+        #expect([0, 1, 2, 6, 7].map { rows[$0][1].string } == ["one", "changed", "three", "seven", "newer"])
+    }
+
+    @Test func aDeletionInKeboolaFoldsTheDeltaIntoANewBaseWithoutTheDeletedRows() async throws {
+        let fixture = try await KeboolaFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.configure { $0.compactionShare = 1 }
+        fixture.putTableThenTick(Self.orders)
+        let registration = Self.registration(strategy: .incremental)
+        #expect(try await fixture.sync([registration])["orders"]?.kind == .synced)
+        fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [["2", "22.00", "2026-01-20", "true", "changed", "2"]])
+        _ = try await fixture.sync([registration])
+        #expect(fixture.extract()["orders"]?.delta != nil)
+        fixture.keboola.delete(tableID: "in.c-sales.orders", keys: [["2"], ["5"]])
+        let outcome = try #require(try await fixture.sync([registration])["orders"])
+        #expect(outcome.kind == .synced && outcome.rows == 5, "\(outcome.reason ?? "")")
+        #expect(outcome.reason?.contains("removed 2 rows deleted in Keboola") == true)
+        #expect(fixture.extract()["orders"]?.delta == nil)
+        #expect(try fixture.rows("orders", "id").map { $0[0].int64 ?? 0 } == [1, 3, 4, 6, 7])
+    }
+
     @Test func incrementalWithoutAPrimaryKeyIsRefusedAndOtherTablesStillSync() async throws {
         let fixture = try await KeboolaFixture.start()
         defer { Task { await fixture.stop() } }

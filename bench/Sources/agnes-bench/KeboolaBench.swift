@@ -11,7 +11,9 @@ import Logging
 /// `keboola <dir> <rows>` then measures, against the fake stack on 127.0.0.1:
 /// - the connector's export-to-parquet (download of the slices over HTTP + typed conversion + publish)
 ///   next to the floor of DuckDB alone converting the same local slices to parquet, and its peak RSS;
-/// - incremental runs merging the deltas into the table, next to DuckDB alone merging them.
+/// - incremental runs keeping the deltas beside the table, next to DuckDB alone converting each delta
+///   (the floor of a run that touches only what changed) and rewriting the table with it;
+/// - a compaction run folding the delta into a new base.
 enum KeboolaBench {
     static let columns = ["id", "customer", "amount", "ordered_on", "updated_at", "active", "ratio", "note"]
     static let metadata: [String: [String: String]] = [
@@ -111,11 +113,15 @@ enum KeboolaBench {
                 format: "floor: DuckDB alone, same slices on disk -> parquet:          %6.2f s  %9.0f rows/s   connector at %3.0f%% of the floor (target >= 70%%)",
                 floorSeconds, Double(rows) / floorSeconds, floorSeconds / seconds * 100))
 
-        // 3. Incremental runs: each delta export merged into the table on its primary key.
+        // 3. Incremental runs: each delta export kept as the table's delta (merged into the delta the
+        // previous run left), next to DuckDB alone converting the same delta slice (the floor of a run
+        // that reads and writes only what changed) and merging it into the whole table (what a rewrite
+        // of the table costs).
         for count in deltas {
+            let deltaSlice = directory.appendingPathComponent("delta-\(count).csv.gz")
             keboola.putFileBackedTable(
                 id: "in.c-bench.orders", columns: columns, primaryKey: ["id"], columnMetadata: metadata,
-                sliceFiles: [directory.appendingPathComponent("delta-\(count).csv.gz")], rowsCount: rows)
+                sliceFiles: [deltaSlice], rowsCount: rows)
             let mergeStart = DispatchTime.now().uptimeNanoseconds
             let merged = try await connector.sync(ConnectorSyncRequest(due: [registration], registered: [registration]))
             let mergeSeconds = milliseconds(since: mergeStart) / 1000
@@ -124,9 +130,11 @@ enum KeboolaBench {
             }
             let current = try currentFile(dataDirectory)
             let delta = directory.appendingPathComponent("delta-\(count).parquet")
+            let floorConvert = DispatchTime.now().uptimeNanoseconds
             try connection.execute(
-                "COPY (SELECT * FROM read_csv('\(directory.appendingPathComponent("delta-\(count).csv.gz").path)', header = false, auto_detect = false, columns = {\(fields)})) TO '\(delta.path)' (FORMAT parquet)"
+                "COPY (SELECT * FROM read_csv('\(deltaSlice.path)', header = false, auto_detect = false, columns = {\(fields)})) TO '\(delta.path)' (FORMAT parquet, COMPRESSION zstd)"
             )
+            let floorConvertSeconds = milliseconds(since: floorConvert) / 1000
             let floorMerge = DispatchTime.now().uptimeNanoseconds
             try connection.execute(
                 "COPY (SELECT p.* FROM read_parquet('\(current)') p ANTI JOIN read_parquet('\(delta.path)') d USING (id) UNION ALL BY NAME SELECT * FROM read_parquet('\(delta.path)')) TO '\(directory.appendingPathComponent("floor-merge.parquet").path)' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 245760)"
@@ -134,9 +142,27 @@ enum KeboolaBench {
             let floorMergeSeconds = milliseconds(since: floorMerge) / 1000
             print(
                 String(
-                    format: "keboola incremental run, %6d changed rows into %d: %6.2f s (target < 3 s for 10,000)   floor: DuckDB alone merging the same delta %5.2f s",
-                    count, rows, mergeSeconds, floorMergeSeconds))
+                    format: "keboola incremental run, %6d changed rows into %d: %6.2f s (target < 3 s for 10,000)   floor: DuckDB alone converting the delta %5.2f s; rewriting the table with it %5.2f s",
+                    count, rows, mergeSeconds, floorConvertSeconds, floorMergeSeconds) + "   (\(note.reason ?? ""))")
         }
+
+        // 4. A compaction: the same last delta with a share of 0, which folds the delta into a new base.
+        let compacting = {
+            var folding = configuration
+            folding.compactionShare = 0
+            return folding
+        }()
+        let folding = KeboolaConnector(layout: DataLayout(root: dataDirectory), logger: logger) { compacting }
+        let compactStart = DispatchTime.now().uptimeNanoseconds
+        let compacted = try await folding.sync(ConnectorSyncRequest(due: [registration], registered: [registration]))
+        let compactSeconds = milliseconds(since: compactStart) / 1000
+        guard let note = compacted.outcomes.first, note.kind == .synced, note.rows == rows else {
+            throw BenchUsage("the compacting run failed: \(compacted.outcomes.first?.reason ?? "no outcome")")
+        }
+        print(
+            String(
+                format: "keboola compaction run (delta folded into a new %d-row base, once the delta outgrows compaction_share): %6.2f s",
+                rows, compactSeconds) + "   (\(note.reason ?? ""))")
     }
 
     /// The parquet file the extract's view reads now.
