@@ -111,6 +111,7 @@ extension KeboolaConnector {
         let target = layout.dataFile(source: Self.source, table: name)
         let description = remote.tableMetadata("KBC.description") ?? "Keboola table \(remote.id)"
         if let partitionColumn {
+            unlink(Self.deltaFile(of: target).path)  // a delta of an incremental past, if it had one
             return try await syncPartitioned(
                 PartitionedSync(
                     remote: remote, columns: columns, partitionColumn: partitionColumn, state: state,
