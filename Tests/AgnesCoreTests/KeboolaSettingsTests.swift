@@ -12,8 +12,9 @@ import Testing
 
     @Test func readsTheSectionAndFallsBackToTheOriginalsVariable() throws {
         #expect(try fixture.load().keboola.stackURL == nil)
-        #expect(try fixture.load(["KEBOOLA_STACK_URL": "https://connection.keboola.com"]).keboola.stackURL
-            == "https://connection.keboola.com")
+        #expect(
+            try fixture.load(["KEBOOLA_STACK_URL": "https://connection.keboola.com"]).keboola.stackURL
+                == "https://connection.keboola.com")
         try fixture.writeStatic(
             """
             data_source:
@@ -30,7 +31,11 @@ import Testing
         #expect(settings.tokenVariable == "KBC_TOKEN")
         #expect(settings.s3Endpoint == "http://minio.internal:9000")
         #expect(settings.gcsEndpoint == "https://storage.googleapis.com")
-        #expect(settings.parallelism == 8 && settings.exportTimeoutSeconds == 600 && settings.pollIntervalSeconds == 0.5)
+        #expect(
+            settings.parallelism == 8 && settings.exportTimeoutSeconds == 600 && settings.pollIntervalSeconds == 0.5)
+        #expect(settings.compactionShare == 0.1)
+        try fixture.writeStatic("data_source:\n  keboola:\n    compaction_share: 0\n")
+        #expect(try fixture.load().keboola.compactionShare == 0)
     }
 
     @Test(arguments: [
@@ -39,6 +44,9 @@ import Testing
         ("token_env: \"KBC TOKEN\"", "data_source.keboola.token_env"),
         ("parallelism: 0", "data_source.keboola.parallelism"),
         ("poll_interval_seconds: -1", "data_source.keboola.poll_interval_seconds"),
+        ("compaction_share: 1.5", "data_source.keboola.compaction_share"),
+        ("compaction_share: -0.1", "data_source.keboola.compaction_share"),
+        ("compaction_share: often", "data_source.keboola.compaction_share"),
     ])
     func aBadValueRefusesStartNamingTheKey(line: String, key: String) throws {
         try fixture.writeStatic("data_source:\n  keboola:\n    \(line)\n")

@@ -31,7 +31,8 @@ final class ProfilerFiles: Sendable {
     }
 
     /// The profile of a table kept as what `base` returns and a delta of what `delta` returns, merged on `key`.
-    func profile(base: String, delta: String, key: [String], settings: ProfilerSettings) async throws -> ProfileDocument {
+    func profile(base: String, delta: String, key: [String], settings: ProfilerSettings) async throws -> ProfileDocument
+    {
         let directory = self.directory
         return try await offloaded {
             let connection = try Database().connect()

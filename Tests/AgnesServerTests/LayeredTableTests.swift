@@ -30,7 +30,9 @@ import Testing
             )
         }
         let values = ids.map { "(\($0), \(SQLText.literal(note)))" }.joined(separator: ", ")
-        let delta = try publisher.publish(to: layout.dataDirectory(source).appendingPathComponent("orders.delta.parquet")) {
+        let delta = try publisher.publish(
+            to: layout.dataDirectory(source).appendingPathComponent("orders.delta.parquet")
+        ) {
             temporary in
             try connection.execute(
                 "COPY (SELECT id::BIGINT AS id, note FROM (VALUES \(values)) v(id, note)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet)"
@@ -78,7 +80,8 @@ import Testing
 
             let schema = try await client.call(.get, "/api/v2/schema/orders", as: root.token)
             #expect(schema.status == .ok, "\(schema.object)")
-            #expect((schema.object["columns"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["id", "note"])
+            #expect(
+                (schema.object["columns"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["id", "note"])
             let sample = try await client.call(.get, "/api/v2/sample/orders?n=5", as: root.token)
             #expect((sample.object["rows"] as? [[String: Any]])?.count == 5)
 
@@ -105,9 +108,37 @@ import Testing
                 .get, "/api/data/orders/download", as: root.token, headers: [.ifNoneMatch: etag])
             #expect(cached.status == .notModified)
             let written = try FileManager.default.contentsOfDirectory(
-                atPath: fixture.root.appendingPathComponent("tmp/downloads").path
+                atPath: fixture.root.appendingPathComponent("tmp/downloads/p\(getpid())").path
             ).filter { !$0.hasPrefix(".") }
             #expect(written.count == 1)
+        }
+    }
+
+    @Test func aDownloadThatCannotBeWrittenLeavesTheTablesHashEmptyAndTheManifestWhole() async throws {
+        let fixture = try await ServerFixture.fast()
+        try await fixture.publishLocal(["customers.csv": "customer_id,name\n1,Ada\n"])
+        try await Self.publish(fixture, delta: [1, 2])
+        let root = try await fixture.admin()
+        // A file where this process writes download files: nothing can be written there.
+        let directory = fixture.root.appendingPathComponent("tmp/downloads/p\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(
+            at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("in the way".utf8).write(to: directory)
+        try await fixture.application.test(.router) { client in
+            let manifest = try await client.call(.get, "/api/sync/manifest", as: root.token)
+            #expect(manifest.status == .ok)
+            let tables = try #require(manifest.object["tables"] as? [String: [String: Any]])
+            #expect(tables["orders"]?["hash"] as? String == "")
+            #expect((tables["customers"]?["hash"] as? String)?.count == 32)
+            let download = try await client.raw(.get, "/api/data/orders/download", as: root.token)
+            #expect(download.status.code >= 500)
+            // Once it can be written, it is.
+            try FileManager.default.removeItem(at: directory)
+            let again = try await client.call(.get, "/api/sync/manifest", as: root.token)
+            let entry = try #require((again.object["tables"] as? [String: [String: Any]])?["orders"])
+            let bytes = try await client.raw(.get, "/api/data/orders/download", as: root.token).bytes
+            #expect(entry["hash"] as? String == Self.md5(bytes))
         }
     }
 
@@ -119,7 +150,8 @@ import Testing
             let first = try #require(
                 (try await client.call(.get, "/api/sync/manifest", as: root.token).object["tables"]
                     as? [String: [String: Any]])?["orders"])
-            let before = try #require(try await DuckDBSyncStateRepository(store: fixture.services.store).find(tableID: "orders"))
+            let before = try #require(
+                try await DuckDBSyncStateRepository(store: fixture.services.store).find(tableID: "orders"))
             _ = try await client.raw(.get, "/api/data/orders/download", as: root.token)
             // The same base, another delta.
             try await Self.publish(fixture, delta: [1, 2, 3], note: "newer")
@@ -127,17 +159,19 @@ import Testing
                 (try await client.call(.get, "/api/sync/manifest", as: root.token).object["tables"]
                     as? [String: [String: Any]])?["orders"])
             #expect(first["hash"] as? String != second["hash"] as? String)
-            let after = try #require(try await DuckDBSyncStateRepository(store: fixture.services.store).find(tableID: "orders"))
+            let after = try #require(
+                try await DuckDBSyncStateRepository(store: fixture.services.store).find(tableID: "orders"))
             #expect(after.hash != before.hash)
             #expect((after.lastSync ?? .distantPast) > (before.lastSync ?? .distantFuture))
             let download = try await client.raw(.get, "/api/data/orders/download", as: root.token)
             #expect(second["hash"] as? String == Self.md5(download.bytes))
             #expect(try Self.count(download.bytes, note: "newer").noted == 3)
-            // The earlier written file is gone: nothing reads it any more.
+            // The files of the two latest contents are kept (a generation being replaced may still be
+            // asked for); nothing more.
             let written = try FileManager.default.contentsOfDirectory(
-                atPath: fixture.root.appendingPathComponent("tmp/downloads").path
+                atPath: fixture.root.appendingPathComponent("tmp/downloads/p\(getpid())").path
             ).filter { !$0.hasPrefix(".") }
-            #expect(written.count == 1)
+            #expect(written.count == 2)
         }
     }
 }

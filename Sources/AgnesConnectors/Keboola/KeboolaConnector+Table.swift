@@ -176,12 +176,23 @@ extension KeboolaConnector {
         let combined = work.appendingPathComponent("combined.parquet")
         guard let baseFile = previous.file else { throw KeboolaError(.invalidResponse, "\(tableID): no previous file") }
         let base = URL(fileURLWithPath: baseFile.readPath)
-        let oldDelta = previous.delta.map { URL(fileURLWithPath: $0.file.readPath) }
+        let previousDelta = previous.delta?.file
+        let oldDelta = previousDelta.map { URL(fileURLWithPath: $0.readPath) }
         let deltaTarget = Self.deltaFile(of: target)
         let share = client.configuration.compactionShare
         let merged = try await offloaded("agnes.keboola.merge") { () -> LayeredResult in
             let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID).forMerges()
             let changed = try converter.convert(slices: slices, columns: columns, to: exported)
+            if changed == 0 {
+                // Nothing to merge: the table stays as it was (a delta written again would be the same
+                // rows in another order, a new version for nothing).
+                let rows =
+                    try previousDelta.map {
+                        try converter.rowCount(
+                            of: base, delta: URL(fileURLWithPath: $0.readPath), primaryKey: primaryKey)
+                    } ?? converter.rowCount(of: base)
+                return LayeredResult(base: baseFile, delta: previousDelta, rows: rows, changed: 0, isCompacted: false)
+            }
             var delta = exported
             if let oldDelta {
                 _ = try converter.merge(previous: oldDelta, delta: exported, primaryKey: primaryKey, to: combined)

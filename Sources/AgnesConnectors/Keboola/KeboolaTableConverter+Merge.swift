@@ -44,7 +44,8 @@ extension KeboolaTableConverter {
     /// Rows of a table kept as `base` and `delta`: the base's rows whose key the delta does not hold,
     /// plus the delta's (only the key columns of the base are read).
     func rowCount(of base: URL, delta: URL, primaryKey: [String]) throws -> Int64 {
-        let sql = "SELECT count(*) FROM (\(LayeredRelation.select(base: base.path, delta: delta.path, key: primaryKey)))"
+        let sql =
+            "SELECT count(*) FROM (\(LayeredRelation.select(base: base.path, delta: delta.path, key: primaryKey)))"
         return try connection.query(sql).rows[0][0].int64 ?? 0
     }
 

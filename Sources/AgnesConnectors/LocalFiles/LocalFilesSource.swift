@@ -87,7 +87,8 @@ public struct LocalFilesSource: Sendable {
                 report.kept.append(table.rawValue)
                 continue
             }
-            let candidates = registration.sourceTable.map { name in files.filter { Self.gives($0, sourceTable: name) } }
+            let candidates =
+                registration.sourceTable.map { name in files.filter { Self.gives($0, sourceTable: name) } }
                 ?? byTable[table.rawValue] ?? []
             guard candidates.count == 1, let input = candidates.first else {
                 let message =
@@ -95,7 +96,8 @@ public struct LocalFilesSource: Sendable {
                     ? (registration.sourceTable.map { "sources/local has no file named \($0)" }
                         ?? "sources/local has no file for it (\(table).csv, .tsv, .json, .ndjson, .jsonl or .parquet)")
                     : "more than one file gives it (\(candidates.map(\.fileName).joined(separator: ", "))); keep one"
-                report.failures.append(.init(file: candidates.first?.fileName ?? "", table: table.rawValue, message: message))
+                report.failures.append(
+                    .init(file: candidates.first?.fileName ?? "", table: table.rawValue, message: message))
                 if let kept { tables.append(kept) }
                 continue
             }
@@ -146,7 +148,8 @@ public struct LocalFilesSource: Sendable {
     package static func gives(_ file: InputFile, sourceTable: String) -> Bool {
         let fileExtension = URL(fileURLWithPath: sourceTable).pathExtension.lowercased()
         if readers[fileExtension] != nil { return file.fileName == sourceTable }
-        return file.claimedBy == nil && file.table != nil && file.table == Identifier.derived(from: sourceTable)?.rawValue
+        return file.claimedBy == nil && file.table != nil
+            && file.table == Identifier.derived(from: sourceTable)?.rawValue
     }
 
     /// A file of the folder and the table it gives.

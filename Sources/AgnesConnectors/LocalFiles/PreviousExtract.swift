@@ -37,7 +37,8 @@ enum PreviousExtract {
 
     /// The recorded delta of a table kept as a base and a delta (none before deltas existed).
     private static func delta(of row: Record) -> TableDelta? {
-        guard let path = row["delta_file"].string, let md5 = row["delta_md5"].string, let size = row["delta_size"].int64,
+        guard let path = row["delta_file"].string, let md5 = row["delta_md5"].string,
+            let size = row["delta_size"].int64,
             let key = LayeredRelation.decode(key: row["merge_key"].string)
         else { return nil }
         return TableDelta(

@@ -17,6 +17,8 @@ final class ExtractInspector {
         let deltaVersionFile: String?
         /// The content MD5 of the table's delta, if any.
         let deltaMD5: String?
+        /// The size of the table's delta, if any.
+        let deltaSizeBytes: Int64?
 
         /// The version files the table's view reads.
         var versionFiles: [String] { [versionFile, deltaVersionFile].compactMap { $0 } }
@@ -90,16 +92,19 @@ final class ExtractInspector {
         do {
             rows = try query(
                 hasHashes
-                    ? "h.version_file, h.delta_version_file, h.delta_md5"
-                    : "NULL AS version_file, NULL AS delta_version_file, NULL AS delta_md5")
+                    ? "h.version_file, h.delta_version_file, h.delta_md5, h.delta_size"
+                    : "NULL AS version_file, NULL AS delta_version_file, NULL AS delta_md5, NULL AS delta_size")
         } catch {
             // `_content_hashes` written before versions (or deltas) existed, or by a third party, lacks
             // the columns. (Listing its columns in the catalog query above costs every extract more.)
+            // The query can fail for nothing else: `_meta`'s columns were checked above, and an extract
+            // that has delta columns answers the first query.
             guard hasHashes else { throw error }
             do {
-                rows = try query("h.version_file, NULL AS delta_version_file, NULL AS delta_md5")
+                rows = try query("h.version_file, NULL AS delta_version_file, NULL AS delta_md5, NULL AS delta_size")
             } catch {
-                rows = try query("NULL AS version_file, NULL AS delta_version_file, NULL AS delta_md5")
+                rows = try query(
+                    "NULL AS version_file, NULL AS delta_version_file, NULL AS delta_md5, NULL AS delta_size")
             }
         }
         for row in rows {
@@ -127,7 +132,8 @@ final class ExtractInspector {
                     queryMode: row["query_mode"].string ?? "local",
                     recordedHash: row["md5"].string.flatMap { md5 in row["file_size"].int64.map { (md5, $0) } },
                     versionFile: row["version_file"].string, deltaVersionFile: row["delta_version_file"].string,
-                    deltaMD5: row["delta_version_file"].string == nil ? nil : row["delta_md5"].string))
+                    deltaMD5: row["delta_version_file"].string == nil ? nil : row["delta_md5"].string,
+                    deltaSizeBytes: row["delta_version_file"].string == nil ? nil : row["delta_size"].int64))
         }
         return tables
     }

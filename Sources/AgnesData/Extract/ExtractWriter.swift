@@ -92,7 +92,8 @@ public struct ExtractWriter: Sendable {
                         .varchar(table.name.rawValue), .varchar(file.path), .varchar(file.md5), .bigint(file.sizeBytes),
                         .optional(table.sourceSignature), .optional(file.versionPath), .optional(delta?.file.path),
                         .optional(delta?.file.md5), delta.map { .bigint($0.file.sizeBytes) } ?? .null,
-                        .optional(delta?.file.versionPath), .optional(delta.map { LayeredRelation.encode(key: $0.key) }),
+                        .optional(delta?.file.versionPath),
+                        .optional(delta.map { LayeredRelation.encode(key: $0.key) }),
                     ])
                 let select =
                     delta.map { LayeredRelation.select(base: file.readPath, delta: $0.file.readPath, key: $0.key) }

@@ -41,7 +41,7 @@ enum SyncStateDiff {
                 }
                 // A table kept as a base and a delta changes with either.
                 state.hash = view.table.deltaMD5.map { "\(hash)+\($0)" } ?? hash
-                state.fileSizeBytes = Int(size)
+                state.fileSizeBytes = Int(size + (view.table.deltaSizeBytes ?? 0))
             } else {
                 state.hash = nil
             }

@@ -44,7 +44,9 @@ final class ProfileWorkspace {
             let connection = try Database(options: options).connect()
             try? connection.execute("SET TimeZone = 'UTC'")  // timestamps with time zone are dated in UTC
             let source = "read_parquet(\(SQLText.literal(file.path)))"
-            let count = { (sql: String) in try connection.query("SELECT count(*) FROM \(sql)").rows.first?.first?.int ?? 0 }
+            let count = { (sql: String) in
+                try connection.query("SELECT count(*) FROM \(sql)").rows.first?.first?.int ?? 0
+            }
             let baseRows = try count(source)
             let blocks = { (rows: Int, size: Int) -> String in
                 guard rows > size else { return "" }

@@ -6,11 +6,18 @@ import Synchronization
 /// content MD5 the manifest announces and clients verify.
 ///
 /// A table with one file is downloaded as that file. A table kept as a base and a delta has no such
-/// file, so one is written from both on first demand (a manifest or a download) and kept under
-/// `DATA_DIR/tmp/downloads` for as long as the table stays that content: the sync that wrote the
-/// delta paid only for the changed rows, and the whole table is written once per change that
-/// someone downloads, never once per sync. Concurrent demands share one write. A superseded file is
-/// deleted once no download is reading it.
+/// file, so one is written from both on first demand (a manifest or a download) and kept for as long
+/// as the table may still be asked for at that content: the sync that wrote the delta paid only for
+/// the changed rows, and the whole table is written once per change that someone downloads, never
+/// once per sync.
+///
+/// - Concurrent demands for one table at one content share one write.
+/// - Per table, the files of the two contents written last are kept (a generation being replaced and
+///   its successor may both be asked for for a moment); an older one, or the file of a table that
+///   lost its delta, is deleted once no download holds it (``Lease``).
+/// - Every write has a file name of its own, so a lease always names the bytes it was given.
+/// - Each process writes under its own directory (`DATA_DIR/tmp/downloads/p<pid>`), removed when the
+///   process ends; a directory whose process is gone is removed by the next process that starts.
 public final class DownloadFiles: Sendable {
     /// A downloadable file. Holding it keeps the file on disk.
     public final class Lease: Sendable {
@@ -22,7 +29,7 @@ public final class DownloadFiles: Sendable {
         public let sizeBytes: Int64
         let release: @Sendable () -> Void
 
-        init(file: URL, md5: String, sizeBytes: Int64, release: @escaping @Sendable () -> Void) {
+        init(file: URL, md5: String, sizeBytes: Int64, release: @escaping @Sendable () -> Void = {}) {
             self.file = file
             self.md5 = md5
             self.sizeBytes = sizeBytes
@@ -38,95 +45,118 @@ public final class DownloadFiles: Sendable {
         let sizeBytes: Int64
     }
 
-    struct State: Sendable {
-        /// Content version → its write (running or done).
-        var writes: [String: Task<Written, any Error>] = [:]
-        /// Content version → its written file's path, once written.
-        var files: [String: String] = [:]
-        /// Table → the content version it was last written for.
-        var current: [String: String] = [:]
-        /// Leases held per written file path.
-        var leases: [String: Int] = [:]
-        /// Files superseded while leased: deleted when their last lease goes.
-        var superseded: Set<String> = []
+    /// A table at one content.
+    struct Key: Hashable, Sendable {
+        let table: String
+        let version: String
     }
 
-    /// Where written files go (emptied when the server starts).
+    struct State: Sendable {
+        /// Writes, running or done.
+        var writes: [Key: Task<Written, any Error>] = [:]
+        /// Written files by key.
+        var files: [Key: String] = [:]
+        /// Per table, the contents written, the latest first (at most ``kept``).
+        var recent: [String: [String]] = [:]
+        /// Leases held per file path.
+        var leases: [String: Int] = [:]
+        /// Files retired while leased: deleted when their last lease goes.
+        var retired: Set<String> = []
+    }
+
+    /// Contents kept per table.
+    static let kept = 2
+
+    /// Where this process writes (see above).
     public let directory: URL
     private let memoryLimit: String
     private let state = Mutex(State())
 
-    /// Creates the cache in `directory`, removing what a previous process left there.
-    public init(directory: URL, memoryLimit: String = "256MB") {
-        self.directory = directory
+    /// Creates the cache under `root` (`DATA_DIR/tmp/downloads`), in a directory of this process's own;
+    /// removes the directories of processes that are gone.
+    public init(root: URL, memoryLimit: String = "256MB") {
+        let pid = getpid()
+        directory = root.appendingPathComponent("p\(pid)")
         self.memoryLimit = memoryLimit
-        try? FileManager.default.removeItem(at: directory)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
+            guard name.hasPrefix("p"), let other = Int32(name.dropFirst()) else { continue }
+            if other == pid || (kill(other, 0) != 0 && errno == ESRCH) {
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
+            }
+        }
     }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     /// The file `table` is downloaded as, written first when the table is a base and a delta; nil for a
     /// table without local data.
     public func file(for table: ServedTable) async throws -> Lease? {
         guard let file = table.file, let md5 = table.md5, let size = table.sizeBytes else { return nil }
         guard let delta = table.delta, let version = table.contentVersion else {
-            return Lease(file: file, md5: md5, sizeBytes: size, release: {})
-        }
-        // Twice at most: a file retired between its write and this lease is written again.
-        for _ in 0..<2 {
-            let written = try await write(table: table.id, base: file, delta: delta, version: version)
-            let lease = state.withLock { state -> Lease? in
-                guard FileManager.default.fileExists(atPath: written.file.path) else {
-                    state.writes[version] = nil
-                    state.files[version] = nil
-                    return nil
-                }
-                if let old = state.current[table.id], old != version {
-                    // A newer content of the table: the older file goes once nothing reads it.
-                    Self.retire(version: old, in: &state)
-                }
-                state.current[table.id] = version
-                state.leases[written.file.path, default: 0] += 1
-                return Lease(file: written.file, md5: written.md5, sizeBytes: written.sizeBytes) { [weak self] in
-                    self?.release(written.file.path)
+            // One file: what was written for the table while it had a delta is not needed any more.
+            state.withLock { state in
+                for old in state.recent.removeValue(forKey: table.id) ?? [] {
+                    Self.retire(Key(table: table.id, version: old), in: &state)
                 }
             }
-            if let lease { return lease }
+            return Lease(file: file, md5: md5, sizeBytes: size)
         }
-        throw PublishError.system("write", directory.appendingPathComponent(table.id).path)
+        let key = Key(table: table.id, version: version)
+        let written = try await write(key, base: file, delta: delta)
+        return state.withLock { state in
+            var recent = state.recent[table.id] ?? []
+            if recent.first != version {
+                recent.removeAll { $0 == version }
+                recent.insert(version, at: 0)
+                for old in recent.dropFirst(Self.kept) { Self.retire(Key(table: table.id, version: old), in: &state) }
+                state.recent[table.id] = Array(recent.prefix(Self.kept))
+            }
+            state.leases[written.file.path, default: 0] += 1
+            return Lease(file: written.file, md5: written.md5, sizeBytes: written.sizeBytes) { [weak self] in
+                self?.release(written.file.path)
+            }
+        }
     }
 
-    /// The write of one content version, shared by everyone who asks for it while it runs.
-    private func write(table: String, base: URL, delta: ServedDelta, version: String) async throws -> Written {
+    /// The write of one table at one content, shared by everyone who asks for it while it runs or
+    /// while its file is kept.
+    private func write(_ key: Key, base: URL, delta: ServedDelta) async throws -> Written {
         let (directory, memoryLimit) = (self.directory, self.memoryLimit)
         let task = state.withLock { state -> Task<Written, any Error> in
-            if let running = state.writes[version] { return running }
+            if let existing = state.writes[key] { return existing }
             let task = Task {
                 try await offloaded("agnes.download.merge") {
                     try Self.write(
-                        table: table, base: base, delta: delta, version: version, into: directory,
-                        memoryLimit: memoryLimit)
+                        table: key.table, base: base, delta: delta, into: directory, memoryLimit: memoryLimit)
                 }
             }
-            state.writes[version] = task
+            state.writes[key] = task
             return task
         }
         do {
             let written = try await task.value
-            state.withLock { $0.files[version] = written.file.path }
+            state.withLock { state in
+                if state.writes[key] == task {
+                    state.files[key] = written.file.path
+                } else {
+                    state.retired.insert(written.file.path)  // retired while it ran: goes with its leases
+                }
+            }
             return written
         } catch {
             state.withLock { state in
-                if state.writes[version] == task { state.writes[version] = nil }
+                if state.writes[key] == task { state.writes[key] = nil }
             }
             throw error
         }
     }
 
-    /// Deletes a superseded version's file now, or when its last lease goes.
-    private static func retire(version: String, in state: inout State) {
-        state.writes[version] = nil
-        guard let path = state.files.removeValue(forKey: version) else { return }
+    /// Forgets a table's content: its file is deleted now, or when its last lease goes.
+    private static func retire(_ key: Key, in state: inout State) {
+        state.writes[key] = nil
+        guard let path = state.files.removeValue(forKey: key) else { return }
         if (state.leases[path] ?? 0) > 0 {
-            state.superseded.insert(path)
+            state.retired.insert(path)
         } else {
             unlink(path)
         }
@@ -136,20 +166,20 @@ public final class DownloadFiles: Sendable {
         let remove = state.withLock { state -> Bool in
             let count = (state.leases[path] ?? 1) - 1
             state.leases[path] = count > 0 ? count : nil
-            return count <= 0 && state.superseded.remove(path) != nil
+            return count <= 0 && state.retired.remove(path) != nil
         }
         if remove { unlink(path) }
     }
 
-    /// Writes the table from its base and delta, then hashes it. Blocking.
-    static func write(
-        table: String, base: URL, delta: ServedDelta, version: String, into directory: URL, memoryLimit: String
-    ) throws -> Written {
+    /// Writes the table from its base and delta to a file of its own, then hashes it. Blocking.
+    static func write(table: String, base: URL, delta: ServedDelta, into directory: URL, memoryLimit: String) throws
+        -> Written
+    {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let name = "\(table).\(version.replacingOccurrences(of: "+", with: "-")).parquet"
-        let target = directory.appendingPathComponent(name)
-        let temporary = directory.appendingPathComponent(".\(name).\(UUID().uuidString.prefix(8))")
-        let spill = directory.appendingPathComponent(".spill-\(UUID().uuidString.prefix(8))")
+        let unique = UUID().uuidString.lowercased()
+        let target = directory.appendingPathComponent("\(table).\(unique).parquet")
+        let temporary = directory.appendingPathComponent(".\(table).\(unique).tmp")
+        let spill = directory.appendingPathComponent(".spill-\(unique)")
         defer {
             try? FileManager.default.removeItem(at: spill)
             unlink(temporary.path)

@@ -25,7 +25,8 @@ enum ServedTableReader {
         let selects = used.sorted { $0.rawValue < $1.rawValue }.map { source -> String in
             let columns = hashColumns[source.rawValue] ?? []
             let deltaColumns = ["delta_file", "delta_md5", "delta_size", "delta_version_file", "merge_key"]
-            var hashes = "NULL::VARCHAR AS md5, NULL::BIGINT AS file_size, NULL::VARCHAR AS version_file, "
+            var hashes =
+                "NULL::VARCHAR AS md5, NULL::BIGINT AS file_size, NULL::VARCHAR AS version_file, "
                 + "NULL::VARCHAR AS delta_md5, NULL::BIGINT AS delta_size, NULL::VARCHAR AS delta_version_file, "
                 + "NULL::VARCHAR AS merge_key"
             var join = ""
@@ -36,7 +37,8 @@ enum ServedTableReader {
                     ? "delta_md5, delta_size, delta_version_file, merge_key"
                     : "NULL::VARCHAR AS delta_md5, NULL::BIGINT AS delta_size, NULL::VARCHAR AS delta_version_file, "
                         + "NULL::VARCHAR AS merge_key"
-                hashes = "h.md5, h.size_bytes AS file_size, h.version_file, h.delta_md5, h.delta_size, "
+                hashes =
+                    "h.md5, h.size_bytes AS file_size, h.version_file, h.delta_md5, h.delta_size, "
                     + "h.delta_version_file, h.merge_key"
                 join = """
                     LEFT JOIN (SELECT DISTINCT ON (table_name) table_name, md5, size_bytes, \(version), \(delta)
@@ -71,12 +73,17 @@ enum ServedTableReader {
                 continue  // the file is gone: the view cannot answer either
             }
             var delta: ServedDelta?
-            if let key = LayeredRelation.decode(key: row[10].string), let deltaMD5 = row[7].string,
-                let recorded = row[9].string
-            {
-                // A delta is read only from its immutable version: it has no canonical name to fall back on.
+            if row[7] != .null || row[9] != .null || row[10] != .null {
+                // A delta is read only from its immutable version (it has no canonical name to fall back
+                // on), as recorded; one that cannot be read so leaves the table out, as a missing file
+                // does: the view cannot answer either, and serving the base alone would be stale.
+                guard let key = LayeredRelation.decode(key: row[10].string), let deltaMD5 = row[7].string,
+                    deltaMD5.count == 32, let recorded = row[9].string
+                else { continue }
                 let deltaFile = layout.readFile(source: sourceID, table: table, recordedVersion: recorded)
-                guard deltaFile.path == recorded, let deltaSize = Self.size(of: deltaFile) else { continue }
+                guard deltaFile.path == recorded, let deltaSize = Self.size(of: deltaFile),
+                    row[8].int64.map({ $0 == deltaSize }) ?? true
+                else { continue }
                 delta = ServedDelta(file: deltaFile, md5: deltaMD5, sizeBytes: deltaSize, key: key)
             }
             tables[name] = ServedTable(

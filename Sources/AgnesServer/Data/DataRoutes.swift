@@ -54,7 +54,7 @@ struct DataRoutes {
         var first = true
         for entry in entries where readable?.contains(entry.id) ?? true {
             if !first { body.append(UInt8(ascii: ",")) }
-            body.append(entry.json)
+            body.append(await services.manifest.resolved(entry, logger: services.logger))
             first = false
         }
         body.append(contentsOf: Array(#"},"assets":"#.utf8))

@@ -2,6 +2,7 @@ import AgnesCore
 import AgnesData
 import AgnesStore
 import Foundation
+import Logging
 import Synchronization
 
 /// The manifest's per-table entries for the current generation, each encoded to JSON once: rebuilt
@@ -11,8 +12,11 @@ final class ManifestIndex: Sendable {
     /// One table's entry, ready to splice into the response.
     struct Entry: Sendable {
         let id: String
-        /// `"<id>":{…}` as JSON.
+        /// `"<id>":{…}` as JSON; for a table kept as a base and a delta, without its hash and size,
+        /// which are those of its download file (``resolved(_:logger:)``).
         let json: Data
+        /// A table kept as a base and a delta, with its entry.
+        var layered: (table: ServedTable, wire: WireEntry)?
     }
 
     struct Snapshot: Sendable {
@@ -21,10 +25,10 @@ final class ManifestIndex: Sendable {
         let entries: [Entry]
     }
 
-    struct WireEntry: Encodable {
-        let hash: String
+    struct WireEntry: Encodable, Sendable {
+        var hash: String
         let updated: String?
-        let sizeBytes: Int64
+        var sizeBytes: Int64
         let rows: Int64
         let queryMode: String
         let sourceType: String
@@ -82,18 +86,15 @@ final class ManifestIndex: Sendable {
         for table in served.values.sorted(by: { $0.id < $1.id }) {
             let registration = registry[table.id]
             let state = states[table.id]
-            // A table kept as a base and a delta is announced as the one file it is downloaded as.
-            let download = table.delta == nil ? nil : try await downloads.file(for: table)
             let wire = WireEntry(
-                hash: download?.md5 ?? table.md5 ?? "", updated: state?.lastSync?.wireText,
-                sizeBytes: download?.sizeBytes ?? table.sizeBytes ?? 0,
+                hash: table.md5 ?? "", updated: state?.lastSync?.wireText, sizeBytes: table.sizeBytes ?? 0,
                 rows: table.rows ?? Int64(state?.rows ?? 0),
                 queryMode: registration?.queryMode.rawValue ?? table.queryMode,
                 sourceType: registration?.sourceType ?? "")
             var json = try encoder.encode(table.id)
             json.append(UInt8(ascii: ":"))
             json.append(try encoder.encode(wire))
-            entries.append(Entry(id: table.id, json: json))
+            entries.append(Entry(id: table.id, json: json, layered: table.delta == nil ? nil : (table, wire)))
         }
         // Kept only when nothing was written while it was read (an odd count means a write is running).
         if writeCount % 2 == 0, store.writeCount == writeCount {
@@ -104,5 +105,33 @@ final class ManifestIndex: Sendable {
             }
         }
         return entries
+    }
+
+    /// The entry as the response gives it. A table kept as a base and a delta is announced as the one
+    /// file it is downloaded as, written on first demand (only for callers who may read it); when that
+    /// write fails, the hash is empty (clients then download it and check it is parquet) and the
+    /// failure is logged, so one table cannot take the manifest down.
+    func resolved(_ entry: Entry, logger: Logger) async -> Data {
+        guard let (table, wire) = entry.layered else { return entry.json }
+        var resolved = wire
+        do {
+            if let download = try await downloads.file(for: table) {
+                resolved.hash = download.md5
+                resolved.sizeBytes = download.sizeBytes
+            }
+        } catch {
+            logger.error(
+                "the download file of a table with a delta cannot be written",
+                metadata: ["table": "\(table.id)", "error": "\(error)"])
+            resolved.hash = ""
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        guard var json = try? encoder.encode(table.id), let body = try? encoder.encode(resolved) else {
+            return entry.json
+        }
+        json.append(UInt8(ascii: ":"))
+        json.append(body)
+        return json
     }
 }

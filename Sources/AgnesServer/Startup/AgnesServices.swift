@@ -178,9 +178,10 @@ public struct AgnesServices: Sendable {
             startedAt: Date(), logger: logger, auth: auth, rateLimiter: rateLimiter,
             mailer: mailer ?? mail.map { Mailer(sender: $0.makeSender(), from: $0.from) },
             access: AccessPolicy(grants: DuckDBGrantRepository(store: store), store: store),
-            queryEngine: queryEngine, manifest: ManifestIndex(
+            queryEngine: queryEngine,
+            manifest: ManifestIndex(
                 store: store, analytics: analytics,
-                downloads: DownloadFiles(directory: layout.root.appendingPathComponent("tmp/downloads"))),
+                downloads: DownloadFiles(root: layout.root.appendingPathComponent("tmp/downloads"))),
             webTables: StoreRowCache(store: store, lifetime: 30, capacity: 1), profiling: profiling,
             scans: try ScanService(engine: queryEngine, layout: layout), scanQuota: ScanQuota(limits: settings.scan),
             localFiles: localFiles, keboolaCredentials: keboolaCredentials, keboola: keboola,

@@ -23,7 +23,8 @@ import Testing
         columnMetadata: [
             "id": [FakeKeboolaMetadata("KBC.datatype.basetype", "INTEGER")],
             "amount": [
-                FakeKeboolaMetadata("KBC.datatype.basetype", "NUMERIC"), FakeKeboolaMetadata("KBC.datatype.length", "10,2"),
+                FakeKeboolaMetadata("KBC.datatype.basetype", "NUMERIC"),
+                FakeKeboolaMetadata("KBC.datatype.length", "10,2"),
             ],
             "ordered_on": [FakeKeboolaMetadata("KBC.datatype.basetype", "DATE")],
             "active": [FakeKeboolaMetadata("KBC.datatype.basetype", "BOOLEAN")],
@@ -31,7 +32,8 @@ import Testing
         ])
 
     static func registration(
-        _ id: String = "orders", strategy: SyncStrategy = .fullRefresh, primaryKey: [String] = [], partitionBy: String? = nil
+        _ id: String = "orders", strategy: SyncStrategy = .fullRefresh, primaryKey: [String] = [],
+        partitionBy: String? = nil
     ) -> TableRegistration {
         TableRegistration(
             id: id, name: id, sourceType: "keboola", bucket: "c-sales", sourceTable: "orders", syncStrategy: strategy,
@@ -49,8 +51,12 @@ import Testing
         #expect(outcome.rows == 7)
         #expect(
             try fixture.schema("orders")
-                == ["id BIGINT", "amount DECIMAL(10,2)", "ordered_on DATE", "active BOOLEAN", "note VARCHAR", "ratio DOUBLE"])
-        let rows = try fixture.rows("orders", "id, CAST(amount AS VARCHAR), CAST(ordered_on AS VARCHAR), active, note, ratio")
+                == [
+                    "id BIGINT", "amount DECIMAL(10,2)", "ordered_on DATE", "active BOOLEAN", "note VARCHAR",
+                    "ratio DOUBLE",
+                ])
+        let rows = try fixture.rows(
+            "orders", "id, CAST(amount AS VARCHAR), CAST(ordered_on AS VARCHAR), active, note, ratio")
         #expect(rows.count == 7)
         #expect(rows[1][4].string == "with \"quotes\", commas" && rows[1][5].double == 100)
         #expect(rows[2][1] == .null && rows[2][4].string == "line\nbreak" && rows[2][5] == .null)
@@ -96,9 +102,11 @@ import Testing
         fixture.putTableThenTick(Self.orders)
         let registration = Self.registration(strategy: .incremental)
         #expect(try await fixture.sync([registration])["orders"]?.kind == .synced)
-        fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [
-            ["2", "22.00", "2026-01-20", "true", "changed", "2"], ["8", "8.00", "2026-04-01", "true", "new", "8"],
-        ])
+        fixture.keboola.upsert(
+            tableID: "in.c-sales.orders",
+            rows: [
+                ["2", "22.00", "2026-01-20", "true", "changed", "2"], ["8", "8.00", "2026-04-01", "true", "new", "8"],
+            ])
         fixture.keboola.clearRequests()
         let second = try #require(try await fixture.sync([registration])["orders"])
         #expect(second.kind == .synced && second.rows == 8, "\(second.reason ?? "")")
@@ -114,7 +122,10 @@ import Testing
         let third = try #require(try await fixture.sync([registration])["orders"])
         #expect(third.kind == .synced && third.rows == 6, "\(third.reason ?? "")")
         #expect(third.reason?.contains("removed 2 rows deleted in Keboola") == true)
-        #expect(fixture.requests("/export-async").contains { $0.body.contains("columns=id&") || $0.body.hasSuffix("columns=id") })
+        #expect(
+            fixture.requests("/export-async").contains {
+                $0.body.contains("columns=id&") || $0.body.hasSuffix("columns=id")
+            })
         rows = try fixture.rows("orders", "id")
         #expect(rows.map { $0[0].int64 ?? 0 } == [1, 2, 4, 6, 7, 8])
     }
@@ -128,9 +139,11 @@ import Testing
         #expect(try await fixture.sync([registration])["orders"]?.kind == .synced)
         let base = try #require(fixture.extract()["orders"]?.file)
         // Two changed rows of seven: a delta, and the table's file is not written again.
-        fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [
-            ["2", "22.00", "2026-01-20", "true", "changed", "2"], ["8", "8.00", "2026-04-01", "true", "new", "8"],
-        ])
+        fixture.keboola.upsert(
+            tableID: "in.c-sales.orders",
+            rows: [
+                ["2", "22.00", "2026-01-20", "true", "changed", "2"], ["8", "8.00", "2026-04-01", "true", "new", "8"],
+            ])
         let second = try #require(try await fixture.sync([registration])["orders"])
         #expect(second.kind == .synced && second.rows == 8, "\(second.reason ?? "")")
         #expect(second.reason?.contains("kept as a delta") == true, "\(second.reason ?? "")")
@@ -149,18 +162,40 @@ import Testing
         #expect(table.file == base && table.delta != nil && table.delta != firstDelta)
         #expect(try fixture.rows("orders", "id, note").suffix(2).map { $0[1].string } == ["seven", "newer"])
         // Past half of the base's rows: folded into a new base, and the delta's canonical file goes.
-        fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [
-            ["1", "1", "2026-01-05", "true", "one", "1"], ["3", "3", "2026-02-01", "true", "three", "3"],
-        ])
+        fixture.keboola.upsert(
+            tableID: "in.c-sales.orders",
+            rows: [
+                ["1", "1", "2026-01-05", "true", "one", "1"], ["3", "3", "2026-02-01", "true", "three", "3"],
+            ])
         let fourth = try #require(try await fixture.sync([registration])["orders"])
         #expect(fourth.reason?.contains("compacted") == true, "\(fourth.reason ?? "")")
         table = try #require(fixture.extract()["orders"])
         #expect(table.delta == nil && table.file != base && table.rows == 8)
-        let deltaFile = fixture.extractFile.deletingLastPathComponent().appendingPathComponent("data/orders.delta.parquet")
+        let deltaFile = fixture.extractFile.deletingLastPathComponent().appendingPathComponent(
+            "data/orders.delta.parquet")
         #expect(!FileManager.default.fileExists(atPath: deltaFile.path))
         rows = try fixture.rows("orders", "id, note")
         #expect(rows.map { $0[0].int64 ?? 0 } == [1, 2, 3, 4, 5, 6, 7, 8])
         #expect([0, 1, 2, 6, 7].map { rows[$0][1].string } == ["one", "changed", "three", "seven", "newer"])
+    }
+
+    @Test func aTableTurnedFullRefreshLeavesItsDeltaBehind() async throws {
+        let fixture = try await KeboolaFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.configure { $0.compactionShare = 1 }
+        fixture.putTableThenTick(Self.orders)
+        let incremental = Self.registration(strategy: .incremental)
+        _ = try await fixture.sync([incremental])
+        fixture.keboola.upsert(
+            tableID: "in.c-sales.orders", rows: [["2", "22.00", "2026-01-20", "true", "changed", "2"]])
+        _ = try await fixture.sync([incremental])
+        let deltaFile = fixture.extractFile.deletingLastPathComponent().appendingPathComponent(
+            "data/orders.delta.parquet")
+        #expect(fixture.extract()["orders"]?.delta != nil && FileManager.default.fileExists(atPath: deltaFile.path))
+        let outcome = try #require(try await fixture.sync([Self.registration()])["orders"])
+        #expect(outcome.kind == .synced && outcome.rows == 7, "\(outcome.reason ?? "")")
+        #expect(fixture.extract()["orders"]?.delta == nil && !FileManager.default.fileExists(atPath: deltaFile.path))
+        #expect(try fixture.rows("orders", "note")[1][0].string == "changed")
     }
 
     @Test func aDeletionInKeboolaFoldsTheDeltaIntoANewBaseWithoutTheDeletedRows() async throws {
@@ -170,7 +205,8 @@ import Testing
         fixture.putTableThenTick(Self.orders)
         let registration = Self.registration(strategy: .incremental)
         #expect(try await fixture.sync([registration])["orders"]?.kind == .synced)
-        fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [["2", "22.00", "2026-01-20", "true", "changed", "2"]])
+        fixture.keboola.upsert(
+            tableID: "in.c-sales.orders", rows: [["2", "22.00", "2026-01-20", "true", "changed", "2"]])
         _ = try await fixture.sync([registration])
         #expect(fixture.extract()["orders"]?.delta != nil)
         fixture.keboola.delete(tableID: "in.c-sales.orders", keys: [["2"], ["5"]])
@@ -217,9 +253,11 @@ import Testing
         let before = try inodes()
         #expect(before.count == 3)  // 2026-01, 2026-02, 2026-03
         // Row 4 moves from February to April; row 1 changes within January.
-        fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [
-            ["4", "-4.25", "2026-04-02", "0", "moved", "3"], ["1", "11.00", "2026-01-05", "true", "first!", "0.5"],
-        ])
+        fixture.keboola.upsert(
+            tableID: "in.c-sales.orders",
+            rows: [
+                ["4", "-4.25", "2026-04-02", "0", "moved", "3"], ["1", "11.00", "2026-01-05", "true", "first!", "0.5"],
+            ])
         let second = try #require(try await fixture.sync([registration])["orders"])
         #expect(second.kind == .synced && second.rows == 7, "\(second.reason ?? "")")
         let after = try inodes()
@@ -286,7 +324,10 @@ import Testing
         fixture.keboola.upsert(tableID: "in.c-sales.orders", rows: [["10", "ten", "2026-05-01", "true", "bad", "1"]])
         let outcome = try #require(try await fixture.sync([Self.registration()])["orders"])
         #expect(outcome.kind == .failed)
-        #expect(outcome.reason == "in.c-sales.orders: column amount, row 8 of the export: 'ten' is not a valid NUMERIC(10,2) (the type its Keboola metadata gives)")
+        #expect(
+            outcome.reason
+                == "in.c-sales.orders: column amount, row 8 of the export: 'ten' is not a valid NUMERIC(10,2) (the type its Keboola metadata gives)"
+        )
         #expect(try fixture.rows("orders", "id").count == 7)
     }
 
@@ -296,7 +337,9 @@ import Testing
         fixture.keboola.putTable(Self.orders)
         fixture.keboola.inject(.jobError(message: "Table is locked"), pathContains: "/export-async")
         var outcome = try #require(try await fixture.sync([Self.registration()])["orders"])
-        #expect(outcome.kind == .failed && outcome.reason?.contains("failed: Table is locked") == true, "\(outcome.reason ?? "")")
+        #expect(
+            outcome.kind == .failed && outcome.reason?.contains("failed: Table is locked") == true,
+            "\(outcome.reason ?? "")")
         fixture.keboola.inject(.expiredCredentials, pathContains: "_part_00")
         outcome = try #require(try await fixture.sync([Self.registration()])["orders"])
         #expect(outcome.kind == .failed && outcome.reason?.contains("ExpiredToken") == true, "\(outcome.reason ?? "")")

@@ -35,7 +35,9 @@ enum KeboolaBench {
     }
 
     static func writeSlices(_ arguments: [String]) throws {
-        guard arguments.count == 2, let rows = Int(arguments[1]) else { throw BenchUsage("keboola-slices <dir> <rows>") }
+        guard arguments.count == 2, let rows = Int(arguments[1]) else {
+            throw BenchUsage("keboola-slices <dir> <rows>")
+        }
         let directory = URL(fileURLWithPath: arguments[0])
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let connection = try Database(options: ["threads": "2"]).connect()
@@ -55,7 +57,9 @@ enum KeboolaBench {
                 "COPY (\(rowsSQL("(SELECT i * \(step) AS i FROM range(\(count)) r(i)) t", marker: "changed"))) TO '\(file)' (FORMAT csv, HEADER false, FORCE_QUOTE *, COMPRESSION gzip)"
             )
         }
-        print("wrote \(slices) slices of \(rows) rows and deltas of \(deltas.map(String.init).joined(separator: ", ")) rows")
+        print(
+            "wrote \(slices) slices of \(rows) rows and deltas of \(deltas.map(String.init).joined(separator: ", ")) rows"
+        )
     }
 
     static func run(_ arguments: [String]) async throws {
@@ -87,14 +91,19 @@ enum KeboolaBench {
         guard let outcome = result.outcomes.first, outcome.kind == .synced else {
             throw BenchUsage("the export failed: \(result.outcomes.first?.reason ?? "no outcome")")
         }
-        let compressed = slices.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
+        let compressed = slices.reduce(0) {
+            $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0)
+        }
 
         // 2. The floor: DuckDB alone converting the same slices (already on disk) to parquet.
         let floorTarget = directory.appendingPathComponent("floor.parquet")
-        let connection = try Database(options: ["threads": "2", "memory_limit": "256MB", "preserve_insertion_order": "false"])
-            .connect()
+        let connection = try Database(options: [
+            "threads": "2", "memory_limit": "256MB", "preserve_insertion_order": "false",
+        ])
+        .connect()
         let types = [
-            "id": "BIGINT", "customer": "VARCHAR", "amount": "DECIMAL(12,2)", "ordered_on": "DATE", "updated_at": "TIMESTAMP",
+            "id": "BIGINT", "customer": "VARCHAR", "amount": "DECIMAL(12,2)", "ordered_on": "DATE",
+            "updated_at": "TIMESTAMP",
             "active": "BOOLEAN", "ratio": "DOUBLE", "note": "VARCHAR",
         ]
         let fields = columns.map { "'\($0)': '\(types[$0]!)'" }.joined(separator: ", ")
@@ -106,11 +115,13 @@ enum KeboolaBench {
         let floorSeconds = milliseconds(since: floorStart) / 1000
         print(
             String(
-                format: "keboola export %d rows (%.0f MB gzip, 8 slices over HTTP, S3 SigV4): %6.2f s  %9.0f rows/s   peak RSS %4.0f MB (target < 300 MB)",
+                format:
+                    "keboola export %d rows (%.0f MB gzip, 8 slices over HTTP, S3 SigV4): %6.2f s  %9.0f rows/s   peak RSS %4.0f MB (target < 300 MB)",
                 rows, Double(compressed) / 1e6, seconds, Double(rows) / seconds, peak))
         print(
             String(
-                format: "floor: DuckDB alone, same slices on disk -> parquet:          %6.2f s  %9.0f rows/s   connector at %3.0f%% of the floor (target >= 70%%)",
+                format:
+                    "floor: DuckDB alone, same slices on disk -> parquet:          %6.2f s  %9.0f rows/s   connector at %3.0f%% of the floor (target >= 70%%)",
                 floorSeconds, Double(rows) / floorSeconds, floorSeconds / seconds * 100))
 
         // 3. Incremental runs: each delta export kept as the table's delta (merged into the delta the
@@ -142,11 +153,16 @@ enum KeboolaBench {
             let floorMergeSeconds = milliseconds(since: floorMerge) / 1000
             print(
                 String(
-                    format: "keboola incremental run, %6d changed rows into %d: %6.2f s (target < 3 s for 10,000)   floor: DuckDB alone converting the delta %5.2f s; rewriting the table with it %5.2f s",
+                    format:
+                        "keboola incremental run, %6d changed rows into %d: %6.2f s (target < 3 s for 10,000)   floor: DuckDB alone converting the delta %5.2f s; rewriting the table with it %5.2f s",
                     count, rows, mergeSeconds, floorConvertSeconds, floorMergeSeconds) + "   (\(note.reason ?? ""))")
         }
 
-        // 4. A compaction: the same last delta with a share of 0, which folds the delta into a new base.
+        // 4. A compaction: the last delta exported again with a share of 0, which folds the delta into a
+        // new base.
+        keboola.putFileBackedTable(
+            id: "in.c-bench.orders", columns: columns, primaryKey: ["id"], columnMetadata: metadata,
+            sliceFiles: [directory.appendingPathComponent("delta-\(deltas.last!).csv.gz")], rowsCount: rows)
         let compacting = {
             var folding = configuration
             folding.compactionShare = 0
@@ -161,14 +177,21 @@ enum KeboolaBench {
         }
         print(
             String(
-                format: "keboola compaction run (delta folded into a new %d-row base, once the delta outgrows compaction_share): %6.2f s",
+                format:
+                    "keboola compaction run (delta folded into a new %d-row base, once the delta outgrows compaction_share): %6.2f s",
                 rows, compactSeconds) + "   (\(note.reason ?? ""))")
     }
 
     /// The parquet file the extract's view reads now.
     static func currentFile(_ dataDirectory: URL) throws -> String {
-        let connection = try Database(path: dataDirectory.appendingPathComponent("extracts/keboola/extract.duckdb").path, options: ["access_mode": "READ_ONLY"]).connect()
-        guard let path = try connection.query("SELECT coalesce(version_file, file) FROM _content_hashes").rows.first?[0].string else {
+        let connection = try Database(
+            path: dataDirectory.appendingPathComponent("extracts/keboola/extract.duckdb").path,
+            options: ["access_mode": "READ_ONLY"]
+        ).connect()
+        guard
+            let path = try connection.query("SELECT coalesce(version_file, file) FROM _content_hashes").rows.first?[0]
+                .string
+        else {
             throw BenchUsage("no published file")
         }
         return path
