@@ -158,7 +158,32 @@ enum KeboolaBench {
                     count, rows, mergeSeconds, floorConvertSeconds, floorMergeSeconds) + "   (\(note.reason ?? ""))")
         }
 
-        // 4. A compaction: the last delta exported again with a share of 0, which folds the delta into a
+        // 4. What the delta costs its readers: a query over base and delta next to the base alone, and
+        // the one file a download needs, written from both (once per change someone downloads).
+        let layered = try servedTable(dataDirectory)
+        guard let select = layered.select() else { throw BenchUsage("the table has no local data") }
+        let reader = try Database(options: ["threads": "2"]).connect()
+        func timed(_ sql: String) throws -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try reader.query(sql)
+            return milliseconds(since: start)
+        }
+        let overBase = try timed(
+            "SELECT count(*), sum(amount), count(DISTINCT customer) FROM read_parquet('\(layered.file!.path)')")
+        let overBoth = try timed("SELECT count(*), sum(amount), count(DISTINCT customer) FROM (\(select))")
+        let downloads = DownloadFiles(root: directory.appendingPathComponent("downloads"))
+        let writeStart = DispatchTime.now().uptimeNanoseconds
+        let download = try await downloads.file(for: layered)
+        let writeSeconds = milliseconds(since: writeStart) / 1000
+        print(
+            String(
+                format:
+                    "keboola table with a delta of %d rows: a query over base and delta %6.0f ms (the base alone %6.0f ms); its download file written once %5.2f s (%.0f MB)",
+                (try reader.query("SELECT count(*) FROM read_parquet('\(layered.delta!.file.path)')").rows[0][0].int64
+                    ?? 0),
+                overBoth, overBase, writeSeconds, Double(download?.sizeBytes ?? 0) / 1e6))
+
+        // 5. A compaction: the last delta exported again with a share of 0, which folds the delta into a
         // new base.
         keboola.putFileBackedTable(
             id: "in.c-bench.orders", columns: columns, primaryKey: ["id"], columnMetadata: metadata,
@@ -180,6 +205,25 @@ enum KeboolaBench {
                 format:
                     "keboola compaction run (delta folded into a new %d-row base, once the delta outgrows compaction_share): %6.2f s",
                 rows, compactSeconds) + "   (\(note.reason ?? ""))")
+    }
+
+    /// The table as a generation would serve it: its file and delta, as the extract records them.
+    static func servedTable(_ dataDirectory: URL) throws -> ServedTable {
+        let connection = try Database(
+            path: dataDirectory.appendingPathComponent("extracts/keboola/extract.duckdb").path,
+            options: ["access_mode": "READ_ONLY"]
+        ).connect()
+        guard
+            let row = try connection.query(
+                "SELECT version_file, md5, size_bytes, delta_version_file, delta_md5, delta_size, merge_key FROM _content_hashes"
+            ).rows.first, let file = row[0].string, let key = LayeredRelation.decode(key: row[6].string),
+            let delta = row[3].string
+        else { throw BenchUsage("the table has no delta") }
+        return ServedTable(
+            id: "orders", source: "keboola", queryMode: "local", file: URL(fileURLWithPath: file), md5: row[1].string,
+            sizeBytes: row[2].int64, rows: nil,
+            delta: ServedDelta(
+                file: URL(fileURLWithPath: delta), md5: row[4].string ?? "", sizeBytes: row[5].int64 ?? 0, key: key))
     }
 
     /// The parquet file the extract's view reads now.
