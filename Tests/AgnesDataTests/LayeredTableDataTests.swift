@@ -182,9 +182,10 @@ import Testing
         #expect(written(downloads).isEmpty)
     }
 
-    @Test func aWriteThatFailsSaysSoAndTheNextDemandTriesAgain() async throws {
+    @Test func aWriteThatFailsSaysSoAndIsTriedAgainAfterAMinute() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
-        let downloads = DownloadFiles(root: root.appendingPathComponent("downloads"))
+        let clock = TestClock()
+        let downloads = DownloadFiles(root: root.appendingPathComponent("downloads"), now: { clock.now })
         let layered = try table(version: 1)
         // A file where the directory should be: nothing can be written.
         try FileManager.default.createDirectory(
@@ -192,6 +193,11 @@ import Testing
         try Data("in the way".utf8).write(to: downloads.directory)
         await #expect(throws: (any Error).self) { _ = try await downloads.file(for: layered) }
         try FileManager.default.removeItem(at: downloads.directory)
+        // Within the minute: the same failure, without another write.
+        let remembered = await #expect(throws: PublishError.self) { _ = try await downloads.file(for: layered) }
+        #expect(remembered?.message.contains("tried again after a minute") == true)
+        #expect(!FileManager.default.fileExists(atPath: downloads.directory.path))
+        clock.advance(minutes: 1.1)
         #expect(try await downloads.file(for: layered) != nil)
     }
 

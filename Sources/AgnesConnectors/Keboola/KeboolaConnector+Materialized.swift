@@ -103,7 +103,7 @@ extension KeboolaConnector {
             }
             return (published, rows)
         }
-        unlink(Self.deltaFile(of: target).path)  // a delta of an incremental past, if it had one
+        unlink(layout.deltaFile(source: Self.source, table: name).path)  // a delta of an incremental past
         return ExtractTable(
             name: name, description: registration.description ?? "Materialized from Keboola by SQL",
             rows: rows, sizeBytes: published.sizeBytes, extractedAt: Date(), queryMode: "local", file: published)

@@ -34,7 +34,6 @@ extension KeboolaConnector {
             extractedAt: isUnchanged ? previous?.extractedAt : Date(), queryMode: "remote",
             sourceSignature: signature, remoteColumns: columns)
         remoteTargets.set(target, for: registration.id)
-        unlink(Self.deltaFile(of: layout.dataFile(source: Self.source, table: name)).path)  // no local data
         return TableResult(
             table: table, isUnchanged: isUnchanged,
             note: "remote: \(columns.count) columns, queried in place through Keboola's Query Service",

@@ -111,7 +111,6 @@ extension KeboolaConnector {
         let target = layout.dataFile(source: Self.source, table: name)
         let description = remote.tableMetadata("KBC.description") ?? "Keboola table \(remote.id)"
         if let partitionColumn {
-            unlink(Self.deltaFile(of: target).path)  // a delta of an incremental past, if it had one
             return try await syncPartitioned(
                 PartitionedSync(
                     remote: remote, columns: columns, partitionColumn: partitionColumn, state: state,
@@ -140,7 +139,6 @@ extension KeboolaConnector {
             }
             return (published, rows)
         }
-        unlink(Self.deltaFile(of: target).path)  // a delta of the previous data, if it had one
         let table = ExtractTable(
             name: name, description: description, rows: rows, sizeBytes: published.sizeBytes, extractedAt: Date(),
             queryMode: "local", file: published, sourceSignature: state.encoded)
@@ -176,9 +174,9 @@ extension KeboolaConnector {
         let combined = work.appendingPathComponent("combined.parquet")
         guard let baseFile = previous.file else { throw KeboolaError(.invalidResponse, "\(tableID): no previous file") }
         let base = URL(fileURLWithPath: baseFile.readPath)
-        let previousDelta = previous.delta?.file
+        let (previousDelta, previousRows) = (previous.delta?.file, previous.rows)
         let oldDelta = previousDelta.map { URL(fileURLWithPath: $0.readPath) }
-        let deltaTarget = Self.deltaFile(of: target)
+        let deltaTarget = layout.deltaFile(source: Self.source, table: name)
         let share = client.configuration.compactionShare
         let merged = try await offloaded("agnes.keboola.merge") { () -> LayeredResult in
             let converter = try KeboolaTableConverter.open(temporaryDirectory: scratch, tableID: tableID).forMerges()
@@ -187,41 +185,37 @@ extension KeboolaConnector {
                 // Nothing to merge: the table stays as it was (a delta written again would be the same
                 // rows in another order, a new version for nothing).
                 let rows =
-                    try previousDelta.map {
-                        try converter.rowCount(
-                            of: base, delta: URL(fileURLWithPath: $0.readPath), primaryKey: primaryKey)
-                    } ?? converter.rowCount(of: base)
-                return LayeredResult(base: baseFile, delta: previousDelta, rows: rows, changed: 0, isCompacted: false)
+                    try previousRows
+                    ?? (oldDelta.map { try converter.rowCount(of: base, delta: $0, primaryKey: primaryKey) }
+                        ?? converter.rowCount(of: base))
+                return LayeredResult(base: baseFile, delta: previousDelta, rows: rows, note: "no changed rows")
             }
-            var delta = exported
+            // The delta holds at least the exported rows (a merge keeps every one of them).
+            var (delta, deltaRows) = (exported, changed)
             if let oldDelta {
-                _ = try converter.merge(previous: oldDelta, delta: exported, primaryKey: primaryKey, to: combined)
+                deltaRows = try converter.merge(
+                    previous: oldDelta, delta: exported, primaryKey: primaryKey, to: combined)
                 delta = combined
             }
-            let deltaRows = try converter.rowCount(of: delta)
             let baseRows = try converter.rowCount(of: base)
             if Double(deltaRows) > share * Double(max(baseRows, 1)) {
                 var rows: Int64 = 0
                 let published = try publisher.publish(to: target) { temporary in
                     rows = try converter.merge(previous: base, delta: delta, primaryKey: primaryKey, to: temporary)
                 }
-                unlink(deltaTarget.path)  // its versions go once no extract names them
-                return LayeredResult(base: published, delta: nil, rows: rows, changed: changed, isCompacted: true)
-            }
-            guard deltaRows > 0 else {
-                return LayeredResult(base: baseFile, delta: nil, rows: baseRows, changed: changed, isCompacted: false)
+                return LayeredResult(
+                    base: published, delta: nil, rows: rows,
+                    note: "merged \(changed) changed rows and compacted the delta into the table")
             }
             let published = try publisher.publish(copying: delta, to: deltaTarget)
             let rows = try converter.rowCount(
                 of: base, delta: URL(fileURLWithPath: published.readPath), primaryKey: primaryKey)
-            return LayeredResult(base: baseFile, delta: published, rows: rows, changed: changed, isCompacted: false)
+            return LayeredResult(
+                base: baseFile, delta: published, rows: rows,
+                note: "merged \(changed) changed rows; kept as a delta of \(published.sizeBytes) bytes beside the table"
+            )
         }
         var result = merged
-        var note = "merged \(merged.changed) changed rows"
-        note +=
-            merged.isCompacted
-            ? " and compacted the delta into the table"
-            : (merged.delta.map { "; kept as a delta of \($0.sizeBytes) bytes beside the table" } ?? "")
         if let expected = remote.rowsCount, expected != merged.rows {
             // Rows left Keboola: keep only the keys it still has, in a new base.
             let (_, keySlices) = try await export(
@@ -236,33 +230,27 @@ extension KeboolaConnector {
                     rows = try converter.retainKeys(
                         of: keySlices, keyColumns: keyColumns, file: current, delta: currentDelta, to: temporary)
                 }
-                unlink(deltaTarget.path)
                 return (published, rows)
             }
-            note += "; removed \(merged.rows - retained.1) rows deleted in Keboola"
             result = LayeredResult(
-                base: retained.0, delta: nil, rows: retained.1, changed: merged.changed, isCompacted: true)
+                base: retained.0, delta: nil, rows: retained.1,
+                note: merged.note + "; removed \(merged.rows - retained.1) rows deleted in Keboola")
         }
         let table = ExtractTable(
             name: name, description: description, rows: result.rows,
             sizeBytes: result.base.sizeBytes + (result.delta?.sizeBytes ?? 0), extractedAt: Date(),
             queryMode: "local", file: result.base, sourceSignature: state.encoded,
             delta: result.delta.map { TableDelta(file: $0, key: primaryKey) })
-        return TableResult(table: table, note: note)
+        return TableResult(table: table, note: result.note)
     }
 
-    /// What an incremental run left: the base, the delta (none after a compaction) and the rows.
+    /// What an incremental run left: the base, the delta (none after a compaction), the rows, and what
+    /// happened in words.
     struct LayeredResult: Sendable {
         var base: PublishedFile
         var delta: PublishedFile?
         var rows: Int64
-        var changed: Int64
-        var isCompacted: Bool
-    }
-
-    /// `data/<table>.delta.parquet`, the canonical name of a table's delta.
-    static func deltaFile(of target: URL) -> URL {
-        target.deletingPathExtension().appendingPathExtension("delta.parquet")
+        var note: String
     }
 
     /// Runs an export job to its end and downloads its slices into `directory`.

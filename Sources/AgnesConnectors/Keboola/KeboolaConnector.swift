@@ -157,6 +157,11 @@ public final class KeboolaConnector: Connector {
                     ? try await describeRemote(registration, name: name, listed: remote, client: client, previous: kept)
                     : try await syncTable(registration, name: name, remote: remote, client: client, previous: kept)
                 tables[registration.id] = result.table
+                if result.table.delta == nil {
+                    // A delta of its past (incremental, now compacted or another strategy or mode) goes;
+                    // its versions follow once no extract names them.
+                    unlink(layout.deltaFile(source: Self.source, table: name).path)
+                }
                 if let documented = result.documentation { documentation.append(documented) }
                 let milliseconds = (ContinuousClock.now - started).milliseconds
                 outcomes.append(

@@ -7,15 +7,8 @@ extension KeboolaTableConverter {
     /// Writes `previous` with the rows of `delta` merged in on the primary key (a delta row replaces
     /// the previous row with its key, a new key is added) to `target`; returns the rows written.
     func merge(previous: URL, delta: URL, primaryKey: [String], to target: URL) throws -> Int64 {
-        let keys = primaryKey.map(SQLText.identifier).joined(separator: ", ")
-        let sql = """
-            COPY (
-                SELECT p.* FROM read_parquet(\(SQLText.literal(previous.path))) AS p
-                    ANTI JOIN read_parquet(\(SQLText.literal(delta.path))) AS d USING (\(keys))
-                UNION ALL BY NAME SELECT * FROM read_parquet(\(SQLText.literal(delta.path)))
-            ) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)
-            """
-        return Int64(try connection.run(sql))
+        let merged = LayeredRelation.select(base: previous.path, delta: delta.path, key: primaryKey)
+        return Int64(try connection.run("COPY (\(merged)) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)"))
     }
 
     /// Writes the rows of `file` whose primary key is among the keys of an export of the key columns
@@ -27,8 +20,7 @@ extension KeboolaTableConverter {
         let keys = keyColumns.map { SQLText.identifier($0.name) }.joined(separator: ", ")
         let existing = "(\(Self.typedSelect(of: keySlices, columns: keyColumns)))"
         let table =
-            delta.map { "(\(LayeredRelation.select(base: file.path, delta: $0.path, key: keyColumns.map(\.name))))" }
-            ?? "read_parquet(\(SQLText.literal(file.path)))"
+            "(\(LayeredRelation.select(file: file.path, delta: delta.map { ($0.path, keyColumns.map(\.name)) })))"
         let sql = """
             COPY (SELECT f.* FROM \(table) AS f SEMI JOIN \(existing) AS k USING (\(keys)))
             TO \(SQLText.literal(target.path)) \(Self.parquetOptions)

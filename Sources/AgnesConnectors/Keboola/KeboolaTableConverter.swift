@@ -65,7 +65,10 @@ struct KeboolaTableConverter {
             return try writeEmpty(columns: columns, to: target)
         }
         do {
-            return Int64(try connection.run("COPY (\(Self.typedSelect(of: slices, columns: columns))) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)"))
+            return Int64(
+                try connection.run(
+                    "COPY (\(Self.typedSelect(of: slices, columns: columns))) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)"
+                ))
         } catch let error as DuckDBError {
             unlink(target.path)
             throw diagnose(error, slices: slices, columns: columns)
@@ -76,11 +79,12 @@ struct KeboolaTableConverter {
     func writeEmpty(columns: [Column], to target: URL) throws -> Int64 {
         let expressions = columns.map { "CAST(NULL AS \($0.type.sqlType)) AS \(SQLText.identifier($0.name))" }
         try connection.execute(
-            "COPY (SELECT \(expressions.joined(separator: ", ")) WHERE false) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)")
+            "COPY (SELECT \(expressions.joined(separator: ", ")) WHERE false) TO \(SQLText.literal(target.path)) \(Self.parquetOptions)"
+        )
         return 0
     }
 
-    static let parquetOptions = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+    static let parquetOptions = LayeredRelation.parquetOptions
 
     /// Turns a failed conversion into an error naming the first bad value: the column, the row of the
     /// export (1 = the first line of the first slice) and the value.

@@ -13,15 +13,18 @@ final class ExtractInspector {
         let recordedHash: (md5: String, sizeBytes: Int64)?
         /// The immutable version file the extract's view reads (`_content_hashes.version_file`), if any.
         let versionFile: String?
-        /// The version file of the table's delta (`_content_hashes.delta_version_file`), if any.
-        let deltaVersionFile: String?
-        /// The content MD5 of the table's delta, if any.
-        let deltaMD5: String?
-        /// The size of the table's delta, if any.
-        let deltaSizeBytes: Int64?
+        /// The table's delta (`_content_hashes.delta_*`), if it has one.
+        let delta: RecordedDelta?
 
         /// The version files the table's view reads.
-        var versionFiles: [String] { [versionFile, deltaVersionFile].compactMap { $0 } }
+        var versionFiles: [String] { [versionFile, delta?.versionFile].compactMap { $0 } }
+    }
+
+    /// A delta as `_content_hashes` records it.
+    struct RecordedDelta: Sendable {
+        let versionFile: String
+        let md5: String
+        let sizeBytes: Int64?
     }
 
     static let reservedNames: Set<String> = ["_meta", "_remote_attach", "_content_hashes", "_remote_tables"]
@@ -75,38 +78,21 @@ final class ExtractInspector {
         var tables: [Table] = []
         var seen: Set<String> = []
         let hasHashes = internalTables.contains("_content_hashes")
-        let hashColumns = hasHashes ? "h.md5, h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
+        // Every column `_content_hashes` has: one written before versions or deltas existed, or by a
+        // third party, lacks some, and a record reads a missing column as NULL.
+        let hashColumns =
+            hasHashes
+            ? "h.* EXCLUDE (table_name, size_bytes), h.size_bytes AS file_size" : "NULL AS md5, NULL AS file_size"
         let hashJoin =
             hasHashes
             ? "LEFT JOIN (SELECT DISTINCT ON (table_name) * FROM \(source.quoted)._content_hashes) h USING (table_name)"
             : ""
-        let query = { (versionColumn: String) in
-            try self.connection.query(
-                """
-                SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns),
-                    \(versionColumn) FROM \(self.source.quoted)._meta m \(hashJoin) ORDER BY m.table_name
-                """
-            ).records
-        }
-        var rows: [Record]
-        do {
-            rows = try query(
-                hasHashes
-                    ? "h.version_file, h.delta_version_file, h.delta_md5, h.delta_size"
-                    : "NULL AS version_file, NULL AS delta_version_file, NULL AS delta_md5, NULL AS delta_size")
-        } catch {
-            // `_content_hashes` written before versions (or deltas) existed, or by a third party, lacks
-            // the columns. (Listing its columns in the catalog query above costs every extract more.)
-            // The query can fail for nothing else: `_meta`'s columns were checked above, and an extract
-            // that has delta columns answers the first query.
-            guard hasHashes else { throw error }
-            do {
-                rows = try query("h.version_file, NULL AS delta_version_file, NULL AS delta_md5, NULL AS delta_size")
-            } catch {
-                rows = try query(
-                    "NULL AS version_file, NULL AS delta_version_file, NULL AS delta_md5, NULL AS delta_size")
-            }
-        }
+        let rows = try connection.query(
+            """
+            SELECT m.table_name, m.rows, m.size_bytes, coalesce(m.query_mode, 'local') AS query_mode, \(hashColumns)
+            FROM \(source.quoted)._meta m \(hashJoin) ORDER BY m.table_name
+            """
+        ).records
         for row in rows {
             let rawName = row["table_name"].string ?? ""
             guard let name = Identifier(rawName), !Self.reservedNames.contains(rawName) else {
@@ -131,37 +117,38 @@ final class ExtractInspector {
                     name: name, rows: row["rows"].int64, sizeBytes: row["size_bytes"].int64,
                     queryMode: row["query_mode"].string ?? "local",
                     recordedHash: row["md5"].string.flatMap { md5 in row["file_size"].int64.map { (md5, $0) } },
-                    versionFile: row["version_file"].string, deltaVersionFile: row["delta_version_file"].string,
-                    deltaMD5: row["delta_version_file"].string == nil ? nil : row["delta_md5"].string,
-                    deltaSizeBytes: row["delta_version_file"].string == nil ? nil : row["delta_size"].int64))
+                    versionFile: row["version_file"].string,
+                    delta: row["delta_version_file"].string.flatMap { file in
+                        row["delta_md5"].string.map {
+                            RecordedDelta(versionFile: file, md5: $0, sizeBytes: row["delta_size"].int64)
+                        }
+                    }))
         }
         return tables
     }
 
     /// Every version file the `_content_hashes` tables of the extracts attached as `sources` list (none
-    /// for an extract without that table or column). One catalog query, one query over the tables.
+    /// for an extract without that table or column), the deltas' included. One catalog query, one query
+    /// over the tables.
     static func versionFiles(of sources: [Identifier], on connection: Connection) throws -> Set<String> {
         guard !sources.isEmpty else { return [] }
-        let listing = Set(
-            try connection.query(
-                """
-                SELECT database_name FROM duckdb_columns()
-                WHERE schema_name = 'main' AND table_name = '_content_hashes' AND column_name = 'version_file'
-                """
-            ).rows.compactMap { $0[0].string })
-        let withDeltas = Set(
-            try connection.query(
-                """
-                SELECT database_name FROM duckdb_columns()
-                WHERE schema_name = 'main' AND table_name = '_content_hashes' AND column_name = 'delta_version_file'
-                """
-            ).rows.compactMap { $0[0].string })
-        let selects = sources.filter { listing.contains($0.rawValue) }.map {
-            let deltas =
-                withDeltas.contains($0.rawValue)
-                ? " UNION ALL SELECT delta_version_file FROM \($0.quoted)._content_hashes WHERE delta_version_file IS NOT NULL"
-                : ""
-            return "SELECT version_file FROM \($0.quoted)._content_hashes WHERE version_file IS NOT NULL" + deltas
+        var columns: [String: [String]] = [:]
+        for row in try connection.query(
+            """
+            SELECT database_name, column_name FROM duckdb_columns()
+            WHERE schema_name = 'main' AND table_name = '_content_hashes'
+                AND column_name IN ('version_file', 'delta_version_file')
+            ORDER BY column_name DESC
+            """
+        ).rows {
+            if let database = row[0].string, let column = row[1].string {
+                columns[database, default: []].append(column)
+            }
+        }
+        let selects = sources.flatMap { source in
+            (columns[source.rawValue] ?? []).map {
+                "SELECT \($0) FROM \(source.quoted)._content_hashes WHERE \($0) IS NOT NULL"
+            }
         }
         guard !selects.isEmpty else { return [] }
         return Set(try connection.query(selects.joined(separator: " UNION ALL ")).rows.compactMap { $0[0].string })

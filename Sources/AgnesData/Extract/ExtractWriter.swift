@@ -95,9 +95,8 @@ public struct ExtractWriter: Sendable {
                         .optional(delta?.file.versionPath),
                         .optional(delta.map { LayeredRelation.encode(key: $0.key) }),
                     ])
-                let select =
-                    delta.map { LayeredRelation.select(base: file.readPath, delta: $0.file.readPath, key: $0.key) }
-                    ?? "SELECT * FROM read_parquet(\(SQLText.literal(file.readPath)))"
+                let select = LayeredRelation.select(
+                    file: file.readPath, delta: delta.map { ($0.file.readPath, $0.key) })
                 try connection.execute("CREATE VIEW \(table.name.quoted) AS \(select)")
             } else if !table.remoteColumns.isEmpty {
                 let columns = table.remoteColumns.map { "\(SQLText.identifier($0.name)) \($0.type)" }

@@ -43,14 +43,33 @@ public struct ServedDelta: Sendable, Hashable {
 /// hold, then the delta's rows. DuckDB builds the anti join's hash table from the small delta and
 /// streams the base through it, with projections and filters pushed into both scans.
 public enum LayeredRelation {
+    /// A SELECT of a local table's rows: the file alone, or with its delta (path and key) merged in.
+    public static func select(file: String, delta: (path: String, key: [String])?) -> String {
+        guard let delta else { return "SELECT * FROM read_parquet(\(SQLText.literal(file)))" }
+        return select(base: file, delta: delta.path, key: delta.key)
+    }
+
     /// A SELECT over `base` and `delta` (paths, spelled as SQL string literals here) merged on `key`.
-    public static func select(base: String, delta: String, key: [String]) -> String {
+    /// `baseRows` and `deltaRows` (` WHERE …`) narrow what is taken of each (the profiler's sample).
+    public static func select(
+        base: String, delta: String, key: [String], baseRows: String = "", deltaRows: String = ""
+    ) -> String {
         let keys = key.map(SQLText.identifier).joined(separator: ", ")
+        let (base, delta) = ("read_parquet(\(SQLText.literal(base)))", "read_parquet(\(SQLText.literal(delta)))")
         return """
-            SELECT b.* FROM read_parquet(\(SQLText.literal(base))) AS b \
-            ANTI JOIN read_parquet(\(SQLText.literal(delta))) AS d USING (\(keys)) \
-            UNION ALL BY NAME SELECT * FROM read_parquet(\(SQLText.literal(delta)))
+            SELECT b.* FROM \(baseRows.isEmpty ? base : "(SELECT * FROM \(base)\(baseRows))") AS b \
+            ANTI JOIN \(delta) AS d USING (\(keys)) \
+            UNION ALL BY NAME SELECT * FROM \(delta)\(deltaRows)
             """
+    }
+
+    /// How published tables are written as parquet: zstd, row groups of 122,880 rows.
+    public static let parquetOptions = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+
+    /// What identifies a table's content: its file's MD5, joined by its delta's when it has one (the
+    /// sync state's hash and ``ServedTable/contentVersion``).
+    public static func contentVersion(md5: String, deltaMD5: String?) -> String {
+        deltaMD5.map { "\(md5)+\($0)" } ?? md5
     }
 
     /// The merge key as stored in an extract (`_content_hashes.merge_key`): a JSON array of names.

@@ -36,6 +36,12 @@ public struct DataLayout: Sendable, Hashable {
         dataDirectory(source).appendingPathComponent("\(table.rawValue).parquet")
     }
 
+    /// `DATA_DIR/extracts/<source>/data/<table>.delta.parquet`, the canonical name of the latest delta of
+    /// a table kept as a base and a delta (``TableDelta``).
+    public func deltaFile(source: Identifier, table: Identifier) -> URL {
+        dataDirectory(source).appendingPathComponent("\(table.rawValue).delta.parquet")
+    }
+
     /// `DATA_DIR/extracts/<source>/data/.versions`, the immutable versions of the source's files.
     public func versionsDirectory(_ source: Identifier) -> URL {
         Publisher.versionsDirectory(in: dataDirectory(source))

@@ -30,7 +30,7 @@ enum SyncStateDiff {
                 let hash: String
                 if let recorded = view.table.recordedHash, recorded.sizeBytes == size {
                     hash = recorded.md5
-                } else if let old, old.hash?.count == 32, view.table.deltaMD5 == nil, old.fileSizeBytes == Int(size),
+                } else if let old, old.hash?.count == 32, view.table.delta == nil, old.fileSizeBytes == Int(size),
                     old.status == SyncState.okStatus,
                     let modified = attributes[.modificationDate] as? Date, let lastSync = old.lastSync,
                     modified <= lastSync
@@ -40,8 +40,8 @@ enum SyncStateDiff {
                     hash = try Publisher.md5(of: file).md5
                 }
                 // A table kept as a base and a delta changes with either.
-                state.hash = view.table.deltaMD5.map { "\(hash)+\($0)" } ?? hash
-                state.fileSizeBytes = Int(size + (view.table.deltaSizeBytes ?? 0))
+                state.hash = LayeredRelation.contentVersion(md5: hash, deltaMD5: view.table.delta?.md5)
+                state.fileSizeBytes = Int(size + (view.table.delta?.sizeBytes ?? 0))
             } else {
                 state.hash = nil
             }

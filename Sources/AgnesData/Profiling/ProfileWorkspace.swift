@@ -61,19 +61,15 @@ final class ProfileWorkspace {
                 // A base and a delta: the base's blocks less the keys the delta replaces, then the
                 // delta's rows, each in its share of the sample.
                 let layered = "(\(LayeredRelation.select(base: file.path, delta: delta.file.path, key: delta.key)))"
-                let deltaSource = "read_parquet(\(SQLText.literal(delta.file.path)))"
                 fileRows = try count(layered)
-                let deltaRows = try count(deltaSource)
+                let deltaRows = try count("read_parquet(\(SQLText.literal(delta.file.path)))")
                 let deltaShare = deltaRows * sampleSize / max(1, baseRows + deltaRows)
-                let keys = delta.key.map(SQLText.identifier).joined(separator: ", ")
                 rowsSQL =
                     fileRows <= sampleSize
                     ? "SELECT * FROM \(layered)"
-                    : """
-                    SELECT b.* FROM (SELECT * FROM \(source)\(blocks(baseRows, sampleSize - deltaShare))) AS b
-                    ANTI JOIN \(deltaSource) AS d USING (\(keys))
-                    UNION ALL BY NAME SELECT * FROM \(deltaSource)\(blocks(deltaRows, deltaShare))
-                    """
+                    : LayeredRelation.select(
+                        base: file.path, delta: delta.file.path, key: delta.key,
+                        baseRows: blocks(baseRows, sampleSize - deltaShare), deltaRows: blocks(deltaRows, deltaShare))
             } else {
                 fileRows = baseRows
                 rowsSQL = "SELECT * FROM \(source)\(blocks(baseRows, sampleSize))"

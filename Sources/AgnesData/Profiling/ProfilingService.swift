@@ -99,7 +99,7 @@ public final class ProfilingService: Sendable {
             .map { MetricReference(name: $0.name, file: "\($0.id).yml") }
         let names = Dictionary(used.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         return ProfileSubject(
-            tableID: table.id, file: file, fileSizeBytes: table.sizeBytes.map { $0 + (table.delta?.sizeBytes ?? 0) },
+            tableID: table.id, file: file, fileSizeBytes: table.dataSizeBytes,
             description: registration?.description,
             primaryKey: registration?.primaryKey ?? [], syncStrategy: registration?.syncStrategy.rawValue,
             lastSync: state?.lastSync, usedByMetrics: names.keys.sorted().compactMap { names[$0] }, delta: table.delta)

@@ -65,7 +65,7 @@ public struct ScanEstimate: Sendable, Hashable, Encodable {
         let resultRows = scan.limit.map { min(Int64($0), rows) } ?? rows
         let rowWidth = scan.columns.reduce(Int64(0)) { $0 + Self.width(of: $1.type) }
         tableID = scan.table.id
-        estimatedScanBytes = (scan.table.sizeBytes ?? 0) + (scan.table.delta?.sizeBytes ?? 0)
+        estimatedScanBytes = scan.table.dataSizeBytes ?? 0
         estimatedResultRows = resultRows
         estimatedResultBytes = resultRows * rowWidth
         bqCostEstimateUSD = nil

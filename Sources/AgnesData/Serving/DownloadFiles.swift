@@ -6,10 +6,11 @@ import Synchronization
 /// content MD5 the manifest announces and clients verify.
 ///
 /// A table with one file is downloaded as that file. A table kept as a base and a delta has no such
-/// file, so one is written from both on first demand (a manifest or a download) and kept for as long
-/// as the table may still be asked for at that content: the sync that wrote the delta paid only for
-/// the changed rows, and the whole table is written once per change that someone downloads, never
-/// once per sync.
+/// file, so one is written from both on first demand (a manifest of a caller who may read the table,
+/// or a download) and kept for as long as the table may still be asked for at that content: the sync
+/// that wrote the delta paid only for the changed rows, and the whole table is written once per change
+/// that a client asks for (with syncs more frequent than pulls, not once per sync). A write that fails
+/// is tried again after a minute, not on every manifest.
 ///
 /// - Concurrent demands for one table at one content share one write.
 /// - Per table, the files of the two contents written last are kept (a generation being replaced and
@@ -51,12 +52,17 @@ public final class DownloadFiles: Sendable {
         let version: String
     }
 
+    /// Where a table's file at one content stands.
+    enum Entry: Sendable {
+        case running(Task<Written, any Error>)
+        case written(Written)
+        /// The write failed (why, and when): asked again before ``retryAfter``, the answer is that error.
+        case failed(String, at: Date)
+    }
+
     struct State: Sendable {
-        /// Writes, running or done.
-        var writes: [Key: Task<Written, any Error>] = [:]
-        /// Written files by key.
-        var files: [Key: String] = [:]
-        /// Per table, the contents written, the latest first (at most ``kept``).
+        var entries: [Key: Entry] = [:]
+        /// Per table, the contents asked for, the latest first (at most ``kept``).
         var recent: [String: [String]] = [:]
         /// Leases held per file path.
         var leases: [String: Int] = [:]
@@ -70,14 +76,23 @@ public final class DownloadFiles: Sendable {
     /// Where this process writes (see above).
     public let directory: URL
     private let memoryLimit: String
+    /// How long a failed write is not tried again.
+    private let retryAfter: Duration
+    private let now: @Sendable () -> Date
     private let state = Mutex(State())
 
     /// Creates the cache under `root` (`DATA_DIR/tmp/downloads`), in a directory of this process's own;
-    /// removes the directories of processes that are gone.
-    public init(root: URL, memoryLimit: String = "256MB") {
+    /// removes the directories of processes that are gone. A write that failed is tried again after
+    /// `retryAfter` (by `now`), not on every manifest.
+    public init(
+        root: URL, memoryLimit: String = "256MB", retryAfter: Duration = .seconds(60),
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         let pid = getpid()
         directory = root.appendingPathComponent("p\(pid)")
         self.memoryLimit = memoryLimit
+        self.retryAfter = retryAfter
+        self.now = now
         for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
             guard name.hasPrefix("p"), let other = Int32(name.dropFirst()) else { continue }
             if other == pid || (kill(other, 0) != 0 && errno == ESRCH) {
@@ -94,72 +109,115 @@ public final class DownloadFiles: Sendable {
         guard let file = table.file, let md5 = table.md5, let size = table.sizeBytes else { return nil }
         guard let delta = table.delta, let version = table.contentVersion else {
             // One file: what was written for the table while it had a delta is not needed any more.
-            state.withLock { state in
-                for old in state.recent.removeValue(forKey: table.id) ?? [] {
-                    Self.retire(Key(table: table.id, version: old), in: &state)
+            let unused = state.withLock { state in
+                (state.recent.removeValue(forKey: table.id) ?? []).compactMap {
+                    Self.retire(Key(table: table.id, version: $0), in: &state)
                 }
             }
+            unused.forEach { unlink($0) }
             return Lease(file: file, md5: md5, sizeBytes: size)
         }
         let key = Key(table: table.id, version: version)
-        let written = try await write(key, base: file, delta: delta)
-        return state.withLock { state in
-            var recent = state.recent[table.id] ?? []
-            if recent.first != version {
-                recent.removeAll { $0 == version }
-                recent.insert(version, at: 0)
-                for old in recent.dropFirst(Self.kept) { Self.retire(Key(table: table.id, version: old), in: &state) }
-                state.recent[table.id] = Array(recent.prefix(Self.kept))
+        // A file retired between its write and this lease (another generation's request) is written again.
+        for _ in 0..<3 {
+            let written = try await write(key, base: file, delta: delta)
+            let leased = state.withLock { state -> (Lease, [String])? in
+                guard case .written(let kept) = state.entries[key], kept.file == written.file else { return nil }
+                var unused: [String] = []
+                var recent = state.recent[table.id] ?? []
+                if recent.first != version {
+                    recent.removeAll { $0 == version }
+                    recent.insert(version, at: 0)
+                    unused = recent.dropFirst(Self.kept).compactMap {
+                        Self.retire(Key(table: table.id, version: $0), in: &state)
+                    }
+                    state.recent[table.id] = Array(recent.prefix(Self.kept))
+                }
+                state.leases[written.file.path, default: 0] += 1
+                let lease = Lease(file: written.file, md5: written.md5, sizeBytes: written.sizeBytes) {
+                    [weak self] in self?.release(written.file.path)
+                }
+                return (lease, unused)
             }
-            state.leases[written.file.path, default: 0] += 1
-            return Lease(file: written.file, md5: written.md5, sizeBytes: written.sizeBytes) { [weak self] in
-                self?.release(written.file.path)
+            if let (lease, unused) = leased {
+                unused.forEach { unlink($0) }
+                return lease
             }
         }
+        throw PublishError(message: "the download file of \(table.id) kept being replaced while it was written")
+    }
+
+    private enum Step {
+        case ready(Written)
+        case wait(Task<Written, any Error>)
     }
 
     /// The write of one table at one content, shared by everyone who asks for it while it runs or
     /// while its file is kept.
     private func write(_ key: Key, base: URL, delta: ServedDelta) async throws -> Written {
-        let (directory, memoryLimit) = (self.directory, self.memoryLimit)
-        let task = state.withLock { state -> Task<Written, any Error> in
-            if let existing = state.writes[key] { return existing }
-            let task = Task {
-                try await offloaded("agnes.download.merge") {
-                    try Self.write(
-                        table: key.table, base: base, delta: delta, into: directory, memoryLimit: memoryLimit)
+        let (directory, memoryLimit, now, retryAfter) = (self.directory, self.memoryLimit, self.now(), self.retryAfter)
+        let step = try state.withLock { state -> Step in
+            switch state.entries[key] {
+            case .running(let task):
+                return .wait(task)
+            case .written(let written):
+                return .ready(written)
+            case .failed(let reason, let at) where now.timeIntervalSince(at) < Double(retryAfter.components.seconds):
+                throw PublishError(
+                    message:
+                        "the download file of \(key.table) could not be written (tried again after a minute): \(reason)"
+                )
+            case .failed, nil:
+                let task = Task {
+                    try await offloaded("agnes.download.merge") {
+                        try Self.write(
+                            table: key.table, base: base, delta: delta, into: directory, memoryLimit: memoryLimit)
+                    }
                 }
+                state.entries[key] = .running(task)
+                return .wait(task)
             }
-            state.writes[key] = task
-            return task
+        }
+        let started: Task<Written, any Error>
+        switch step {
+        case .ready(let written): return written
+        case .wait(let task): started = task
         }
         do {
-            let written = try await task.value
-            state.withLock { state in
-                if state.writes[key] == task {
-                    state.files[key] = written.file.path
-                } else {
-                    state.retired.insert(written.file.path)  // retired while it ran: goes with its leases
+            let written = try await started.value
+            let isKept = state.withLock { state -> Bool in
+                switch state.entries[key] {
+                case .running(let task) where task == started:
+                    state.entries[key] = .written(written)
+                    return true
+                case .written(let kept):
+                    return kept.file == written.file  // recorded by another who waited for this write
+                default:
+                    return false  // retired while it ran: nobody can lease it
                 }
             }
+            if !isKept { unlink(written.file.path) }
             return written
         } catch {
             state.withLock { state in
-                if state.writes[key] == task { state.writes[key] = nil }
+                if case .running(let task) = state.entries[key], task == started {
+                    state.entries[key] = .failed("\(error)", at: now)
+                }
             }
             throw error
         }
     }
 
-    /// Forgets a table's content: its file is deleted now, or when its last lease goes.
-    private static func retire(_ key: Key, in state: inout State) {
-        state.writes[key] = nil
-        guard let path = state.files.removeValue(forKey: key) else { return }
-        if (state.leases[path] ?? 0) > 0 {
+    /// Forgets a table's content; returns its file when nothing holds it (to delete outside the lock),
+    /// else it goes when its last lease does.
+    private static func retire(_ key: Key, in state: inout State) -> String? {
+        guard case .written(let written) = state.entries.removeValue(forKey: key) else { return nil }
+        let path = written.file.path
+        guard (state.leases[path] ?? 0) == 0 else {
             state.retired.insert(path)
-        } else {
-            unlink(path)
+            return nil
         }
+        return path
     }
 
     private func release(_ path: String) {
@@ -190,7 +248,7 @@ public final class DownloadFiles: Sendable {
         ])
         let select = LayeredRelation.select(base: base.path, delta: delta.file.path, key: delta.key)
         try database.connect().execute(
-            "COPY (\(select)) TO \(SQLText.literal(temporary.path)) (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+            "COPY (\(select)) TO \(SQLText.literal(temporary.path)) \(LayeredRelation.parquetOptions)"
         )
         guard rename(temporary.path, target.path) == 0 else { throw PublishError.system("rename", target.path) }
         let (md5, size) = try Publisher.md5(of: target)

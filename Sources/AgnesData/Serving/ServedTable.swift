@@ -46,14 +46,15 @@ public struct ServedTable: Sendable, Hashable {
 
     /// What identifies the table's content: the file's MD5, joined by the delta's when there is one.
     public var contentVersion: String? {
-        guard let md5 else { return nil }
-        return delta.map { "\(md5)+\($0.md5)" } ?? md5
+        md5.map { LayeredRelation.contentVersion(md5: $0, deltaMD5: delta?.md5) }
     }
+
+    /// Bytes of the table's data files.
+    public var dataSizeBytes: Int64? { sizeBytes.map { $0 + (delta?.sizeBytes ?? 0) } }
 
     /// A SELECT of the table's rows for a local table, reading each data file by the path `path` gives.
     public func select(reading path: (URL) -> String = { $0.path }) -> String? {
         guard let file else { return nil }
-        guard let delta else { return "SELECT * FROM read_parquet(\(SQLText.literal(path(file))))" }
-        return LayeredRelation.select(base: path(file), delta: path(delta.file), key: delta.key)
+        return LayeredRelation.select(file: path(file), delta: delta.map { (path($0.file), $0.key) })
     }
 }

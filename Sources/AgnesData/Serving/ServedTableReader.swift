@@ -24,7 +24,7 @@ enum ServedTableReader {
         }
         let selects = used.sorted { $0.rawValue < $1.rawValue }.map { source -> String in
             let columns = hashColumns[source.rawValue] ?? []
-            let deltaColumns = ["delta_file", "delta_md5", "delta_size", "delta_version_file", "merge_key"]
+            let deltaColumns = ["delta_md5", "delta_size", "delta_version_file", "merge_key"]
             var hashes =
                 "NULL::VARCHAR AS md5, NULL::BIGINT AS file_size, NULL::VARCHAR AS version_file, "
                 + "NULL::VARCHAR AS delta_md5, NULL::BIGINT AS delta_size, NULL::VARCHAR AS delta_version_file, "

@@ -12,8 +12,8 @@ final class ManifestIndex: Sendable {
     /// One table's entry, ready to splice into the response.
     struct Entry: Sendable {
         let id: String
-        /// `"<id>":{…}` as JSON; for a table kept as a base and a delta, without its hash and size,
-        /// which are those of its download file (``resolved(_:logger:)``).
+        /// `"<id>":{…}` as JSON; for a table kept as a base and a delta, with an empty hash: its hash
+        /// and size are those of its download file (``resolved(_:logger:)``).
         let json: Data
         /// A table kept as a base and a delta, with its entry.
         var layered: (table: ServedTable, wire: WireEntry)?
@@ -87,7 +87,8 @@ final class ManifestIndex: Sendable {
             let registration = registry[table.id]
             let state = states[table.id]
             let wire = WireEntry(
-                hash: table.md5 ?? "", updated: state?.lastSync?.wireText, sizeBytes: table.sizeBytes ?? 0,
+                hash: table.delta == nil ? table.md5 ?? "" : "", updated: state?.lastSync?.wireText,
+                sizeBytes: table.sizeBytes ?? 0,
                 rows: table.rows ?? Int64(state?.rows ?? 0),
                 queryMode: registration?.queryMode.rawValue ?? table.queryMode,
                 sourceType: registration?.sourceType ?? "")
@@ -123,7 +124,6 @@ final class ManifestIndex: Sendable {
             logger.error(
                 "the download file of a table with a delta cannot be written",
                 metadata: ["table": "\(table.id)", "error": "\(error)"])
-            resolved.hash = ""
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]

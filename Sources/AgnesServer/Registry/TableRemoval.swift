@@ -37,7 +37,7 @@ struct TableRemoval {
         } else if let source = table.sourceType.flatMap(Identifier.init), let name = Identifier(table.id) {
             let file = layout.dataFile(source: source, table: name)
             let partitions = layout.dataDirectory(source).appendingPathComponent("\(name.rawValue).partitions")
-            let delta = layout.dataDirectory(source).appendingPathComponent("\(name.rawValue).delta.parquet")
+            let delta = layout.deltaFile(source: source, table: name)
             for path in [file.path, file.path + ".tmp", partitions.path, delta.path]
             where manager.fileExists(atPath: path) {
                 try? manager.removeItem(atPath: path)
