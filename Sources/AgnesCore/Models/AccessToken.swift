@@ -50,4 +50,7 @@ public struct AccessToken: Sendable, Hashable, Codable {
 
     /// True when the token has an expiry at or before `now`.
     public func isExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }
+
+    /// True when the token still signs in at `now`: not revoked, not expired.
+    public func isLive(at now: Date) -> Bool { !isRevoked && !isExpired(at: now) }
 }

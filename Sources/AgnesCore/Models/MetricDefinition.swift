@@ -2,6 +2,9 @@ import Foundation
 
 /// A business metric: its SQL, where it comes from and how to talk about it. Ids are `<category>/<name>`.
 public struct MetricDefinition: Sendable, Hashable, Codable {
+    /// True when the metric reads `table` (its table, or one of its tables).
+    public func uses(table: String) -> Bool { tableName == table || tables.contains(table) }
+
     /// Stable id, `<category>/<name>`.
     public var id: String
     /// Short name.

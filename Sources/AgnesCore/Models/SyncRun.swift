@@ -73,6 +73,12 @@ public struct SyncTableOutcome: Sendable, Hashable, Codable {
         case skipped
         /// The sync failed; the previous data keeps serving.
         case failed
+
+        /// The kind a stored status names: a kind's own name, or, for entries written outside a sync
+        /// run, `ok` (synced) or anything else (failed).
+        public init(storedStatus status: String?) {
+            self = status.flatMap(Kind.init(rawValue:)) ?? (status == SyncState.okStatus ? .synced : .failed)
+        }
     }
 
     /// The table's registry id.

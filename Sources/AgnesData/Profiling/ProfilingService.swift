@@ -95,7 +95,7 @@ public final class ProfilingService: Sendable {
         let registration = try await registry.find(id: table.id)
         let state = try await syncStates.find(tableID: table.id)
         let used = try await metrics.list(category: nil)
-            .filter { $0.tableName == table.id || $0.tables.contains(table.id) }
+            .filter { $0.uses(table: table.id) }
             .map { MetricReference(name: $0.name, file: "\($0.id).yml") }
         let names = Dictionary(used.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         return ProfileSubject(

@@ -97,18 +97,20 @@ struct ServerConfigRoutes {
     func register(on router: Router<AgnesRequestContext>) {
         router.get("/api/admin/server-config") { request, context in
             _ = try await services.admin(request, context)
-            return JSONBody.response(object: Shown(sections: shownSections()))
+            return JSONBody.response(object: Shown(sections: try await shownSections()))
         }
         router.post("/api/admin/server-config") { request, context in
             try await save(request, context)
         }
     }
 
-    /// The editable sections of the effective configuration (overlay included), secrets redacted.
-    func shownSections() -> [String: ConfigValue] {
-        let merged =
-            (try? ConfigLoader.load(environment: loaderEnvironment, logger: quiet).instance)
-            ?? services.settings.instance
+    /// The editable sections of the effective configuration (overlay included), secrets redacted. The
+    /// configuration files are read off the cooperative pool.
+    func shownSections() async throws -> [String: ConfigValue] {
+        let (environment, fallback) = (loaderEnvironment, services.settings.instance)
+        let merged = try await offloaded("agnes.server-config") {
+            (try? ConfigLoader.load(environment: environment, logger: quiet).instance) ?? fallback
+        }
         var sections: [String: ConfigValue] = [:]
         for name in Self.editableSections {
             sections[name] = ConfigRedaction.redacted(Self.withDefaults(name, merged[name] ?? .object([:])))

@@ -7,15 +7,21 @@ import Hummingbird
 /// Memberships, seen from the group (`/groups/{id}/members`) and from the user
 /// (`/users/{uid}/memberships`).
 extension AccessRoutes {
+    /// A group's members with their user records, in membership order (one read of each).
+    func members(of groupID: String) async throws -> [(user: User, membership: Membership)] {
+        async let memberships = groups.members(groupID: groupID)
+        let usersByID = Dictionary(try await users.list().map { ($0.id, $0) }) { first, _ in first }
+        return try await memberships.compactMap { membership in
+            usersByID[membership.userID].map { (user: $0, membership: membership) }
+        }
+    }
+
     func registerMembers(on router: Router<AgnesRequestContext>) {
         router.get("/api/admin/groups/:id/members") { request, context in
             _ = try await services.admin(request, context)
             let group = try await self.group(context)
-            let usersByID = Dictionary(try await users.list().map { ($0.id, $0) }) { first, _ in first }
-            let members = try await groups.members(groupID: group.id).compactMap { membership in
-                usersByID[membership.userID].map { MemberView(user: $0, membership: membership) }
-            }
-            return JSONBody.response(object: members)
+            let members = try await members(of: group.id)
+            return JSONBody.response(object: members.map { MemberView(user: $0.user, membership: $0.membership) })
         }
         router.post("/api/admin/groups/:id/members") { request, context in
             let actor = try await services.admin(request, context)

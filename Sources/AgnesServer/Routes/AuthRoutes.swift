@@ -115,7 +115,8 @@ struct AuthRoutes {
             switch error.status {
             case .forbidden: return LoginSession.redirect(to: "/login", settings: settings)
             case .unprocessableContent: return back("invalid_email")
-            default: return back("too_short")
+            case .badRequest: return back("too_short")
+            default: throw error
             }
         }
     }

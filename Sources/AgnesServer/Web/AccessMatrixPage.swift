@@ -29,9 +29,7 @@ struct AccessMatrixPage {
         let routes = AccessRoutes(services: services)
         async let listedGroups = DuckDBGroupRepository(store: store).list()
         async let listedGrants = DuckDBGrantRepository(store: store).list(groupID: nil, type: nil)
-        let groups = try await listedGroups.sorted {
-            ($0.isSystem ? 0 : 1, $0.name.lowercased()) < ($1.isSystem ? 0 : 1, $1.name.lowercased())
-        }
+        let groups = try await listedGroups  // system groups first, then by name
         let grants = try await listedGrants
         var resources: [Resource] = []
         for type in ResourceType.listed {

@@ -93,7 +93,7 @@ struct CatalogPage {
             }
             values["profile"] = profile
         }
-        let metrics = try await defined.filter { $0.tables.contains(table.id) || $0.tableName == table.id }
+        let metrics = try await defined.filter { $0.uses(table: table.id) }
         values["has_metrics"] = !metrics.isEmpty
         values["metrics"] = metrics.map { metric -> [String: Any] in
             var row: [String: Any] = ["metric_name": metric.displayName, "metric_id": metric.id]

@@ -29,7 +29,7 @@ struct DashboardPage {
         let rows = ordered[paging.range].map {
             Self.row($0.table, state: stateByID[$0.table.id], status: $0.status, now: now)
         }
-        let live = try await tokens.filter { !$0.isRevoked && ($0.expiresAt.map { $0 > now } ?? true) }
+        let live = try await tokens.filter { $0.isLive(at: now) }
         let base = services.accountLinks.baseURL(request: request)
         var values: [String: Any] = [
             "table_count": DashboardPage.count(tables.count),

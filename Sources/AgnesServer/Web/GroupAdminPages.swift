@@ -19,9 +19,7 @@ struct GroupAdminPages {
         async let counted = repository.counts()
         let counts = try await counted
         let mapping = services.groupMapping
-        let rows = try await listed.sorted {
-            ($0.isSystem ? 0 : 1, $0.name.lowercased()) < ($1.isSystem ? 0 : 1, $1.name.lowercased())
-        }.map { group -> [String: Any] in
+        let rows = try await listed.map { group -> [String: Any] in  // system groups first, then by name
             var row = PeoplePages.origin(mapping.origin(of: group))
             row.merge([
                 "group_name": group.name, "group_href": "/admin/groups/" + WebPage.pathSegment(group.id),
@@ -43,13 +41,9 @@ struct GroupAdminPages {
         guard let group = try await repository.find(id: id) else {
             return PeoplePages.notFound("There is no group \(id).", caller: caller, services: services)
         }
-        async let listedMembers = repository.members(groupID: group.id)
-        async let listedUsers = DuckDBUserRepository(store: services.store).list()
+        async let listedMembers = AccessRoutes(services: services).members(of: group.id)
         async let listedGrants = DuckDBGrantRepository(store: services.store).list(groupID: group.id, type: nil)
-        let usersByID = Dictionary(try await listedUsers.map { ($0.id, $0) }) { first, _ in first }
-        let members = try await listedMembers.compactMap { membership in
-            usersByID[membership.userID].map { (user: $0, membership: membership) }
-        }.sorted { $0.user.email.lowercased() < $1.user.email.lowercased() }
+        let members = try await listedMembers.sorted { $0.user.email.lowercased() < $1.user.email.lowercased() }
         let mapping = services.groupMapping
         let isManaged = mapping.isGoogleManaged(group)
         let segment = WebPage.pathSegment(group.id)

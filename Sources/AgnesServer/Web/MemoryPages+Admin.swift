@@ -17,7 +17,7 @@ extension MemoryPages {
     /// `/corporate-memory/admin`: four lists, each paged by its own parameter.
     func review(for caller: AuthenticatedUser, request: Request) async throws -> Response {
         let store = services.store
-        let counts = try await items.stats(matching: KnowledgeItemFilter(excludesPersonal: false))
+        let byStatus = try await items.statusCounts(matching: KnowledgeItemFilter(excludesPersonal: false))
 
         var queue = KnowledgeItemFilter(statuses: [.pending], excludesPersonal: false)
         let queuePaging = WebPaging(total: try await items.count(matching: queue), request: request)
@@ -52,9 +52,9 @@ extension MemoryPages {
         let path = "/corporate-memory/admin"
         let values: [String: Any] = [
             "counts": KnowledgeStatus.allCases.map {
-                ["count_status": $0.rawValue, "count_value": DashboardPage.count(counts.byStatus[$0.rawValue] ?? 0)]
+                ["count_status": $0.rawValue, "count_value": DashboardPage.count(byStatus[$0.rawValue] ?? 0)]
             },
-            "count_total": DashboardPage.count(counts.total),
+            "count_total": DashboardPage.count(byStatus.values.reduce(0, +)),
             "has_pending": !pending.isEmpty, "pending_total": DashboardPage.count(queuePaging.total),
             "pending": pending.map(Self.pendingRow), "queue_pager": queuePaging.values(path: path, query: kept),
             "domains": MemoryWire.domains.map { ["option_value": $0, "option_selected": false] },

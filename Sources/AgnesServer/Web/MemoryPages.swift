@@ -52,7 +52,7 @@ struct MemoryPages {
         let shown = paging.range.isEmpty ? [] : try await items.list(matching: filter)
         let tallies = try await votes.tallies(itemIDs: shown.map(\.id))
         let myVotes = try await votes.votes(userID: caller.user.id)
-        let categories = try await items.stats(matching: reviewed).categories
+        let categories = try await items.categories(matching: reviewed)
 
         var own = KnowledgeItemFilter(sourceUser: caller.user.email, excludesPersonal: false)
         let ownPaging = WebPaging(

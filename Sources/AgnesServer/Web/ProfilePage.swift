@@ -17,7 +17,7 @@ struct ProfilePage {
         async let tokens = DuckDBAccessTokenRepository(store: services.store).list(userID: user.id)
         let index = try await loaded
         let memberships = index.memberships(of: user.id)
-        let liveTokens = try await tokens.count { !$0.isRevoked && ($0.expiresAt.map { $0 > now } ?? true) }
+        let liveTokens = try await tokens.count { $0.isLive(at: now) }
         var values: [String: Any] = [
             "me_email": user.email, "me_name": user.name.flatMap { $0.isEmpty ? nil : $0 } ?? "–",
             "me_is_admin": caller.isAdmin,

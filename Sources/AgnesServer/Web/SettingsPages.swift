@@ -23,7 +23,7 @@ struct SettingsPages {
             }
         }
         router.get("/admin/server-config") { request, context in
-            try await services.adminPage(request, context) { caller in serverConfig(caller: caller) }
+            try await services.adminPage(request, context) { caller in try await serverConfig(caller: caller) }
         }
     }
 
@@ -66,8 +66,8 @@ struct SettingsPages {
         ).response(instanceName: services.settings.instanceName)
     }
 
-    func serverConfig(caller: AuthenticatedUser) -> Response {
-        let shown = ServerConfigRoutes(services: services).shownSections()
+    func serverConfig(caller: AuthenticatedUser) async throws -> Response {
+        let shown = try await ServerConfigRoutes(services: services).shownSections()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let sections = ServerConfigRoutes.editableSections.map { name -> [String: Any] in

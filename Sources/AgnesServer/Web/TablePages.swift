@@ -121,9 +121,7 @@ struct TablePages {
             var row = SyncRunPages.outcomeRow(
                 SyncTableOutcome(
                     tableID: entry.tableID, source: entry.source ?? "",
-                    // Entries written outside a sync run say `ok` or `error`.
-                    kind: entry.status.flatMap(SyncTableOutcome.Kind.init)
-                        ?? (entry.status == "ok" ? .synced : .failed),
+                    kind: SyncTableOutcome.Kind(storedStatus: entry.status),
                     reason: entry.error,
                     rows: entry.rows, durationMS: entry.durationMS))
             row["history_when"] = DashboardPage.ago(entry.syncedAt, now: now)

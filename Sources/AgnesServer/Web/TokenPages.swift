@@ -70,11 +70,11 @@ struct TokenPages {
 
     /// A token's line: name, prefix, dates, and whether it still works.
     static func row(_ token: AccessToken, now: Date) -> [String: Any] {
-        let isExpired = token.expiresAt.map { $0 <= now } ?? false
+        let isExpired = token.isExpired(at: now)
         return DashboardPage.tokenRow(token, now: now).merging([
             "token_status": token.isRevoked ? "revoked" : isExpired ? "expired" : "active",
             "token_status_class": token.isRevoked || isExpired ? "stale" : "ok",
-            "token_live": !token.isRevoked && !isExpired,
+            "token_live": token.isLive(at: now),
         ]) { $1 }
     }
 }

@@ -59,7 +59,7 @@ struct UserAdminPages {
         let isSelf = user.id == caller.user.id
         let isSSOManaged = index.isSSOManaged(user.id)
         let now = Date()
-        let liveTokens = try await tokens.count { !$0.isRevoked && ($0.expiresAt.map { $0 > now } ?? true) }
+        let liveTokens = try await tokens.count { $0.isLive(at: now) }
         var values: [String: Any] = [
             "user_email": user.email, "user_name": user.name ?? "", "user_active": user.isActive,
             "user_name_shown": user.name.flatMap { $0.isEmpty ? nil : $0 } ?? "–",

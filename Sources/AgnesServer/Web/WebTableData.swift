@@ -32,9 +32,7 @@ struct WebTableData: Sendable {
                 descriptions: try await documented,
                 attention: Dictionary(try await attention.map { ($0.id, $0) }) { first, _ in first })
         }
-        guard let cached = try await services.webTables.value(for: "tables", now: now, read: read) else {
-            return try await read()
-        }
-        return cached
+        if let cached = try await services.webTables.value(for: "tables", now: now, read: read) { return cached }
+        return try await read()  // not reached: `read` always answers, so the cache does too
     }
 }

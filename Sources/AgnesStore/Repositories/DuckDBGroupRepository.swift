@@ -157,7 +157,8 @@ public struct DuckDBGroupRepository: GroupRepository {
     static func fetch(_ connection: Connection, where predicate: String, _ parameters: [DuckDBValue]) throws -> [Group]
     {
         try connection.query(
-            "SELECT \(columns) FROM user_groups WHERE \(predicate) ORDER BY is_system DESC, name", parameters
+            "SELECT \(columns) FROM user_groups WHERE \(predicate) ORDER BY is_system DESC, lower(name), name",
+            parameters
         ).records.map { record in
             Group(
                 id: try record.requiredString("id"), name: try record.requiredString("name"),

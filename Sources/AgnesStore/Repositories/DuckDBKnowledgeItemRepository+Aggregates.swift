@@ -10,20 +10,12 @@ extension DuckDBKnowledgeItemRepository {
         let (predicate, parameters) = Self.predicate(for: filter)
         return try await store.read { connection in
             func counts(_ key: String) throws -> [String: Int] {
-                var counts: [String: Int] = [:]
-                for row in try connection.query(
-                    "SELECT \(key) AS k, count(*) FROM knowledge_items WHERE \(predicate) GROUP BY k", parameters
-                ).rows {
-                    if let name = row[0].string { counts[name] = row[1].int ?? 0 }
-                }
-                return counts
+                try Self.counts(by: key, where: predicate, parameters, on: connection)
             }
             let total =
                 try connection.query("SELECT count(*) FROM knowledge_items WHERE \(predicate)", parameters).rows[0][0]
                 .int ?? 0
-            let categories = try connection.query(
-                "SELECT DISTINCT category FROM knowledge_items WHERE \(predicate) AND category IS NOT NULL", parameters
-            ).rows.compactMap { $0[0].string }.filter { !$0.isEmpty }.sorted()
+            let categories = try Self.categories(where: predicate, parameters, on: connection)
             var byTag: [String: Int] = [:]
             for row in try connection.query(
                 """
@@ -41,6 +33,40 @@ extension DuckDBKnowledgeItemRepository {
                 bySourceType: try counts("coalesce(source_type, 'unknown')"), byTag: byTag,
                 byAudience: try counts("coalesce(audience, 'all')"))
         }
+    }
+
+    /// The categories of the items `filter` selects, sorted (one query; the web page's filter list).
+    public func categories(matching filter: KnowledgeItemFilter) async throws -> [String] {
+        let (predicate, parameters) = Self.predicate(for: filter)
+        return try await store.read { try Self.categories(where: predicate, parameters, on: $0) }
+    }
+
+    /// How many of the items `filter` selects have each status (one query).
+    public func statusCounts(matching filter: KnowledgeItemFilter) async throws -> [String: Int] {
+        let (predicate, parameters) = Self.predicate(for: filter)
+        return try await store.read {
+            try Self.counts(by: "coalesce(status, 'unknown')", where: predicate, parameters, on: $0)
+        }
+    }
+
+    static func categories(where predicate: String, _ parameters: [DuckDBValue], on connection: Connection) throws
+        -> [String]
+    {
+        try connection.query(
+            "SELECT DISTINCT category FROM knowledge_items WHERE \(predicate) AND category IS NOT NULL", parameters
+        ).rows.compactMap { $0[0].string }.filter { !$0.isEmpty }.sorted()
+    }
+
+    static func counts(by key: String, where predicate: String, _ parameters: [DuckDBValue], on connection: Connection)
+        throws -> [String: Int]
+    {
+        var counts: [String: Int] = [:]
+        for row in try connection.query(
+            "SELECT \(key) AS k, count(*) FROM knowledge_items WHERE \(predicate) GROUP BY k", parameters
+        ).rows {
+            if let name = row[0].string { counts[name] = row[1].int ?? 0 }
+        }
+        return counts
     }
 
     public func entityOverlaps(

@@ -21,11 +21,6 @@ extension SyncRunRepository {
         try await store.read { try $0.query("SELECT count(*) FROM sync_runs").rows.first?[0].int ?? 0 }
     }
 
-    /// Runs newest first: `limit` of them after the first `offset`.
-    public func recent(limit: Int, offset: Int) async throws -> [SyncRun] {
-        try await store.read { try Self.fetch($0, where: "TRUE", [], limit: limit, offset: offset) }
-    }
-
     /// The outcomes of the given runs, by run id, in one read: every run's counts, and up to `shownPerRun`
     /// of the tables it took up.
     public func outcomes(runIDs: [String], shownPerRun: Int) async throws -> [String: RunOutcomes] {
@@ -61,7 +56,7 @@ extension SyncRunRepository {
     static func outcome(_ record: Record) -> SyncTableOutcome {
         SyncTableOutcome(
             tableID: record.string("table_id") ?? "", source: record.string("source") ?? "",
-            kind: record.string("status").flatMap(SyncTableOutcome.Kind.init) ?? .failed,
+            kind: SyncTableOutcome.Kind(storedStatus: record.string("status")),
             reason: record.string("error"), rows: record.int("rows"), durationMS: record.int("duration_ms"))
     }
 }

@@ -53,9 +53,9 @@ public struct SyncRunRepository: Sendable {
         try await store.read { try Self.fetch($0, where: "id = ?", [.varchar(id)], limit: 1).first }
     }
 
-    /// The most recent runs, newest first.
-    public func recent(limit: Int) async throws -> [SyncRun] {
-        try await store.read { try Self.fetch($0, where: "TRUE", [], limit: max(0, limit)) }
+    /// The most recent runs, newest first: `limit` of them after the first `offset`.
+    public func recent(limit: Int, offset: Int = 0) async throws -> [SyncRun] {
+        try await store.read { try Self.fetch($0, where: "TRUE", [], limit: max(0, limit), offset: max(0, offset)) }
     }
 
     /// Marks every run left queued or running by an earlier process as interrupted; returns their ids.
