@@ -15,7 +15,8 @@ import Testing
 
     @Test(arguments: [
         "/login", "/login/password", "/login/email", "/auth/password/reset?email=a%40b.c&token=t",
-        "/auth/password/setup?email=a%40b.c&token=t", "/auth/email/verify?email=a%40b.c&token=t",
+        "/auth/password/setup?email=a%40b.c&token=t", "/auth/email/verify?email=a%40b.c&token=t", "/first-time-setup",
+        "/setup",
     ])
     func signInPagesCarryThePolicyAndLeakNoReferrer(uri: String) async throws {
         let fixture = try await ServerFixture.fast()

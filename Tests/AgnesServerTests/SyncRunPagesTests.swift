@@ -111,6 +111,7 @@ import Testing
             let html = String(buffer: page.body)
             let jobs = try await client.call(.get, "/api/admin/scheduler/jobs", as: admin.token)
             let listed = try #require(jobs.object["jobs"] as? [[String: Any]])
+            #expect(listed.count >= 9, "the scheduler lists its jobs")
             for job in listed {
                 let name = try #require(job["name"] as? String)
                 #expect(html.contains("<code>\(name)</code>"), "\(name)")

@@ -53,7 +53,7 @@ struct LoginPages {
             return firstTimeSetup(request).response()
         }
         router.get("/install") { _, _ in
-            Response(status: .found, headers: [.location: "/setup"])
+            LoginSession.redirect(to: "/setup", settings: services.settings)
         }
         router.get("/login/password") { request, _ in
             passwordPage(request).response()

@@ -29,6 +29,11 @@ final class WebDriver: @unchecked Sendable {
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
+
+        /// An element not there yet or replaced by a reload: worth asking again while waiting.
+        var isTransient: Bool {
+            description.contains(": no such element:") || description.contains(": stale element reference:")
+        }
     }
 
     /// Starts chromedriver on a free port and opens a headless session `width`×`height` pixels wide.
@@ -135,7 +140,11 @@ final class WebDriver: @unchecked Sendable {
     ) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return }
+            do {
+                if try await condition() { return }
+            } catch let failure as Failure where failure.isTransient {
+                // Not there yet: ask again. Any other failure (a dead session) is the answer.
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         let url = (try? await currentURL()) ?? "?"
