@@ -140,9 +140,11 @@ struct CatalogPageTests {
             #expect(edited.contains(#"name="columns.0.description">Net &lt;script&gt;"#))
 
             // What the column form sends (one column, as the script builds it) is what the page shows next.
-            let saved = try await client.execute(
-                uri: "/api/admin/metadata/orders", method: .post, headers: JSONRequest.bearer(admin.token),
-                body: ByteBuffer(string: #"{"columns":[{"column_name":"status","description":"Where the order is"}]}"#))
+            var form = try #require(WebForm(in: edited, id: "/api/admin/metadata/orders"))
+            form.fields["columns.0.description"] = "Where the order is"
+            let column = try #require((form.body["columns"] as? [[String: Any]])?.first)
+            #expect(column.count == 2 && column["column_name"] as? String != nil)
+            let saved = try await client.call(.post, "/api/admin/metadata/orders", as: admin.token, body: form.body)
             #expect(saved.status == .ok)
             let described = try await client.execute(
                 uri: "/api/admin/registry/salaries", method: .put, headers: JSONRequest.bearer(admin.token),

@@ -89,8 +89,7 @@ struct PeoplePagesTests {
             let salaries = try #require(Self.checkbox(in: html, labelled: "Analysts may reach Tables: salaries"))
             #expect(!salaries.contains(" checked") && salaries.contains(#"data-id="""#))
             // The body the box posts, as the grants API decodes it.
-            let body = try #require(Self.attribute("data-body", in: salaries))
-                .replacingOccurrences(of: "&quot;", with: "\"")
+            let body = try #require(WebForm.attributes(salaries)["data-body"])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: String])
             #expect(
                 object == ["group_id": world.analysts.id, "resource_type": "table", "resource_id": "salaries"])
@@ -121,10 +120,12 @@ struct PeoplePagesTests {
             #expect(html.contains(#"<form data-api="/api/users" data-then="/admin/users/{id}">"#))
             let found = try await Self.html(client, "/admin/users?q=ANA", as: world.admin.token)
             #expect(found.contains("ana@example.com") && !found.contains(">root@example.com</a>"))
-            // The create form's body.
-            let created = try await client.call(
-                .post, "/api/users", as: world.admin.token,
-                body: ["email": "new@example.com", "name": "Newton", "send_invite": false])
+            // The create form's body (the invite box unticked: false).
+            var form = try #require(WebForm(in: html, id: "/api/users"))
+            form.fields["email"] = "new@example.com"
+            form.fields["name"] = "Newton"
+            #expect(form.body["send_invite"] as? Bool == false)
+            let created = try await client.call(.post, "/api/users", as: world.admin.token, body: form.body)
             #expect(created.status == .created)
             let id = try #require(created.object["id"] as? String)
             let page = try await Self.html(client, "/admin/users/\(id)", as: world.admin.token)
@@ -251,12 +252,5 @@ struct PeoplePagesTests {
             let end = html.range(of: ">", range: start.upperBound..<html.endIndex)
         else { return nil }
         return String(html[start.lowerBound..<end.upperBound])
-    }
-
-    static func attribute(_ name: String, in tag: String) -> String? {
-        guard let start = tag.range(of: "\(name)=\""),
-            let end = tag.range(of: "\"", range: start.upperBound..<tag.endIndex)
-        else { return nil }
-        return String(tag[start.upperBound..<end.lowerBound])
     }
 }

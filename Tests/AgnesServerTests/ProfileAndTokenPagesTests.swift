@@ -72,8 +72,13 @@ struct ProfileAndTokenPagesTests {
         let world = try await Self.world()
         try await world.fixture.application.test(.router) { client in
             // The form sends the select's value through data-type="json": a number, or null for never.
-            let created = try await client.call(
-                .post, "/auth/tokens", as: world.analyst.token, body: ["name": "desktop", "expires_in_days": nil])
+            let page = try await PeoplePagesTests.html(client, "/tokens", as: world.analyst.token)
+            var form = try #require(WebForm(in: page, id: "/auth/tokens"))
+            #expect(form.fields["expires_in_days"] as? Int == 90)
+            form.fields["name"] = "desktop"
+            form.fields["expires_in_days"] = WebForm.typed("null", form.fieldAttributes["expires_in_days"] ?? [:])
+            #expect(form.body["expires_in_days"] is NSNull)
+            let created = try await client.call(.post, "/auth/tokens", as: world.analyst.token, body: form.body)
             #expect(created.status == .created)
             let token = try #require(created.object["token"] as? String)
             let id = try #require(created.object["id"] as? String)

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A `data-api` form of a rendered page, read as ``WebScript`` reads it: its URL, method and named
-/// fields with their values (a `data-type="list"` field as a list, a checkbox as a Bool), so a test sends
-/// exactly the body the page would.
+/// fields with their values typed by the script's rules (`data-type` `list`, `int`, `bool`, `json`; a
+/// checkbox as a Bool), and ``body``, nested by dotted names as the script nests them, so a test sends
+/// exactly the body the page would (`data-changed` forms aside: the body holds every field).
 struct WebForm {
     let attributes: [String: String]
     /// Every named field's value as the script sends it.
@@ -97,7 +98,7 @@ struct WebForm {
             guard let name = field["name"] else { continue }
             fieldAttributes[name] = field
             let options = Self.matches(#"<option([^>]*)>"#, in: select[2]).map { Self.attributes($0[1]) }
-            fields[name] = (options.first { $0["selected"] != nil } ?? options.first)?["value"] ?? ""
+            fields[name] = Self.typed((options.first { $0["selected"] != nil } ?? options.first)?["value"] ?? "", field)
         }
         for textarea in Self.matches(#"<textarea([^>]*)>(.*?)</textarea>"#, in: inner) {
             let field = Self.attributes(textarea[1])
@@ -117,9 +118,41 @@ struct WebForm {
         case "list":
             value.split(whereSeparator: { $0 == "," || $0 == "\n" }).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
-        case "int": Int(value) as Any
+        case "int": value.trimmingCharacters(in: .whitespaces).isEmpty ? NSNull() : Int(value) as Any
+        case "bool": value == "true"
+        case "json":
+            value.trimmingCharacters(in: .whitespaces).isEmpty
+                ? NSNull()
+                : (try? JSONSerialization.jsonObject(with: Data(value.utf8), options: .fragmentsAllowed)) ?? value
         default: value
         }
+    }
+
+    /// The JSON body the script sends: fields nested by their dotted names (`columns.0.description`
+    /// makes an array of objects), an empty `data-omit-empty` field left out.
+    var body: [String: Any] {
+        var body: [String: Any] = [:]
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            if fieldAttributes[name]?["data-omit-empty"] != nil, (value as? String)?.isEmpty == true { continue }
+            body = Self.put(value, at: name.split(separator: ".").map(String.init), in: body) as? [String: Any] ?? body
+        }
+        return body
+    }
+
+    /// `container` with `value` at `path` (a numeric key indexes an array).
+    private static func put(_ value: Any, at path: [String], in container: Any?) -> Any {
+        guard let key = path.first else { return value }
+        let rest = Array(path.dropFirst())
+        if let index = Int(key) {
+            var array = container as? [Any] ?? []
+            while array.count <= index { array.append([String: Any]()) }
+            array[index] = put(value, at: rest, in: array[index])
+            return array
+        }
+        var object = container as? [String: Any] ?? [:]
+        let next = rest.first.map { Int($0) != nil ? (object[key] ?? [Any]()) : (object[key] ?? [String: Any]()) }
+        object[key] = put(value, at: rest, in: next)
+        return object
     }
 
     /// `name="value"` pairs (a bare attribute maps to an empty string), values unescaped.
