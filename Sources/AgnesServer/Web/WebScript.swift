@@ -40,12 +40,14 @@ enum WebScript {
             if (!out) { out = document.createElement('p'); out.setAttribute('data-result', ''); form.append(out); }
             return out;
           };
-          const say = (form, text, failed) => {
-            const out = resultOf(form);
+          // Writes a result or status line: an alert when it failed, a polite status otherwise.
+          const sayIn = (out, text, failed) => {
+            if (!out) return;
             out.setAttribute('role', failed ? 'alert' : 'status');
             out.className = failed ? 'error' : 'note';
             out.textContent = text;
           };
+          const say = (form, text, failed) => sayIn(resultOf(form), text, failed);
           const detailOf = (body, status) => {
             const detail = body && body.detail;
             if (typeof detail === 'string') return detail;
@@ -174,12 +176,7 @@ enum WebScript {
           const discover = async (select) => {
             const form = select.form;
             const status = document.getElementById(select.getAttribute('aria-describedby') || '');
-            const tell = (text, failed) => {
-              if (!status) return;
-              status.textContent = text;
-              status.className = failed ? 'error' : 'note';
-              status.setAttribute('role', failed ? 'alert' : 'status');
-            };
+            const tell = (text, failed) => sayIn(status, text, failed);
             const values = {};
             if (form) for (const field of form.elements) if (field.name) values[field.name] = field.value;
             select.replaceChildren(new Option(select.options[0] ? select.options[0].text : 'Choose…', ''));
@@ -229,25 +226,12 @@ enum WebScript {
               field.dispatchEvent(new Event('change', {bubbles: true}));
             }
           };
-          document.addEventListener('change', (event) => {
-            const target = event.target;
-            if (target.matches && target.matches('select[data-discover]')) { choose(target); return; }
-            if (!target.name || !target.form) return;
-            target.form.querySelectorAll('select[data-discover]').forEach((select) => {
-              if (needs(select).includes(target.name)) discover(select);
-            });
-          });
           document.querySelectorAll('select[data-discover]').forEach(discover);
 
           const toggle = async (box) => {
             const wanted = box.checked;
             const out = document.getElementById(box.dataset.say || '');
-            const report = (text, failed) => {
-              if (!out) return;
-              out.setAttribute('role', failed ? 'alert' : 'status');
-              out.className = failed ? 'error' : 'note';
-              out.textContent = text;
-            };
+            const report = (text, failed) => sayIn(out, text, failed);
             const label = (box.labels && box.labels[0] && box.labels[0].textContent) || '';
             box.disabled = true;
             try {
@@ -339,11 +323,19 @@ enum WebScript {
             if (form.dataset.api) { event.preventDefault(); apiForm(form, event.submitter); return; }
             if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
           });
+          // One listener for every change: a switch box, a select-all box, a picker, or a field a picker needs.
           document.addEventListener('change', (event) => {
-            const box = event.target;
-            if (box.type === 'checkbox' && box.dataset.apiOn) { toggle(box); return; }
-            if (!box.dataset || box.dataset.pickAll === undefined) return;
-            picks(box.dataset.pickAll).forEach((pick) => { pick.checked = box.checked; });
+            const target = event.target;
+            if (target.type === 'checkbox' && target.dataset.apiOn) { toggle(target); return; }
+            if (target.dataset && target.dataset.pickAll !== undefined) {
+              picks(target.dataset.pickAll).forEach((pick) => { pick.checked = target.checked; });
+              return;
+            }
+            if (target.matches && target.matches('select[data-discover]')) { choose(target); return; }
+            if (!target.name || !target.form) return;
+            target.form.querySelectorAll('select[data-discover]').forEach((select) => {
+              if (needs(select).includes(target.name)) discover(select);
+            });
           });
           document.addEventListener('keydown', (event) => {
             if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && event.target.tagName === 'TEXTAREA' && event.target.form) {

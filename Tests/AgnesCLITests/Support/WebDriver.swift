@@ -30,9 +30,13 @@ final class WebDriver: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String
 
-        /// An element not there yet or replaced by a reload: worth asking again while waiting.
+        /// An element not there yet, or replaced or detached by a navigation or reload (chromedriver says
+        /// so in several ways): worth asking again while waiting.
         var isTransient: Bool {
-            description.contains(": no such element:") || description.contains(": stale element reference:")
+            [
+                ": no such element:", ": stale element reference:", "does not belong to the document",
+                "Cannot find context with specified id", "Execution context was destroyed",
+            ].contains { description.contains($0) }
         }
     }
 
