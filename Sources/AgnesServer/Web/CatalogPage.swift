@@ -57,9 +57,7 @@ struct CatalogPage {
                 services: services)
         }
         guard let table = try await DuckDBTableRegistryRepository(store: services.store).find(id: id) else {
-            return WebPage.message(
-                status: .notFound, title: "Not found", text: "There is no table \(id).", caller: caller,
-                services: services)
+            return WebPage.notFound("There is no table \(id).", caller: caller, services: services)
         }
         let store = services.store
         async let storedProfile = DuckDBTableProfileRepository(store: store).find(tableID: id)

@@ -8,12 +8,11 @@ extension ConsolePages: DescribedRoutes {
                 query: [
                     .query("table", "start with a look at this table"), .query("sql", "start with this SQL"),
                 ],
-                responses: [.html("The page"), .redirect("To /login?next=… when not signed in")]),
+                responses: [.html("The page"), APIResponse.signInRedirect]),
             .get(
                 "/admin", "The index of the admin pages", .admin,
                 responses: [
-                    .html("The page"), .html("Not an admin", status: 403),
-                    .redirect("To /login?next=… when not signed in"),
+                    .html("The page"), APIResponse.adminPage[0], APIResponse.signInRedirect,
                 ]),
         ]
     }

@@ -39,7 +39,7 @@ struct GroupAdminPages {
     func group(_ id: String, for caller: AuthenticatedUser, request: Request) async throws -> Response {
         let repository = DuckDBGroupRepository(store: services.store)
         guard let group = try await repository.find(id: id) else {
-            return PeoplePages.notFound("There is no group \(id).", caller: caller, services: services)
+            return WebPage.notFound("There is no group \(id).", caller: caller, services: services)
         }
         async let listedMembers = AccessRoutes(services: services).members(of: group.id)
         async let listedGrants = DuckDBGrantRepository(store: services.store).list(groupID: group.id, type: nil)

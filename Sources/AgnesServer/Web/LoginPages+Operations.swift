@@ -17,16 +17,16 @@ extension LoginPages: DescribedRoutes {
             .get("/install", "The old address of /setup", .anonymous, responses: [.redirect("To /setup")]),
             .get(
                 "/dashboard", "The signed-in landing page", .anonymous,
-                responses: [.html("The page"), .redirect("To /login?next=… when not signed in")]),
+                responses: [.html("The page"), APIResponse.signInRedirect]),
             .get(
                 "/catalog", "The tables you may read, by source and bucket", .anonymous,
                 query: [.query("q", "only tables whose id, name or description contains this")],
-                responses: [.html("The page"), .redirect("To /login?next=… when not signed in")]),
+                responses: [.html("The page"), APIResponse.signInRedirect]),
             .get(
                 "/catalog/{table}", "One table with its profile drawn", .anonymous,
                 responses: [
                     .html("The page"), .html("You may not read it (whether or not it exists)", status: 403),
-                    .html("No such table (admins)", status: 404), .redirect("To /login?next=… when not signed in"),
+                    .html("No such table (admins)", status: 404), APIResponse.signInRedirect,
                 ]),
             .get(
                 "/static/{name}", "The web UI's stylesheet, at a path naming its content's hash", .anonymous,

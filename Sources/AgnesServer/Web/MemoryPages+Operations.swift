@@ -13,7 +13,7 @@ extension MemoryPages: DescribedRoutes {
                     .query("page", "page of the knowledge list", .integer),
                     .query("mine_page", "page of your contributions", .integer),
                 ],
-                responses: [.html("The page"), .redirect("To /login?next=… when not signed in")]),
+                responses: [.html("The page"), APIResponse.signInRedirect]),
             .get(
                 "/corporate-memory/admin",
                 "Corporate-memory review: the queue, status counts, contradictions, duplicate candidates, the audit trail",
@@ -25,8 +25,7 @@ extension MemoryPages: DescribedRoutes {
                     .query("audit_page", "page of the audit trail", .integer),
                 ],
                 responses: [
-                    .html("The page"), .html("Not an admin", status: 403),
-                    .redirect("To /login?next=… when not signed in"),
+                    .html("The page"), APIResponse.adminPage[0], APIResponse.signInRedirect,
                 ]),
         ]
     }

@@ -57,10 +57,6 @@ struct PeoplePages {
     }
 
     /// A 404 page.
-    static func notFound(_ text: String, caller: AuthenticatedUser, services: AgnesServices) -> Response {
-        WebPage.message(status: .notFound, title: "Not found", text: text, caller: caller, services: services)
-    }
-
     /// A group's origin as a chip's words and CSS class.
     static func origin(_ origin: GroupOrigin) -> [String: Any] {
         switch origin {

@@ -2,9 +2,7 @@ extension SettingsPages: DescribedRoutes {
     var apiTag: String { "Web pages" }
 
     var operations: [APIOperation] {
-        let adminPage: [APIResponse] = [
-            .html("The page"), .html("Not an admin", status: 403), .redirect("To /login?next=… when not signed in"),
-        ]
+        let adminPage: [APIResponse] = [.html("The page")] + APIResponse.adminPage
         return [
             .get(
                 "/setup", "The workspace bootstrap to paste into Claude Code (yours when signed in)", .anonymous,

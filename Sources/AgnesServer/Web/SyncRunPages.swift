@@ -53,9 +53,7 @@ struct SyncRunPages {
     {
         let repository = SyncRunRepository(store: services.store)
         guard let run = try await repository.find(id: id) else {
-            return WebPage.message(
-                status: .notFound, title: "Not found", text: "There is no sync run \(id).", caller: caller,
-                services: services)
+            return WebPage.notFound("There is no sync run \(id).", caller: caller, services: services)
         }
         let outcomes = try await repository.outcomes(runID: id).sorted {
             ($0.kind == .failed ? 0 : $0.kind == .skipped ? 2 : 1, $0.tableID)

@@ -1,12 +1,6 @@
 extension TablePages: DescribedRoutes {
     var apiTag: String { "Web pages" }
 
-    /// What every admin page answers besides itself.
-    static let adminResponses: [APIResponse] = [
-        .html("Not an admin (JSON for callers that do not accept HTML)", status: 403),
-        .redirect("To /login?next=… when not signed in"),
-    ]
-
     var operations: [APIOperation] {
         [
             .get(
@@ -15,14 +9,14 @@ extension TablePages: DescribedRoutes {
                     .query("q", "only tables whose id, name, source, bucket or description contains this"),
                     .query("page", "the page, from 1", .integer),
                 ],
-                responses: [.html("The page")] + Self.adminResponses),
+                responses: [.html("The page")] + APIResponse.adminPage),
             .get(
                 "/admin/tables/new", "Register a table: the form of one source type, its precheck and pickers",
                 .admin, query: [.query("source", "the source type: local, keboola, bigquery or jira")],
-                responses: [.html("The page"), .html("No such source type", status: 404)] + Self.adminResponses),
+                responses: [.html("The page"), .html("No such source type", status: 404)] + APIResponse.adminPage),
             .get(
                 "/admin/tables/{id}", "Edit a registration; the table's recent sync outcomes", .admin,
-                responses: [.html("The page"), .html("No such table", status: 404)] + Self.adminResponses),
+                responses: [.html("The page"), .html("No such table", status: 404)] + APIResponse.adminPage),
         ]
     }
 }
@@ -35,11 +29,11 @@ extension SyncRunPages: DescribedRoutes {
             .get(
                 "/admin/sync-runs", "The recent sync runs with the tables each took up", .admin,
                 query: [.query("page", "the page, from 1", .integer)],
-                responses: [.html("The page")] + TablePages.adminResponses),
+                responses: [.html("The page")] + APIResponse.adminPage),
             .get(
                 "/admin/sync-runs/{id}", "One sync run with every table's outcome", .admin,
                 query: [.query("page", "the page of outcomes, from 1", .integer)],
-                responses: [.html("The page"), .html("No such run", status: 404)] + TablePages.adminResponses),
+                responses: [.html("The page"), .html("No such run", status: 404)] + APIResponse.adminPage),
         ]
     }
 }
@@ -51,7 +45,7 @@ extension SchedulerPage: DescribedRoutes {
         [
             .get(
                 "/admin/scheduler", "The scheduler's jobs: next run, last outcome, run now", .admin,
-                responses: [.html("The page")] + TablePages.adminResponses)
+                responses: [.html("The page")] + APIResponse.adminPage)
         ]
     }
 }

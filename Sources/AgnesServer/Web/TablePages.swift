@@ -67,10 +67,8 @@ struct TablePages {
         let rules = RegistryRoutes(services: services).rules
         let chosen = source.flatMap(TableSourceForm.named)
         if let source, chosen == nil {
-            return WebPage.message(
-                status: .notFound, title: "Not found",
-                text:
-                    "There is no source type \(source): tables come from \(RegistrationRules.sourceTypes.joined(separator: ", ")).",
+            return WebPage.notFound(
+                "There is no source type \(source): tables come from \(RegistrationRules.sourceTypes.joined(separator: ", ")).",
                 caller: caller, services: services)
         }
         var values: [String: Any] = [
@@ -101,9 +99,7 @@ struct TablePages {
     func edit(_ id: String, for caller: AuthenticatedUser, now: Date = Date()) async throws -> Response {
         let store = services.store
         guard let table = try await DuckDBTableRegistryRepository(store: store).find(id: id) else {
-            return WebPage.message(
-                status: .notFound, title: "Not found", text: "There is no table \(id).", caller: caller,
-                services: services)
+            return WebPage.notFound("There is no table \(id).", caller: caller, services: services)
         }
         let state = try await DuckDBSyncStateRepository(store: store).find(tableID: id)
         let flag = try await WebTableData.current(services, now: now).attention[id]

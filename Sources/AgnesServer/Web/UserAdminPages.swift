@@ -46,7 +46,7 @@ struct UserAdminPages {
 
     func user(_ id: String, for caller: AuthenticatedUser, request: Request) async throws -> Response {
         guard let user = try await DuckDBUserRepository(store: services.store).find(id: id) else {
-            return PeoplePages.notFound("There is no user \(id).", caller: caller, services: services)
+            return WebPage.notFound("There is no user \(id).", caller: caller, services: services)
         }
         let routes = AccessRoutes(services: services)
         async let loaded = MembershipIndex.load(services, userID: user.id)

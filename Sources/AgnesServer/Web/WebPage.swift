@@ -111,3 +111,19 @@ extension AgnesServices {
         return try await build(caller)
     }
 }
+
+extension WebPage {
+    /// The 404 page of something a page names that does not exist.
+    static func notFound(_ text: String, caller: AuthenticatedUser, services: AgnesServices) -> Response {
+        message(status: .notFound, title: "Not found", text: text, caller: caller, services: services)
+    }
+}
+
+extension APIResponse {
+    /// A page that needs a session sends a visitor to sign in.
+    static let signInRedirect = APIResponse.redirect("To /login?next=… when not signed in")
+    /// What every admin page answers besides itself.
+    static let adminPage: [APIResponse] = [
+        .html("Not an admin (JSON for callers that do not accept HTML)", status: 403), signInRedirect,
+    ]
+}
