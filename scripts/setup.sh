@@ -38,42 +38,38 @@ find_libpython() {
     ldconfig -p 2>/dev/null | awk -v so="$PYLIB_SONAME" '$1 == so { print $NF; exit }'
 }
 
+# Installs Debian packages through apt (with sudo when not root).
+apt_install() {
+    say "installing $* through apt"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
 # 1. libpython3.11 (Debian package), only when missing.
 pylib="$(find_libpython || true)"
 if [ -z "$pylib" ]; then
-    say "installing libpython3.11 through apt"
-    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libpython3.11 >/dev/null
+    apt_install libpython3.11
     pylib="$(find_libpython || true)"
     [ -n "$pylib" ] || { say "libpython3.11 is still missing after apt-get install"; exit 1; }
 fi
 
 # 1b. libargon2's header and link name (Debian package libargon2-dev), only when missing.
 if [ ! -f /usr/include/argon2.h ]; then
-    say "installing libargon2-dev through apt"
-    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libargon2-dev >/dev/null
+    apt_install libargon2-dev
     [ -f /usr/include/argon2.h ] || { say "argon2.h is still missing after apt-get install libargon2-dev"; exit 1; }
 fi
 
 # 1c. zlib's header and link name (Debian package zlib1g-dev), only when missing.
 if [ ! -f /usr/include/zlib.h ]; then
-    say "installing zlib1g-dev through apt"
-    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq zlib1g-dev >/dev/null
+    apt_install zlib1g-dev
     [ -f /usr/include/zlib.h ] || { say "zlib.h is still missing after apt-get install zlib1g-dev"; exit 1; }
 fi
 
 # 1d. Chromium and its WebDriver (Debian packages chromium, chromium-driver) for the browser tests,
-#     only when missing.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    say "installing chromium and chromium-driver through apt (the browser tests drive them)"
-    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+#     only when missing (CHROMIUM and CHROMEDRIVER name other ones, as for the tests).
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] || [ ! -x "${CHROMEDRIVER:-/usr/bin/chromedriver}" ]; then
+    apt_install chromium chromium-driver  # the browser tests drive them
     [ -x /usr/bin/chromedriver ] || { say "chromedriver is still missing after apt-get install chromium-driver"; exit 1; }
 fi
 
